@@ -1,0 +1,222 @@
+"""Conversion of every accepted multi-label ``labels`` form to one representation.
+
+Every public entry point (``skmlq.rank``, ``skmlq.filter``, ``skmlq.dataset``, the
+splitter, the estimator and the command line) calls :func:`check_labels` once, at
+the boundary. The result is either the caller's dense array (never copied, never
+written) or a CSR matrix built from a list of lists or a sparse input. Consumers
+read row blocks of it as boolean arrays with :func:`indicator_block`, which keeps
+peak memory proportional to the block, not to N x K.
+"""
+
+from itertools import chain
+from numbers import Integral
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._blocks import row_blocks
+
+__all__ = ["check_labels", "indicator_block", "labels_to_indicator", "positives_per_class"]
+
+_ACCEPTED = (
+    "a list of lists of integer class indices (e.g. [[1], [0, 2], []]), a dense "
+    "(n_samples, n_classes) 0/1 indicator array, or a scipy.sparse 0/1 indicator matrix"
+)
+
+
+def _first_offending(mask):
+    """Return ``(row, col)`` of the first True entry of a 2-D boolean mask."""
+    flat = int(np.flatnonzero(mask.ravel())[0])
+    return divmod(flat, mask.shape[1])
+
+
+def _list_of_lists_to_csr(labels, n_classes, name):
+    rows = labels if isinstance(labels, (list, tuple)) else list(labels)
+    try:
+        lengths = np.fromiter(map(len, rows), dtype=np.intp, count=len(rows))
+    except TypeError:
+        for i, row in enumerate(rows):
+            if not hasattr(row, "__len__") or isinstance(row, (str, bytes)):
+                raise TypeError(
+                    f"{name}[{i}] is {row!r} of type {type(row).__name__}; each entry of "
+                    f"{name} must be a list of class indices (an empty list means no "
+                    f"class applies). For one class per example, pass [[c] for c in "
+                    f"{name}]. Accepted forms: {_ACCEPTED}."
+                ) from None
+        raise
+    indptr = np.zeros(len(rows) + 1, dtype=np.intp)
+    np.cumsum(lengths, out=indptr[1:])
+    flat = list(chain.from_iterable(rows))
+    indices = np.asarray(flat) if flat else np.zeros(0, dtype=np.intp)
+    if indices.dtype.kind not in "iu" or indices.ndim != 1:
+        bad = next(
+            j
+            for j, v in enumerate(flat)
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, Integral)
+        )
+        row = int(np.searchsorted(indptr, bad, side="right") - 1)
+        raise TypeError(
+            f"{name}[{row}] contains {flat[bad]!r} of type {type(flat[bad]).__name__}; "
+            f"class indices must be integers in [0, {n_classes}). Accepted forms: "
+            f"{_ACCEPTED}."
+        )
+    if n_classes is None:
+        n_classes = int(indices.max()) + 1 if indices.size else 0
+    out_of_range = (indices < 0) | (indices >= n_classes)
+    if out_of_range.any():
+        bad = int(np.flatnonzero(out_of_range)[0])
+        row = int(np.searchsorted(indptr, bad, side="right") - 1)
+        raise ValueError(
+            f"{name}[{row}] contains class index {int(indices[bad])}, but there are "
+            f"{n_classes} classes (pred_probs has {n_classes} columns); class indices "
+            f"must be integers in [0, {n_classes})."
+        )
+    data = np.ones(indices.size, dtype=bool)
+    Y = sp.csr_matrix(
+        (data, indices.astype(np.int32 if n_classes < 2**31 else np.int64), indptr),
+        shape=(len(rows), n_classes),
+    )
+    # Duplicate indices within a row ([1, 1]) mean the same as one occurrence.
+    Y.sum_duplicates()
+    Y.data[:] = True
+    return Y
+
+
+def _check_sparse(labels, n_classes, name):
+    Y = sp.csr_matrix(labels)  # shares data with a CSR input; copies other formats
+    if n_classes is not None and Y.shape[1] != n_classes:
+        raise ValueError(
+            f"{name} is a sparse indicator of shape {Y.shape}, but pred_probs has "
+            f"{n_classes} columns; the indicator must have one column per class."
+        )
+    if Y.dtype.kind not in "biuf":
+        raise TypeError(f"{name} is a sparse matrix of dtype {Y.dtype}; expected 0/1 values.")
+    bad = (Y.data != 0) & (Y.data != 1)
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        row = int(np.searchsorted(Y.indptr, pos, side="right") - 1)
+        raise ValueError(
+            f"{name} has value {Y.data[pos]!r} at row {row}, column {int(Y.indices[pos])}; "
+            f"an indicator matrix may only contain 0 and 1."
+        )
+    if Y.dtype != bool or not Y.has_canonical_format:
+        Y = Y.astype(bool)  # copy: never touch the caller's matrix
+        Y.eliminate_zeros()
+        Y.sum_duplicates()
+    return Y
+
+
+def _check_dense(Y, n_classes, name):
+    if Y.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} is an array of dtype {Y.dtype}; an indicator array must be numeric "
+            f"0/1 (bool or int). Accepted forms: {_ACCEPTED}."
+        )
+    if n_classes is not None and Y.shape[1] != n_classes:
+        raise ValueError(
+            f"{name} is an indicator array of shape {Y.shape}, but pred_probs has "
+            f"{n_classes} columns; the indicator must have one column per class."
+        )
+    if Y.dtype.kind != "b":
+        for start, stop in row_blocks(Y.shape[0], Y.shape[1]):
+            block = Y[start:stop]
+            bad = (block != 0) & (block != 1)
+            if bad.any():
+                i, j = _first_offending(bad)
+                raise ValueError(
+                    f"{name} has value {block[i, j]!r} at row {start + i}, column {j}; "
+                    f"an indicator array may only contain 0 and 1."
+                )
+    return Y
+
+
+def check_labels(labels, *, n_samples=None, n_classes=None, name="labels"):
+    """Validate ``labels`` and return a dense array or a CSR matrix of 0/1 values.
+
+    Parameters
+    ----------
+    labels : list of lists of int, array-like of shape (n_samples, n_classes) or sparse matrix
+        Class indices per example, or a 0/1 indicator. Python lists and tuples are
+        always read as lists of class indices; numpy arrays with two dimensions and
+        numeric dtype as indicators; ragged (object) arrays as lists of indices.
+    n_samples : int, default=None
+        Expected number of examples (``len(pred_probs)``), checked if given.
+    n_classes : int, default=None
+        Number of classes K (``pred_probs.shape[1]``). If None it is inferred: the
+        largest index plus one for lists, the number of columns for indicators.
+    name : str, default="labels"
+        Argument name used in error messages.
+
+    Returns
+    -------
+    Y : ndarray or scipy.sparse.csr_matrix of shape (n_samples, n_classes)
+        The caller's dense array unchanged (any 0/1-valued numeric dtype), or a
+        boolean CSR matrix. Read it with :func:`indicator_block`.
+    """
+    if sp.issparse(labels):
+        Y = _check_sparse(labels, n_classes, name)
+    elif isinstance(labels, (list, tuple)):
+        Y = _list_of_lists_to_csr(labels, n_classes, name)
+    else:
+        if hasattr(labels, "to_numpy") and not hasattr(labels, "__array__"):
+            labels = labels.to_numpy()
+        Y = np.asarray(labels)
+        if Y.dtype == object and Y.ndim == 1:
+            Y = _list_of_lists_to_csr(list(Y), n_classes, name)
+        elif Y.ndim == 2:
+            Y = _check_dense(Y, n_classes, name)
+        else:
+            raise ValueError(
+                f"{name} is an array of shape {Y.shape}; expected {_ACCEPTED}. For one "
+                f"class per example, pass [[c] for c in {name}]."
+            )
+    if n_samples is not None and Y.shape[0] != n_samples:
+        raise ValueError(
+            f"{name} has {Y.shape[0]} examples but pred_probs has {n_samples} rows; "
+            f"they must describe the same examples."
+        )
+    return Y
+
+
+def indicator_block(Y, start, stop):
+    """Rows ``start:stop`` of a checked indicator as a boolean ndarray."""
+    if sp.issparse(Y):
+        return Y[start:stop].toarray()
+    block = Y[start:stop]
+    return block if block.dtype == bool else block.astype(bool)
+
+
+def positives_per_class(Y):
+    """Number of examples annotated with each class, shape (n_classes,), int64."""
+    if sp.issparse(Y):
+        return np.bincount(Y.indices, minlength=Y.shape[1]).astype(np.int64)
+    counts = np.zeros(Y.shape[1], dtype=np.int64)
+    for start, stop in row_blocks(Y.shape[0], Y.shape[1]):
+        counts += np.count_nonzero(Y[start:stop], axis=0)
+    return counts
+
+
+def labels_to_indicator(labels, n_classes=None):
+    """Convert any accepted ``labels`` form to a dense boolean indicator array.
+
+    Parameters
+    ----------
+    labels : list of lists of int, array-like of shape (n_samples, n_classes) or sparse matrix
+        Class indices per example, or a 0/1 indicator.
+    n_classes : int, default=None
+        Number of classes; inferred from ``labels`` if None.
+
+    Returns
+    -------
+    indicator : ndarray of shape (n_samples, n_classes), dtype bool
+
+    Examples
+    --------
+    >>> from skmlq.utils import labels_to_indicator
+    >>> labels_to_indicator([[1], [0, 2], []])
+    array([[False,  True, False],
+           [ True, False,  True],
+           [False, False, False]])
+    """
+    Y = check_labels(labels, n_classes=n_classes)
+    return Y.toarray() if sp.issparse(Y) else np.array(Y, dtype=bool)

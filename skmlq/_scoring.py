@@ -1,0 +1,111 @@
+"""The per-class scoring core: one-vs-rest thresholds and per-class quality scores.
+
+All formulas of ``SPEC-scoring.md`` live here and nowhere else. Functions take
+already-validated inputs (see ``_validation`` and ``_labels``) and work on one row
+block at a time, so callers control peak memory.
+
+One-vs-rest view of class k on example i: given side ``y = labels[i, k]``, the two
+probabilities ``q = (1 - p, p)`` with ``p = pred_probs[i, k]``.
+"""
+
+import numpy as np
+from scipy.special import entr
+
+from ._blocks import row_blocks
+from ._labels import indicator_block, positives_per_class
+
+__all__ = ["adjust_block", "class_scores_block", "confident_thresholds"]
+
+# Floor of the per-side thresholds and of the self-confidence divisor of the
+# entropy score; part of the reference semantics.
+_THRESHOLD_FLOOR = 2e-6
+_CONFIDENCE_FLOOR = 1e-6
+# Threshold of a side that no example is annotated with.
+_EMPTY_SIDE_THRESHOLD = 2.0
+
+
+def confident_thresholds(Y, P):
+    """Per-class one-vs-rest thresholds ``[t0, t1]``, shape (n_classes, 2), float64.
+
+    ``t1`` is the mean of ``p`` over the examples annotated with the class and
+    ``t0`` the mean of ``1 - p`` over the others; a side without examples gets 2.
+    Both are floored at 2e-6. Computed in one pass over row blocks with float64
+    accumulators, whatever the dtype of ``P``.
+    """
+    n_samples, n_classes = P.shape
+    sum_pos = np.zeros(n_classes)
+    sum_all = np.zeros(n_classes)
+    for start, stop in row_blocks(n_samples, n_classes):
+        block = P[start:stop]
+        sum_all += block.sum(axis=0, dtype=np.float64)
+        sum_pos += np.where(indicator_block(Y, start, stop), block, 0).sum(
+            axis=0, dtype=np.float64
+        )
+    n_pos = positives_per_class(Y)
+    n_neg = n_samples - n_pos
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t1 = np.where(n_pos > 0, sum_pos / n_pos, _EMPTY_SIDE_THRESHOLD)
+        t0 = np.where(n_neg > 0, (n_neg - (sum_all - sum_pos)) / n_neg, _EMPTY_SIDE_THRESHOLD)
+    return np.maximum(np.column_stack([t0, t1]), _THRESHOLD_FLOOR)
+
+
+def adjust_block(P_block, thresholds):
+    """Threshold-adjusted probability of the positive side, ``q'[:, 1]``.
+
+    The adjustment ``q' = q - t + max(t0, t1)`` followed by row normalisation is an
+    affine map of ``p`` per class, because the row sum ``1 - t0 - t1 + 2 max(t)``
+    does not depend on ``p``; ``q'[:, 0] = 1 - q'[:, 1]``.
+    """
+    t0, t1 = thresholds[:, 0], thresholds[:, 1]
+    top = np.maximum(t0, t1)
+    denom = 1.0 - t0 - t1 + 2.0 * top
+    scale = (1.0 / denom).astype(P_block.dtype)
+    shift = ((top - t1) / denom).astype(P_block.dtype)
+    out = P_block * scale
+    out += shift
+    return out
+
+
+def class_scores_block(P_block, Y_block, method, thresholds=None, out=None):
+    """Per-class label quality scores of one row block.
+
+    Parameters
+    ----------
+    P_block : ndarray of shape (n, K), float32 or float64
+    Y_block : ndarray of shape (n, K), bool
+    method : {"self_confidence", "normalized_margin", "confidence_weighted_entropy"}
+    thresholds : ndarray of shape (K, 2) or None
+        If given, score the threshold-adjusted probabilities (not defined for
+        ``confidence_weighted_entropy``; callers reject that combination).
+    out : ndarray of shape (n, K), optional
+        Where to write the result.
+
+    Returns
+    -------
+    scores : ndarray of shape (n, K), dtype of ``P_block``
+    """
+    p = P_block if thresholds is None else adjust_block(P_block, thresholds)
+    # q_y, the probability of the given side.
+    q_given = np.subtract(1, p, out=out, dtype=p.dtype)
+    np.copyto(q_given, p, where=Y_block)
+    if method == "self_confidence":
+        return q_given
+    if method == "normalized_margin":
+        # (q_y - q_{1-y} + 1) / 2 with q_{1-y} = 1 - q_y.
+        q_given -= np.subtract(1, q_given, dtype=p.dtype)
+        q_given += 1
+        q_given /= 2
+        return q_given
+    # confidence_weighted_entropy: r = H(q) / max(q_y, 1e-6), score = log1p(r) / r,
+    # continued by its limit 1 at r = 0 (the reference's max(r, 1e-6) divisor turns
+    # saturated correct predictions into ~0; see the README).
+    ratio = entr(p)
+    ratio += entr(np.subtract(1, p, dtype=p.dtype))
+    ratio /= np.log(2)
+    np.maximum(q_given, _CONFIDENCE_FLOOR, out=q_given)
+    ratio /= q_given
+    scores = q_given
+    np.log1p(ratio, out=scores)
+    np.divide(scores, ratio, out=scores, where=ratio > 0)
+    scores[ratio == 0] = 1
+    return scores

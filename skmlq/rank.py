@@ -1,0 +1,15 @@
+"""Label quality scores for multi-label classification data.
+
+A drop-in for ``cleanlab.multilabel_classification.rank``: the same function names
+and keywords, computed by skmlq's vectorised, block-wise scoring core.
+"""
+
+from ._aggregation import exponential_moving_average, softmin
+from ._rank import get_label_quality_scores, get_label_quality_scores_per_class
+
+__all__ = [
+    "exponential_moving_average",
+    "get_label_quality_scores",
+    "get_label_quality_scores_per_class",
+    "softmin",
+]
