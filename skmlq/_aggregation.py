@@ -97,7 +97,7 @@ def exponential_moving_average(s, *, alpha=None, axis=1):
     >>> from skmlq.rank import exponential_moving_average
     >>> s = np.array([[0.9, 0.2, 0.8], [0.5, 0.5, 0.5]])
     >>> exponential_moving_average(s, alpha=0.8)
-    array([0.3376, 0.5   ])
+    array([0.324, 0.5  ])
     >>> exponential_moving_average(s, alpha=1.0)  # the row minimum
     array([0.2, 0.5])
     """
@@ -152,7 +152,7 @@ def softmin(s, *, temperature=0.1, axis=1):
     >>> from skmlq.rank import softmin
     >>> s = np.array([[0.9, 0.2, 0.8], [0.5, 0.5, 0.5]])
     >>> softmin(s, temperature=0.1).round(4)
-    array([0.2011, 0.5   ])
+    array([0.2021, 0.5   ])
     """
     s = _check_scores(s)
     temperature = check_positive(temperature, "temperature")
