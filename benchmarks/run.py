@@ -1,0 +1,112 @@
+"""Run every benchmark in ``benchmarks/`` and print one summary table.
+
+Usage::
+
+    python benchmarks/run.py            # full runs (minutes)
+    python benchmarks/run.py --quick    # smoke runs of every benchmark (seconds)
+    python benchmarks/run.py --markdown # the table as Markdown, for README.md
+
+Each ``bench_*.py`` script runs in its own subprocess (so peak memory and imports
+of one do not affect another). Its full output is shown as it runs (unless
+``--summary-only``); the lines it prints through ``_report.summary_line`` (``SUMMARY
+name | skmlq s | reference s | speed-up | peak MB | note``) are collected into the
+final table. A benchmark whose reference package is missing prints ``-`` in the
+reference columns and says ``skipped: <pkg> not installed`` in its note.
+"""
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from _report import parse_summary_line
+
+HERE = Path(__file__).resolve().parent
+HEADER = ("benchmark", "case", "skmlq s", "reference s", "speed-up", "peak MB", "note")
+
+
+def discover(pattern="bench_*.py"):
+    """Return the benchmark scripts in this folder, sorted by name."""
+    return sorted(HERE.glob(pattern))
+
+
+def run_one(script, quick=False, timeout=None, echo=True):
+    """Run one benchmark script; return (rows, returncode, seconds)."""
+    cmd = [sys.executable, str(script)] + (["--quick"] if quick else [])
+    start = time.perf_counter()
+    rows = []
+    try:
+        proc = subprocess.Popen(
+            cmd, cwd=HERE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        for line in proc.stdout:
+            if echo:
+                sys.stdout.write("  " + line)
+                sys.stdout.flush()
+            row = parse_summary_line(line.rstrip("\n"))
+            if row is not None:
+                rows.append(row)
+        returncode = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        returncode = "timeout"
+    return rows, returncode, time.perf_counter() - start
+
+
+def format_table(rows, markdown=False):
+    """Format table rows (tuples of strings, HEADER first) as text or Markdown."""
+    if markdown:
+        lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        return "\n".join(lines)
+    widths = [max(len(r[i]) for r in [HEADER, *rows]) for i in range(len(HEADER))]
+    fmt = "  ".join("{:<%d}" % w for w in widths)
+    out = [fmt.format(*HEADER), fmt.format(*("-" * w for w in widths))]
+    out += [fmt.format(*r) for r in rows]
+    return "\n".join(line.rstrip() for line in out)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="pass --quick to every benchmark")
+    parser.add_argument("-k", dest="select", default="",
+                        help="only run benchmarks whose file name contains this text")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--summary-only", action="store_true",
+                        help="do not echo each benchmark's own output")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds after which a benchmark is stopped")
+    args = parser.parse_args(argv)
+
+    scripts = [s for s in discover() if args.select in s.name]
+    if not scripts:
+        print("no benchmarks found (benchmarks/bench_*.py)", file=sys.stderr)
+        return 1
+    table, failed = [], []
+    for script in scripts:
+        print(f"== {script.name}" + (" --quick" if args.quick else ""), flush=True)
+        rows, code, seconds = run_one(script, args.quick, args.timeout, not args.summary_only)
+        bench = script.stem[len("bench_"):]
+        for r in rows:
+            table.append((bench, r["name"], r["skmlq_s"], r["reference_s"], r["speedup"],
+                          r["peak_mb"], r["note"]))
+        if code != 0:
+            failed.append(script.name)
+            table.append((bench, "(failed)", "-", "-", "-", "-",
+                          f"exit {code} after {seconds:.1f} s"))
+        elif not rows:
+            table.append((bench, "(no SUMMARY line)", "-", "-", "-", "-",
+                          f"ran {seconds:.1f} s; see its output above"))
+    print()
+    print(f"Summary ({'quick' if args.quick else 'full'} runs; speed-up = reference s / "
+          f"skmlq s; peak MB = tracemalloc peak of the skmlq run)")
+    print(format_table(table, markdown=args.markdown))
+    if failed:
+        print(f"\nfailed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
