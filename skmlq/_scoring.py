@@ -14,7 +14,13 @@ from scipy.special import entr
 from ._blocks import row_blocks
 from ._labels import indicator_block, positives_per_class
 
-__all__ = ["adjust_block", "class_scores_block", "confident_thresholds"]
+__all__ = [
+    "adjust_block",
+    "class_scores_block",
+    "confident_thresholds",
+    "threshold_sums_block",
+    "thresholds_from_sums",
+]
 
 # Floor of the per-side thresholds and of the self-confidence divisor of the
 # entropy score; part of the reference semantics.
@@ -36,12 +42,31 @@ def confident_thresholds(Y, P):
     sum_pos = np.zeros(n_classes)
     sum_all = np.zeros(n_classes)
     for start, stop in row_blocks(n_samples, n_classes):
-        block = P[start:stop]
-        sum_all += block.sum(axis=0, dtype=np.float64)
-        sum_pos += np.where(indicator_block(Y, start, stop), block, 0).sum(
-            axis=0, dtype=np.float64
-        )
-    n_pos = positives_per_class(Y)
+        block_pos, block_all = threshold_sums_block(P[start:stop], indicator_block(Y, start, stop))
+        sum_pos += block_pos
+        sum_all += block_all
+    return thresholds_from_sums(sum_pos, sum_all, positives_per_class(Y), n_samples)
+
+
+def threshold_sums_block(P_block, Y_block):
+    """Float64 sums of one row block that :func:`thresholds_from_sums` finalises.
+
+    Returns ``(sum_pos, sum_all)``, each of shape (n_classes,): the sum of ``p`` over
+    the annotated examples of each class, and over all examples. Sums of several
+    blocks (or batches) add up to the sums of their union, which is how the
+    streaming and dask paths reach the in-memory thresholds.
+    """
+    sum_all = P_block.sum(axis=0, dtype=np.float64)
+    sum_pos = np.where(Y_block, P_block, 0).sum(axis=0, dtype=np.float64)
+    return sum_pos, sum_all
+
+
+def thresholds_from_sums(sum_pos, sum_all, n_pos, n_samples):
+    """Thresholds ``[t0, t1]`` (n_classes, 2) from the sums over all examples.
+
+    ``n_pos`` is the number of annotated examples per class and ``n_samples`` the
+    total number of examples the sums cover.
+    """
     n_neg = n_samples - n_pos
     with np.errstate(divide="ignore", invalid="ignore"):
         t1 = np.where(n_pos > 0, sum_pos / n_pos, _EMPTY_SIDE_THRESHOLD)
