@@ -18,7 +18,7 @@ __all__ = [
     "adjust_block",
     "class_scores_block",
     "confident_thresholds",
-    "threshold_sums_block",
+    "threshold_sums",
     "thresholds_from_sums",
 ]
 
@@ -38,27 +38,28 @@ def confident_thresholds(Y, P):
     Both are floored at 2e-6. Computed in one pass over row blocks with float64
     accumulators, whatever the dtype of ``P``.
     """
+    return thresholds_from_sums(*threshold_sums(Y, P), P.shape[0])
+
+
+def threshold_sums(Y, P):
+    """Sums over the rows of ``(Y, P)`` that :func:`thresholds_from_sums` finalises.
+
+    Returns ``(sum_pos, sum_all, n_pos)``, each of shape (n_classes,): the float64
+    sum of ``p`` over the annotated examples of each class and over all examples,
+    and the int64 number of annotated examples. Sums of several row ranges (batches,
+    dask chunks) add up to the sums of their union, which is how the streaming and
+    dask paths reach the in-memory thresholds.
+    """
     n_samples, n_classes = P.shape
     sum_pos = np.zeros(n_classes)
     sum_all = np.zeros(n_classes)
     for start, stop in row_blocks(n_samples, n_classes):
-        block_pos, block_all = threshold_sums_block(P[start:stop], indicator_block(Y, start, stop))
-        sum_pos += block_pos
-        sum_all += block_all
-    return thresholds_from_sums(sum_pos, sum_all, positives_per_class(Y), n_samples)
-
-
-def threshold_sums_block(P_block, Y_block):
-    """Float64 sums of one row block that :func:`thresholds_from_sums` finalises.
-
-    Returns ``(sum_pos, sum_all)``, each of shape (n_classes,): the sum of ``p`` over
-    the annotated examples of each class, and over all examples. Sums of several
-    blocks (or batches) add up to the sums of their union, which is how the
-    streaming and dask paths reach the in-memory thresholds.
-    """
-    sum_all = P_block.sum(axis=0, dtype=np.float64)
-    sum_pos = np.where(Y_block, P_block, 0).sum(axis=0, dtype=np.float64)
-    return sum_pos, sum_all
+        block = P[start:stop]
+        sum_all += block.sum(axis=0, dtype=np.float64)
+        sum_pos += np.where(indicator_block(Y, start, stop), block, 0).sum(
+            axis=0, dtype=np.float64
+        )
+    return sum_pos, sum_all, positives_per_class(Y)
 
 
 def thresholds_from_sums(sum_pos, sum_all, n_pos, n_samples):
