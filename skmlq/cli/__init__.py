@@ -1,0 +1,53 @@
+"""The ``skmlq`` command line: ``skmlq demo``, ``skmlq score`` and ``skmlq audit``.
+
+Run ``skmlq --help`` or ``python -m skmlq --help``. :func:`main` is the console
+script entry point; it returns the exit code (0 success, 2 bad input or options,
+130 interrupted) instead of raising, so it can be called from Python too.
+
+Examples
+--------
+>>> from skmlq.cli import main
+>>> main(["score", "--labels", "no/such/file.npy", "--pred-probs", "p.npy"])
+2
+"""
+
+import sys
+
+from ._errors import USER_ERRORS, report
+from ._parser import build_parser
+
+__all__ = ["main"]
+
+
+def _run(args):
+    if args.command == "score":
+        from ._score import run_score
+
+        return run_score(args)
+    if args.command == "audit":
+        from ._audit import run_audit
+
+        return run_audit(args)
+    from ._demo import run_demo
+
+    return run_demo(args)
+
+
+def main(argv=None):
+    """Run the ``skmlq`` command line with ``argv`` (default ``sys.argv[1:]``).
+
+    Returns the exit code; user errors print one line ``skmlq: error: ...`` on
+    stderr and return 2, never a traceback.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors (code 2)
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        return _run(args)
+    except USER_ERRORS as exc:
+        return report(exc)
+    except KeyboardInterrupt:
+        print("skmlq: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,265 @@
+"""Input readers of the command line: predicted probabilities and given labels.
+
+``.npy`` files are memory-mapped (never read into memory as a whole), so ``skmlq
+score`` works on files larger than RAM. Every other format is parsed in memory.
+Class names in label files are mapped to ``pred_probs`` columns as documented in
+:data:`CLASS_NAMES_HELP`.
+"""
+
+import csv
+import json
+import os
+import re
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._errors import CLIError
+
+__all__ = [
+    "CLASS_NAMES_HELP",
+    "LABEL_FORMATS",
+    "PRED_PROBS_FORMATS",
+    "read_csv_table",
+    "read_labels",
+    "read_pred_probs",
+    "split_labels",
+]
+
+PRED_PROBS_FORMATS = ".npy (memory-mapped), .npz (key 'pred_probs' or the first array), .csv/.tsv"
+LABEL_FORMATS = (
+    ".npy/.npz dense 0/1 indicator (key 'labels' or the first array), .npz scipy.sparse "
+    "indicator (scipy.sparse.save_npz), .csv/.tsv with a label column, .jsonl (one JSON "
+    "list per line)"
+)
+CLASS_NAMES_HELP = (
+    "Class names in label files are mapped to pred_probs columns by the pred_probs CSV "
+    "header or --classes; without either, integers are column indices and names are "
+    "mapped in sorted order (the mapping is printed)."
+)
+
+_INT = re.compile(r"[+-]?\d+\Z")
+_CSV_SUFFIXES = {".csv": ",", ".tsv": "\t", ".txt": ","}
+
+
+def _suffix(path):
+    return os.path.splitext(str(path))[1].lower()
+
+
+def _require_file(path, what):
+    if not os.path.exists(path):
+        raise CLIError(f"{what} file {path} does not exist")
+    if os.path.isdir(path):
+        raise CLIError(f"{what} file {path} is a directory")
+
+
+def _delimiter(path, delimiter):
+    return delimiter if delimiter is not None else _CSV_SUFFIXES.get(_suffix(path), ",")
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _npz_array(path, preferred, what):
+    with np.load(path, allow_pickle=False) as npz:
+        keys = list(npz.files)
+        if not keys:
+            raise CLIError(f"{what} file {path} contains no array")
+        return npz[preferred if preferred in keys else keys[0]]
+
+
+def read_pred_probs(path, delimiter=None):
+    """Read ``pred_probs`` and, from a CSV header, the class names.
+
+    Returns ``(P, class_names)``; ``class_names`` is None without a header. A
+    ``.npy`` file is memory-mapped read-only.
+    """
+    _require_file(path, "pred_probs")
+    suffix = _suffix(path)
+    if suffix == ".npy":
+        return np.load(path, mmap_mode="r", allow_pickle=False), None
+    if suffix == ".npz":
+        return _npz_array(path, "pred_probs", "pred_probs"), None
+    if suffix not in _CSV_SUFFIXES:
+        raise CLIError(
+            f"pred_probs file {path} has an unknown extension {suffix or '(none)'}; "
+            f"accepted: {PRED_PROBS_FORMATS}"
+        )
+    delimiter = _delimiter(path, delimiter)
+    with open(path, newline="", encoding="utf-8") as fh:
+        first = next(csv.reader(fh, delimiter=delimiter), None)
+    if first is None:
+        raise CLIError(f"pred_probs file {path} is empty")
+    names = None
+    if not all(_is_number(cell) for cell in first):
+        names = [cell.strip() for cell in first]
+        _check_unique(names, f"the header of {path}")
+    P = np.loadtxt(
+        path, delimiter=delimiter, skiprows=int(names is not None), ndmin=2,
+        dtype=np.float64, encoding="utf-8",
+    )
+    if names is not None and P.shape[1] != len(names):
+        raise CLIError(
+            f"pred_probs file {path} has {len(names)} header names but {P.shape[1]} columns"
+        )
+    return P, names
+
+
+def _check_unique(names, where):
+    seen = set()
+    for name in names:
+        if name in seen:
+            raise CLIError(f"class name {name!r} appears twice in {where}")
+        if not name:
+            raise CLIError(f"{where} has an empty class name")
+        seen.add(name)
+
+
+def split_labels(cell, label_sep):
+    """Split one label cell into its stripped, non-empty tokens."""
+    return [t.strip() for t in cell.split(label_sep) if t.strip()]
+
+
+def read_csv_table(path, delimiter=None):
+    """Read a CSV file with a header row; return ``(header, rows, line_numbers)``."""
+    _require_file(path, "data")
+    delimiter = _delimiter(path, delimiter)
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        header = next(reader, None)
+        if header is None:
+            raise CLIError(f"{path} is empty; expected a header row")
+        header = [h.strip() for h in header]
+        rows, lines = [], []
+        for row in reader:
+            if not row:  # a blank line
+                continue
+            if len(row) != len(header):
+                raise CLIError(
+                    f"{path} line {reader.line_num}: {len(row)} fields, but the header "
+                    f"has {len(header)} (delimiter {delimiter!r}; set it with --delimiter)"
+                )
+            rows.append(row)
+            lines.append(reader.line_num)
+    return header, rows, lines
+
+
+def column_index(header, name, path, option):
+    """Index of column ``name`` in ``header``, or a CLIError listing the columns."""
+    if name not in header:
+        shown = ", ".join(repr(h) for h in header[:20])
+        raise CLIError(f"{path} has no column {name!r} (set it with {option}); columns: {shown}")
+    return header.index(name)
+
+
+def _read_csv_tokens(path, column, label_sep, delimiter):
+    header, rows, lines = read_csv_table(path, delimiter)
+    j = column_index(header, column, path, "--labels-column")
+    return [split_labels(row[j], label_sep) for row in rows], lines
+
+
+def _read_jsonl_tokens(path):
+    tokens, lines = [], []
+    with open(path, encoding="utf-8") as fh:
+        for line_number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise CLIError(f"{path} line {line_number}: not valid JSON ({exc.msg})") from None
+            if not isinstance(value, list) or not all(
+                isinstance(v, (int, str)) and not isinstance(v, bool) for v in value
+            ):
+                raise CLIError(
+                    f"{path} line {line_number}: expected a JSON list of class indices or "
+                    f"names such as [0, 2] or [\"cat\", \"dog\"], got {line.strip()[:60]}"
+                )
+            tokens.append([str(v) for v in value])
+            lines.append(line_number)
+    return tokens, lines
+
+
+def tokens_to_indices(tokens, lines, path, n_classes, class_names=None):
+    """Map label tokens (strings) to column indices.
+
+    Returns ``(indices, class_names, note)``: lists of int per example, the class
+    names of the columns (None if the tokens are plain indices) and a note on how
+    names were mapped (None if nothing needs saying).
+    """
+    distinct = set().union(*tokens) if tokens else set()
+    all_ints = all(_INT.match(t) for t in distinct)
+    note = None
+    if class_names is not None and (not all_ints or distinct & set(class_names)):
+        mapping = {name: i for i, name in enumerate(class_names)}
+    elif all_ints:
+        mapping = None
+    else:
+        class_names = sorted(distinct)
+        if len(class_names) != n_classes:
+            raise CLIError(
+                f"labels in {path} use {len(class_names)} distinct class names but "
+                f"pred_probs has {n_classes} columns; give pred_probs a CSV header with "
+                f"the class names or pass --classes"
+            )
+        mapping = {name: i for i, name in enumerate(class_names)}
+        note = "class names mapped to pred_probs columns in sorted order: " + ", ".join(
+            f"{i}={name}" for i, name in enumerate(class_names[:20])
+        ) + (", ..." if n_classes > 20 else "")
+    out = []
+    for row, line in zip(tokens, lines):
+        if mapping is None:
+            idx = [int(t) for t in row]
+            bad = [i for i in idx if not 0 <= i < n_classes]
+            if bad:
+                raise CLIError(
+                    f"{path} line {line}: class index {bad[0]} is out of range; pred_probs "
+                    f"has {n_classes} columns (indices 0 to {n_classes - 1})"
+                )
+        else:
+            try:
+                idx = [mapping[t] for t in row]
+            except KeyError as exc:
+                known = ", ".join(repr(n) for n in list(mapping)[:10])
+                more = ", ..." if len(mapping) > 10 else ""
+                raise CLIError(
+                    f"{path} line {line}: unknown class {exc.args[0]!r}; known classes: "
+                    f"{known}{more}"
+                ) from None
+        out.append(idx)
+    return out, class_names, note
+
+
+def read_labels(path, n_classes, *, class_names=None, labels_column="labels", label_sep=";",
+                delimiter=None):
+    """Read the given labels in a form :func:`skmlq._labels.check_labels` accepts.
+
+    Returns ``(labels, class_names, note)``: a (memory-mapped) dense indicator, a
+    sparse indicator or a list of lists of column indices; the class names (the
+    given ones, or those found in the file, or None); and a note on the mapping.
+    """
+    _require_file(path, "labels")
+    suffix = _suffix(path)
+    if suffix == ".npy":
+        return np.load(path, mmap_mode="r", allow_pickle=False), class_names, None
+    if suffix == ".npz":
+        with np.load(path, allow_pickle=False) as npz:
+            keys = set(npz.files)
+        if "format" in keys and "shape" in keys:
+            return sp.load_npz(path), class_names, None
+        return _npz_array(path, "labels", "labels"), class_names, None
+    if suffix in _CSV_SUFFIXES:
+        tokens, lines = _read_csv_tokens(path, labels_column, label_sep, delimiter)
+    elif suffix in (".jsonl", ".ndjson"):
+        tokens, lines = _read_jsonl_tokens(path)
+    else:
+        raise CLIError(
+            f"labels file {path} has an unknown extension {suffix or '(none)'}; accepted: "
+            f"{LABEL_FORMATS}"
+        )
+    return tokens_to_indices(tokens, lines, path, n_classes, class_names)

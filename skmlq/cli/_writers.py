@@ -1,0 +1,86 @@
+"""Atomic, streamed CSV output.
+
+Rows go to a temporary file in the destination's directory, which is renamed onto
+the destination only when everything has been written: an interrupted or failed
+run never leaves a half-written CSV, and an existing file is replaced only when the
+caller allows it (``--force``).
+"""
+
+import csv
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+
+import numpy as np
+
+from ._errors import CLIError
+
+__all__ = ["atomic_output", "check_output_path", "csv_writer", "float_strings"]
+
+STDOUT = "-"
+
+
+def check_output_path(path, force):
+    """Fail early (before any work) if ``path`` cannot or must not be written."""
+    if path is None or path == STDOUT:
+        return
+    if os.path.isdir(path):
+        raise CLIError(f"output {path} is a directory; give a file name such as {path}/out.csv")
+    if os.path.exists(path) and not force:
+        raise CLIError(f"output {path} already exists; pass --force to replace it")
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise CLIError(f"cannot write {path}: directory {directory} does not exist")
+
+
+def _default_mode():
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@contextmanager
+def atomic_output(path, force=False):
+    """Yield a text file handle whose content replaces ``path`` only on success.
+
+    ``path="-"`` yields ``sys.stdout``. On any exception (also KeyboardInterrupt)
+    the temporary file is removed and ``path`` is left as it was.
+    """
+    if path == STDOUT:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    check_output_path(path, force)
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(
+        dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".part"
+    )
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, _default_mode())
+        if os.path.exists(path) and not force:  # created by someone else meanwhile
+            raise CLIError(f"output {path} already exists; pass --force to replace it")
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def csv_writer(fh):
+    """A ``csv.writer`` with Unix line endings and minimal quoting."""
+    return csv.writer(fh, lineterminator="\n")
+
+
+def float_strings(values):
+    """Format a 1-D float array as the shortest strings that read back exactly."""
+    values = np.asarray(values)
+    if values.dtype == np.float32:
+        return [str(v) for v in values]  # numpy's shortest float32 repr ('0.9')
+    return [repr(v) for v in values.astype(np.float64, copy=False).tolist()]
