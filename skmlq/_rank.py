@@ -4,8 +4,10 @@ import numpy as np
 
 from ._aggregation import DEFAULT_AGGREGATOR_KWARGS, resolve_aggregator
 from ._blocks import row_blocks
+from ._dask import dask_label_quality_scores, uses_dask
 from ._labels import check_labels, indicator_block
 from ._scoring import class_scores_block, confident_thresholds
+from ._thresholds import check_thresholds
 from ._validation import check_method, check_pred_probs
 
 __all__ = ["get_label_quality_scores", "get_label_quality_scores_per_class"]
@@ -18,14 +20,8 @@ sparse matrix
         always read as lists of class indices."""
 
 
-def check_scoring_inputs(labels, pred_probs, method, adjust_pred_probs):
-    """Validate the inputs shared by every scoring entry point.
-
-    Returns ``(Y, P, thresholds)`` where ``thresholds`` is None unless
-    ``adjust_pred_probs`` is true.
-    """
-    P = check_pred_probs(pred_probs)
-    Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
+def check_scoring_options(method, adjust_pred_probs, thresholds=None):
+    """Check ``method``, ``adjust_pred_probs`` and whether ``thresholds`` may be given."""
     check_method(method)
     if not isinstance(adjust_pred_probs, (bool, np.bool_)):
         raise TypeError(f"adjust_pred_probs={adjust_pred_probs!r} must be True or False.")
@@ -35,7 +31,27 @@ def check_scoring_inputs(labels, pred_probs, method, adjust_pred_probs):
             "use it with 'self_confidence' or 'normalized_margin', or set "
             "adjust_pred_probs=False."
         )
-    thresholds = confident_thresholds(Y, P) if adjust_pred_probs else None
+    if thresholds is not None and not adjust_pred_probs:
+        raise ValueError(
+            "thresholds were given but adjust_pred_probs=False; thresholds are only used "
+            "to adjust pred_probs: pass adjust_pred_probs=True, or thresholds=None."
+        )
+
+
+def check_scoring_inputs(labels, pred_probs, method, adjust_pred_probs, thresholds=None):
+    """Validate the inputs shared by every scoring entry point.
+
+    Returns ``(Y, P, thresholds)`` where ``thresholds`` is None unless
+    ``adjust_pred_probs`` is true; then it is the checked ``thresholds`` argument,
+    or the confident thresholds of all rows if that is None.
+    """
+    P = check_pred_probs(pred_probs)
+    Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
+    check_scoring_options(method, adjust_pred_probs, thresholds)
+    if thresholds is not None:
+        thresholds = check_thresholds(thresholds, P.shape[1])
+    elif adjust_pred_probs:
+        thresholds = confident_thresholds(Y, P)
     return Y, P, thresholds
 
 
@@ -68,6 +84,7 @@ def get_label_quality_scores(
     method="self_confidence",
     adjust_pred_probs=False,
     aggregator_kwargs=DEFAULT_AGGREGATOR_KWARGS,
+    thresholds=None,
 ):
     """Score how likely each example's set of annotations is correct.
 
@@ -90,6 +107,12 @@ def get_label_quality_scores(
         Subtract per-class confident thresholds from the probabilities before
         scoring, which corrects for classes the model is systematically over- or
         under-confident about. Not defined for ``"confidence_weighted_entropy"``.
+    thresholds : array-like of shape (n_classes, 2), default=None
+        Precomputed per-class thresholds ``[t0, t1]`` for ``adjust_pred_probs=True``
+        (from :func:`get_confident_thresholds` over all rows). None computes them
+        from the given rows. Pass them to score a part of the data (a batch, a
+        slice of a memory-mapped file) exactly as if all rows were scored together.
+        Giving thresholds with ``adjust_pred_probs=False`` raises ValueError.
     aggregator_kwargs : dict, default={{"method": "exponential_moving_average", \
 "alpha": 0.8}}
         How per-class scores become one score: ``"method"`` is
@@ -101,19 +124,28 @@ def get_label_quality_scores(
     Returns
     -------
     label_quality_scores : ndarray of shape (n_samples,)
-        One score in [0, 1] per example; higher means more likely correct.
+        One score in [0, 1] per example; higher means more likely correct. A lazy
+        dask array (chunked like the rows of ``pred_probs``) for dask inputs.
 
     See Also
     --------
     get_label_quality_scores_per_class : The per-class scores before aggregation.
+    get_confident_thresholds : The thresholds of ``adjust_pred_probs=True``.
+    LabelQualityScorer : Scores predictions that arrive in batches.
     exponential_moving_average : The default aggregator.
     softmin : A smooth-minimum aggregator.
 
     Notes
     -----
     Rows are processed in blocks, so peak extra memory stays small (a few MB plus
-    the output), whatever N is. A callable aggregator is therefore called once per
-    block of rows; it must reduce each row independently (as ``np.min`` does).
+    the output), whatever N is: ``np.load(path, mmap_mode="r")`` inputs larger
+    than RAM are fine (``adjust_pred_probs=True`` reads them twice). A callable
+    aggregator is therefore called once per block of rows; it must reduce each row
+    independently (as ``np.min`` does).
+
+    dask arrays chunked by rows (``labels`` as a dask, numpy or sparse indicator,
+    or a list of lists) give a lazy dask array computed chunk by chunk with the
+    same core; values are validated when it is computed.
 
     Examples
     --------
@@ -125,8 +157,15 @@ def get_label_quality_scores(
     >>> get_label_quality_scores(labels, pred_probs, aggregator_kwargs={{"method": "softmin"}})
     array([0.9      , 0.4066...])
     """
+    if uses_dask(labels, pred_probs):
+        return dask_label_quality_scores(
+            labels, pred_probs, method=method, adjust_pred_probs=adjust_pred_probs,
+            aggregator_kwargs=aggregator_kwargs, thresholds=thresholds, per_class=False,
+        )
     aggregate = resolve_aggregator(aggregator_kwargs)
-    Y, P, thresholds = check_scoring_inputs(labels, pred_probs, method, adjust_pred_probs)
+    Y, P, thresholds = check_scoring_inputs(
+        labels, pred_probs, method, adjust_pred_probs, thresholds
+    )
     return score_blocks(Y, P, method, thresholds, aggregate)
 
 
@@ -136,6 +175,7 @@ def get_label_quality_scores_per_class(
     *,
     method="self_confidence",
     adjust_pred_probs=False,
+    thresholds=None,
 ):
     """Score how likely each single class annotation is correct.
 
@@ -161,6 +201,12 @@ def get_label_quality_scores_per_class(
     adjust_pred_probs : bool, default=False
         Subtract per-class confident thresholds from the probabilities before
         scoring. Not defined for ``"confidence_weighted_entropy"``.
+    thresholds : array-like of shape (n_classes, 2), default=None
+        Precomputed per-class thresholds ``[t0, t1]`` for ``adjust_pred_probs=True``
+        (from :func:`get_confident_thresholds` over all rows). None computes them
+        from the given rows. Pass them to score a part of the data (a batch, a
+        slice of a memory-mapped file) exactly as if all rows were scored together.
+        Giving thresholds with ``adjust_pred_probs=False`` raises ValueError.
 
     Returns
     -------
@@ -168,6 +214,7 @@ def get_label_quality_scores_per_class(
         ``out[i, k]`` is the quality score of class k's annotation (present or
         absent) on example i. cleanlab's docstring describes this value as a list
         of K arrays; its code, like this function, returns one (N, K) array.
+        A lazy dask array for dask inputs.
 
     See Also
     --------
@@ -180,7 +227,14 @@ def get_label_quality_scores_per_class(
     array([[0.9, 0.9, 0.9],
            [0.4, 0.9, 0.9]])
     """
-    Y, P, thresholds = check_scoring_inputs(labels, pred_probs, method, adjust_pred_probs)
+    if uses_dask(labels, pred_probs):
+        return dask_label_quality_scores(
+            labels, pred_probs, method=method, adjust_pred_probs=adjust_pred_probs,
+            aggregator_kwargs=None, thresholds=thresholds, per_class=True,
+        )
+    Y, P, thresholds = check_scoring_inputs(
+        labels, pred_probs, method, adjust_pred_probs, thresholds
+    )
     return score_blocks(Y, P, method, thresholds)
 
 

@@ -1,0 +1,222 @@
+"""Lazy scoring of dask arrays chunked by rows, with the same block core as numpy.
+
+Each row chunk of ``pred_probs`` (with the matching rows of the labels) is
+validated and scored by the very functions the in-memory path uses
+(``check_pred_probs``, ``check_labels``, ``threshold_sums``, ``score_blocks``), so
+results equal numpy's. ``adjust_pred_probs=True`` adds one reduction: per-chunk
+threshold sums, added up and finalised by ``thresholds_from_sums``.
+
+dask is an optional dependency (``pip install "skmlq[dask]"``): this module never
+imports it at import time, and :func:`uses_dask` only looks at ``sys.modules``
+(an object cannot be a dask array unless dask is already imported).
+"""
+
+import sys
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._aggregation import resolve_aggregator
+from ._labels import check_labels, indicator_block
+from ._scoring import threshold_sums, thresholds_from_sums
+from ._thresholds import check_thresholds
+from ._validation import check_method, check_pred_probs
+
+__all__ = [
+    "dask_confident_thresholds",
+    "dask_label_quality_scores",
+    "is_dask_array",
+    "uses_dask",
+]
+
+
+def is_dask_array(x):
+    """True if ``x`` is a ``dask.array.Array`` (without importing dask)."""
+    module = sys.modules.get("dask.array")
+    return module is not None and isinstance(x, module.Array)
+
+
+def uses_dask(labels, pred_probs):
+    """True if either scoring input is a dask array."""
+    return is_dask_array(labels) or is_dask_array(pred_probs)
+
+
+def _import_dask_array():
+    try:
+        import dask.array as da
+    except ImportError:  # pragma: no cover - dask is in the test extra
+        raise ImportError(
+            'Scoring dask arrays needs the optional dependency dask: pip install "skmlq[dask]".'
+        ) from None
+    return da
+
+
+def _check_known_shape(x, name):
+    if any(np.isnan(n) for n in x.shape):
+        raise ValueError(
+            f"{name} is a dask array with unknown chunk sizes (shape {x.shape}); call "
+            f"{name}.compute_chunk_sizes() first so that rows can be matched."
+        )
+
+
+def _check_dask_pred_probs(P, name="pred_probs"):
+    if P.ndim != 2:
+        raise ValueError(
+            f"{name} is a dask array of shape {P.shape}; expected a 2-D array of shape "
+            f"(n_samples, n_classes)."
+        )
+    if P.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} is a dask array of dtype {P.dtype}; expected a numeric array of "
+            f"probabilities in [0, 1]."
+        )
+    _check_known_shape(P, name)
+    if P.shape[1] == 0:
+        raise ValueError(f"{name} has shape {P.shape}, no columns; expected one column per class.")
+    if P.dtype.kind in "biu" or P.dtype == np.float16:
+        P = P.astype(np.float64)
+    if P.numblocks[1] != 1:
+        # A row's K values must sit in one chunk (aggregation reads whole rows).
+        P = P.rechunk({1: -1})
+    return P
+
+
+def _check_dask_labels(Y, shape, row_chunks, name="labels"):
+    if Y.ndim != 2 or Y.dtype.kind not in "biuf":
+        raise ValueError(
+            f"{name} is a dask array of shape {Y.shape} and dtype {Y.dtype}; a dask "
+            f"{name} must be a 2-D 0/1 indicator array (bool or int), chunked by rows."
+        )
+    _check_known_shape(Y, name)
+    if Y.shape != shape:
+        raise ValueError(
+            f"{name} has shape {Y.shape} but pred_probs has shape {shape}; they must "
+            f"describe the same examples and classes."
+        )
+    if Y.chunks != (row_chunks, (shape[1],)):
+        Y = Y.rechunk((row_chunks, (shape[1],)))
+    return Y
+
+
+def _dask_indicator(Y, row_chunks, da):
+    """A checked numpy/CSR indicator as a dask bool array with the given row chunks."""
+    if not sp.issparse(Y):
+        return da.from_array(Y, chunks=(row_chunks, -1))
+    import dask
+
+    Y_delayed = dask.delayed(Y)
+    bounds = np.cumsum((0,) + tuple(row_chunks))
+    blocks = [
+        da.from_delayed(
+            dask.delayed(indicator_block)(Y_delayed, int(start), int(stop)),
+            shape=(int(stop - start), Y.shape[1]),
+            dtype=bool,
+            meta=np.empty((0, 0), dtype=bool),
+        )
+        for start, stop in zip(bounds[:-1], bounds[1:])
+    ]
+    return da.concatenate(blocks, axis=0)
+
+
+def _dask_inputs(labels, pred_probs):
+    """Return ``(Y, P)`` as dask arrays with equal row chunks and one column chunk."""
+    da = _import_dask_array()
+    if is_dask_array(pred_probs):
+        P = _check_dask_pred_probs(pred_probs)
+    else:
+        P_np = check_pred_probs(pred_probs)
+        row_chunks = "auto"
+        if is_dask_array(labels):
+            _check_known_shape(labels, "labels")
+            row_chunks = labels.chunks[0]
+        P = da.from_array(P_np, chunks=(row_chunks, -1))
+    if is_dask_array(labels):
+        Y = _check_dask_labels(labels, P.shape, P.chunks[0])
+    else:
+        Y_checked = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
+        Y = _dask_indicator(Y_checked, P.chunks[0], da)
+    return Y, P
+
+
+def _checked_chunk(P_chunk, Y_chunk, block_info):
+    """Validate one row chunk with the in-memory checks; name its first row on error."""
+    start = block_info[0]["array-location"][0][0] if block_info else 0
+    try:
+        P = check_pred_probs(P_chunk)
+        Y = check_labels(Y_chunk, n_samples=P.shape[0], n_classes=P.shape[1])
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(
+            f"{exc} (in the dask chunk that starts at row {start}: the row number above "
+            f"counts from that chunk's first row)"
+        ) from None
+    return Y, P
+
+
+def _sums_chunk(P_chunk, Y_chunk, block_info=None):
+    Y, P = _checked_chunk(P_chunk, Y_chunk, block_info)
+    sum_pos, sum_all, n_pos = threshold_sums(Y, P)
+    return np.stack([sum_pos, sum_all, n_pos.astype(np.float64)])[np.newaxis]
+
+
+def _finalise_sums(sums, n_samples):
+    return thresholds_from_sums(sums[0], sums[1], sums[2], n_samples)
+
+
+def _lazy_thresholds(Y, P, da):
+    """The thresholds of all rows as a lazy (n_classes, 2) dask array (one reduction)."""
+    n_samples, n_classes = P.shape
+    partial = da.blockwise(
+        _sums_chunk, "bsk", P, "bk", Y, "bk",
+        new_axes={"s": 3}, adjust_chunks={"b": 1},
+        dtype=np.float64, meta=np.empty((0, 0, 0)),
+    )
+    sums = partial.sum(axis=0)
+    return sums.map_blocks(
+        _finalise_sums, n_samples, chunks=((n_classes,), (2,)), dtype=np.float64
+    )
+
+
+def _scores_chunk(P_chunk, Y_chunk, thresholds, method, aggregator_kwargs, per_class,
+                  block_info=None):
+    from ._rank import score_blocks  # _rank imports this module
+
+    Y, P = _checked_chunk(P_chunk, Y_chunk, block_info)
+    aggregate = None if per_class else resolve_aggregator(aggregator_kwargs)
+    return score_blocks(Y, P, method, thresholds, aggregate)
+
+
+def dask_confident_thresholds(labels, pred_probs):
+    """Lazy :func:`~skmlq.rank.get_confident_thresholds` of dask inputs."""
+    da = _import_dask_array()
+    Y, P = _dask_inputs(labels, pred_probs)
+    return _lazy_thresholds(Y, P, da)
+
+
+def dask_label_quality_scores(labels, pred_probs, *, method, adjust_pred_probs,
+                              aggregator_kwargs, thresholds, per_class):
+    """Lazy label quality scores (aggregated or per class) of dask inputs.
+
+    Options are validated now (as the numpy path does); values of the arrays are
+    validated chunk by chunk when the result is computed.
+    """
+    from ._rank import check_scoring_options  # _rank imports this module
+
+    da = _import_dask_array()
+    check_method(method)
+    if not per_class:
+        resolve_aggregator(aggregator_kwargs)
+    Y, P = _dask_inputs(labels, pred_probs)
+    check_scoring_options(method, adjust_pred_probs, thresholds)
+    if thresholds is not None:
+        thresholds = check_thresholds(thresholds, P.shape[1])
+    elif adjust_pred_probs:
+        thresholds = _lazy_thresholds(Y, P, da).to_delayed().ravel()[0]
+    if per_class:
+        return da.map_blocks(
+            _scores_chunk, P, Y, thresholds, method, aggregator_kwargs, True,
+            dtype=P.dtype, chunks=P.chunks, meta=np.empty((0, 0), dtype=P.dtype),
+        )
+    return da.map_blocks(
+        _scores_chunk, P, Y, thresholds, method, aggregator_kwargs, False,
+        drop_axis=1, dtype=P.dtype, meta=np.empty((0,), dtype=P.dtype),
+    )

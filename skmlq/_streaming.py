@@ -1,0 +1,272 @@
+"""Scoring predictions that arrive in batches (a data loader, chunks of a file).
+
+The per-batch scores are those of the rank functions on all rows at once: every
+score depends only on its own row, except through the thresholds of
+``adjust_pred_probs=True``, which are accumulated over all batches first with the
+same additive sums as the in-memory path (``threshold_sums`` and
+``thresholds_from_sums`` of the scoring core).
+"""
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
+
+from ._aggregation import resolve_aggregator
+from ._labels import check_labels
+from ._rank import check_scoring_options, get_label_quality_scores
+from ._rank import get_label_quality_scores_per_class
+from ._scoring import threshold_sums, thresholds_from_sums
+from ._validation import check_pred_probs
+
+__all__ = ["LabelQualityScorer", "iter_label_quality_scores"]
+
+
+class LabelQualityScorer(BaseEstimator):
+    """Label quality scores of predictions that arrive in batches.
+
+    Use it when ``pred_probs`` never exist as one array (predictions of a deep
+    network over a data loader, or chunks read from disk). Each batch is scored
+    exactly as :func:`~skmlq.rank.get_label_quality_scores` would score those rows
+    within the whole data set (to rounding, at most 1e-12). With
+    ``adjust_pred_probs=True`` the per-class thresholds depend on all rows: feed
+    every batch to :meth:`partial_fit_thresholds` first (or give ``thresholds``),
+    then score.
+
+    Parameters
+    ----------
+    method : {"self_confidence", "normalized_margin", \
+"confidence_weighted_entropy"}, default="self_confidence"
+        Per-class scoring method.
+    adjust_pred_probs : bool, default=False
+        Score threshold-adjusted probabilities (see
+        :func:`~skmlq.rank.get_label_quality_scores`).
+    aggregator_kwargs : dict or None, default=None
+        How per-class scores become one score per example, as in
+        :func:`~skmlq.rank.get_label_quality_scores`. None means
+        ``{"method": "exponential_moving_average", "alpha": 0.8}``.
+    thresholds : array-like of shape (n_classes, 2) or None, default=None
+        Precomputed thresholds (:func:`~skmlq.rank.get_confident_thresholds`) for
+        ``adjust_pred_probs=True``; then no fitting pass is needed.
+
+    Attributes
+    ----------
+    confident_thresholds_ : ndarray of shape (n_classes, 2)
+        Thresholds ``[t0, t1]`` of all rows seen by :meth:`partial_fit_thresholds`
+        (set after each call).
+    n_samples_seen_ : int
+        Number of rows seen by :meth:`partial_fit_thresholds`.
+    n_classes_ : int
+        Number of classes, fixed by the first batch fitted.
+
+    See Also
+    --------
+    iter_label_quality_scores : The same as a generator over batches.
+    skmlq.rank.get_label_quality_scores : All rows at once.
+
+    Notes
+    -----
+    The threshold sums are float64 and additive, so the thresholds equal those of
+    all rows at once up to the order of summation. Scoring does not change the
+    fitted state, so batches can be scored in any order and in parallel.
+
+    Examples
+    --------
+    >>> from skmlq.rank import LabelQualityScorer, get_label_quality_scores
+    >>> labels = [[1], [0, 2], [0], []]
+    >>> pred_probs = [[0.1, 0.9, 0.1], [0.4, 0.1, 0.9], [0.8, 0.3, 0.2], [0.3, 0.2, 0.1]]
+    >>> batches = [(labels[:2], pred_probs[:2]), (labels[2:], pred_probs[2:])]
+    >>> scorer = LabelQualityScorer(adjust_pred_probs=True)
+    >>> for batch_labels, batch_pred_probs in batches:
+    ...     scorer = scorer.partial_fit_thresholds(batch_labels, batch_pred_probs)
+    >>> [scorer.get_label_quality_scores(*batch) for batch in batches]
+    [array([0.7670..., 0.5757...]), array([0.7441..., 0.6337...])]
+    >>> get_label_quality_scores(labels, pred_probs, adjust_pred_probs=True)
+    array([0.7670..., 0.5757..., 0.7441..., 0.6337...])
+    """
+
+    def __init__(self, *, method="self_confidence", adjust_pred_probs=False,
+                 aggregator_kwargs=None, thresholds=None):
+        self.method = method
+        self.adjust_pred_probs = adjust_pred_probs
+        self.aggregator_kwargs = aggregator_kwargs
+        self.thresholds = thresholds
+
+    def partial_fit_thresholds(self, labels, pred_probs):
+        """Add one batch to the per-class threshold sums.
+
+        Parameters
+        ----------
+        labels : list of lists of int, array-like or sparse matrix
+            Annotations of the batch (class indices per example, or a 0/1
+            indicator with one column per class).
+        pred_probs : array-like of shape (n_batch, n_classes)
+            Predicted probabilities of the batch.
+
+        Returns
+        -------
+        self : LabelQualityScorer
+            With ``confident_thresholds_`` updated to all rows seen so far.
+        """
+        check_scoring_options(self.method, self.adjust_pred_probs)
+        if not self.adjust_pred_probs:
+            raise ValueError(
+                "partial_fit_thresholds needs adjust_pred_probs=True: thresholds are only "
+                "used to adjust pred_probs, and without adjustment no fitting is needed."
+            )
+        if self.thresholds is not None:
+            raise ValueError(
+                "thresholds were given to LabelQualityScorer, so there is nothing to fit; "
+                "set thresholds=None to fit them from the batches."
+            )
+        P = check_pred_probs(pred_probs)
+        if hasattr(self, "n_classes_") and P.shape[1] != self.n_classes_:
+            raise ValueError(
+                f"pred_probs has {P.shape[1]} columns but earlier batches had "
+                f"{self.n_classes_}; every batch must have one column per class."
+            )
+        Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
+        sums = threshold_sums(Y, P)
+        if not hasattr(self, "n_classes_"):
+            self.n_classes_ = P.shape[1]
+            self.n_samples_seen_ = 0
+            self._sums = [np.zeros(self.n_classes_), np.zeros(self.n_classes_),
+                          np.zeros(self.n_classes_, dtype=np.int64)]
+        for total, batch_sum in zip(self._sums, sums):
+            total += batch_sum
+        self.n_samples_seen_ += P.shape[0]
+        self.confident_thresholds_ = thresholds_from_sums(*self._sums, self.n_samples_seen_)
+        return self
+
+    def fit_thresholds(self, batches):
+        """Fit the thresholds on an iterable of ``(labels, pred_probs)`` batches.
+
+        Forgets earlier fits, then calls :meth:`partial_fit_thresholds` on each batch.
+
+        Parameters
+        ----------
+        batches : iterable of (labels, pred_probs)
+            All the batches that will be scored.
+
+        Returns
+        -------
+        self : LabelQualityScorer
+        """
+        for name in ("n_classes_", "n_samples_seen_", "confident_thresholds_", "_sums"):
+            self.__dict__.pop(name, None)
+        for labels, pred_probs in batches:
+            self.partial_fit_thresholds(labels, pred_probs)
+        if not hasattr(self, "n_classes_"):
+            raise ValueError("batches is empty; expected at least one (labels, pred_probs).")
+        return self
+
+    def _scoring_thresholds(self):
+        check_scoring_options(self.method, self.adjust_pred_probs, self.thresholds)
+        if not self.adjust_pred_probs:
+            return None
+        if self.thresholds is not None:
+            return self.thresholds
+        if not hasattr(self, "confident_thresholds_"):
+            raise NotFittedError(
+                "LabelQualityScorer(adjust_pred_probs=True) needs thresholds from all rows: "
+                "call partial_fit_thresholds on every batch (or fit_thresholds) before "
+                "scoring, or pass thresholds=get_confident_thresholds(labels, pred_probs)."
+            )
+        return self.confident_thresholds_
+
+    def get_label_quality_scores(self, labels, pred_probs):
+        """One label quality score per example of a batch.
+
+        Parameters
+        ----------
+        labels : list of lists of int, array-like or sparse matrix
+            Annotations of the batch.
+        pred_probs : array-like of shape (n_batch, n_classes)
+            Predicted probabilities of the batch.
+
+        Returns
+        -------
+        label_quality_scores : ndarray of shape (n_batch,)
+        """
+        return get_label_quality_scores(
+            labels, pred_probs, method=self.method, adjust_pred_probs=self.adjust_pred_probs,
+            aggregator_kwargs=self.aggregator_kwargs, thresholds=self._scoring_thresholds(),
+        )
+
+    def get_label_quality_scores_per_class(self, labels, pred_probs):
+        """Per-class label quality scores of a batch.
+
+        Parameters
+        ----------
+        labels : list of lists of int, array-like or sparse matrix
+            Annotations of the batch.
+        pred_probs : array-like of shape (n_batch, n_classes)
+            Predicted probabilities of the batch.
+
+        Returns
+        -------
+        label_quality_scores_per_class : ndarray of shape (n_batch, n_classes)
+        """
+        return get_label_quality_scores_per_class(
+            labels, pred_probs, method=self.method, adjust_pred_probs=self.adjust_pred_probs,
+            thresholds=self._scoring_thresholds(),
+        )
+
+
+def iter_label_quality_scores(batches, *, method="self_confidence", adjust_pred_probs=False,
+                              aggregator_kwargs=None, thresholds=None, per_class=False):
+    """Yield the label quality scores of each ``(labels, pred_probs)`` batch.
+
+    Parameters
+    ----------
+    batches : iterable of (labels, pred_probs)
+        The batches, e.g. a list, or an object whose ``iter()`` starts a new pass
+        (such as a deep-learning data loader wrapped to yield predictions). With
+        ``adjust_pred_probs=True`` and ``thresholds=None`` it is iterated twice
+        (thresholds first, then scores), so it must not be a one-shot iterator or
+        generator.
+    method : str, default="self_confidence"
+        Per-class scoring method.
+    adjust_pred_probs : bool, default=False
+        Score threshold-adjusted probabilities.
+    aggregator_kwargs : dict or None, default=None
+        Aggregation of per-class scores (None means the default EMA, alpha 0.8).
+    thresholds : array-like of shape (n_classes, 2) or None, default=None
+        Precomputed thresholds; then ``batches`` is iterated once.
+    per_class : bool, default=False
+        Yield (n_batch, n_classes) per-class scores instead of (n_batch,) scores.
+
+    Yields
+    ------
+    scores : ndarray of shape (n_batch,) or (n_batch, n_classes)
+        The scores of each batch, in order.
+
+    See Also
+    --------
+    LabelQualityScorer : The object behind this generator.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmlq.rank import iter_label_quality_scores
+    >>> batches = [([[1], [0, 2]], [[0.1, 0.9, 0.1], [0.4, 0.1, 0.9]]),
+    ...            ([[0], []], [[0.8, 0.3, 0.2], [0.3, 0.2, 0.1]])]
+    >>> np.concatenate(list(iter_label_quality_scores(batches)))
+    array([0.9  , 0.5  , 0.72 , 0.724])
+    """
+    scorer = LabelQualityScorer(method=method, adjust_pred_probs=adjust_pred_probs,
+                                aggregator_kwargs=aggregator_kwargs, thresholds=thresholds)
+    check_scoring_options(method, adjust_pred_probs, thresholds)
+    if not per_class:
+        resolve_aggregator(aggregator_kwargs)
+    if adjust_pred_probs and thresholds is None:
+        if iter(batches) is batches:
+            raise TypeError(
+                "batches is a one-shot iterator, but adjust_pred_probs=True needs two "
+                "passes (thresholds of all rows first, then scores). Pass a list or an "
+                "object whose iter() restarts (such as a data loader), or precomputed "
+                "thresholds=get_confident_thresholds(labels, pred_probs)."
+            )
+        scorer.fit_thresholds(batches)
+    score = (scorer.get_label_quality_scores_per_class if per_class
+             else scorer.get_label_quality_scores)
+    return (score(labels, pred_probs) for labels, pred_probs in batches)
