@@ -1,0 +1,763 @@
+"""``MultilabelLabelQuality``: label quality scores as a scikit-learn estimator.
+
+The estimator cross-fits a probabilistic multi-label classifier to get
+out-of-fold predicted probabilities, then scores the given annotations with the
+scoring core (``skmlq._rank``); it never computes a score itself.
+"""
+
+import time
+from itertools import chain
+from numbers import Integral
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score
+from sklearn.model_selection import check_cv
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.preprocessing import MultiLabelBinarizer
+from sklearn.utils import check_random_state, get_tags
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_is_fitted, check_memory, validate_data
+
+from ._aggregation import AGGREGATORS, resolve_aggregator
+from ._blocks import row_blocks
+from ._labels import check_labels
+from ._proba import check_has_predict_proba, predict_pred_probs
+from ._rank import check_scoring_inputs, score_blocks
+from .model_selection import MultilabelStratifiedKFold
+
+__all__ = ["MultilabelLabelQuality", "SYNTHETIC_ERROR_RATE"]
+
+#: Fraction of examples (at least one) whose labels :meth:`MultilabelLabelQuality.score`
+#: corrupts, by toggling one class each, when no ``label_issue_mask`` is given.
+SYNTHETIC_ERROR_RATE = 0.1
+
+_TARGET_FORMS = (
+    "a dense or sparse (n_samples, n_classes) 0/1 indicator, a list of lists of class "
+    "labels (ints or strings; [] means no class applies), or a 1-D array of one class "
+    "label per example"
+)
+
+
+def _default_estimator():
+    return OneVsRestClassifier(LogisticRegression(max_iter=1000))
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def _n_examples(X, name="X"):
+    shape = getattr(X, "shape", None)
+    if shape is not None and len(shape) > 0:
+        return int(shape[0])
+    try:
+        return len(X)
+    except TypeError:
+        raise TypeError(
+            f"{name} of type {type(X).__name__} has no length; expected an array-like, "
+            f"a sparse matrix, a DataFrame or a list of examples (e.g. texts)."
+        ) from None
+
+
+def _target_form(y, name):
+    """Return ``(form, y)`` with form one of "indicator", "lists", "single"."""
+    if sp.issparse(y):
+        return "indicator", y
+    if hasattr(y, "iloc"):  # pandas
+        if getattr(y, "ndim", 1) == 2:
+            return "indicator", y
+        y = y.to_numpy()
+    if isinstance(y, (list, tuple)):
+        if len(y) == 0:
+            raise ValueError(f"{name} is empty; expected {_TARGET_FORMS}.")
+        is_row = [isinstance(row, (list, tuple, set, frozenset, np.ndarray)) for row in y]
+        if all(is_row):
+            return "lists", y
+        if not any(is_row):
+            return "single", np.asarray(y)
+        bad = is_row.index(not is_row[0])
+        raise TypeError(
+            f"{name}[0] is {y[0]!r} but {name}[{bad}] is {y[bad]!r}; {name} must be "
+            f"either a list of lists of class labels or a flat list of one class label "
+            f"per example, not a mix. Accepted forms: {_TARGET_FORMS}."
+        )
+    y = np.asarray(y)
+    if y.ndim == 2:
+        return "indicator", y
+    if y.ndim == 1:
+        if y.dtype == object and y.size and isinstance(y[0], (list, tuple, set, np.ndarray)):
+            return "lists", list(y)
+        return "single", y
+    raise ValueError(f"{name} has shape {y.shape}; expected {_TARGET_FORMS}.")
+
+
+def _encode_lists(y, classes, name):
+    if classes is None:
+        try:
+            return MultiLabelBinarizer().fit(y).classes_
+        except TypeError as exc:
+            raise TypeError(
+                f"the class labels in {name} cannot be sorted ({exc}); use class labels "
+                f"of one type, all ints or all strings."
+            ) from None
+    unknown = set(chain.from_iterable(y)).difference(classes.tolist())
+    if unknown:
+        raise ValueError(
+            f"{name} contains class label(s) {sorted(map(repr, unknown))[:5]} not seen "
+            f"in fit; known classes are classes_={classes.tolist()[:20]}."
+        )
+    return classes
+
+
+def _encode_single(y, classes, name):
+    """One-hot rows of 1-D ``y`` over ``classes`` (learnt if None)."""
+    if classes is None:
+        target_type = type_of_target(y, input_name=name)
+        if target_type not in ("binary", "multiclass"):
+            raise ValueError(
+                f"{name} is a 1-D array of type {target_type!r}; a 1-D {name} must hold "
+                f"one class label per example (binary or multiclass). Accepted forms: "
+                f"{_TARGET_FORMS}."
+            )
+        classes, codes = np.unique(y, return_inverse=True)
+    else:
+        sorter = np.argsort(classes)
+        try:
+            pos = np.searchsorted(classes, y, sorter=sorter).clip(0, len(classes) - 1)
+            codes = sorter[pos]
+            known = classes[codes] == y
+        except TypeError:
+            known = np.zeros(len(y), dtype=bool)
+        if not known.all():
+            i = int(np.flatnonzero(~known)[0])
+            raise ValueError(
+                f"{name}[{i}] is {y[i]!r}, a class not seen in fit; known classes are "
+                f"classes_={classes.tolist()[:20]}."
+            )
+    Y = np.zeros((len(y), len(classes)), dtype=np.int64)
+    Y[np.arange(len(y)), codes] = 1
+    return Y, classes
+
+
+def _encode_targets(y, classes=None, name="y"):
+    """Any accepted target form -> (dense int64 (N, K) indicator, classes).
+
+    ``classes`` None learns them (fit); otherwise ``y`` must use those classes.
+    """
+    form, y = _target_form(y, name)
+    if form == "lists":
+        classes = _encode_lists(y, classes, name)
+        return MultiLabelBinarizer(classes=classes).fit_transform(y).astype(np.int64), classes
+    if form == "single":
+        return _encode_single(y, classes, name)
+    columns = getattr(y, "columns", None)
+    Y = check_labels(y, name=name)
+    if classes is not None and Y.shape[1] != len(classes):
+        raise ValueError(
+            f"{name} is an indicator with {Y.shape[1]} columns, but the estimator was "
+            f"fitted on {len(classes)} classes (classes_={classes.tolist()[:20]}); "
+            f"pass one column per class."
+        )
+    Y = Y.toarray() if sp.issparse(Y) else np.asarray(Y)
+    if classes is None:
+        classes = np.asarray(columns) if columns is not None else np.arange(Y.shape[1])
+    return Y.astype(np.int64), classes
+
+
+def _check_learnable(Y, classes, form_is_single, name="y"):
+    """Every class must occur on some examples and be absent from others."""
+    if Y.shape[0] == 0 or Y.shape[1] == 0:
+        raise ValueError(f"{name} has shape {Y.shape}; expected at least one example and class.")
+    if form_is_single and Y.shape[1] == 1:
+        raise ValueError(
+            f"{name} holds only one class ({classes[0]!r}); there is nothing to learn. A "
+            f"1-D {name} needs at least 2 classes."
+        )
+    positives = Y.sum(axis=0)
+    constant = np.flatnonzero((positives == 0) | (positives == Y.shape[0]))
+    if constant.size:
+        k = int(constant[0])
+        what = "no example has" if positives[k] == 0 else "every example has"
+        raise ValueError(
+            f"{name} column {k} (class {classes[k]!r}) is constant: {what} that class, so "
+            f"the classifier cannot learn it and its annotations cannot be checked. Drop "
+            f"constant columns from {name} (and classes_ with them)."
+        )
+
+
+# --------------------------------------------------------------------------- X rows
+
+
+def _take_rows(X, indices):
+    """Rows ``indices`` of X, keeping its type (array, sparse, DataFrame, list)."""
+    if hasattr(X, "iloc"):
+        return X.iloc[indices]
+    if isinstance(X, (list, tuple)):
+        return [X[i] for i in indices]
+    if sp.issparse(X) or isinstance(X, np.ndarray):
+        return X[indices]
+    return np.asarray(X)[indices]
+
+
+# ------------------------------------------------------------------- cross-fitting
+
+
+def _fit_predict_fold(estimator, X, Y_fit, train, test, n_classes, fold, n_folds, verbose):
+    """Fit ``estimator`` on the train rows and return its (n_test, K) probabilities."""
+    start = time.perf_counter()
+    estimator.fit(_take_rows(X, train), Y_fit[train])
+    pred_probs = predict_pred_probs(estimator, _take_rows(X, test), len(test), n_classes)
+    if verbose > 0:
+        print(
+            f"[CV {fold + 1}/{n_folds}] END {type(estimator).__name__} on {len(train)} "
+            f"examples; total time={time.perf_counter() - start:.1f}s"
+        )
+    return pred_probs
+
+
+def _cross_fit_pred_probs(estimator, X, Y, folds, n_jobs=None, verbose=0):
+    """Out-of-fold (N, K) probabilities: each fold's rows predicted by a clone fitted on the rest.
+
+    Module-level so that ``joblib.Memory`` keys it by (estimator, X, Y, folds).
+    """
+    n_samples, n_classes = Y.shape
+    Y_fit = Y[:, 0] if n_classes == 1 else Y
+    parts = Parallel(n_jobs=n_jobs, verbose=verbose)(
+        delayed(_fit_predict_fold)(
+            clone(estimator), X, Y_fit, train, test, n_classes, fold, len(folds), verbose
+        )
+        for fold, (train, test) in enumerate(folds)
+    )
+    pred_probs = np.empty((n_samples, n_classes), dtype=np.float64)
+    for (_, test), part in zip(folds, parts):
+        pred_probs[test] = part
+    return pred_probs
+
+
+def _fit_full(estimator, X, Y, verbose=0):
+    """A clone of ``estimator`` fitted on all rows (module-level for ``joblib.Memory``)."""
+    start = time.perf_counter()
+    estimator = clone(estimator).fit(X, Y[:, 0] if Y.shape[1] == 1 else Y)
+    if verbose > 0:
+        print(
+            f"[MultilabelLabelQuality] END refit {type(estimator).__name__} on "
+            f"{Y.shape[0]} examples; total time={time.perf_counter() - start:.1f}s"
+        )
+    return estimator
+
+
+class MultilabelLabelQuality(TransformerMixin, BaseEstimator):
+    """Score how likely the annotations of multi-label data are correct.
+
+    ``fit`` cross-fits a probabilistic classifier to get out-of-fold predicted
+    probabilities for every example (each example is predicted by a model that
+    never saw it), then scores the given annotations with
+    :func:`skmlq.rank.get_label_quality_scores_per_class` and aggregates them as
+    :func:`skmlq.rank.get_label_quality_scores` does. Low scores point at
+    examples whose annotations are likely wrong: review them first.
+
+    .. note::
+        ``fit(X, y).transform(X, y)`` does not equal ``fit_transform(X, y)``:
+        ``fit_transform`` returns the out-of-fold scores computed by cross fitting
+        during ``fit`` (the ones to use for finding annotation errors), while
+        ``transform`` scores with :attr:`estimator_`, the model refitted on all the
+        data, which has seen those very examples (in-sample, over-confident).
+
+    Parameters
+    ----------
+    estimator : estimator object, default=None
+        A classifier accepting a 2-D 0/1 indicator ``y`` and offering
+        ``predict_proba``: ``OneVsRestClassifier``, ``MLPClassifier``,
+        ``ClassifierChain``, ``MultiOutputClassifier``, ``RandomForestClassifier``,
+        ``ExtraTreesClassifier``, ``KNeighborsClassifier`` or a ``Pipeline`` ending
+        in one. It receives ``X`` untouched, so a ``Pipeline`` starting with a
+        vectoriser can take raw text. None means
+        ``OneVsRestClassifier(LogisticRegression(max_iter=1000))``.
+    cv : int, cross-validation generator or iterable, default=5
+        How ``fit`` splits the data for cross fitting. An int gives that many
+        shuffled :class:`~skmlq.model_selection.MultilabelStratifiedKFold` folds
+        seeded by ``random_state``; a splitter or an iterable of ``(train, test)``
+        index arrays is used as given, but must put every example in exactly one
+        test fold.
+    method : {"self_confidence", "normalized_margin", \
+"confidence_weighted_entropy"}, default="self_confidence"
+        Per-class scoring method, as in :func:`skmlq.rank.get_label_quality_scores`.
+    adjust_pred_probs : bool, default=False
+        Subtract per-class confident thresholds from the probabilities before
+        scoring. Not defined for ``"confidence_weighted_entropy"``.
+    aggregator : {"exponential_moving_average", "softmin"} or callable, \
+default="exponential_moving_average"
+        How the per-class scores of an example become one score. A callable is
+        called as ``aggregator(scores, axis=1)`` on (n, K) blocks of scores and must
+        reduce each row independently (like ``np.min``).
+    alpha : float in [0, 1] or None, default=0.8
+        Forgetting factor of ``"exponential_moving_average"`` (None means
+        ``2 / (K + 1)``); ignored by the other aggregators.
+    temperature : float > 0, default=0.1
+        Temperature of ``"softmin"``; ignored by the other aggregators.
+    per_class : bool, default=False
+        What ``transform`` and ``fit_transform`` return: False gives the aggregated
+        score as an (n_samples, 1) column, True the (n_samples, n_classes) per-class
+        scores.
+    n_jobs : int, default=None
+        Number of folds fitted in parallel (joblib; ``None`` means 1 unless in a
+        ``joblib.parallel_backend`` context, ``-1`` all processors).
+    verbose : int, default=0
+        Above 0, print one line per fitted fold and for the refit.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffled folds of an integer ``cv`` and the synthetic errors of
+        :meth:`score` (which uses 0 when None, so that every candidate of a search
+        is scored on the same errors). Pass an int for reproducible output and for
+        ``memory`` to find its cache.
+    refit : bool, default=True
+        Whether ``fit`` also fits the classifier on all the data
+        (:attr:`estimator_`), which ``transform``, ``score_samples`` and ``score``
+        need. False saves one fit when only the out-of-fold scores are wanted.
+    memory : str, joblib.Memory or None, default=None
+        Caches the out-of-fold probabilities and the refit model, keyed by the data,
+        the classifier's parameters and the folds. A grid search over the scoring
+        parameters (``method``, ``alpha``, ...) then fits the classifier once per
+        data split instead of once per candidate. Needs an int ``random_state``.
+
+    Attributes
+    ----------
+    pred_probs_ : ndarray of shape (n_samples, n_classes)
+        Out-of-fold probability that each class applies to each example.
+    label_quality_scores_ : ndarray of shape (n_samples,)
+        Out-of-fold label quality score of each example, in [0, 1]; lower means
+        more likely mislabelled.
+    label_quality_scores_per_class_ : ndarray of shape (n_samples, n_classes)
+        Out-of-fold quality score of each class annotation (present or absent).
+    classes_ : ndarray of shape (n_classes,)
+        Class labels; columns of every (…, n_classes) output follow this order.
+        Sorted labels for a list of lists or a 1-D ``y``, the column names of a
+        DataFrame indicator, ``arange(n_classes)`` for an array indicator.
+    estimator_ : estimator object
+        The classifier fitted on all the data. Only set when ``refit=True``.
+    n_features_in_ : int
+        Number of features of ``X``; only set when ``X`` has a shape.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features of ``X``; only set when ``X`` has string column names.
+
+    See Also
+    --------
+    skmlq.rank.get_label_quality_scores : The same scores from given probabilities.
+    skmlq.model_selection.MultilabelStratifiedKFold : The default splitter.
+    sklearn.preprocessing.TargetEncoder : Another estimator that cross-fits in
+        ``fit_transform``.
+
+    Notes
+    -----
+    ``y`` may be a dense or sparse 0/1 indicator, a list of lists of class labels
+    (ints or strings), or a 1-D array of class labels read as "one class per
+    example": a binary 1-D ``y`` gives two columns, one per class. Every class must
+    be present on some examples and absent from others.
+
+    Out-of-fold scores (``label_quality_scores_``, ``fit_transform``) are the ones
+    to rank annotation errors by. ``transform`` and ``score_samples`` score new
+    data with :attr:`estimator_`; on the training data they are in-sample and
+    over-confident.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_multilabel_classification
+    >>> from skmlq import MultilabelLabelQuality
+    >>> X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
+    >>> mlq = MultilabelLabelQuality(cv=3, random_state=0).fit(X, Y)
+    >>> mlq.label_quality_scores_.shape, mlq.pred_probs_.shape
+    ((60,), (60, 3))
+    >>> worst_first = mlq.label_quality_scores_.argsort()
+    >>> mlq.fit_transform(X, Y).shape
+    (60, 1)
+    >>> mlq.get_feature_names_out()
+    array(['label_quality'], dtype=object)
+    """
+
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        cv=5,
+        method="self_confidence",
+        adjust_pred_probs=False,
+        aggregator="exponential_moving_average",
+        alpha=0.8,
+        temperature=0.1,
+        per_class=False,
+        n_jobs=None,
+        verbose=0,
+        random_state=None,
+        refit=True,
+        memory=None,
+    ):
+        self.estimator = estimator
+        self.cv = cv
+        self.method = method
+        self.adjust_pred_probs = adjust_pred_probs
+        self.aggregator = aggregator
+        self.alpha = alpha
+        self.temperature = temperature
+        self.per_class = per_class
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+        self.random_state = random_state
+        self.refit = refit
+        self.memory = memory
+
+    # ------------------------------------------------------------------ helpers
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        base_tags = get_tags(self._base_estimator())
+        tags.input_tags.sparse = base_tags.input_tags.sparse
+        tags.input_tags.allow_nan = base_tags.input_tags.allow_nan
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        tags.transformer_tags.preserves_dtype = ["float64"]
+        return tags
+
+    def _base_estimator(self):
+        return _default_estimator() if self.estimator is None else self.estimator
+
+    def _aggregator_kwargs(self):
+        if callable(self.aggregator):
+            return {"method": self.aggregator}
+        if not isinstance(self.aggregator, str) or self.aggregator not in AGGREGATORS:
+            raise ValueError(
+                f"aggregator={self.aggregator!r} is not valid; use "
+                f"{', '.join(repr(a) for a in AGGREGATORS)} or a callable "
+                f"f(scores, axis=1) returning one score per row."
+            )
+        if self.aggregator == "softmin":
+            return {"method": "softmin", "temperature": self.temperature}
+        return {"method": "exponential_moving_average", "alpha": self.alpha}
+
+    def _check_params(self):
+        """Validate the scoring parameters before any model is fitted."""
+        aggregate = resolve_aggregator(self._aggregator_kwargs())
+        # The scoring core validates method / adjust_pred_probs; a 1 x 1 case
+        # makes it fail fast, before minutes of cross fitting.
+        check_scoring_inputs(
+            np.ones((1, 1), dtype=bool), np.ones((1, 1)), self.method, self.adjust_pred_probs
+        )
+        for name in ("refit", "per_class"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise TypeError(f"{name}={getattr(self, name)!r} must be True or False.")
+        return aggregate
+
+    def _score(self, Y, pred_probs, aggregate=None):
+        """Per-class scores (computed once) and their aggregation, both float64."""
+        if aggregate is None:
+            aggregate = self._check_params()
+        Y, P, thresholds = check_scoring_inputs(
+            Y, pred_probs, self.method, self.adjust_pred_probs
+        )
+        per_class = score_blocks(Y, P, self.method, thresholds)
+        scores = np.empty(per_class.shape[0], dtype=np.float64)
+        for start, stop in row_blocks(*per_class.shape):
+            scores[start:stop] = aggregate(per_class[start:stop])
+        return per_class, scores
+
+    def _output(self, per_class, scores):
+        return per_class if self.per_class else scores[:, None]
+
+    def _folds(self, X, Y):
+        n_samples = Y.shape[0]
+        cv = 5 if self.cv is None else self.cv
+        if isinstance(cv, Integral) and not isinstance(cv, (bool, np.bool_)):
+            if cv < 2:
+                raise ValueError(f"cv={cv} is invalid; cross fitting needs at least 2 folds.")
+            if cv > n_samples:
+                raise ValueError(
+                    f"y has {n_samples} examples, fewer than the cv={cv} folds; use "
+                    f"cv <= {n_samples} or more data."
+                )
+            splitter = MultilabelStratifiedKFold(
+                n_splits=cv, shuffle=True, random_state=self.random_state
+            )
+        else:
+            splitter = check_cv(cv)
+        folds = [(np.asarray(train), np.asarray(test)) for train, test in splitter.split(X, Y)]
+        counts = np.bincount(
+            np.concatenate([test for _, test in folds]).astype(np.intp), minlength=n_samples
+        )
+        if counts.shape[0] != n_samples or not np.all(counts == 1):
+            raise ValueError(
+                f"cv={cv!r} does not put every example in exactly one test fold "
+                f"(test-fold counts range from {counts.min()} to {counts.max()}); cross "
+                f"fitting needs a partition such as KFold or MultilabelStratifiedKFold."
+            )
+        return folds
+
+    def _fitted_estimator(self, caller):
+        check_is_fitted(self)
+        if not hasattr(self, "estimator_"):
+            raise NotFittedError(
+                f"{caller} needs estimator_, the classifier fitted on all the data, but "
+                f"this MultilabelLabelQuality was fitted with refit=False. Refit with "
+                f"refit=True, or use the out-of-fold label_quality_scores_."
+            )
+        return self.estimator_
+
+    def _score_new(self, X, labels, caller):
+        """Scores of ``labels`` on new data ``X`` with ``estimator_``."""
+        estimator = self._fitted_estimator(caller)
+        validate_data(self, X, reset=False, skip_check_array=True)
+        if labels is None:
+            raise ValueError(
+                f"{caller} needs the given labels of X as second argument, "
+                f"{caller}(X, labels): a label quality score rates annotations, so "
+                f"there is nothing to score without them. In a Pipeline, enable metadata "
+                f"routing, call set_{caller}_request(labels=True) on this step and pass "
+                f"labels=... ."
+            )
+        n_samples = _n_examples(X)
+        Y, _ = _encode_targets(labels, self.classes_, name="labels")
+        if Y.shape[0] != n_samples:
+            raise ValueError(
+                f"labels has {Y.shape[0]} examples but X has {n_samples}; they must "
+                f"describe the same examples."
+            )
+        pred_probs = predict_pred_probs(estimator, X, n_samples, len(self.classes_))
+        return self._score(Y, pred_probs)
+
+    # -------------------------------------------------------------- public API
+
+    def fit(self, X, y):
+        """Cross-fit the classifier and score the annotations out of fold.
+
+        Sets :attr:`pred_probs_`, :attr:`label_quality_scores_` and
+        :attr:`label_quality_scores_per_class_` from out-of-fold probabilities,
+        and, with ``refit=True``, :attr:`estimator_` fitted on all the data.
+
+        .. note::
+            ``fit(X, y).transform(X, y)`` does not equal ``fit_transform(X, y)``:
+            the former scores with :attr:`estimator_`, which was fitted on these
+            examples (in-sample); the latter returns the out-of-fold scores.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix, DataFrame or list of shape (n_samples, ...)
+            Input of the classifier, passed to it untouched (only its length is
+            checked), e.g. raw texts for a ``Pipeline`` with a vectoriser.
+        y : array-like, sparse matrix or list of lists
+            The given annotations: a dense or sparse 0/1 indicator of shape
+            (n_samples, n_classes), a list of lists of class labels (ints or
+            strings), or a 1-D array of one class label per example.
+
+        Returns
+        -------
+        self : MultilabelLabelQuality
+            The fitted estimator.
+        """
+        aggregate = self._check_params()
+        Y, classes = _encode_targets(y, name="y")
+        _check_learnable(Y, classes, _target_form(y, "y")[0] == "single")
+        n_samples = _n_examples(X)
+        if n_samples != Y.shape[0]:
+            raise ValueError(
+                f"X has {n_samples} examples but y has {Y.shape[0]}; they must describe "
+                f"the same examples."
+            )
+        if sp.issparse(X) and X.format not in ("csr", "csc", "lil"):
+            X = X.tocsr()  # row indexing for the folds
+        self.__dict__.pop("n_features_in_", None)
+        validate_data(self, X, reset=True, skip_check_array=True)
+        estimator = self._base_estimator()
+        check_has_predict_proba(estimator)
+        folds = self._folds(X, Y)
+
+        memory = check_memory(self.memory)
+        cross_fit = memory.cache(_cross_fit_pred_probs, ignore=["n_jobs", "verbose"])
+        pred_probs = cross_fit(estimator, X, Y, folds, n_jobs=self.n_jobs, verbose=self.verbose)
+        self.classes_ = classes
+        self.label_quality_scores_per_class_, self.label_quality_scores_ = self._score(
+            Y, pred_probs, aggregate
+        )
+        self.pred_probs_ = pred_probs
+        self.__dict__.pop("estimator_", None)
+        if self.refit:
+            fit_full = memory.cache(_fit_full, ignore=["verbose"])
+            self.estimator_ = fit_full(estimator, X, Y, verbose=self.verbose)
+        return self
+
+    def fit_transform(self, X, y):
+        """Fit, then return the out-of-fold label quality scores.
+
+        The scores come from cross fitting: each example is scored with a model
+        that did not see it. Use them to find annotation errors in ``(X, y)``.
+
+        .. note::
+            ``fit(X, y).transform(X, y)`` does not equal ``fit_transform(X, y)``:
+            ``transform`` scores with :attr:`estimator_`, which was fitted on these
+            very examples (in-sample, over-confident).
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix, DataFrame or list of shape (n_samples, ...)
+            Input of the classifier, passed to it untouched.
+        y : array-like, sparse matrix or list of lists
+            The given annotations (see :meth:`fit`).
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples, 1) or (n_samples, n_classes)
+            ``label_quality_scores_`` as a column, or
+            ``label_quality_scores_per_class_`` when ``per_class=True``; float64.
+        """
+        self.fit(X, y)
+        return self._output(self.label_quality_scores_per_class_, self.label_quality_scores_)
+
+    def transform(self, X, labels=None):
+        """Score the given labels of new data with the refitted classifier.
+
+        .. note::
+            On the training data, ``fit(X, y).transform(X, y)`` is in-sample:
+            :attr:`estimator_` has seen those examples, so the scores are
+            over-confident and miss annotation errors it memorised. Use
+            ``fit_transform`` or :attr:`label_quality_scores_` for the training
+            data.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix, DataFrame or list of shape (n_samples, ...)
+            New input, passed to :attr:`estimator_` untouched.
+        labels : array-like, sparse matrix or list of lists
+            The given annotations of ``X`` in any form ``fit`` accepts, over the
+            classes of :attr:`classes_`. Required: without labels there is nothing
+            to score, and a ValueError says so. Named ``labels`` (not ``y``) so that
+            metadata routing can pass it through a ``Pipeline``
+            (``set_transform_request(labels=True)``).
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples, 1) or (n_samples, n_classes)
+            Aggregated scores as a column, or per-class scores when
+            ``per_class=True``; float64.
+        """
+        return self._output(*self._score_new(X, labels, "transform"))
+
+    def score_samples(self, X, labels=None):
+        """Label quality score of each example of new data, with the refitted classifier.
+
+        .. note::
+            On the training data this is in-sample (see :meth:`transform`); use
+            :attr:`label_quality_scores_` for the out-of-fold scores.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix, DataFrame or list of shape (n_samples, ...)
+            New input, passed to :attr:`estimator_` untouched.
+        labels : array-like, sparse matrix or list of lists
+            The given annotations of ``X``; required (a ValueError says why).
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            Aggregated label quality scores, float64; lower means more likely
+            mislabelled.
+        """
+        return self._score_new(X, labels, "score_samples")[1]
+
+    def score(self, X, y, label_issue_mask=None):
+        """How well the scores find annotation errors: an average precision.
+
+        A model-selection objective (higher is better), used by ``GridSearchCV``
+        when ``scoring=None``. The examples are scored with :attr:`estimator_`
+        (on held-out data in a search, so out of sample), and ranked from lowest
+        score up.
+
+        - With ``label_issue_mask`` (True for examples known to be mislabelled;
+          route it with ``set_score_request(label_issue_mask=True)``): the average
+          precision of ranking those examples first, scoring the given ``y``.
+        - Without it: a copy of ``y`` gets synthetic errors, one class toggled on
+          each of ``SYNTHETIC_ERROR_RATE`` = 10% of the examples (at least one),
+          drawn with ``random_state`` (0 when None); the result is the average
+          precision of ranking the corrupted examples first.
+
+        The mean label quality score is deliberately not used: it is maximised by
+        whatever setting inflates all scores, not by one that finds errors.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix, DataFrame or list of shape (n_samples, ...)
+            Input, passed to :attr:`estimator_` untouched.
+        y : array-like, sparse matrix or list of lists
+            The given annotations of ``X`` (see :meth:`fit`).
+        label_issue_mask : array-like of bool of shape (n_samples,), default=None
+            Known mislabelled examples; needs at least one True.
+
+        Returns
+        -------
+        score : float
+            Average precision in [0, 1]; the base rate (fraction of mislabelled
+            examples) is what a random ranking gets.
+        """
+        estimator = self._fitted_estimator("score")
+        n_samples = _n_examples(X)
+        Y, _ = _encode_targets(y, self.classes_, name="y")
+        if Y.shape[0] != n_samples:
+            raise ValueError(f"y has {Y.shape[0]} examples but X has {n_samples}.")
+        if label_issue_mask is None:
+            rng = check_random_state(0 if self.random_state is None else self.random_state)
+            n_errors = max(1, int(round(SYNTHETIC_ERROR_RATE * n_samples)))
+            is_issue = np.zeros(n_samples, dtype=bool)
+            rows = rng.choice(n_samples, size=n_errors, replace=False)
+            is_issue[rows] = True
+            Y = Y.copy()
+            Y[rows, rng.randint(Y.shape[1], size=n_errors)] ^= 1
+        else:
+            is_issue = np.asarray(label_issue_mask)
+            if is_issue.shape != (n_samples,) or (
+                is_issue.dtype != bool and not np.isin(is_issue, (0, 1)).all()
+            ):
+                raise ValueError(
+                    f"label_issue_mask must be a boolean array of shape ({n_samples},), "
+                    f"one entry per example; got shape {is_issue.shape}, dtype "
+                    f"{is_issue.dtype}."
+                )
+            is_issue = is_issue.astype(bool)
+            if not is_issue.any():
+                raise ValueError(
+                    "label_issue_mask has no True entry; the average precision of "
+                    "finding label issues is undefined without any."
+                )
+        pred_probs = predict_pred_probs(estimator, X, n_samples, len(self.classes_))
+        scores = self._score(Y, pred_probs)[1]
+        return float(average_precision_score(is_issue, -scores))
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns of ``transform``.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Only checked against the input features seen in ``fit``; the output
+            names do not depend on them.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            ``["label_quality"]``, or ``["label_quality_<class>", ...]`` following
+            :attr:`classes_` when ``per_class=True``.
+        """
+        check_is_fitted(self, "classes_")
+        if input_features is not None:
+            input_features = np.asarray(input_features, dtype=object)
+            n_in = getattr(self, "n_features_in_", None)
+            if n_in is not None and len(input_features) != n_in:
+                raise ValueError(
+                    f"input_features should have length equal to number of features "
+                    f"({n_in}), got {len(input_features)}"
+                )
+            names_in = getattr(self, "feature_names_in_", None)
+            if names_in is not None and not np.array_equal(input_features, names_in):
+                raise ValueError("input_features is not equal to feature_names_in_")
+        if self.per_class:
+            return np.asarray([f"label_quality_{c}" for c in self.classes_], dtype=object)
+        return np.asarray(["label_quality"], dtype=object)
