@@ -14,6 +14,7 @@ from numbers import Integral
 import numpy as np
 import scipy.sparse as sp
 
+from . import _blocks
 from ._blocks import row_blocks
 
 __all__ = ["check_labels", "indicator_block", "labels_to_indicator", "positives_per_class"]
@@ -28,6 +29,28 @@ def _first_offending(mask):
     """Return ``(row, col)`` of the first True entry of a 2-D boolean mask."""
     flat = int(np.flatnonzero(mask.ravel())[0])
     return divmod(flat, mask.shape[1])
+
+
+def _raise_bad_index(flat, indptr, n_classes, name):
+    """Raise the error for the first entry of ``flat`` that is not a class index."""
+    limit = "n_classes" if n_classes is None else n_classes
+    for j, v in enumerate(flat):
+        row = int(np.searchsorted(indptr, j, side="right") - 1)
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, Integral):
+            raise TypeError(
+                f"{name}[{row}] contains {v!r} of type {type(v).__name__}; class "
+                f"indices must be integers in [0, {limit}). Accepted forms: {_ACCEPTED}."
+            )
+        if n_classes is not None and not 0 <= v < n_classes:
+            break
+    else:  # every entry is an integer, so one is too large for an index array
+        row, v = 0, max(flat)
+        j = flat.index(v)
+        row = int(np.searchsorted(indptr, j, side="right") - 1)
+    raise ValueError(
+        f"{name}[{row}] contains class index {v}, but there are {limit} classes "
+        f"(pred_probs has {limit} columns); class indices must be integers in [0, {limit})."
+    )
 
 
 def _list_of_lists_to_csr(labels, n_classes, name):
@@ -47,19 +70,12 @@ def _list_of_lists_to_csr(labels, n_classes, name):
     indptr = np.zeros(len(rows) + 1, dtype=np.intp)
     np.cumsum(lengths, out=indptr[1:])
     flat = list(chain.from_iterable(rows))
-    indices = np.asarray(flat) if flat else np.zeros(0, dtype=np.intp)
+    try:
+        indices = np.asarray(flat) if flat else np.zeros(0, dtype=np.intp)
+    except (ValueError, TypeError):  # nested sequences, ragged or odd objects
+        indices = np.zeros(0, dtype=object)
     if indices.dtype.kind not in "iu" or indices.ndim != 1:
-        bad = next(
-            j
-            for j, v in enumerate(flat)
-            if isinstance(v, (bool, np.bool_)) or not isinstance(v, Integral)
-        )
-        row = int(np.searchsorted(indptr, bad, side="right") - 1)
-        raise TypeError(
-            f"{name}[{row}] contains {flat[bad]!r} of type {type(flat[bad]).__name__}; "
-            f"class indices must be integers in [0, {n_classes}). Accepted forms: "
-            f"{_ACCEPTED}."
-        )
+        _raise_bad_index(flat, indptr, n_classes, name)
     if n_classes is None:
         n_classes = int(indices.max()) + 1 if indices.size else 0
     out_of_range = (indices < 0) | (indices >= n_classes)
@@ -188,9 +204,14 @@ def indicator_block(Y, start, stop):
 
 def positives_per_class(Y):
     """Number of examples annotated with each class, shape (n_classes,), int64."""
-    if sp.issparse(Y):
-        return np.bincount(Y.indices, minlength=Y.shape[1]).astype(np.int64)
     counts = np.zeros(Y.shape[1], dtype=np.int64)
+    if sp.issparse(Y):
+        # bincount copies int32 indices to intp: count in slices so that the copy
+        # stays block-sized instead of growing with the number of annotations.
+        step = _blocks.BLOCK_ELEMENTS
+        for start in range(0, Y.indices.size, step):
+            counts += np.bincount(Y.indices[start:start + step], minlength=Y.shape[1])
+        return counts
     for start, stop in row_blocks(Y.shape[0], Y.shape[1]):
         counts += np.count_nonzero(Y[start:stop], axis=0)
     return counts
