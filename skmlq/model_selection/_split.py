@@ -1,0 +1,275 @@
+"""Multi-label stratified k-fold cross-validation (iterative stratification)."""
+
+from numbers import Integral
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.model_selection import BaseCrossValidator
+from sklearn.utils import check_random_state
+
+from .._blocks import row_blocks
+from .._labels import check_labels, indicator_block
+
+__all__ = ["MultilabelStratifiedKFold"]
+
+
+def _check_params(n_splits, shuffle, random_state):
+    """Validate the constructor parameters with scikit-learn's ``KFold`` messages."""
+    if isinstance(n_splits, (bool, np.bool_)) or not isinstance(n_splits, Integral):
+        raise ValueError(
+            "The number of folds must be of Integral type. "
+            f"n_splits={n_splits!r} of type {type(n_splits).__name__} was passed."
+        )
+    if n_splits <= 1:
+        raise ValueError(
+            "k-fold cross-validation requires at least one train/test split by setting "
+            f"n_splits=2 or more, got n_splits={n_splits}."
+        )
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise TypeError(f"shuffle must be True or False; got {shuffle!r}")
+    if not shuffle and random_state is not None:
+        raise ValueError(
+            "Setting a random_state has no effect since shuffle is False. You should "
+            "leave random_state to its default (None), or set shuffle=True."
+        )
+
+
+def _check_y(y):
+    """Convert ``y`` to a boolean CSR indicator; reject single-label targets."""
+    if y is None:
+        raise ValueError(
+            "MultilabelStratifiedKFold.split needs y, the multi-label targets: a list "
+            "of lists of class indices, or a dense or sparse 0/1 indicator of shape "
+            "(n_samples, n_classes)."
+        )
+    if not sp.issparse(y):
+        first = y[0] if isinstance(y, (list, tuple)) and len(y) else None
+        one_d = first is not None and np.ndim(first) == 0 and not isinstance(first, str)
+        if not isinstance(y, (list, tuple)):
+            values = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
+            one_d = values.ndim == 1 and values.dtype != object
+        if one_d:
+            raise ValueError(
+                "y is one-dimensional (one class id per example), which is not "
+                "multi-label. Pass a list of lists of class indices (e.g. [[c] for c "
+                "in y] for one class per example) or a (n_samples, n_classes) 0/1 "
+                "indicator; for single-label targets use "
+                "sklearn.model_selection.StratifiedKFold."
+            )
+    Y = check_labels(y, name="y")
+    if sp.issparse(Y):
+        return Y
+    return sp.vstack(
+        [sp.csr_matrix(indicator_block(Y, start, stop)) for start, stop in
+         row_blocks(Y.shape[0], Y.shape[1])] or [sp.csr_matrix(Y.shape, dtype=bool)],
+        format="csr",
+    )
+
+
+def _fill_order(level, room, n_take, tie_key):
+    """Folds of the next ``n_take`` greedy picks, in the order the greedy makes them.
+
+    Fold ``j`` offers candidate picks ``t = 0, 1, ...`` (at most ``room[j]`` of
+    them); pick ``t`` is ranked by ``(level[j] + t, -(room[j] - t), tie)``: least
+    filled with the current label first, then most remaining room overall, then
+    ``tie_key``. Every key grows with ``t``, so taking the ``n_take`` smallest keys
+    reproduces the one-example-at-a-time greedy exactly.
+    """
+    lo, hi = int(level.min()), int(level.max()) + n_take
+    while lo < hi:  # smallest cut-off level with at least n_take candidates
+        mid = (lo + hi) // 2
+        if np.clip(mid - level + 1, 0, room).sum() >= n_take:
+            hi = mid
+        else:
+            lo = mid + 1
+    counts = np.clip(lo - level + 1, 0, room)
+    folds = np.repeat(np.arange(level.size), counts)
+    starts = np.cumsum(counts) - counts
+    t = np.arange(folds.size) - np.repeat(starts, counts)
+    order = np.lexsort((tie_key(folds), t - room[folds], level[folds] + t))
+    return folds[order[:n_take]]
+
+
+def _iterative_stratification(Y, n_splits, rng):
+    """Test-fold id of every row of the boolean CSR indicator ``Y``.
+
+    ``rng`` is a ``RandomState`` (random ties and label order among equally rare
+    labels) or None (deterministic: ties go to a rotating fold order).
+    """
+    n_samples, n_classes = Y.shape
+    # Exact fold sizes: the first n_samples % n_splits folds hold one example more.
+    room = np.full(n_splits, n_samples // n_splits, dtype=np.int64)
+    room[: n_samples % n_splits] += 1
+    fold = np.full(n_samples, -1, dtype=np.intp)
+    by_class = Y.tocsc()
+    by_class.sort_indices()
+    remaining = np.bincount(Y.indices, minlength=n_classes).astype(np.int64)
+    label_rank = rng.permutation(n_classes) if rng is not None else np.arange(n_classes)
+    rotation = 0
+
+    def tie_key(folds):
+        if rng is not None:
+            return rng.random_sample(folds.size)
+        return (folds - rotation) % n_splits
+
+    for _ in range(n_classes):
+        active = remaining > 0
+        if not active.any():
+            break
+        # Rarest label among the examples not yet placed; ties by label_rank.
+        key = np.where(active, remaining * n_classes + label_rank, np.iinfo(np.int64).max)
+        label = int(np.argmin(key))
+        rows = by_class.indices[by_class.indptr[label]: by_class.indptr[label + 1]]
+        placed = fold[rows]
+        todo = rows[placed < 0]
+        if not todo.size:
+            continue
+        held = np.bincount(placed[placed >= 0], minlength=n_splits)
+        chosen = _fill_order(held, room, todo.size, tie_key)
+        fold[todo] = chosen
+        room -= np.bincount(chosen, minlength=n_splits)
+        remaining -= np.bincount(Y[todo].indices, minlength=n_classes)
+        rotation += 1
+    # Examples without any label fill the remaining room, most room first.
+    todo = np.flatnonzero(fold < 0)
+    if todo.size:
+        fold[todo] = _fill_order(np.zeros(n_splits, np.int64), room, todo.size, tie_key)
+    return fold
+
+
+class MultilabelStratifiedKFold(BaseCrossValidator):
+    """Multi-label stratified k-fold cross-validator (iterative stratification).
+
+    Splits the examples into ``n_splits`` test folds so that every class keeps,
+    as nearly as possible, the same number of positive examples in every fold, using
+    the iterative stratification of Sechidis, Tsoumakas and Vlahavas (2011). With
+    plain :class:`~sklearn.model_selection.KFold` a rare class can lose all its
+    positives in a training fold; here a class with at least ``n_splits`` positives
+    is spread over the folds.
+
+    Parameters
+    ----------
+    n_splits : int, default=5
+        Number of folds. Must be at least 2 and at most the number of examples.
+    shuffle : bool, default=False
+        Whether to visit the examples in a random order and to break ties at random.
+        With ``shuffle=False`` the split is deterministic and uses no randomness.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffling when ``shuffle=True``; an int gives the same folds on
+        every call. Must stay None when ``shuffle=False``, as in
+        :class:`~sklearn.model_selection.KFold`.
+
+    See Also
+    --------
+    sklearn.model_selection.KFold : Folds without regard to the labels.
+    sklearn.model_selection.StratifiedKFold : Stratification of single-label targets.
+
+    Notes
+    -----
+    The algorithm follows the paper: classes are taken rarest first, counting only
+    examples not yet placed, and each example of the current class goes to the fold
+    that holds the fewest examples of that class (equivalently, that most wants it),
+    ties to the fold with the most room left overall, remaining ties at random
+    (``shuffle=True``) or to a fold order that rotates from class to class
+    (``shuffle=False``). Examples without any class fill the remaining room.
+
+    The paper places one example at a time. Here all unplaced examples of the
+    current class are placed in one vectorised step: fold ``j`` offers its ``t``-th
+    example at priority ``(held_j + t, -(room_j - t), tie)``, and the examples, in
+    their (possibly shuffled) order, take the smallest priorities in turn. Since the
+    priorities of a fold only grow with ``t``, this is exactly the sequence of
+    choices the one-at-a-time greedy makes, while the Python loop runs over classes
+    only, never over examples.
+
+    One deliberate difference: every fold has a fixed capacity, ``n_samples //
+    n_splits`` plus one for the first ``n_samples % n_splits`` folds, and a full fold
+    takes no more examples. Fold sizes therefore differ by at most one example,
+    always, whereas the paper only aims at equal sizes.
+
+    ``groups`` is accepted for API compatibility and ignored.
+
+    References
+    ----------
+    .. [1] K. Sechidis, G. Tsoumakas and I. Vlahavas, "On the Stratification of
+       Multi-label Data", ECML PKDD 2011, pp. 145-158.
+
+    Examples
+    --------
+    >>> from skmlq.model_selection import MultilabelStratifiedKFold
+    >>> labels = [[0], [0, 1], [1], [0], [2], [1, 2], [], [2]]
+    >>> cv = MultilabelStratifiedKFold(n_splits=2)
+    >>> cv
+    MultilabelStratifiedKFold(n_splits=2, random_state=None, shuffle=False)
+    >>> for train, test in cv.split(None, labels):
+    ...     print(train, test)
+    [1 5 6 7] [0 2 3 4]
+    [0 2 3 4] [1 5 6 7]
+    """
+
+    def __init__(self, n_splits=5, *, shuffle=False, random_state=None):
+        _check_params(n_splits, shuffle, random_state)
+        self.n_splits = n_splits
+        self.shuffle = shuffle
+        self.random_state = random_state
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        """Return the number of splits, ``n_splits``.
+
+        Parameters
+        ----------
+        X, y, groups : object
+            Ignored, present for API compatibility.
+
+        Returns
+        -------
+        n_splits : int
+        """
+        return self.n_splits
+
+    def split(self, X, y=None, groups=None):
+        """Generate train and test indices for each fold.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or None
+            Training data; only its length is used (checked against ``y``). None is
+            accepted.
+        y : list of lists of int, array-like or sparse matrix of shape (n_samples, n_classes)
+        y : list of lists of int, array-like or sparse matrix, shape (n_samples, n_classes)
+        groups : object, default=None
+            Ignored, present for API compatibility.
+
+        Yields
+        ------
+        train : ndarray of int
+            Training indices of the split, sorted.
+        test : ndarray of int
+            Test indices of the split, sorted.
+        """
+        fold = self._test_folds(X, y)
+        for j in range(self.n_splits):
+            test = fold == j
+            yield np.flatnonzero(~test), np.flatnonzero(test)
+
+    def _test_folds(self, X, y):
+        _check_params(self.n_splits, self.shuffle, self.random_state)
+        Y = _check_y(y)
+        n_samples = Y.shape[0]
+        n_x = None if X is None else (X.shape[0] if hasattr(X, "shape") else len(X))
+        if n_x is not None and n_x != n_samples:
+            raise ValueError(
+                f"X has {n_x} examples but y has {n_samples}; they must describe "
+                "the same examples."
+            )
+        if self.n_splits > n_samples:
+            raise ValueError(
+                f"Cannot have number of splits n_splits={self.n_splits} greater than "
+                f"the number of samples: n_samples={n_samples}."
+            )
+        if not self.shuffle:
+            return _iterative_stratification(Y, self.n_splits, None)
+        rng = check_random_state(self.random_state)
+        order = rng.permutation(n_samples)
+        fold = np.empty(n_samples, dtype=np.intp)
+        fold[order] = _iterative_stratification(Y[order], self.n_splits, rng)
+        return fold
