@@ -234,8 +234,9 @@ class MultilabelStratifiedKFold(BaseCrossValidator):
         X : array-like of shape (n_samples, n_features) or None
             Training data; only its length is used (checked against ``y``). None is
             accepted.
-        y : list of lists of int, array-like or sparse matrix of shape (n_samples, n_classes)
-        y : list of lists of int, array-like or sparse matrix, shape (n_samples, n_classes)
+        y : list of lists of int, array-like or sparse matrix, default=None
+            Multi-label targets of shape (n_samples, n_classes): class indices per
+            example, or a 0/1 indicator. Required; None raises ValueError.
         groups : object, default=None
             Ignored, present for API compatibility.
 
