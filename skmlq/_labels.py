@@ -107,8 +107,9 @@ def _check_sparse(labels, n_classes, name):
         )
     if Y.dtype.kind not in "biuf":
         raise TypeError(f"{name} is a sparse matrix of dtype {Y.dtype}; expected 0/1 values.")
-    bad = (Y.data != 0) & (Y.data != 1)
-    if bad.any():
+    # Boolean data is 0/1 by construction; skipping it avoids two nnz-sized masks.
+    bad = None if Y.dtype == bool else (Y.data != 0) & (Y.data != 1)
+    if bad is not None and bad.any():
         pos = int(np.flatnonzero(bad)[0])
         row = int(np.searchsorted(Y.indptr, pos, side="right") - 1)
         raise ValueError(
