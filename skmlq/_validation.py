@@ -63,7 +63,7 @@ def check_pred_probs(pred_probs, name="pred_probs"):
             what = "a value outside [0, 1]"
         i, j = divmod(int(np.flatnonzero(bad.ravel())[0]), block.shape[1])
         raise ValueError(
-            f"{name} has {what} ({block[i, j]!r}) at row {start + i}, column {j}; "
+            f"{name} has {what} ({float(block[i, j])!r}) at row {start + i}, column {j}; "
             f"probabilities must be finite and in [0, 1]."
         )
     return P
