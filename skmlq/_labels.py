@@ -113,7 +113,7 @@ def _check_sparse(labels, n_classes, name):
         pos = int(np.flatnonzero(bad)[0])
         row = int(np.searchsorted(Y.indptr, pos, side="right") - 1)
         raise ValueError(
-            f"{name} has value {Y.data[pos]!r} at row {row}, column {int(Y.indices[pos])}; "
+            f"{name} has value {Y.data[pos].item()!r} at row {row}, column {int(Y.indices[pos])}; "
             f"an indicator matrix may only contain 0 and 1."
         )
     if Y.dtype != bool or not Y.has_canonical_format:
@@ -141,7 +141,7 @@ def _check_dense(Y, n_classes, name):
             if bad.any():
                 i, j = _first_offending(bad)
                 raise ValueError(
-                    f"{name} has value {block[i, j]!r} at row {start + i}, column {j}; "
+                    f"{name} has value {block[i, j].item()!r} at row {start + i}, column {j}; "
                     f"an indicator array may only contain 0 and 1."
                 )
     return Y

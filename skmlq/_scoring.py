@@ -22,10 +22,8 @@ __all__ = [
     "thresholds_from_sums",
 ]
 
-# Floor of the per-side thresholds and of the self-confidence divisor of the
-# entropy score; part of the reference semantics.
+# Floor of the per-side thresholds; part of the reference semantics.
 _THRESHOLD_FLOOR = 2e-6
-_CONFIDENCE_FLOOR = 1e-6
 # Threshold of a side that no example is annotated with.
 _EMPTY_SIDE_THRESHOLD = 2.0
 
@@ -54,7 +52,8 @@ def threshold_sums(Y, P):
     sum_pos = np.zeros(n_classes)
     sum_all = np.zeros(n_classes)
     for start, stop in row_blocks(n_samples, n_classes):
-        block = P[start:stop]
+        # C order: the summation order, hence the last bit, must not depend on layout.
+        block = np.ascontiguousarray(P[start:stop])
         sum_all += block.sum(axis=0, dtype=np.float64)
         sum_pos += np.where(indicator_block(Y, start, stop), block, 0).sum(
             axis=0, dtype=np.float64
@@ -87,7 +86,7 @@ def adjust_block(P_block, thresholds):
     denom = 1.0 - t0 - t1 + 2.0 * top
     scale = (1.0 / denom).astype(P_block.dtype)
     shift = ((top - t1) / denom).astype(P_block.dtype)
-    out = P_block * scale
+    out = np.multiply(P_block, scale, order="C")
     out += shift
     return out
 
@@ -112,7 +111,8 @@ def class_scores_block(P_block, Y_block, method, thresholds=None, out=None):
     """
     p = P_block if thresholds is None else adjust_block(P_block, thresholds)
     # q_y, the probability of the given side.
-    q_given = np.subtract(1, p, out=out, dtype=p.dtype)
+    # C order whatever the layout of P, so that the results do not depend on it.
+    q_given = np.subtract(1, p, out=out, dtype=p.dtype, order="C")
     np.copyto(q_given, p, where=Y_block)
     if method == "self_confidence":
         return q_given
@@ -122,16 +122,22 @@ def class_scores_block(P_block, Y_block, method, thresholds=None, out=None):
         q_given += 1
         q_given /= 2
         return q_given
-    # confidence_weighted_entropy: r = H(q) / max(q_y, 1e-6), score = log1p(r) / r,
-    # continued by its limit 1 at r = 0 (the reference's max(r, 1e-6) divisor turns
-    # saturated correct predictions into ~0; see the README).
+    # confidence_weighted_entropy: r = H(q) / q_y with H in bits, score = log1p(r) / r,
+    # continued by its limits: 1 at r = 0 (q_y = 1, a saturated correct prediction) and
+    # 0 at r = inf (q_y = 0, a saturated wrong one). The reference floors both divisors
+    # at 1e-6, which scores saturated correct predictions ~0 and nearly saturated wrong
+    # ones (q_y < 1e-6) up to ~1; elsewhere the two forms are identical (see the README).
     ratio = entr(p)
     ratio += entr(np.subtract(1, p, dtype=p.dtype))
-    ratio /= np.log(2)
-    np.maximum(q_given, _CONFIDENCE_FLOOR, out=q_given)
-    ratio /= q_given
-    scores = q_given
-    np.log1p(ratio, out=scores)
-    np.divide(scores, ratio, out=scores, where=ratio > 0)
-    scores[ratio == 0] = 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio /= q_given
+        ratio *= 1 / np.log(2)
+        # log1p(r) / r = log(u) / (u - 1) with u = 1 + r (Kahan's accurate form);
+        # nan where u == 1 (r = 0), u = inf (r = inf) or q_y = 0 (r = 0 / 0).
+        ratio += 1
+        scores = np.log(ratio, out=q_given)
+        ratio -= 1
+        scores /= ratio
+    np.copyto(scores, 1, where=ratio == 0)
+    np.copyto(scores, 0, where=np.isnan(scores))
     return scores
