@@ -52,6 +52,8 @@ def _default_estimator():
 
 def _n_examples(X, name="X"):
     shape = getattr(X, "shape", None)
+    if shape is None and hasattr(X, "__array__") and not hasattr(X, "__len__"):
+        shape = np.asarray(X).shape
     if shape is not None and len(shape) > 0:
         return int(shape[0])
     try:
@@ -65,6 +67,11 @@ def _n_examples(X, name="X"):
 
 def _target_form(y, name):
     """Return ``(form, y)`` with form one of "indicator", "lists", "single"."""
+    if y is None:
+        raise ValueError(
+            f"MultilabelLabelQuality requires y to be passed, but the target y is None; "
+            f"pass the given annotations of X as {name}: {_TARGET_FORMS}."
+        )
     if sp.issparse(y):
         return "indicator", y
     if hasattr(y, "iloc"):  # pandas
@@ -135,7 +142,7 @@ def _encode_single(y, classes, name):
         if not known.all():
             i = int(np.flatnonzero(~known)[0])
             raise ValueError(
-                f"{name}[{i}] is {y[i]!r}, a class not seen in fit; known classes are "
+                f"{name}[{i}] is {y.tolist()[i]!r}, a class not seen in fit; known classes are "
                 f"classes_={classes.tolist()[:20]}."
             )
     Y = np.zeros((len(y), len(classes)), dtype=np.int64)
@@ -174,7 +181,7 @@ def _check_learnable(Y, classes, form_is_single, name="y"):
         raise ValueError(f"{name} has shape {Y.shape}; expected at least one example and class.")
     if form_is_single and Y.shape[1] == 1:
         raise ValueError(
-            f"{name} holds only one class ({classes[0]!r}); there is nothing to learn. A "
+            f"{name} holds only one class ({classes.tolist()[0]!r}); there is nothing to learn. A "
             f"1-D {name} needs at least 2 classes."
         )
     positives = Y.sum(axis=0)
@@ -183,7 +190,7 @@ def _check_learnable(Y, classes, form_is_single, name="y"):
         k = int(constant[0])
         what = "no example has" if positives[k] == 0 else "every example has"
         raise ValueError(
-            f"{name} column {k} (class {classes[k]!r}) is constant: {what} that class, so "
+            f"{name} column {k} (class {classes.tolist()[k]!r}) is constant: {what} that class, so "
             f"the classifier cannot learn it and its annotations cannot be checked. Drop "
             f"constant columns from {name} (and classes_ with them)."
         )
