@@ -11,7 +11,10 @@ from .._rank import check_scoring_inputs, score_blocks
 from ._errors import CLIError
 from ._progress import Progress, progress_enabled
 from ._readers import read_labels, read_pred_probs
-from ._writers import atomic_output, check_output_path, csv_writer, float_strings
+from ._writers import (
+    atomic_output, check_output_path, csv_writer, float_strings, shorten, suspect_class,
+    text_table,
+)
 
 __all__ = ["aggregator_kwargs", "compute_scores", "run_score", "worst_table", "write_ranked"]
 
@@ -85,16 +88,12 @@ def worst_table(rows, scores, Y, P, method, thresholds, class_names, label_sep="
     pos = np.searchsorted(read, rows)
     given = indicator_block(Y[read], 0, len(read))[pos]
     S = score_blocks(Y[read], P[read], method, thresholds)[pos]
-    worst = S.argmin(axis=1)
-    table = [("rank", "row", "label_quality", "given classes", "suspect class")]
-    for r, (i, g, k) in enumerate(zip(rows, given, worst), start=1):
-        suspect = f"{names[k]} ({'given' if g[k] else 'missing'}, score {S[r - 1, k]:.3f})"
+    table = [("rank", "row", "label_quality", "given classes", "suspect class (score)")]
+    for r, (i, g, s) in enumerate(zip(rows, given, S), start=1):
         shown = label_sep.join(names[j] for j in np.flatnonzero(g)) or "(none)"
-        if len(shown) > 40:
-            shown = shown[:37] + "..."
-        table.append((str(r), str(int(i)), f"{scores[i]:.4f}", shown, suspect))
-    widths = [max(len(row[c]) for row in table) for c in range(len(table[0]))]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table]
+        table.append((str(r), str(int(i)), f"{scores[i]:.4f}", shorten(shown),
+                      suspect_class(s, g, names)))
+    return text_table(table)
 
 
 def run_score(args, stdout=None, stderr=None):

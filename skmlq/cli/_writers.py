@@ -84,3 +84,24 @@ def float_strings(values):
     if values.dtype == np.float32:
         return [str(v) for v in values]  # numpy's shortest float32 repr ('0.9')
     return [repr(v) for v in values.astype(np.float64, copy=False).tolist()]
+
+
+def text_table(rows):
+    """Lines of a left-aligned text table; ``rows[0]`` is the header."""
+    widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+
+
+def shorten(text, width=40):
+    """``text`` cut to ``width`` characters with an ellipsis."""
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def suspect_class(class_scores, given, names):
+    """Describe the class whose annotation scores lowest, e.g. ``"dog (missing, 0.041)"``.
+
+    ``missing``: not given, but the model thinks it applies; ``given``: given,
+    but the model doubts it.
+    """
+    k = int(np.argmin(class_scores))
+    return f"{names[k]} ({'given' if given[k] else 'missing'}, {class_scores[k]:.3f})"
