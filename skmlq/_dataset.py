@@ -1,0 +1,338 @@
+"""Dataset-level summaries of multi-label label issues.
+
+A numpy core (:func:`issue_counts`, :func:`default_issue_mask`) that the command line
+and the estimator can reuse, under the pandas tables of ``skmlq.dataset`` (pandas is an
+optional extra, imported only when a table is built).
+"""
+
+import numpy as np
+
+from ._blocks import row_blocks
+from ._filter import check_filter_inputs, issue_mask
+from ._labels import indicator_block
+
+__all__ = [
+    "common_multilabel_issues",
+    "default_issue_mask",
+    "issue_counts",
+    "multilabel_health_summary",
+    "overall_multilabel_health_score",
+    "rank_classes_by_multilabel_quality",
+]
+
+_LABELS_DOC = """labels : list of lists of int, array-like of shape (n_samples, n_classes) or \
+sparse matrix
+        The given annotations (lists of class indices, or a 0/1 indicator).
+    pred_probs : array-like of shape (n_samples, n_classes)
+        Out-of-sample predicted probability that each class applies."""
+
+
+def _require_pandas():
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - exercised only without pandas
+        raise ImportError(
+            "skmlq.dataset tables need pandas; install it with "
+            "`pip install \"skmlq[pandas]\"`."
+        ) from exc
+    return pd
+
+
+def default_issue_mask(labels, pred_probs, confident_joint=None):
+    """Validate inputs and return ``(Y, mask)``: the (N, K) default filter mask.
+
+    The default filter is ``prune_by_noise_rate`` with the given confident joint.
+    """
+    for name, value in (("labels", labels), ("pred_probs", pred_probs)):
+        if value is None:
+            raise ValueError(f"{name} is required; got None.")
+    checked = check_filter_inputs(
+        labels, pred_probs, return_indices_ranked_by=None, rank_by_kwargs={},
+        filter_by="prune_by_noise_rate", frac_noise=1.0, num_to_remove_per_class=None,
+        min_examples_per_class=1, confident_joint=confident_joint, n_jobs=None,
+        low_memory=False,
+    )
+    Y, P = checked["Y"], checked["P"]
+    return Y, issue_mask(Y, P, "prune_by_noise_rate", joint=checked["joint"])
+
+
+def issue_counts(Y, mask):
+    """Flagged annotations per class, shape (K, 2), int64.
+
+    Column 0 counts examples annotated with the class and flagged (the class should
+    probably be removed); column 1 examples not annotated and flagged (the class
+    should probably be added).
+    """
+    n_samples, n_classes = mask.shape
+    counts = np.zeros((n_classes, 2), dtype=np.int64)
+    for start, stop in row_blocks(n_samples, n_classes):
+        y = indicator_block(Y, start, stop)
+        m = mask[start:stop]
+        counts[:, 0] += np.count_nonzero(m & y, axis=0)
+        counts[:, 1] += np.count_nonzero(m & ~y, axis=0)
+    return counts
+
+
+def _check_class_names(class_names, n_classes):
+    if class_names is None:
+        return None
+    names = list(class_names)
+    if len(names) != n_classes:
+        raise ValueError(
+            f"class_names has {len(names)} entries but pred_probs has {n_classes} "
+            f"columns; give one name per class."
+        )
+    return names
+
+
+def _common_table(counts, n_samples, class_names):
+    pd = _require_pandas()
+    n_classes = counts.shape[0]
+    # Rows in (class, row a, row b) order; a stable sort keeps it among ties.
+    flat = counts.ravel()
+    prob = flat / n_samples
+    order = np.argsort(-prob, kind="stable")
+    given = np.tile([True, False], n_classes)
+    columns = {}
+    if class_names is not None:
+        columns["Class Name"] = np.repeat(np.array(class_names, dtype=object), 2)[order]
+    columns["Class Index"] = np.repeat(np.arange(n_classes, dtype=np.int64), 2)[order]
+    columns["In Given Label"] = given[order]
+    columns["In Suggested Label"] = ~given[order]
+    columns["Num Examples"] = flat[order].astype(np.int64)
+    columns["Issue Probability"] = prob[order].astype(np.float64)
+    return pd.DataFrame(columns)
+
+
+def _classes_table(counts, n_samples, class_names):
+    pd = _require_pandas()
+    noise = counts / n_samples
+    quality = 1.0 - noise[:, 0]
+    order = np.argsort(quality, kind="stable")
+    columns = {}
+    if class_names is not None:
+        columns["Class Name"] = np.array(class_names, dtype=object)[order]
+    columns["Class Index"] = order.astype(np.int64)
+    columns["Label Issues"] = counts[order, 0]
+    columns["Inverse Label Issues"] = counts[order, 1]
+    columns["Label Noise"] = noise[order, 0]
+    columns["Inverse Label Noise"] = noise[order, 1]
+    columns["Label Quality Score"] = quality[order]
+    return pd.DataFrame(columns)
+
+
+def common_multilabel_issues(labels, pred_probs, *, class_names=None, confident_joint=None):
+    """Tabulate, per class, how often it looks missing or superfluous.
+
+    Parameters
+    ----------
+    {labels}
+    class_names : sequence of str, default=None
+        One name per class; adds a ``Class Name`` column.
+    confident_joint : ndarray of shape (n_classes, 2, 2), default=None
+        Per-class ``[given][true]`` counts to use instead of the estimated ones.
+
+    Returns
+    -------
+    common_issues : pandas.DataFrame
+        Two rows per class: ``In Given Label=True, In Suggested Label=False`` (the
+        class is annotated but looks wrong) and the reverse (the class looks
+        missing). Columns ``[Class Name,] Class Index, In Given Label, In Suggested
+        Label, Num Examples, Issue Probability`` (``Num Examples / n_samples``),
+        sorted by ``Issue Probability`` descending; ties by class, then the
+        annotated row first.
+
+    See Also
+    --------
+    rank_classes_by_multilabel_quality : One row per class.
+    skmlq.filter.find_multilabel_issues_per_class : The per-class flags counted here.
+
+    Examples
+    --------
+    >>> from skmlq.dataset import common_multilabel_issues
+    >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
+    >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
+    ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
+    >>> table = common_multilabel_issues(labels, pred_probs)
+    >>> print(table.to_string())
+       Class Index  In Given Label  In Suggested Label  Num Examples  Issue Probability
+    0            0           False                True             1              0.125
+    1            0            True               False             0              0.000
+    2            1            True               False             0              0.000
+    3            1           False                True             0              0.000
+    """
+    Y, mask = default_issue_mask(labels, pred_probs, confident_joint)
+    names = _check_class_names(class_names, mask.shape[1])
+    return _common_table(issue_counts(Y, mask), mask.shape[0], names)
+
+
+def _pick_joint(joint, confident_joint):
+    if joint is not None and confident_joint is not None:
+        raise ValueError(
+            "pass the per-class confident joint as either joint or confident_joint, "
+            "not both."
+        )
+    return confident_joint if confident_joint is not None else joint
+
+
+def rank_classes_by_multilabel_quality(
+    labels=None, pred_probs=None, *, class_names=None, joint=None, confident_joint=None
+):
+    """Rank classes by the quality of their annotations, worst first.
+
+    Parameters
+    ----------
+    {labels}
+    class_names : sequence of str, default=None
+        One name per class; adds a ``Class Name`` column.
+    joint : ndarray of shape (n_classes, 2, 2), default=None
+        Per-class ``[given][true]`` counts used as the confident joint (as in the
+        reference).
+    confident_joint : ndarray of shape (n_classes, 2, 2), default=None
+        The same, under its usual name (the reference ignores it). Give at most one.
+
+    Returns
+    -------
+    classes : pandas.DataFrame
+        One row per class: ``[Class Name,] Class Index, Label Issues`` (annotated
+        and flagged), ``Inverse Label Issues`` (not annotated and flagged), ``Label
+        Noise`` and ``Inverse Label Noise`` (those counts over n_samples) and
+        ``Label Quality Score`` (``1 - Label Noise``), sorted by the score
+        ascending, ties by class index.
+
+    See Also
+    --------
+    common_multilabel_issues : The two issue types of every class.
+    overall_multilabel_health_score : One number for the whole dataset.
+
+    Examples
+    --------
+    >>> from skmlq.dataset import rank_classes_by_multilabel_quality
+    >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
+    >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
+    ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
+    >>> table = rank_classes_by_multilabel_quality(labels, pred_probs,
+    ...                                            class_names=["cat", "dog"])
+    >>> print(table[["Class Name", "Label Issues", "Inverse Label Issues",
+    ...              "Label Quality Score"]].to_string())
+      Class Name  Label Issues  Inverse Label Issues  Label Quality Score
+    0        cat             0                     1                  1.0
+    1        dog             0                     0                  1.0
+    """
+    Y, mask = default_issue_mask(labels, pred_probs, _pick_joint(joint, confident_joint))
+    names = _check_class_names(class_names, mask.shape[1])
+    return _classes_table(issue_counts(Y, mask), mask.shape[0], names)
+
+
+def overall_multilabel_health_score(labels=None, pred_probs=None, *, confident_joint=None):
+    """Fraction of examples without a detected label issue.
+
+    Parameters
+    ----------
+    {labels}
+    confident_joint : ndarray of shape (n_classes, 2, 2), default=None
+        Per-class ``[given][true]`` counts to use instead of the estimated ones.
+
+    Returns
+    -------
+    health_score : numpy.float64
+        ``1 - (number of examples flagged by the default filter) / n_samples``.
+
+    See Also
+    --------
+    skmlq.filter.find_label_issues : The flags counted here.
+
+    Examples
+    --------
+    >>> from skmlq.dataset import overall_multilabel_health_score
+    >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
+    >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
+    ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
+    >>> float(overall_multilabel_health_score(labels, pred_probs))
+    0.875
+    """
+    _, mask = default_issue_mask(labels, pred_probs, confident_joint)
+    return np.float64(1.0 - np.count_nonzero(mask.any(axis=1)) / mask.shape[0])
+
+
+def multilabel_health_summary(
+    labels=None,
+    pred_probs=None,
+    *,
+    class_names=None,
+    num_examples=None,
+    confident_joint=None,
+    verbose=True,
+):
+    """Health score, classes ranked by quality and common issues, in one call.
+
+    Parameters
+    ----------
+    {labels}
+    class_names : sequence of str, default=None
+        One name per class.
+    num_examples : int, default=None
+        Only shown in the printed banner (defaults to n_samples).
+    confident_joint : ndarray of shape (n_classes, 2, 2), default=None
+        Per-class ``[given][true]`` counts; used by all three results.
+    verbose : bool, default=True
+        Print the summary.
+
+    Returns
+    -------
+    summary : dict
+        Keys ``"overall_multilabel_health_score"``,
+        ``"classes_by_multilabel_quality"`` and ``"common_multilabel_issues"``, as
+        returned by the three functions of the same names.
+
+    See Also
+    --------
+    overall_multilabel_health_score, rank_classes_by_multilabel_quality,
+    common_multilabel_issues
+
+    Examples
+    --------
+    >>> from skmlq.dataset import multilabel_health_summary
+    >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
+    >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
+    ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
+    >>> summary = multilabel_health_summary(labels, pred_probs, verbose=False)
+    >>> list(summary)
+    ['overall_multilabel_health_score', 'classes_by_multilabel_quality', \
+'common_multilabel_issues']
+    """
+    Y, mask = default_issue_mask(labels, pred_probs, confident_joint)
+    n_samples, n_classes = mask.shape
+    names = _check_class_names(class_names, n_classes)
+    counts = issue_counts(Y, mask)
+    summary = {
+        "overall_multilabel_health_score": np.float64(
+            1.0 - np.count_nonzero(mask.any(axis=1)) / n_samples
+        ),
+        "classes_by_multilabel_quality": _classes_table(counts, n_samples, names),
+        "common_multilabel_issues": _common_table(counts, n_samples, names),
+    }
+    if verbose:
+        pd = _require_pandas()
+        shown = n_samples if num_examples is None else num_examples
+        with pd.option_context("display.max_rows", 50, "display.width", 120):
+            print(
+                f"Multi-label health summary: {shown} examples, {n_classes} classes\n"
+                f"\nClasses ranked by label quality (worst first):\n"
+                f"{summary['classes_by_multilabel_quality'].to_string(index=False)}\n"
+                f"\nMost common label issues:\n"
+                f"{summary['common_multilabel_issues'].head(20).to_string(index=False)}\n"
+                f"\nOverall multi-label health score: "
+                f"{summary['overall_multilabel_health_score']:.4f}"
+            )
+    return summary
+
+
+for _func in (
+    common_multilabel_issues,
+    rank_classes_by_multilabel_quality,
+    overall_multilabel_health_score,
+    multilabel_health_summary,
+):
+    _func.__doc__ = _func.__doc__.format(labels=_LABELS_DOC)
+del _func
