@@ -11,6 +11,7 @@ Examples
 2
 """
 
+import os
 import sys
 
 from ._errors import USER_ERRORS, report
@@ -46,6 +47,10 @@ def main(argv=None):
         return exc.code if isinstance(exc.code, int) else 2
     try:
         return _run(args)
+    except BrokenPipeError:  # e.g. `skmlq score ... -o - | head`: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except USER_ERRORS as exc:
         return report(exc)
     except KeyboardInterrupt:

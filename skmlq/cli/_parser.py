@@ -57,10 +57,11 @@ example's classes joined by --sep (default ";"); an empty cell means none. With
 column; otherwise every other column whose values are all numbers (empty = missing)
 is a feature, imputed with the median and standardised.
 
-output (-o OUT.csv, or -o - for stdout): row,label_quality,rank,labels,suspect,
-worst first. "suspect" is the class whose annotation scores lowest, marked
-"missing" (the model thinks it applies but it is not given) or "given" (given,
-but the model doubts it).
+output (-o OUT.csv, or -o - for stdout), worst first (ties keep input order):
+  row,label_quality,rank,<labels column>,suspect_class,suspect_kind,suspect_score
+"row" is the 0-based data row. The suspect class is the one whose annotation scores
+lowest; its kind is "missing" (the model thinks it applies but it is not given) or
+"given" (given, but the model doubts it). Without -o the 20 worst rows are printed.
 
 examples:
   skmlq audit reviews.csv --labels-column tags --text-column text -o ranked.csv
@@ -125,7 +126,7 @@ def _positive_float(text):
 def _separator(text):
     if not text:
         raise argparse.ArgumentTypeError("the separator must not be empty")
-    return text.encode().decode("unicode_escape") if text == r"\t" else text
+    return "\t" if text == r"\t" else text
 
 
 def _add_output(p, what):

@@ -97,11 +97,17 @@ def shorten(text, width=40):
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-def suspect_class(class_scores, given, names):
-    """Describe the class whose annotation scores lowest, e.g. ``"dog (missing, 0.041)"``.
+def suspect(class_scores, given, names):
+    """The class whose annotation scores lowest: ``(name, kind, score)``.
 
-    ``missing``: not given, but the model thinks it applies; ``given``: given,
-    but the model doubts it.
+    ``kind`` is ``"missing"`` (not given, but the model thinks it applies) or
+    ``"given"`` (given, but the model doubts it).
     """
     k = int(np.argmin(class_scores))
-    return f"{names[k]} ({'given' if given[k] else 'missing'}, {class_scores[k]:.3f})"
+    return names[k], "given" if given[k] else "missing", class_scores[k]
+
+
+def suspect_class(class_scores, given, names):
+    """:func:`suspect` as text, e.g. ``"dog (missing, 0.041)"``."""
+    name, kind, score = suspect(class_scores, given, names)
+    return f"{name} ({kind}, {score:.3f})"
