@@ -321,9 +321,9 @@ def _small_side_guard(sizes, min_examples, passes):
                 )
         for _ in range(passes):
             warnings.warn(
-                "May not flag all label issues: " + "; ".join(parts) + f" ha(s) at most "
-                f"min_examples_per_class={min_examples:g} examples, so no issue is "
-                f"flagged there.",
+                f"May not flag all label issues: too few examples (at most "
+                f"min_examples_per_class={min_examples:g}) in " + "; ".join(parts)
+                + "; no issue is flagged there.",
                 UserWarning,
                 stacklevel=5,
             )
