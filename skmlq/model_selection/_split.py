@@ -8,9 +8,12 @@ from sklearn.model_selection import BaseCrossValidator
 from sklearn.utils import check_random_state
 
 from .._blocks import row_blocks
-from .._labels import check_labels, indicator_block
+from .._labels import check_labels
 
 __all__ = ["MultilabelStratifiedKFold"]
+
+# Examples matched to folds per step: smaller is closer to one-at-a-time, slower.
+_CHUNK = 512
 
 
 def _check_params(n_splits, shuffle, random_state):
@@ -59,10 +62,18 @@ def _check_y(y):
     Y = check_labels(y, name="y")
     if sp.issparse(Y):
         return Y
-    return sp.vstack(
-        [sp.csr_matrix(indicator_block(Y, start, stop)) for start, stop in
-         row_blocks(Y.shape[0], Y.shape[1])] or [sp.csr_matrix(Y.shape, dtype=bool)],
-        format="csr",
+    # Dense 0/1 array: build the CSR matrix block by block (memory of one block).
+    n_samples, n_classes = Y.shape
+    indptr = np.zeros(n_samples + 1, dtype=np.int64)
+    indices = []
+    for start, stop in row_blocks(n_samples, n_classes):
+        block = Y[start:stop]
+        indptr[start + 1: stop + 1] = np.count_nonzero(block, axis=1)
+        indices.append(np.flatnonzero(block) % max(n_classes, 1))
+    indices = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
+    return sp.csr_matrix(
+        (np.ones(indices.size, dtype=bool), indices, np.cumsum(indptr)),
+        shape=(n_samples, n_classes),
     )
 
 
@@ -77,11 +88,10 @@ def _fill_order(level, room, n_take, tie_key):
     """
     lo, hi = int(level.min()), int(level.max()) + n_take
     while lo < hi:  # smallest cut-off level with at least n_take candidates
-        mid = (lo + hi) // 2
-        if np.clip(mid - level + 1, 0, room).sum() >= n_take:
-            hi = mid
-        else:
-            lo = mid + 1
+        grid = np.append(np.arange(lo, hi, max(1, (hi - lo) // 256)), hi)
+        enough = np.clip(grid[:, None] - level + 1, 0, room).sum(axis=1) >= n_take
+        first = int(np.argmax(enough))  # enough[-1] holds: grid[-1] == hi
+        lo, hi = (int(grid[first - 1]) + 1 if first else lo), int(grid[first])
     counts = np.clip(lo - level + 1, 0, room)
     folds = np.repeat(np.arange(level.size), counts)
     starts = np.cumsum(counts) - counts
@@ -90,11 +100,50 @@ def _fill_order(level, room, n_take, tie_key):
     return folds[order[:n_take]]
 
 
-def _iterative_stratification(Y, n_splits, rng):
+def _gather_rows(Y, rows):
+    """Column indices of the entries of CSR rows ``rows``, and where each row starts."""
+    starts = Y.indptr[rows]
+    lengths = Y.indptr[rows + 1] - starts
+    first = np.cumsum(lengths) - lengths
+    offsets = np.arange(first[-1] + lengths[-1]) - np.repeat(first - starts, lengths)
+    return Y.indices[offsets], first
+
+
+def _match(score, greedy, n_splits):
+    """Re-assign a chunk's examples to folds, keeping the greedy's count per fold.
+
+    ``score[i, j]`` says how much fold ``j`` still wants the other classes of
+    example ``i``; ``greedy`` is the fold the greedy gave it in dataset order,
+    kept unless another fold with a free slot wants the example strictly more
+    (score differences are integers). In each round every example proposes to its
+    best fold with free slots and each fold keeps its strongest proposals, so at
+    most ``n_splits`` rounds are needed.
+    """
+    slots = np.bincount(greedy, minlength=n_splits)
+    score[np.arange(greedy.size), greedy] += 0.5
+    out = np.empty(greedy.size, dtype=np.intp)
+    left = np.arange(greedy.size)
+    while True:
+        candidate = score[left]
+        candidate[:, slots == 0] = -np.inf
+        best = np.argmax(candidate, axis=1)
+        order = np.lexsort((-candidate[np.arange(left.size), best], best))
+        best = best[order]
+        accept = np.arange(best.size) - np.searchsorted(best, best) < slots[best]
+        out[left[order[accept]]] = best[accept]
+        if accept.all():
+            return out
+        slots -= np.bincount(best[accept], minlength=n_splits)
+        left = left[order[~accept]]
+
+
+def _iterative_stratification(Y, n_splits, rng, chunk=_CHUNK):
     """Test-fold id of every row of the boolean CSR indicator ``Y``.
 
     ``rng`` is a ``RandomState`` (random ties and label order among equally rare
-    labels) or None (deterministic: ties go to a rotating fold order).
+    labels) or None (deterministic: ties go to a rotating fold order). The
+    examples of one class are matched to folds ``chunk`` at a time (0: no matching,
+    the plain greedy of the paper).
     """
     n_samples, n_classes = Y.shape
     # Exact fold sizes: the first n_samples % n_splits folds hold one example more.
@@ -104,6 +153,8 @@ def _iterative_stratification(Y, n_splits, rng):
     by_class = Y.tocsc()
     by_class.sort_indices()
     remaining = np.bincount(Y.indices, minlength=n_classes).astype(np.int64)
+    ideal = remaining / n_splits
+    held = np.zeros((n_classes, n_splits), dtype=np.int64)  # placed positives
     label_rank = rng.permutation(n_classes) if rng is not None else np.arange(n_classes)
     rotation = 0
 
@@ -119,17 +170,27 @@ def _iterative_stratification(Y, n_splits, rng):
         # Rarest label among the examples not yet placed; ties by label_rank.
         key = np.where(active, remaining * n_classes + label_rank, np.iinfo(np.int64).max)
         label = int(np.argmin(key))
-        rows = by_class.indices[by_class.indptr[label]: by_class.indptr[label + 1]]
-        placed = fold[rows]
-        todo = rows[placed < 0]
-        if not todo.size:
-            continue
-        held = np.bincount(placed[placed >= 0], minlength=n_splits)
-        chosen = _fill_order(held, room, todo.size, tie_key)
-        fold[todo] = chosen
-        room -= np.bincount(chosen, minlength=n_splits)
-        remaining -= np.bincount(Y[todo].indices, minlength=n_classes)
         rotation += 1
+        rows = by_class.indices[by_class.indptr[label]: by_class.indptr[label + 1]]
+        todo = rows[fold[rows] < 0]
+        greedy = _fill_order(held[label], room, todo.size, tie_key)
+        room -= np.bincount(greedy, minlength=n_splits)
+        classes, first = _gather_rows(Y, todo)
+        remaining -= np.bincount(classes, minlength=n_classes)
+        first = np.append(first, classes.size)
+        if not chunk or classes.size == todo.size:  # nothing to match: keep the greedy
+            fold[todo] = greedy
+            np.add.at(held, (classes, np.repeat(greedy, np.diff(first))), 1)
+            continue
+        for start in range(0, todo.size, chunk):
+            stop = min(start + chunk, todo.size)
+            part = classes[first[start]: first[stop]]
+            want = ideal[part, None] - held[part]
+            want[part == label] = 0
+            score = np.add.reduceat(want, first[start:stop] - first[start], axis=0)
+            chosen = _match(score, greedy[start:stop], n_splits)
+            fold[todo[start:stop]] = chosen
+            np.add.at(held, (part, np.repeat(chosen, np.diff(first[start: stop + 1]))), 1)
     # Examples without any label fill the remaining room, most room first.
     todo = np.flatnonzero(fold < 0)
     if todo.size:
@@ -202,8 +263,8 @@ class MultilabelStratifiedKFold(BaseCrossValidator):
     MultilabelStratifiedKFold(n_splits=2, random_state=None, shuffle=False)
     >>> for train, test in cv.split(None, labels):
     ...     print(train, test)
-    [1 5 6 7] [0 2 3 4]
     [0 2 3 4] [1 5 6 7]
+    [1 5 6 7] [0 2 3 4]
     """
 
     def __init__(self, n_splits=5, *, shuffle=False, random_state=None):
