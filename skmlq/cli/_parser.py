@@ -87,6 +87,13 @@ examples:
 """
 
 
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one line on stderr (exit code 2)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def _formatter(prog):
     return argparse.RawDescriptionHelpFormatter(prog, max_help_position=30, width=92)
 
@@ -158,7 +165,7 @@ def build_parser():
     """Return the ``skmlq`` argument parser."""
     from .. import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="skmlq", description=DESCRIPTION, formatter_class=_formatter
     )
     parser.add_argument("--version", action="version", version=f"skmlq {__version__}")
