@@ -10,6 +10,7 @@ import csv
 import json
 import os
 import re
+import zipfile
 
 import numpy as np
 import scipy.sparse as sp
@@ -65,12 +66,29 @@ def _is_number(text):
     return True
 
 
+def _np_load(path, what, mmap_mode=None):
+    """``np.load`` without pickles; unreadable files give a CLIError naming the file."""
+    try:
+        return np.load(path, mmap_mode=mmap_mode, allow_pickle=False)
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        kind = _suffix(path)
+        reason = "not in numpy format" if "pickle" in str(exc) else str(exc).split(".")[0]
+        raise CLIError(
+            f"{what} file {path} is not a readable {kind} file of numbers ({reason}); write "
+            f"it with numpy.save / numpy.savez"
+            + (" or scipy.sparse.save_npz" if what == "labels" and kind == ".npz" else "")
+        ) from None
+
+
 def _npz_array(path, preferred, what):
-    with np.load(path, allow_pickle=False) as npz:
+    with _np_load(path, what) as npz:
         keys = list(npz.files)
         if not keys:
             raise CLIError(f"{what} file {path} contains no array")
-        return npz[preferred if preferred in keys else keys[0]]
+        try:
+            return npz[preferred if preferred in keys else keys[0]]
+        except ValueError as exc:
+            raise CLIError(f"{what} file {path}: {exc}") from None
 
 
 def read_pred_probs(path, delimiter=None):
@@ -82,7 +100,7 @@ def read_pred_probs(path, delimiter=None):
     _require_file(path, "pred_probs")
     suffix = _suffix(path)
     if suffix == ".npy":
-        return np.load(path, mmap_mode="r", allow_pickle=False), None
+        return _np_load(path, "pred_probs", mmap_mode="r"), None
     if suffix == ".npz":
         return _npz_array(path, "pred_probs", "pred_probs"), None
     if suffix not in _CSV_SUFFIXES:
@@ -246,9 +264,9 @@ def read_labels(path, n_classes, *, class_names=None, labels_column="labels", la
     _require_file(path, "labels")
     suffix = _suffix(path)
     if suffix == ".npy":
-        return np.load(path, mmap_mode="r", allow_pickle=False), class_names, None
+        return _np_load(path, "labels", mmap_mode="r"), class_names, None
     if suffix == ".npz":
-        with np.load(path, allow_pickle=False) as npz:
+        with _np_load(path, "labels") as npz:
             keys = set(npz.files)
         if "format" in keys and "shape" in keys:
             return sp.load_npz(path), class_names, None
