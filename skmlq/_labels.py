@@ -197,8 +197,17 @@ def check_labels(labels, *, n_samples=None, n_classes=None, name="labels"):
 
 def indicator_block(Y, start, stop):
     """Rows ``start:stop`` of a checked indicator as a boolean ndarray."""
+    if sp.issparse(Y) and Y.format == "csr" and Y.has_canonical_format:
+        # Direct scatter of the rows' entries: several times faster than slicing the
+        # matrix and calling toarray() for the small blocks of the scoring loop.
+        indptr = Y.indptr[start : stop + 1]
+        lo, hi = indptr[0], indptr[-1]
+        block = np.zeros((stop - start, Y.shape[1]), dtype=bool)
+        rows = np.repeat(np.arange(stop - start), np.diff(indptr))
+        block[rows, Y.indices[lo:hi]] = Y.data[lo:hi]
+        return block
     if sp.issparse(Y):
-        return Y[start:stop].toarray()
+        return Y[start:stop].toarray().astype(bool, copy=False)
     block = Y[start:stop]
     return block if block.dtype == bool else block.astype(bool)
 

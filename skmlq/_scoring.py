@@ -55,7 +55,7 @@ def threshold_sums(Y, P):
         # C order: the summation order, hence the last bit, must not depend on layout.
         block = np.ascontiguousarray(P[start:stop])
         sum_all += block.sum(axis=0, dtype=np.float64)
-        sum_pos += np.where(indicator_block(Y, start, stop), block, 0).sum(
+        sum_pos += np.multiply(block, indicator_block(Y, start, stop)).sum(
             axis=0, dtype=np.float64
         )
     return sum_pos, sum_all, positives_per_class(Y)

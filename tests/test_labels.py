@@ -170,3 +170,17 @@ def test_bools_mixed_with_indices_read_as_integers():
         dense(check_labels([[0], [True, 2]], n_classes=3)),
         [[True, False, False], [False, True, True]],
     )
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_indicator_block_of_sparse_rows(fmt):
+    rng = np.random.default_rng(0)
+    dense_in = rng.random((50, 7)) < 0.3
+    Y = sp.csr_matrix(dense_in).asformat(fmt)
+    for start, stop in [(0, 50), (0, 1), (13, 29), (49, 50), (20, 20)]:
+        block = indicator_block(Y, start, stop)
+        assert block.dtype == bool
+        np.testing.assert_array_equal(block, dense_in[start:stop])
+    # A stored False (canonical bool matrix, explicit zero) stays False.
+    Y = sp.csr_matrix((np.array([True, False, True]), [0, 1, 1], [0, 2, 2, 3]), shape=(3, 2))
+    np.testing.assert_array_equal(indicator_block(Y, 0, 3), [[1, 0], [0, 0], [0, 1]])
