@@ -1,5 +1,7 @@
 """Aggregation of per-class scores into one score per example."""
 
+from functools import lru_cache
+
 import numpy as np
 
 from ._validation import check_positive, check_unit_interval
@@ -30,17 +32,25 @@ def _check_scores(s, name="s"):
     return s
 
 
+@lru_cache(maxsize=64)
 def _ema_weights(n_classes, alpha, dtype):
-    """Weights of the closed-form EMA on scores sorted ascending."""
+    """Weights of the closed-form EMA on scores sorted ascending (read-only, cached:
+    the scoring loop asks for the same weights once per row block)."""
     j = np.arange(n_classes, dtype=np.float64)
     weights = alpha * (1 - alpha) ** j
     weights[-1] = (1 - alpha) ** (n_classes - 1)
-    return weights.astype(dtype, copy=False)
+    weights = weights.astype(dtype, copy=False)
+    weights.setflags(write=False)
+    return weights
 
 
 def _ema_last_axis(s, alpha):
     """EMA along the last axis of a float array; ``alpha`` already resolved."""
     n_classes = s.shape[-1]
+    if alpha == 1:  # all weight on the smallest score
+        return s.min(axis=-1)
+    if alpha == 0:  # all weight on the largest score
+        return s.max(axis=-1)
     weights = _ema_weights(n_classes, alpha, s.dtype)
     if 0 < alpha < 1:
         # Only the smallest scores carry weight: the ``n_kept`` smallest get
@@ -49,8 +59,7 @@ def _ema_last_axis(s, alpha):
         # by at most the (tiny) remaining mass.
         n_kept = int(np.ceil(np.log(_EMA_TAIL_MASS) / np.log1p(-alpha)))
         if 4 * n_kept < n_classes:
-            smallest = np.partition(s, n_kept, axis=-1)[..., : n_kept + 1]
-            smallest.sort(axis=-1)
+            smallest = np.sort(np.partition(s, n_kept, axis=-1)[..., : n_kept + 1], axis=-1)
             tail = np.array([(1 - alpha) ** n_kept], dtype=s.dtype)
             return smallest @ np.concatenate([weights[:n_kept], tail])
     return np.sort(s, axis=-1) @ weights
