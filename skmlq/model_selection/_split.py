@@ -77,27 +77,40 @@ def _check_y(y):
     )
 
 
-def _fill_order(level, room, n_take, tie_key):
+def _fill_order(level, size, bounds, n_take, tie_key):
     """Folds of the next ``n_take`` greedy picks, in the order the greedy makes them.
 
-    Fold ``j`` offers candidate picks ``t = 0, 1, ...`` (at most ``room[j]`` of
-    them); pick ``t`` is ranked by ``(level[j] + t, -(room[j] - t), tie)``: least
-    filled with the current label first, then most remaining room overall, then
-    ``tie_key``. Every key grows with ``t``, so taking the ``n_take`` smallest keys
-    reproduces the one-example-at-a-time greedy exactly.
+    Fold ``j`` offers candidate picks ``t = 0, 1, ...`` while it is below its upper
+    size bound; pick ``t`` is ranked by ``(level[j] + t, size[j] + t, tie)``: least
+    filled with the current label first, then most wanting examples overall
+    (smallest), then ``tie_key``. Every key grows with ``t``, so taking the
+    ``n_take`` smallest keys reproduces the one-example-at-a-time greedy exactly.
+    Picks that lift a fold above its lower bound are limited so that the examples
+    still unplaced can always bring every fold up to its lower bound.
     """
+    lower, upper, unplaced = bounds
+    room = upper - size
+    need = np.clip(lower - size, 0, None)
+    budget = unplaced - need.sum()  # picks allowed beyond the lower bounds
+
+    def available(counts):
+        mandatory = np.minimum(counts, need)
+        return mandatory.sum(axis=-1) + np.minimum((counts - mandatory).sum(axis=-1), budget)
+
     lo, hi = int(level.min()), int(level.max()) + n_take
     while lo < hi:  # smallest cut-off level with at least n_take candidates
         grid = np.append(np.arange(lo, hi, max(1, (hi - lo) // 256)), hi)
-        enough = np.clip(grid[:, None] - level + 1, 0, room).sum(axis=1) >= n_take
+        enough = available(np.clip(grid[:, None] - level + 1, 0, room)) >= n_take
         first = int(np.argmax(enough))  # enough[-1] holds: grid[-1] == hi
         lo, hi = (int(grid[first - 1]) + 1 if first else lo), int(grid[first])
     counts = np.clip(lo - level + 1, 0, room)
     folds = np.repeat(np.arange(level.size), counts)
     starts = np.cumsum(counts) - counts
     t = np.arange(folds.size) - np.repeat(starts, counts)
-    order = np.lexsort((tie_key(folds), t - room[folds], level[folds] + t))
-    return folds[order[:n_take]]
+    order = np.lexsort((tie_key(folds), size[folds] + t, level[folds] + t))
+    optional = t[order] >= need[folds[order]]
+    keep = ~optional | (np.cumsum(optional) <= budget)
+    return folds[order[keep][:n_take]]
 
 
 def _gather_rows(Y, rows):
@@ -146,9 +159,12 @@ def _iterative_stratification(Y, n_splits, rng, chunk=_CHUNK):
     the plain greedy of the paper).
     """
     n_samples, n_classes = Y.shape
-    # Exact fold sizes: the first n_samples % n_splits folds hold one example more.
-    room = np.full(n_splits, n_samples // n_splits, dtype=np.int64)
-    room[: n_samples % n_splits] += 1
+    # Fold j holds target[j] +- slack examples; target: n_samples // n_splits, one
+    # more for the first n_samples % n_splits folds; slack: 1% of that, rounded down.
+    target = np.full(n_splits, n_samples // n_splits, dtype=np.int64)
+    target[: n_samples % n_splits] += 1
+    slack = n_samples // (100 * n_splits)
+    size = np.zeros(n_splits, dtype=np.int64)
     fold = np.full(n_samples, -1, dtype=np.intp)
     by_class = Y.tocsc()
     by_class.sort_indices()
@@ -173,8 +189,9 @@ def _iterative_stratification(Y, n_splits, rng, chunk=_CHUNK):
         rotation += 1
         rows = by_class.indices[by_class.indptr[label]: by_class.indptr[label + 1]]
         todo = rows[fold[rows] < 0]
-        greedy = _fill_order(held[label], room, todo.size, tie_key)
-        room -= np.bincount(greedy, minlength=n_splits)
+        bounds = (target - slack, target + slack, n_samples - size.sum())
+        greedy = _fill_order(held[label], size, bounds, todo.size, tie_key)
+        size += np.bincount(greedy, minlength=n_splits)
         classes, first = _gather_rows(Y, todo)
         remaining -= np.bincount(classes, minlength=n_classes)
         first = np.append(first, classes.size)
@@ -191,10 +208,11 @@ def _iterative_stratification(Y, n_splits, rng, chunk=_CHUNK):
             chosen = _match(score, greedy[start:stop], n_splits)
             fold[todo[start:stop]] = chosen
             np.add.at(held, (part, np.repeat(chosen, np.diff(first[start: stop + 1]))), 1)
-    # Examples without any label fill the remaining room, most room first.
+    # Examples without any label go to the smallest folds.
     todo = np.flatnonzero(fold < 0)
     if todo.size:
-        fold[todo] = _fill_order(np.zeros(n_splits, np.int64), room, todo.size, tie_key)
+        bounds = (target - slack, target + slack, todo.size)
+        fold[todo] = _fill_order(size, size, bounds, todo.size, tie_key)
     return fold
 
 

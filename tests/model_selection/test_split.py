@@ -5,9 +5,8 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import given
 from hypothesis import strategies as st
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, KFold, check_cv, cross_val_predict
-from sklearn.multioutput import MultiOutputClassifier
+from sklearn.neighbors import KNeighborsClassifier
 
 from skmlq.model_selection import MultilabelStratifiedKFold
 
@@ -60,26 +59,33 @@ def test_partition_and_sizes(n_samples, n_classes, n_splits, shuffle, seed):
     assert max(sizes) - min(sizes) <= 1 and sum(sizes) == n_samples
 
 
-def test_counts_close_to_ideal():
-    Y = skewed_indicator(0, 3000, 30)
-    folds = folds_of(MultilabelStratifiedKFold(5, shuffle=True, random_state=0), Y)
+def dense_case(seed):
+    """Many classes per example: the plain greedy cannot balance the common ones."""
+    return skewed_indicator(seed, 2000, 40, high=0.4)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_counts_close_to_ideal(seed):
+    Y = dense_case(seed)
+    folds = folds_of(MultilabelStratifiedKFold(5, shuffle=True, random_state=seed), Y)
     deviation = count_deviation(Y, folds)
-    assert deviation.max() <= 25 and deviation.mean() <= 2.5
-    # Classes with at most a handful of positives are spread as evenly as possible.
+    # iterative-stratification reaches a max of 3.6 to 11 here (and 1.6 on bibtex).
+    assert deviation.max() < 1.6 and deviation.mean() < 0.4
+    # Classes with a handful of positives are spread as evenly as possible.
     positives = Y.sum(axis=0)
     rare = positives < 40
-    assert rare.any() and deviation[:, rare].max() <= 1
+    assert rare.any() and deviation[:, rare].max() < 1
 
 
 def test_no_worse_than_iterative_stratification():
     iterstrat = pytest.importorskip("iterstrat.ml_stratifiers")
-    Y = skewed_indicator(1, 3000, 30)
-    ours = [count_deviation(Y, folds_of(
-        MultilabelStratifiedKFold(5, shuffle=True, random_state=s), Y)) for s in range(3)]
-    theirs = [count_deviation(Y, [test for _, test in iterstrat.MultilabelStratifiedKFold(
-        5, shuffle=True, random_state=s).split(Y, Y)]) for s in range(3)]
-    assert np.mean([d.mean() for d in ours]) <= np.mean([d.mean() for d in theirs]) * 1.05
-    assert np.mean([d.max() for d in ours]) <= np.mean([d.max() for d in theirs]) * 1.05
+    for seed in range(3):
+        Y = dense_case(seed)
+        ours = count_deviation(Y, folds_of(
+            MultilabelStratifiedKFold(5, shuffle=True, random_state=seed), Y))
+        theirs = count_deviation(Y, [test for _, test in iterstrat.MultilabelStratifiedKFold(
+            5, shuffle=True, random_state=seed).split(Y, Y)])
+        assert ours.max() <= theirs.max() and ours.mean() <= theirs.mean()
 
 
 @pytest.mark.parametrize("n_splits", [2, 3, 5, 10])
@@ -188,10 +194,10 @@ def test_scikit_learn_integration():
     Y = (X[:, :3] + rng.normal(scale=0.5, size=(120, 3)) > 0.8).astype(int)
     cv = MultilabelStratifiedKFold(3, shuffle=True, random_state=0)
     assert check_cv(cv) is cv
-    model = MultiOutputClassifier(LogisticRegression())
+    model = KNeighborsClassifier(n_neighbors=3)  # native multi-label, fast
     proba = cross_val_predict(model, X, Y, cv=cv, method="predict_proba")
     assert len(proba) == 3 and proba[0].shape == (120, 2)
-    search = GridSearchCV(model, {"estimator__C": [0.1, 1.0]}, cv=cv).fit(X, Y)
+    search = GridSearchCV(model, {"n_neighbors": [3, 5]}, cv=cv).fit(X, Y)
     assert search.n_splits_ == 3
     clone = pickle.loads(pickle.dumps(cv))
     assert repr(clone) == ("MultilabelStratifiedKFold(n_splits=3, random_state=0, "
