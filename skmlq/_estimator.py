@@ -151,16 +151,18 @@ def _encode_single(y, classes, name):
 
 
 def _encode_targets(y, classes=None, name="y"):
-    """Any accepted target form -> (dense int64 (N, K) indicator, classes).
+    """Any accepted target form -> (dense int64 (N, K) indicator, classes, form).
 
     ``classes`` None learns them (fit); otherwise ``y`` must use those classes.
+    ``form`` is "indicator", "lists" or "single" (1-D, one class per example).
     """
     form, y = _target_form(y, name)
     if form == "lists":
         classes = _encode_lists(y, classes, name)
-        return MultiLabelBinarizer(classes=classes).fit_transform(y).astype(np.int64), classes
+        Y = MultiLabelBinarizer(classes=classes).fit_transform(y).astype(np.int64)
+        return Y, classes, form
     if form == "single":
-        return _encode_single(y, classes, name)
+        return (*_encode_single(y, classes, name), form)
     columns = getattr(y, "columns", None)
     Y = check_labels(y, name=name)
     if classes is not None and Y.shape[1] != len(classes):
@@ -172,7 +174,7 @@ def _encode_targets(y, classes=None, name="y"):
     Y = Y.toarray() if sp.issparse(Y) else np.asarray(Y)
     if classes is None:
         classes = np.asarray(columns) if columns is not None else np.arange(Y.shape[1])
-    return Y.astype(np.int64), classes
+    return Y.astype(np.int64), classes, form
 
 
 def _check_learnable(Y, classes, form_is_single, name="y"):
@@ -372,16 +374,18 @@ default="exponential_moving_average"
     Examples
     --------
     >>> from sklearn.datasets import make_multilabel_classification
+    >>> from sklearn.ensemble import RandomForestClassifier
     >>> from skmlq import MultilabelLabelQuality
     >>> X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
-    >>> mlq = MultilabelLabelQuality(cv=3, random_state=0).fit(X, Y)
-    >>> mlq.label_quality_scores_.shape, mlq.pred_probs_.shape
-    ((60,), (60, 3))
+    >>> forest = RandomForestClassifier(n_estimators=20, random_state=0)
+    >>> mlq = MultilabelLabelQuality(forest, cv=3, random_state=0)
+    >>> scores = mlq.fit_transform(X, Y)  # out of fold: review the lowest first
+    >>> scores.shape, mlq.pred_probs_.shape, mlq.label_quality_scores_.shape
+    ((60, 1), (60, 3), (60,))
     >>> worst_first = mlq.label_quality_scores_.argsort()
-    >>> mlq.fit_transform(X, Y).shape
-    (60, 1)
     >>> mlq.get_feature_names_out()
     array(['label_quality'], dtype=object)
+    >>> new_scores = mlq.score_samples(X[:2], Y[:2])  # new data: needs its labels
     """
 
     def __init__(
@@ -419,9 +423,13 @@ default="exponential_moving_average"
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        base_tags = get_tags(self._base_estimator())
-        tags.input_tags.sparse = base_tags.input_tags.sparse
-        tags.input_tags.allow_nan = base_tags.input_tags.allow_nan
+        try:
+            base_tags = get_tags(self._base_estimator())
+        except AttributeError:  # a classifier without scikit-learn tags
+            base_tags = None
+        if base_tags is not None:
+            tags.input_tags.sparse = base_tags.input_tags.sparse
+            tags.input_tags.allow_nan = base_tags.input_tags.allow_nan
         tags.target_tags.required = True
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True
@@ -524,7 +532,7 @@ default="exponential_moving_average"
                 f"labels=... ."
             )
         n_samples = _n_examples(X)
-        Y, _ = _encode_targets(labels, self.classes_, name="labels")
+        Y = _encode_targets(labels, self.classes_, name="labels")[0]
         if Y.shape[0] != n_samples:
             raise ValueError(
                 f"labels has {Y.shape[0]} examples but X has {n_samples}; they must "
@@ -563,8 +571,8 @@ default="exponential_moving_average"
             The fitted estimator.
         """
         aggregate = self._check_params()
-        Y, classes = _encode_targets(y, name="y")
-        _check_learnable(Y, classes, _target_form(y, "y")[0] == "single")
+        Y, classes, form = _encode_targets(y, name="y")
+        _check_learnable(Y, classes, form == "single")
         n_samples = _n_examples(X)
         if n_samples != Y.shape[0]:
             raise ValueError(
@@ -707,7 +715,7 @@ default="exponential_moving_average"
         """
         estimator = self._fitted_estimator("score")
         n_samples = _n_examples(X)
-        Y, _ = _encode_targets(y, self.classes_, name="y")
+        Y = _encode_targets(y, self.classes_, name="y")[0]
         if Y.shape[0] != n_samples:
             raise ValueError(f"y has {Y.shape[0]} examples but X has {n_samples}.")
         if label_issue_mask is None:

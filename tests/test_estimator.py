@@ -513,6 +513,25 @@ def test_text_pipeline_and_grid_search_default_scoring():
     assert search.best_params_["method"] in ("self_confidence", "normalized_margin")
 
 
+def test_estimator_as_pipeline_step_after_vectoriser():
+    texts, labels = text_data()
+    pipe = make_pipeline(
+        TfidfVectorizer(),
+        MultilabelLabelQuality(fast_lr(C=10.0), cv=3, random_state=0),
+    )
+    out = pipe.fit_transform(texts, labels)  # the final step's out-of-fold scores
+    np.testing.assert_array_equal(out[:, 0], pipe[-1].label_quality_scores_)
+    assert pipe.get_feature_names_out().tolist() == ["label_quality"]
+    search = GridSearchCV(
+        pipe,
+        {"multilabellabelquality__method": ["self_confidence", "normalized_margin"],
+         "multilabellabelquality__alpha": [0.5, 0.9]},
+        cv=3,
+    ).fit(texts, labels)
+    assert len(search.cv_results_["mean_test_score"]) == 4
+    assert 0 <= search.best_score_ <= 1
+
+
 def test_grid_search_with_routed_known_mask(data):
     X, Y = data
     rng = np.random.default_rng(0)
