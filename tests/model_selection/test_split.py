@@ -59,6 +59,25 @@ def test_partition_and_sizes(n_samples, n_classes, n_splits, shuffle, seed):
     assert max(sizes) - min(sizes) <= 1 and sum(sizes) == n_samples
 
 
+@given(
+    n_samples=st.integers(200, 2500),
+    n_splits=st.integers(2, 6),
+    seed=st.integers(0, 2**16),
+)
+def test_size_bounds_with_slack(n_samples, n_splits, seed):
+    # Every example has a class (no unlabeled examples to even out the sizes).
+    Y = skewed_indicator(seed, n_samples, 12, low=0.01, high=0.5)
+    Y[np.arange(n_samples), np.random.default_rng(seed).integers(0, 12, n_samples)] = 1
+    sizes = np.array([test.size for test in folds_of(
+        MultilabelStratifiedKFold(n_splits, shuffle=True, random_state=seed), Y)])
+    target = np.full(n_splits, n_samples // n_splits)
+    target[: n_samples % n_splits] += 1
+    slack = n_samples // (100 * n_splits)
+    assert sizes.sum() == n_samples
+    assert np.all(np.abs(sizes - target) <= slack)
+    assert np.all(np.abs(sizes - n_samples / n_splits) <= 0.01 * n_samples / n_splits + 1)
+
+
 def dense_case(seed):
     """Many classes per example: the plain greedy cannot balance the common ones."""
     return skewed_indicator(seed, 2000, 40, high=0.4)
