@@ -132,8 +132,10 @@ def _match(score, greedy, n_splits):
     best fold with free slots and each fold keeps its strongest proposals, so at
     most ``n_splits`` rounds are needed.
     """
-    slots = np.bincount(greedy, minlength=n_splits)
     score[np.arange(greedy.size), greedy] += 0.5
+    if np.array_equal(np.argmax(score, axis=1), greedy):
+        return greedy  # every example already sits in its best fold
+    slots = np.bincount(greedy, minlength=n_splits)
     out = np.empty(greedy.size, dtype=np.intp)
     left = np.arange(greedy.size)
     while True:
@@ -173,6 +175,7 @@ def _iterative_stratification(Y, n_splits, rng, chunk=_CHUNK):
     held = np.zeros((n_classes, n_splits), dtype=np.int64)  # placed positives
     label_rank = rng.permutation(n_classes) if rng is not None else np.arange(n_classes)
     rotation = 0
+    never = np.iinfo(np.int64).max
 
     def tie_key(folds):
         if rng is not None:
@@ -184,7 +187,7 @@ def _iterative_stratification(Y, n_splits, rng, chunk=_CHUNK):
         if not active.any():
             break
         # Rarest label among the examples not yet placed; ties by label_rank.
-        key = np.where(active, remaining * n_classes + label_rank, np.iinfo(np.int64).max)
+        key = np.where(active, remaining * n_classes + label_rank, never)
         label = int(np.argmin(key))
         rotation += 1
         rows = by_class.indices[by_class.indptr[label]: by_class.indptr[label + 1]]
