@@ -200,12 +200,14 @@ def indicator_block(Y, start, stop):
     if sp.issparse(Y) and Y.format == "csr" and Y.has_canonical_format:
         # Direct scatter of the rows' entries: several times faster than slicing the
         # matrix and calling toarray() for the small blocks of the scoring loop.
+        n_rows, n_classes = stop - start, Y.shape[1]
         indptr = Y.indptr[start : stop + 1]
         lo, hi = indptr[0], indptr[-1]
-        block = np.zeros((stop - start, Y.shape[1]), dtype=bool)
-        rows = np.repeat(np.arange(stop - start), np.diff(indptr))
-        block[rows, Y.indices[lo:hi]] = Y.data[lo:hi]
-        return block
+        flat = np.repeat(np.arange(0, n_rows * n_classes, n_classes), indptr[1:] - indptr[:-1])
+        flat += Y.indices[lo:hi]
+        block = np.zeros(n_rows * n_classes, dtype=bool)
+        block[flat] = Y.data[lo:hi]
+        return block.reshape(n_rows, n_classes)
     if sp.issparse(Y):
         return Y[start:stop].toarray().astype(bool, copy=False)
     block = Y[start:stop]
