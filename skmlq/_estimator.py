@@ -714,6 +714,7 @@ default="exponential_moving_average"
             examples) is what a random ranking gets.
         """
         estimator = self._fitted_estimator("score")
+        validate_data(self, X, reset=False, skip_check_array=True)
         n_samples = _n_examples(X)
         Y = _encode_targets(y, self.classes_, name="y")[0]
         if Y.shape[0] != n_samples:
