@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from hypothesis import given
+from joblib import parallel_backend
 from hypothesis import strategies as st
 from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -640,6 +641,13 @@ def test_memory_fits_base_model_once_per_split(data, tmp_path):
         cv=3, random_state=1, memory=str(tmp_path), refit=False,
     ).fit(X, Y)
     assert FIT_COUNT[0] == 4 + 3
+
+
+def test_parallel_folds_give_the_same_scores(fitted, data):
+    X, Y = data
+    with parallel_backend("threading", n_jobs=2):
+        mlq = MultilabelLabelQuality(fast_lr(), cv=3, random_state=0, n_jobs=2).fit(X, Y)
+    np.testing.assert_array_equal(mlq.pred_probs_, fitted.pred_probs_)
 
 
 def test_verbose_reports_fold_progress(data, capsys):
