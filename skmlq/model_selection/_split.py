@@ -152,6 +152,12 @@ def _match(score, greedy, n_splits):
         left = left[order[~accept]]
 
 
+def _pair_counts(classes, folds, shape):
+    """Counts of (class, fold) pairs as a ``shape`` array (faster than np.add.at)."""
+    flat = np.bincount(classes * shape[1] + folds, minlength=shape[0] * shape[1])
+    return flat.reshape(shape)
+
+
 def _iterative_stratification(Y, n_splits, rng, chunk=_CHUNK):
     """Test-fold id of every row of the boolean CSR indicator ``Y``.
 
@@ -200,7 +206,7 @@ def _iterative_stratification(Y, n_splits, rng, chunk=_CHUNK):
         first = np.append(first, classes.size)
         if not chunk or classes.size == todo.size:  # nothing to match: keep the greedy
             fold[todo] = greedy
-            np.add.at(held, (classes, np.repeat(greedy, np.diff(first))), 1)
+            held += _pair_counts(classes, np.repeat(greedy, np.diff(first)), held.shape)
             continue
         for start in range(0, todo.size, chunk):
             stop = min(start + chunk, todo.size)
@@ -210,7 +216,8 @@ def _iterative_stratification(Y, n_splits, rng, chunk=_CHUNK):
             score = np.add.reduceat(want, first[start:stop] - first[start], axis=0)
             chosen = _match(score, greedy[start:stop], n_splits)
             fold[todo[start:stop]] = chosen
-            np.add.at(held, (part, np.repeat(chosen, np.diff(first[start: stop + 1]))), 1)
+            held += _pair_counts(
+                part, np.repeat(chosen, np.diff(first[start: stop + 1])), held.shape)
     # Examples without any label go to the smallest folds.
     todo = np.flatnonzero(fold < 0)
     if todo.size:
