@@ -1,5 +1,7 @@
 """Conversion of every accepted ``labels`` form (skmlq._labels)."""
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -124,6 +126,10 @@ def test_labels_to_indicator():
         ([[0], [3]], ValueError, ["labels[1]", "class index 3", "[0, 3)"]),
         ([[0], [], [-1]], ValueError, ["labels[2]", "class index -1", "[0, 3)"]),
         ([[0], [2**70]], ValueError, ["labels[1]", str(2**70), "[0, 3)"]),
+        ([[0], [1, np.float64(2.0)]], TypeError, ["labels[1]", "2.0", "float64"]),
+        ([[1], [], [Fraction(2, 1)]], TypeError, ["labels[2]", "Fraction"]),
+        ([[0], [np.uint64(2**63)]], ValueError, ["labels[1]", str(2**63)]),
+        ([[np.True_], [0]], TypeError, ["labels[0]", "True", "bool"]),
         (np.array([0, 1]), ValueError, ["labels", "shape (2,)", "[[c] for c in labels]"]),
         (np.array([["a", "b", "c"]] * 2), TypeError, ["labels", "dtype <U1", "0/1"]),
     ],
