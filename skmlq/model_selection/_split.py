@@ -13,7 +13,7 @@ from .._labels import check_labels
 __all__ = ["MultilabelStratifiedKFold"]
 
 # Examples matched to folds per step: smaller is closer to one-at-a-time, slower.
-_CHUNK = 512
+_CHUNK = 2048
 
 
 def _check_params(n_splits, shuffle, random_state):
@@ -272,7 +272,7 @@ class MultilabelStratifiedKFold(BaseCrossValidator):
 
     The paper hands these examples out in dataset order; any order gives the
     current class the same counts. We choose the order that serves the classes
-    still to come: within chunks of at most 512 examples, an example moves from
+    still to come: within chunks of at most 2048 examples, an example moves from
     the fold the dataset order gives it to a fold with a free slot that wants its
     other classes strictly more (by the sum over them of ideal minus current
     count). On many-label data this cuts the deviation of per-fold positive counts
