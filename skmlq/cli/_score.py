@@ -12,7 +12,7 @@ from ._errors import CLIError
 from ._progress import Progress, progress_enabled
 from ._readers import read_labels, read_pred_probs
 from ._writers import (
-    atomic_output, check_output_path, csv_writer, float_strings, shorten, suspect_class,
+    FLOAT_FORMATS, atomic_output, check_output_path, csv_writer, shorten, suspect_class,
     text_table,
 )
 
@@ -58,25 +58,29 @@ def write_ranked(fh, order, scores, *, per_class=None, class_names=None, progres
 
     ``per_class`` is None or ``(Y, P, method, thresholds)``: the per-class scores
     of each chunk of rows are computed when it is written, so memory stays
-    bounded by the chunk, not by N x K.
+    bounded by the chunk, not by N x K. Floats are written exactly: float64 as the
+    shortest repr, float32 with 9 significant digits.
     """
-    writer = csv_writer(fh)
     header = ["row", "label_quality", "rank"]
     n_classes = 0
     if per_class is not None:
         Y, P, method, thresholds = per_class
         n_classes = P.shape[1]
         header += [f"label_quality_{c}" for c in _class_labels(class_names, n_classes)]
-    writer.writerow(header)
+    csv_writer(fh).writerow(header)  # class names may need quoting
+    # Every field is a number: one %-format per row (several times faster than csv).
+    ffmt = FLOAT_FORMATS.get(scores.dtype, "%r")
+    line = ",".join(["%d", ffmt, "%d"] + [ffmt] * n_classes) + "\n"
     for start, stop in row_blocks(len(order), n_classes + 3, _WRITE_ELEMENTS):
         rows = order[start:stop]
-        columns = [rows.tolist(), float_strings(scores[rows]), range(start + 1, stop + 1)]
+        fields = zip(rows.tolist(), scores[rows].tolist(), range(start + 1, stop + 1))
         if per_class is not None:
             read = np.sort(rows)  # read the (memory-mapped) inputs in file order
             S = score_blocks(Y[read], P[read], method, thresholds)
-            S = S[np.searchsorted(read, rows)]
-            columns += [float_strings(S[:, k]) for k in range(n_classes)]
-        writer.writerows(zip(*columns))
+            S = S[np.searchsorted(read, rows)].tolist()
+            fh.write("".join([line % (*f, *s) for f, s in zip(fields, S)]))
+        else:
+            fh.write("".join([line % f for f in fields]))
         if progress is not None:
             progress.update(stop - start)
 

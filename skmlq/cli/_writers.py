@@ -16,7 +16,10 @@ import numpy as np
 
 from ._errors import CLIError
 
-__all__ = ["atomic_output", "check_output_path", "csv_writer", "float_strings"]
+__all__ = [
+    "FLOAT_FORMATS", "atomic_output", "check_output_path", "csv_writer", "float_strings",
+    "shorten", "suspect", "suspect_class", "text_table",
+]
 
 STDOUT = "-"
 
@@ -78,12 +81,16 @@ def csv_writer(fh):
     return csv.writer(fh, lineterminator="\n")
 
 
+# Exact text of each float dtype: float64 as its shortest repr, float32 with the 9
+# significant digits that always read back to the same float32.
+FLOAT_FORMATS = {np.dtype(np.float64): "%r", np.dtype(np.float32): "%.9g"}
+
+
 def float_strings(values):
-    """Format a 1-D float array as the shortest strings that read back exactly."""
+    """Format a 1-D float array as strings that read back exactly (see FLOAT_FORMATS)."""
     values = np.asarray(values)
-    if values.dtype == np.float32:
-        return [str(v) for v in values]  # numpy's shortest float32 repr ('0.9')
-    return [repr(v) for v in values.astype(np.float64, copy=False).tolist()]
+    fmt = FLOAT_FORMATS.get(values.dtype, "%r")
+    return [fmt % v for v in values.tolist()]
 
 
 def text_table(rows):
