@@ -68,6 +68,9 @@ def _check_y(y):
     indices = []
     for start, stop in row_blocks(n_samples, n_classes):
         block = Y[start:stop]
+        # check_labels has verified 0/1 values: one-byte ints can be read as bool.
+        one_byte = block.dtype.itemsize == 1 and block.dtype.kind in "biu"
+        block = block.view(bool) if one_byte else block != 0
         indptr[start + 1: stop + 1] = np.count_nonzero(block, axis=1)
         indices.append(np.flatnonzero(block) % max(n_classes, 1))
     indices = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
