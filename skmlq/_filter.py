@@ -276,8 +276,19 @@ def calibrate_joint(R, sizes, n_samples):
     E = (D / np.maximum(S, 1e-100)[:, None, None]) * n_samples
     C = np.rint(E)
     diff = np.rint(E[:, :, 0] + E[:, :, 1]) - (C[:, :, 0] + C[:, :, 1])
-    C[:, :, 1] += diff == 1
-    C[:, :, 0] -= diff == -1
+    # Restore the rounded row total by moving the entry with the largest rounding
+    # loss (adding; ties: entry 1) or the largest rounding gain (subtracting; ties:
+    # entry 0). SPEC-filter 1.3 states "entry 1" / "entry 0" unconditionally, which
+    # holds for the .5 ties it lists but not for e.g. E row [2.5, 7.499999999999999]:
+    # the reference gives [3, 7], not [2, 8].
+    loss = E - C
+    add_to_1 = loss[:, :, 1] >= loss[:, :, 0]
+    take_from_0 = loss[:, :, 0] <= loss[:, :, 1]
+    up, down = diff == 1, diff == -1
+    C[:, :, 1] += up & add_to_1
+    C[:, :, 0] += up & ~add_to_1
+    C[:, :, 0] -= down & take_from_0
+    C[:, :, 1] -= down & ~take_from_0
     return C.astype(np.int64)
 
 

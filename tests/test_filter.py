@@ -423,3 +423,11 @@ def test_flag_smallest_matches_stable_argsort(seed, n, k):
         idx = np.flatnonzero(members[r])
         chosen = idx[np.argsort(key[r, idx], kind="stable")][: max(u[r], 0)]
         assert np.flatnonzero(out[r]).tolist() == sorted(chosen.tolist())
+
+
+def test_calibration_restores_total_on_entry_with_largest_rounding_loss():
+    # E row 1 = [2.5, 7.499999999999999]: rint gives [2, 7]; the lost unit goes to
+    # entry 0 (loss 0.5 > 0.4999...), as in the reference: [3, 7], not [2, 8].
+    R = np.array([[[22, 17], [2, 6]]])
+    C = calibrate_joint(R, np.array([[45, 10]]), 55)
+    assert C.tolist() == [[[25, 20], [3, 7]]]
