@@ -128,7 +128,8 @@ def class_scores_block(P_block, Y_block, method, thresholds=None, out=None):
     # at 1e-6, which scores saturated correct predictions ~0 and nearly saturated wrong
     # ones (q_y < 1e-6) up to ~1; elsewhere the two forms are identical (see the README).
     ratio = entr(p)
-    ratio += entr(np.subtract(1, p, dtype=p.dtype))
+    other = np.subtract(1, p, dtype=p.dtype)
+    ratio += entr(other, out=other)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio /= q_given
         ratio *= 1 / np.log(2)
@@ -138,6 +139,7 @@ def class_scores_block(P_block, Y_block, method, thresholds=None, out=None):
         scores = np.log(ratio, out=q_given)
         ratio -= 1
         scores /= ratio
-    np.copyto(scores, 1, where=ratio == 0)
-    np.copyto(scores, 0, where=np.isnan(scores))
+    if not np.isfinite(scores.sum()):  # only with p within ~1e-16 of 0 or 1
+        np.copyto(scores, 1, where=ratio == 0)
+        np.copyto(scores, 0, where=np.isnan(scores))
     return scores
