@@ -595,11 +595,92 @@ default="exponential_moving_average"
             Y, pred_probs, aggregate
         )
         self.pred_probs_ = pred_probs
+        # The given training labels, for find_label_issues() on the training data.
+        self._fit_labels = Y
         self.__dict__.pop("estimator_", None)
         if self.refit:
             fit_full = memory.cache(_fit_full, ignore=["verbose"])
             self.estimator_ = fit_full(estimator, X, Y, verbose=self.verbose)
         return self
+
+    def find_label_issues(self, X=None, labels=None, *, threshold=0.5, **filter_kwargs):
+        """Report which examples, and which class annotations, look wrong.
+
+        Without ``X`` the report covers the training data and uses the out-of-fold
+        results of :meth:`fit` (:attr:`pred_probs_`, :attr:`label_quality_scores_`),
+        the ones to trust there. With ``X`` and ``labels`` it covers new data, scored
+        with :attr:`estimator_`.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix, DataFrame or list of shape (n_samples, ...), \
+default=None
+            New input, passed to :attr:`estimator_` untouched; None reports on the
+            training data.
+        labels : array-like, sparse matrix or list of lists, default=None
+            The given annotations of ``X`` (any form :meth:`fit` accepts); required
+            with ``X``, not accepted without it.
+        threshold : float in [0, 1], default=0.5
+            A class counts as believed by the model (``predicted_labels``) when its
+            probability is at least ``threshold``.
+        **filter_kwargs : dict
+            Passed to :func:`skmlq.filter.find_multilabel_issues_per_class`:
+            ``filter_by``, ``frac_noise``, ``num_to_remove_per_class``,
+            ``min_examples_per_class``, ``confident_joint``, ``low_memory``.
+
+        Returns
+        -------
+        report : pandas.DataFrame
+            One row per example, worst first (``label_quality`` ascending, ties by
+            row): index = row number, ``label_quality``, ``is_label_issue``,
+            ``given_labels`` and ``predicted_labels`` (lists of :attr:`classes_`),
+            and one boolean ``suspect_<class>`` column per class.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_multilabel_classification
+        >>> from sklearn.ensemble import RandomForestClassifier
+        >>> from skmlq import MultilabelLabelQuality
+        >>> X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
+        >>> forest = RandomForestClassifier(n_estimators=20, random_state=0)
+        >>> mlq = MultilabelLabelQuality(forest, cv=3, random_state=0).fit(X, Y)
+        >>> report = mlq.find_label_issues()
+        >>> list(report.columns[:4])
+        ['label_quality', 'is_label_issue', 'given_labels', 'predicted_labels']
+        >>> report.shape
+        (60, 7)
+        """
+        from ._report import label_issue_report
+
+        check_is_fitted(self)
+        if X is None:
+            if labels is not None:
+                raise ValueError(
+                    "find_label_issues got labels without X; pass X=... with the labels "
+                    "of new data, or neither to report on the training data."
+                )
+            Y, pred_probs = self._fit_labels, self.pred_probs_
+            scores = self.label_quality_scores_
+        else:
+            estimator = self._fitted_estimator("find_label_issues")
+            validate_data(self, X, reset=False, skip_check_array=True)
+            if labels is None:
+                raise ValueError(
+                    "find_label_issues(X, labels) needs the given labels of X: label "
+                    "issues are annotations that disagree with the model."
+                )
+            n_samples = _n_examples(X)
+            Y, _ = _encode_targets(labels, self.classes_, name="labels")
+            if Y.shape[0] != n_samples:
+                raise ValueError(
+                    f"labels has {Y.shape[0]} examples but X has {n_samples}; they must "
+                    f"describe the same examples."
+                )
+            pred_probs = predict_pred_probs(estimator, X, n_samples, len(self.classes_))
+            scores = self._score(Y, pred_probs)[1]
+        return label_issue_report(
+            Y, pred_probs, scores, classes=self.classes_, threshold=threshold, **filter_kwargs
+        )
 
     def fit_transform(self, X, y):
         """Fit, then return the out-of-fold label quality scores.
