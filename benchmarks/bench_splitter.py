@@ -138,10 +138,10 @@ def main(argv=None):
             if label == "skmlq" and ref is not None:
                 speed = f"{ref['wall'] / r['wall']:.1f}/{ref['cpu'] / r['cpu']:.1f}"
             print(f"{name:<24} {label:<16} {r['wall']:>9.4f} {r['cpu']:>9.4f} {speed:>9} "
-                  f"{r['peak']:>9.1f} {r['LD']:>9.4f} {r['ED']:>9.2f} {r['max dev']:>9.2f} "
+                  f"{r['peak']:>9.1f} {r['LD']:>9.2e} {r['ED']:>9.2f} {r['max dev']:>9.2f} "
                   f"{r['mean dev']:>9.3f} {r['lost']:>9.1f}")
         ours, ref = results["skmlq"], results.get("iterstrat 0.1.9")
-        note = (f"LD {ours['LD']:.4f} vs {ref['LD']:.4f}, max dev {ours['max dev']:.1f} vs "
+        note = (f"LD {ours['LD']:.2e} vs {ref['LD']:.2e}, max dev {ours['max dev']:.1f} vs "
                 f"{ref['max dev']:.1f}, mean dev {ours['mean dev']:.2f} vs "
                 f"{ref['mean dev']:.2f}; cpu x{ref['cpu'] / ours['cpu']:.1f}"
                 if ref else "skipped: iterative-stratification not installed")
