@@ -186,8 +186,8 @@ def get_label_quality_scores_per_class(
     - ``"self_confidence"``: ``q[y]``, the probability of the given side;
     - ``"normalized_margin"``: ``(q[y] - q[1 - y] + 1) / 2``;
     - ``"confidence_weighted_entropy"``: ``log(1 + r) / r`` with
-      ``r = H(q) / max(q[y], 1e-6)`` and ``H`` the binary entropy in bits (1 at
-      ``r = 0``).
+      ``r = H(q) / q[y]`` and ``H`` the binary entropy in bits (1 at ``r = 0``,
+      i.e. ``q[y] = 1``; 0 at ``q[y] = 0``).
 
     Parameters
     ----------
