@@ -20,7 +20,7 @@ from ._aggregation import resolve_aggregator
 from ._labels import check_labels, indicator_block
 from ._scoring import threshold_sums, thresholds_from_sums
 from ._thresholds import check_thresholds
-from ._validation import check_method, check_pred_probs
+from ._validation import check_pred_probs
 
 __all__ = [
     "dask_confident_thresholds",
@@ -202,11 +202,10 @@ def dask_label_quality_scores(labels, pred_probs, *, method, adjust_pred_probs,
     from ._rank import check_scoring_options  # _rank imports this module
 
     da = _import_dask_array()
-    check_method(method)
+    check_scoring_options(method, adjust_pred_probs, thresholds)
     if not per_class:
         resolve_aggregator(aggregator_kwargs)
     Y, P = _dask_inputs(labels, pred_probs)
-    check_scoring_options(method, adjust_pred_probs, thresholds)
     if thresholds is not None:
         thresholds = check_thresholds(thresholds, P.shape[1])
     elif adjust_pred_probs:
