@@ -144,7 +144,11 @@ def split_labels(cell, label_sep):
 
 
 def read_csv_table(path, delimiter=None):
-    """Read a CSV file with a header row; return ``(header, rows, line_numbers)``."""
+    """Read a CSV file with a header row; return ``(header, rows, line_numbers)``.
+
+    Blank lines are skipped, except in a one-column file, where a blank line is
+    a row with an empty cell (for instance an example without labels).
+    """
     _require_file(path, "data")
     delimiter = _delimiter(path, delimiter)
     with open(path, newline="", encoding="utf-8") as fh:
@@ -155,8 +159,10 @@ def read_csv_table(path, delimiter=None):
         header = [h.strip() for h in header]
         rows, lines = [], []
         for row in reader:
-            if not row:  # a blank line
-                continue
+            if not row:  # a blank line: an empty cell in a one-column file, else skipped
+                if len(header) != 1:
+                    continue
+                row = [""]
             if len(row) != len(header):
                 raise CLIError(
                     f"{path} line {reader.line_num}: {len(row)} fields, but the header "

@@ -167,3 +167,14 @@ def test_without_output_prints_worst_rows_and_suspect(tmp_path, capsys):
     assert "missing" in first or "given" in first
     assert "write all rows with -o" in out
     assert not list(tmp_path.glob("*.csv"))[1:]  # nothing written but the input
+
+
+def test_one_column_csv_blank_line_is_an_example_without_labels(tmp_path):
+    Y = np.array([[1, 0], [0, 0], [1, 1], [0, 0]], dtype=bool)
+    P = np.array([[0.9, 0.2], [0.1, 0.3], [0.7, 0.6], [0.8, 0.9]])
+    (tmp_path / "l.csv").write_text("labels\n0\n\n0;1\n\n")
+    np.save(tmp_path / "p.npy", P)
+    out = tmp_path / "out.csv"
+    assert main(["score", "--labels", str(tmp_path / "l.csv"), "--pred-probs",
+                 str(tmp_path / "p.npy"), "-o", str(out)]) == 0
+    _check_ranked(out, Y, P)
