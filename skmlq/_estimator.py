@@ -670,7 +670,7 @@ default=None
                     "issues are annotations that disagree with the model."
                 )
             n_samples = _n_examples(X)
-            Y, _ = _encode_targets(labels, self.classes_, name="labels")
+            Y = _encode_targets(labels, self.classes_, name="labels")[0]
             if Y.shape[0] != n_samples:
                 raise ValueError(
                     f"labels has {Y.shape[0]} examples but X has {n_samples}; they must "
