@@ -5,7 +5,6 @@ import textwrap
 
 from .._aggregation import AGGREGATORS
 from .._validation import METHODS
-from ._readers import CLASS_NAMES_HELP, LABEL_FORMATS, PRED_PROBS_FORMATS
 
 __all__ = ["build_parser"]
 
@@ -22,26 +21,31 @@ wrong), computed from out-of-sample predicted probabilities. Sub-commands:
 Exit codes: 0 success, 2 bad input or options (one line on stderr), 130 interrupted.
 Run "skmlq COMMAND --help" for formats and examples."""
 
-SCORE_EPILOG = f"""\
+SCORE_EPILOG = """\
 input formats:
-  --pred-probs  {PRED_PROBS_FORMATS}.
-                Shape (n_samples, n_classes), values in [0, 1] (rows need not sum
-                to 1). A CSV may start with a header of class names.
-  --labels      {LABEL_FORMATS}.
-                CSV: a header row and a column (--labels-column, default "labels")
-                whose cell lists an example's classes joined by --label-sep
-                (default ";"); an empty cell means no class applies.
-                JSON Lines: one list per line, e.g. [0, 2] or ["cat", "dog"] or [].
-  {CLASS_NAMES_HELP}
+  --pred-probs  .npy (memory-mapped), .npz (key 'pred_probs' or the first array), or
+                .csv/.tsv, optionally with a header row of class names. Shape
+                (n_samples, n_classes), values in [0, 1] (rows need not sum to 1).
+  --labels      .npy/.npz dense 0/1 indicator of the same shape (.npz: key 'labels' or
+                the first array); .npz scipy.sparse indicator (scipy.sparse.save_npz);
+                .csv/.tsv with a header row and a column (--labels-column, default
+                "labels") whose cell joins an example's classes with --label-sep
+                (default ";"), an empty cell meaning no class; or .jsonl, one JSON list
+                per line: [0, 2], ["cat", "dog"] or [].
+  class names   Names in a label file are mapped to the pred_probs columns by the
+                pred_probs CSV header or --classes. Without either, integers are column
+                indices, and names are assigned to columns in sorted order (the mapping
+                is printed on stderr).
 
 output (-o OUT.csv, or -o - for stdout): one row per example, worst first (ties
 keep input order):  row,label_quality,rank[,label_quality_<class>...]
-"row" is the 0-based example index (data line number minus the header for CSV).
+"row" is the 0-based example index (its position among the data rows).
 Without -o only the 20 worst examples are printed.
 
 examples:
   skmlq score --labels labels.npy --pred-probs pred_probs.npy -o ranked.csv
-  skmlq score --labels tags.csv --label-sep "|" --pred-probs probs.csv --per-class -o out.csv
+  skmlq score --labels tags.csv --pred-probs probs.csv --per-class -o out.csv
+  skmlq score --labels tags.jsonl --pred-probs probs.npy --classes cat,dog,bird -o -
 
   tags.csv                   probs.csv (header = class names)
     id,labels                  cat,dog,bird

@@ -2,8 +2,9 @@
 
 ``.npy`` files are memory-mapped (never read into memory as a whole), so ``skmlq
 score`` works on files larger than RAM. Every other format is parsed in memory.
-Class names in label files are mapped to ``pred_probs`` columns as documented in
-:data:`CLASS_NAMES_HELP`.
+Class names in label files are mapped to ``pred_probs`` columns by a pred_probs CSV
+header or ``--classes``; without either, integers are column indices and names are
+assigned to columns in sorted order (see :func:`tokens_to_indices`).
 """
 
 import csv
@@ -18,7 +19,6 @@ import scipy.sparse as sp
 from ._errors import CLIError
 
 __all__ = [
-    "CLASS_NAMES_HELP",
     "LABEL_FORMATS",
     "PRED_PROBS_FORMATS",
     "read_csv_table",
@@ -33,12 +33,6 @@ LABEL_FORMATS = (
     "indicator (scipy.sparse.save_npz), .csv/.tsv with a label column, .jsonl (one JSON "
     "list per line)"
 )
-CLASS_NAMES_HELP = (
-    "Class names in label files are mapped to pred_probs columns by the pred_probs CSV "
-    "header or --classes; without either, integers are column indices and names are "
-    "mapped in sorted order (the mapping is printed)."
-)
-
 _INT = re.compile(r"[+-]?\d+\Z")
 _CSV_SUFFIXES = {".csv": ",", ".tsv": "\t", ".txt": ","}
 
