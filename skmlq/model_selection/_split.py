@@ -259,12 +259,13 @@ class MultilabelStratifiedKFold(BaseCrossValidator):
     Notes
     -----
     The algorithm follows the paper: classes are taken rarest first, counting only
-    examples not yet placed, and the examples of the current class are shared out
-    so that each goes to the fold that most wants that class (holds the fewest of
-    its positives), ties to the fold that most wants examples overall (the
-    smallest), remaining ties at random (``shuffle=True``) or to a fold order that
-    rotates from class to class (``shuffle=False``). Examples without any class go
-    to the smallest folds.
+    examples not yet placed (equally rare classes in random order with
+    ``shuffle=True``, by class index otherwise), and the examples of the current
+    class are shared out so that each goes to the fold that most wants that class
+    (holds the fewest of its positives), ties to the fold that most wants examples
+    overall (the smallest), remaining ties at random (``shuffle=True``) or to a
+    fold order that rotates from class to class (``shuffle=False``). Examples
+    without any class go to the smallest folds.
 
     The paper places one example at a time; here one vectorised step places all
     unplaced examples of the current class. Fold ``j`` offers its ``t``-th example
