@@ -3,6 +3,11 @@ import os
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
+from threadpoolctl import threadpool_limits
+
+# The test data are small: multi-threaded BLAS only adds contention (lbfgs fits ran
+# ~40x slower with two BLAS threads beside pytest on two cores).
+threadpool_limits(1)
 
 # Deterministic property tests: the same examples on every run and every machine.
 settings.register_profile(
