@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._aggregation import resolve_aggregator
-from ._blocks import BLOCK_ELEMENTS, row_blocks
+from ._blocks import row_blocks
 from ._labels import check_labels, indicator_block, positives_per_class
 from ._rank import score_blocks
 from ._scoring import class_scores_block, confident_thresholds
@@ -241,6 +241,13 @@ def _gate(p, y):
     return np.where(y, q0 >= p + _GATE_EPS, p > q0 + _GATE_EPS)
 
 
+def _gate_sparse(flags, p, y):
+    """Apply :func:`_gate` in place, evaluating it only where ``flags`` is True."""
+    rows, cols = np.nonzero(flags)
+    drop = ~_gate(p[rows, cols], y[rows, cols])
+    flags[rows[drop], cols[drop]] = False
+
+
 def _float_block(P, start, stop):
     return np.asarray(P[start:stop], dtype=np.float64)
 
@@ -341,13 +348,26 @@ def _small_side_guard(sizes, min_examples, passes):
     return blocked
 
 
+# Classes are processed in chunks of about this many values: each (chunk, N) float64
+# temporary is then ~4 MB, few enough chunks that the per-chunk overhead vanishes.
+_CLASS_CHUNK_ELEMENTS = 2**19
+
+
 def _class_chunks(n_samples, n_classes):
-    step = max(1, BLOCK_ELEMENTS // max(n_samples, 1))
+    step = max(1, _CLASS_CHUNK_ELEMENTS // max(n_samples, 1))
     return [(c, min(c + step, n_classes)) for c in range(0, n_classes, step)]
 
 
+def _column_source(Y):
+    """Labels in a form whose column slices are cheap (CSC for sparse labels)."""
+    return Y.tocsc() if sp.issparse(Y) else Y
+
+
 def _columns(Y, P, c0, c1):
-    """Class-major (chunk, N) float64 probabilities and bool labels of classes c0:c1."""
+    """Class-major (chunk, N) float64 probabilities and bool labels of classes c0:c1.
+
+    ``Y`` should come from :func:`_column_source`.
+    """
     p = np.array(P[:, c0:c1].T, dtype=np.float64, order="C")
     if sp.issparse(Y):
         y = Y[:, c0:c1].toarray().T
@@ -383,7 +403,9 @@ def flag_smallest(key, members, u):
 # --------------------------------------------------------------------------- masks
 def _prune_mask(Y, P, filter_by, by_class, by_noise):
     n_samples, n_classes = P.shape
-    mask = np.empty((n_samples, n_classes), dtype=bool)
+    # Built class-major (contiguous chunks); the (N, K) result is its transpose.
+    mask = np.empty((n_classes, n_samples), dtype=bool)
+    Y = _column_source(Y)
     for c0, c1 in _class_chunks(n_samples, n_classes):
         p, y = _columns(Y, P, c0, c1)
         # Side 1: smallest p first; side 0: largest p first (both keys: q of the side).
@@ -396,9 +418,9 @@ def _prune_mask(Y, P, filter_by, by_class, by_noise):
         chunk = flags.popitem()[1]
         if flags:
             chunk &= flags.popitem()[1]
-        chunk &= _gate(p, y)
-        mask[:, c0:c1] = chunk.T
-    return mask
+        _gate_sparse(chunk, p, y)
+        mask[c0:c1] = chunk
+    return mask.T
 
 
 def _elementwise_mask(Y, P, rule):
@@ -418,12 +440,13 @@ def _predicted_neq_given(p, y):
 def _lowest_scores_mask(Y, P, counts, method):
     """Per class c flag the ``counts[c]`` examples with the lowest binary score."""
     n_samples, n_classes = P.shape
-    mask = np.empty((n_samples, n_classes), dtype=bool)
+    mask = np.empty((n_classes, n_samples), dtype=bool)
+    Y = _column_source(Y)
     for c0, c1 in _class_chunks(n_samples, n_classes):
         p, y = _columns(Y, P, c0, c1)
         scores = class_scores_block(p, y, method)
-        mask[:, c0:c1] = flag_smallest(scores, np.ones_like(y), counts[c0:c1]).T
-    return mask
+        mask[c0:c1] = flag_smallest(scores, np.ones_like(y), counts[c0:c1])
+    return mask.T
 
 
 def _low_memory_mask(Y, P, method):
@@ -443,7 +466,8 @@ def _low_memory_mask(Y, P, method):
         counts += np.count_nonzero((pred1 != y) & confident, axis=0)
     mask = _lowest_scores_mask(Y, P, counts, method)
     for start, stop in row_blocks(n_samples, n_classes):
-        mask[start:stop] &= _gate(_float_block(P, start, stop), indicator_block(Y, start, stop))
+        _gate_sparse(mask[start:stop], _float_block(P, start, stop),
+                     indicator_block(Y, start, stop))
     return mask
 
 
@@ -712,6 +736,7 @@ def find_multilabel_issues_per_class(
     scores = ranking_scores(Y, P, checked["method"], checked["adjust"], per_class=True)
     ranked = ranked_per_class(mask, scores)
     given, probs = [], []
+    Y = _column_source(Y)
     for start, stop in _class_chunks(P.shape[0], P.shape[1]):
         p, y = _columns(Y, P, start, stop)
         given.extend(y.astype(np.int64))
