@@ -30,7 +30,7 @@ cl_filter = pytest.importorskip("cleanlab.multilabel_classification.filter")
 cl_dataset = pytest.importorskip("cleanlab.multilabel_classification.dataset")
 pd = pytest.importorskip("pandas")
 
-N_CASES = int(os.environ.get("SKMLQ_PARITY_CASES", "12"))
+N_CASES = int(os.environ.get("SKMLQ_PARITY_CASES", "10"))
 METHODS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
 PRUNE = ("prune_by_class", "prune_by_noise_rate", "both")
 FILTERS = PRUNE + ("confident_learning", "predicted_neq_given", "low_self_confidence",
@@ -120,7 +120,7 @@ def test_parity_per_filter(filter_by):
 
 
 def test_parity_low_memory():
-    for seed in range(max(N_CASES, 12)):
+    for seed in range(max(N_CASES, 10)):
         _, labels, form, P = make_case(50_000 + seed)
         method = (None,) + METHODS
         kw = {"return_indices_ranked_by": method[seed % 4], "low_memory": True}
