@@ -221,9 +221,19 @@ def resolve_aggregator(aggregator_kwargs, name="aggregator_kwargs"):
         )
     if method == "softmin":
         temperature = check_positive(options.get("temperature", 0.1), "temperature")
-        return lambda S: _softmin_last_axis(S, temperature)
-    alpha = check_unit_interval(options.get("alpha"), "alpha", allow_none=True)
-    return lambda S: _ema_last_axis(S, 2.0 / (S.shape[1] + 1) if alpha is None else alpha)
+
+        def aggregate(S):
+            return _softmin_last_axis(S, temperature)
+
+    else:
+        alpha = check_unit_interval(options.get("alpha"), "alpha", allow_none=True)
+
+        def aggregate(S):
+            return _ema_last_axis(S, 2.0 / (S.shape[1] + 1) if alpha is None else alpha)
+
+    # Built-in aggregators keep no state, so row blocks may run on several threads.
+    aggregate.thread_safe = True
+    return aggregate
 
 
 def _callable_aggregator(func, options):

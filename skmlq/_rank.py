@@ -3,7 +3,7 @@
 import numpy as np
 
 from ._aggregation import DEFAULT_AGGREGATOR_KWARGS, resolve_aggregator
-from ._blocks import row_blocks
+from ._blocks import row_blocks, run_blocks
 from ._dask import dask_label_quality_scores, uses_dask
 from ._labels import check_labels, indicator_block
 from ._scoring import class_scores_block, confident_thresholds
@@ -66,7 +66,8 @@ def score_blocks(Y, P, method, thresholds, aggregate=None):
         out = np.empty((n_samples, n_classes), dtype=P.dtype)
     else:
         out = np.empty(n_samples, dtype=P.dtype)
-    for start, stop in row_blocks(n_samples, n_classes):
+
+    def score_block(start, stop):
         Y_block = indicator_block(Y, start, stop)
         if aggregate is None:
             class_scores_block(P[start:stop], Y_block, method, thresholds, out=out[start:stop])
@@ -74,6 +75,11 @@ def score_blocks(Y, P, method, thresholds, aggregate=None):
             out[start:stop] = aggregate(
                 class_scores_block(P[start:stop], Y_block, method, thresholds)
             )
+
+    # Blocks write disjoint rows of ``out``. A user's callable aggregator may not be
+    # thread-safe, so it runs on one thread.
+    parallel = aggregate is None or getattr(aggregate, "thread_safe", False)
+    run_blocks(score_block, row_blocks(n_samples, n_classes), parallel=parallel)
     return out
 
 

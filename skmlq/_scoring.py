@@ -11,7 +11,7 @@ probabilities ``q = (1 - p, p)`` with ``p = pred_probs[i, k]``.
 import numpy as np
 from scipy.special import entr
 
-from ._blocks import row_blocks
+from ._blocks import row_blocks, run_blocks
 from ._labels import indicator_block, positives_per_class
 
 __all__ = [
@@ -49,15 +49,21 @@ def threshold_sums(Y, P):
     dask paths reach the in-memory thresholds.
     """
     n_samples, n_classes = P.shape
-    sum_pos = np.zeros(n_classes)
-    sum_all = np.zeros(n_classes)
-    for start, stop in row_blocks(n_samples, n_classes):
+
+    def block_sums(start, stop):
         # C order: the summation order, hence the last bit, must not depend on layout.
         block = np.ascontiguousarray(P[start:stop])
-        sum_all += block.sum(axis=0, dtype=np.float64)
-        sum_pos += np.multiply(block, indicator_block(Y, start, stop)).sum(
-            axis=0, dtype=np.float64
+        return (
+            np.multiply(block, indicator_block(Y, start, stop)).sum(axis=0, dtype=np.float64),
+            block.sum(axis=0, dtype=np.float64),
         )
+
+    sum_pos = np.zeros(n_classes)
+    sum_all = np.zeros(n_classes)
+    # Added in block order, so the result is the same with or without threads.
+    for block_pos, block_all in run_blocks(block_sums, row_blocks(n_samples, n_classes)):
+        sum_pos += block_pos
+        sum_all += block_all
     return sum_pos, sum_all, positives_per_class(Y)
 
 
