@@ -175,6 +175,7 @@ def test_spec_option_vectors(name, kwargs, expected):
 
 
 # ----------------------------------------------------------------------- ranking (2, 3.2, 3.3)
+@pytest.mark.filterwarnings("ignore:May not flag all label issues")
 @pytest.mark.parametrize(
     "name, method, rank_by_kwargs, expected_any, expected_pc",
     [
@@ -232,6 +233,7 @@ def test_low_filters_v3_class_without_positives():
 
 
 # ----------------------------------------------------------------------- edge cases (5)
+@pytest.mark.filterwarnings("ignore:May not flag all label issues")
 def test_class_with_no_positives_is_never_flagged_by_default():
     labels = [[0], [], [0], [], [0], []]
     P = np.array([[0.9, 0.99], [0.2, 0.99], [0.8, 0.1], [0.3, 0.2], [0.4, 0.3], [0.1, 0.2]])
@@ -257,6 +259,7 @@ def test_class_annotated_everywhere(filter_by, low_memory):
         find_multilabel_issues_per_class(labels, P, filter_by=filter_by)
 
 
+@pytest.mark.filterwarnings("ignore:May not flag all label issues")
 def test_fewer_examples_than_classes():
     labels = [[0, 2], [1]]
     P = np.array([[0.9, 0.2, 0.1, 0.7], [0.3, 0.2, 0.8, 0.4]])
@@ -270,6 +273,7 @@ def test_fewer_examples_than_classes():
     assert find_label_issues(labels, P, return_indices_ranked_by="self_confidence").size == 0
 
 
+@pytest.mark.filterwarnings("ignore:May not flag all label issues")
 def test_all_label_lists_empty():
     labels = [[], [], [], []]
     P = np.array([[0.9, 0.2], [0.2, 0.8], [0.3, 0.4], [0.6, 0.1]])
