@@ -4,8 +4,8 @@ Every class c is a two-sided binary problem: side 1 holds the examples annotated
 c, side 0 the others, and ``p = pred_probs[:, c]``. The reference runs one binary
 pass per class in Python; here every per-class quantity is a (K,) or (K, 2, 2) array
 and every selection ("flag the u members of side k with the smallest key") is done
-for a chunk of classes at once with one sort per side. Functions here trust their
-inputs: validation lives in :mod:`skmlq.filter`'s boundary helpers below
+for a chunk of classes at once with one sort per side. The core functions trust their
+inputs; the public functions at the end validate everything once, at the boundary
 (``check_filter_inputs``).
 """
 
@@ -26,6 +26,8 @@ __all__ = [
     "FILTERS",
     "calibrate_joint",
     "check_filter_inputs",
+    "find_label_issues",
+    "find_multilabel_issues_per_class",
     "issue_mask",
     "ranked_label_issues",
 ]
