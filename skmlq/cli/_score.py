@@ -138,8 +138,10 @@ def run_score(args, stdout=None, stderr=None):
             return 0
     lines = worst_table(order[:N_SHOWN], scores, Y, P, args.method, thresholds, class_names,
                         args.label_sep)
-    print(f"{n_samples} examples scored ({args.method}, {agg_kwargs}); the "
-          f"{min(N_SHOWN, n_samples)} most likely mislabelled:", file=stdout)
+    options = ", ".join(f"{k}={v}" for k, v in agg_kwargs.items() if k != "method")
+    adjusted = ", adjusted" if args.adjust_pred_probs else ""
+    print(f"{n_samples} examples scored ({args.method}{adjusted}; {agg_kwargs['method']} "
+          f"{options}); the {min(N_SHOWN, n_samples)} most likely mislabelled:", file=stdout)
     print("\n".join(lines), file=stdout)
     if args.output is None:
         print("(write all rows with -o OUT.csv)", file=stdout)
