@@ -164,6 +164,17 @@ def test_confidence_weighted_entropy_saturated_correct_prediction_scores_one():
         [[0]], [[1 - 1e-12]], method="confidence_weighted_entropy"
     )
     assert 1 - 1e-9 < near[0, 0] < 1.0
+    # Absent class with a vanishing (not zero) probability: q_y rounds to 1 and r
+    # underflows to 0, so the score is the limit 1; present, the same p scores ~0.
+    tiny = np.array([[5e-324], [1e-300], [1e-200]])
+    absent = get_label_quality_scores_per_class(
+        [[], [], []], tiny, method="confidence_weighted_entropy"
+    )
+    present = get_label_quality_scores_per_class(
+        [[0], [0], [0]], tiny, method="confidence_weighted_entropy"
+    )
+    np.testing.assert_array_equal(absent[:, 0], 1.0)
+    assert np.all(present[:, 0] < 0.01)
 
 
 # --- Bad input ---------------------------------------------------------------------------
