@@ -519,17 +519,21 @@ default="exponential_moving_average"
             )
         return self.estimator_
 
-    def _score_new(self, X, labels, caller):
-        """Scores of ``labels`` on new data ``X`` with ``estimator_``."""
+    def _new_data(self, X, labels, caller):
+        """Encoded ``labels`` and ``estimator_``'s probabilities on new data ``X``."""
         estimator = self._fitted_estimator(caller)
         validate_data(self, X, reset=False, skip_check_array=True)
         if labels is None:
+            routing = (
+                f" In a Pipeline, enable metadata routing, call "
+                f"set_{caller}_request(labels=True) on this step and pass labels=... ."
+                if caller in ("transform", "score_samples")
+                else ""
+            )
             raise ValueError(
                 f"{caller} needs the given labels of X as second argument, "
                 f"{caller}(X, labels): a label quality score rates annotations, so "
-                f"there is nothing to score without them. In a Pipeline, enable metadata "
-                f"routing, call set_{caller}_request(labels=True) on this step and pass "
-                f"labels=... ."
+                f"there is nothing to score without them.{routing}"
             )
         n_samples = _n_examples(X)
         Y = _encode_targets(labels, self.classes_, name="labels")[0]
@@ -538,8 +542,11 @@ default="exponential_moving_average"
                 f"labels has {Y.shape[0]} examples but X has {n_samples}; they must "
                 f"describe the same examples."
             )
-        pred_probs = predict_pred_probs(estimator, X, n_samples, len(self.classes_))
-        return self._score(Y, pred_probs)
+        return Y, predict_pred_probs(estimator, X, n_samples, len(self.classes_))
+
+    def _score_new(self, X, labels, caller):
+        """Scores of ``labels`` on new data ``X`` with ``estimator_``."""
+        return self._score(*self._new_data(X, labels, caller))
 
     # -------------------------------------------------------------- public API
 
@@ -662,21 +669,7 @@ default=None
             Y, pred_probs = self._fit_labels, self.pred_probs_
             scores = self.label_quality_scores_
         else:
-            estimator = self._fitted_estimator("find_label_issues")
-            validate_data(self, X, reset=False, skip_check_array=True)
-            if labels is None:
-                raise ValueError(
-                    "find_label_issues(X, labels) needs the given labels of X: label "
-                    "issues are annotations that disagree with the model."
-                )
-            n_samples = _n_examples(X)
-            Y = _encode_targets(labels, self.classes_, name="labels")[0]
-            if Y.shape[0] != n_samples:
-                raise ValueError(
-                    f"labels has {Y.shape[0]} examples but X has {n_samples}; they must "
-                    f"describe the same examples."
-                )
-            pred_probs = predict_pred_probs(estimator, X, n_samples, len(self.classes_))
+            Y, pred_probs = self._new_data(X, labels, "find_label_issues")
             scores = self._score(Y, pred_probs)[1]
         return label_issue_report(
             Y, pred_probs, scores, classes=self.classes_, threshold=threshold, **filter_kwargs
