@@ -19,6 +19,17 @@ sparse matrix
         0/1 indicator array (bool or int), dense or scipy.sparse. Python lists are
         always read as lists of class indices."""
 
+_METHOD_DOC = """method : {"self_confidence", "normalized_margin", \
+"confidence_weighted_entropy"}, default="self_confidence"
+        Per-class scoring method."""
+
+_THRESHOLDS_DOC = """thresholds : array-like of shape (n_classes, 2), default=None
+        Precomputed per-class thresholds ``[t0, t1]`` for ``adjust_pred_probs=True``
+        (from :func:`get_confident_thresholds` over all rows). None computes them
+        from the given rows. Pass them to score a part of the data (a batch, a
+        slice of a memory-mapped file) exactly as if all rows were scored together.
+        Giving thresholds with ``adjust_pred_probs=False`` raises ValueError."""
+
 
 def check_scoring_options(method, adjust_pred_probs, thresholds=None):
     """Check ``method``, ``adjust_pred_probs`` and whether ``thresholds`` may be given."""
@@ -106,19 +117,12 @@ def get_label_quality_scores(
         Out-of-sample predicted probability that each class applies to each
         example (for instance from ``cross_val_predict(..., method="predict_proba")``).
         Values in [0, 1]; rows need not sum to 1. float32 input gives float32 scores.
-    method : {{"self_confidence", "normalized_margin", \
-"confidence_weighted_entropy"}}, default="self_confidence"
-        Per-class scoring method.
+    {method}
     adjust_pred_probs : bool, default=False
         Subtract per-class confident thresholds from the probabilities before
         scoring, which corrects for classes the model is systematically over- or
         under-confident about. Not defined for ``"confidence_weighted_entropy"``.
-    thresholds : array-like of shape (n_classes, 2), default=None
-        Precomputed per-class thresholds ``[t0, t1]`` for ``adjust_pred_probs=True``
-        (from :func:`get_confident_thresholds` over all rows). None computes them
-        from the given rows. Pass them to score a part of the data (a batch, a
-        slice of a memory-mapped file) exactly as if all rows were scored together.
-        Giving thresholds with ``adjust_pred_probs=False`` raises ValueError.
+    {thresholds}
     aggregator_kwargs : dict, default={{"method": "exponential_moving_average", \
 "alpha": 0.8}}
         How per-class scores become one score: ``"method"`` is
@@ -201,18 +205,11 @@ def get_label_quality_scores_per_class(
     pred_probs : array-like of shape (n_samples, n_classes)
         Out-of-sample predicted probability that each class applies to each
         example. Values in [0, 1]; rows need not sum to 1.
-    method : {{"self_confidence", "normalized_margin", \
-"confidence_weighted_entropy"}}, default="self_confidence"
-        Per-class scoring method.
+    {method}
     adjust_pred_probs : bool, default=False
         Subtract per-class confident thresholds from the probabilities before
         scoring. Not defined for ``"confidence_weighted_entropy"``.
-    thresholds : array-like of shape (n_classes, 2), default=None
-        Precomputed per-class thresholds ``[t0, t1]`` for ``adjust_pred_probs=True``
-        (from :func:`get_confident_thresholds` over all rows). None computes them
-        from the given rows. Pass them to score a part of the data (a batch, a
-        slice of a memory-mapped file) exactly as if all rows were scored together.
-        Giving thresholds with ``adjust_pred_probs=False`` raises ValueError.
+    {thresholds}
 
     Returns
     -------
@@ -245,5 +242,7 @@ def get_label_quality_scores_per_class(
 
 
 for _func in (get_label_quality_scores, get_label_quality_scores_per_class):
-    _func.__doc__ = _func.__doc__.format(labels=_LABELS_DOC)
+    _func.__doc__ = _func.__doc__.format(
+        labels=_LABELS_DOC, method=_METHOD_DOC, thresholds=_THRESHOLDS_DOC
+    )
 del _func
