@@ -2,6 +2,52 @@
 
 Every example, and every class annotation of it, gets a score in [0, 1] of how
 likely it is correct, computed from out-of-sample predicted probabilities.
+
+Map of the package
+------------------
+The layers, bottom to top. A module imports only from its own layer or the layers
+below it, and there is no import cycle (``tests/test_layers.py`` walks the imports
+and fails otherwise).
+
+1. ``skmlq.utils`` -- foundations, importing nothing else of skmlq.
+   ``_validation`` holds **every check of user input and options** (bool,
+   interval, choices, ``pred_probs``, thresholds, first offending row/column);
+   ``_labels`` the **one label conversion** (``check_labels``: lists of class
+   indices, dense or sparse indicators -> one checked indicator); ``_blocks`` the
+   row blocks and the thread pool; ``_optional`` the imports of pandas,
+   matplotlib and dask; ``_docstrings`` shared parameter docs; ``_warnings`` the
+   warning helper (attributed to the caller's line); ``_errors`` the exception
+   classes of bad input (``InputValueError``, ``InputTypeError``); ``_defaults``
+   the **one home of every default value**. The public ``skmlq.utils`` exports
+   the format helpers (``labels_to_indicator``).
+2. ``skmlq._core`` -- the numerical core; it **trusts its inputs**. **All
+   formulas live here**: ``_scoring`` (per-class scores), ``_thresholds``
+   (confident thresholds), ``_aggregation`` (aggregation kernels),
+   ``_driver`` (``score_blocks``, the one block driver every score goes
+   through), ``_confident_learning`` (counting, calibrated joint, budgets, issue
+   masks), ``_summaries`` (dataset counts, health score). New scoring methods or
+   error probabilities go here, as a module per concept, called through
+   ``_driver``.
+3. ``skmlq._backends`` -- where the rows live: ``_dispatch`` (in memory, the
+   validation of scoring inputs), ``_dask`` (lazy dask chunks), ``_streaming``
+   (batches: ``LabelQualityScorer``).
+4. Public API -- thin public ``__init__`` files with ``__all__`` over private
+   modules: ``skmlq.rank``, ``skmlq.filter`` (``_api``: option checks and warning
+   policy), ``skmlq.dataset`` (``_tables``: the only place cleanlab's column
+   names appear), ``skmlq.plotting``, ``skmlq.model_selection`` (the splitter),
+   and ``skmlq._estimator`` (``MultilabelLabelQuality``: ``_targets``,
+   ``_proba``, ``_cross_fit``, ``_estimator``, ``_report``). New public
+   modules (an issue report ``skmlq.report``, displays, ``skmlq.datasets``)
+   belong to this layer, as a subpackage each; displays and HTML reports go in
+   ``skmlq.plotting``.
+5. ``skmlq.cli`` -- the command line (``skmlq``, ``python -m skmlq``); it uses
+   the public API and the layers below.
+
+Vocabulary: an annotation's side is **given** (y=1) or **absent** (y=0); every
+array of shape (K, 2) indexed by side has column 0 = absent, column 1 = given. A
+wrong annotation is **wrong** (given, should be removed: ``to_remove``) or
+**missing** (absent, should be added: ``to_add``). The rules that reproduce the
+reference implementation to the last example are in ``docs/architecture.rst``.
 """
 
 from ._estimator import MultilabelLabelQuality

@@ -1,12 +1,10 @@
-"""Aggregators of per-class scores (skmlq._aggregation)."""
+"""Aggregators of per-class scores (skmlq._core._aggregation, skmlq.rank._aggregators)."""
 
 import numpy as np
 import pytest
 
-from skmlq._aggregation import (
-    DEFAULT_AGGREGATOR_KWARGS,
-    resolve_aggregator,
-)
+from skmlq._core._aggregation import resolve_aggregator
+from skmlq.utils._defaults import DEFAULT_AGGREGATOR_KWARGS
 from skmlq.rank import exponential_moving_average, softmin
 
 from ._helpers import read_only

@@ -30,7 +30,7 @@ from skmlq import (
     get_label_quality_scores,
     get_label_quality_scores_per_class,
 )
-from skmlq._proba import pred_probs_from_output
+from skmlq._estimator._proba import pred_probs_from_output
 from skmlq.model_selection import MultilabelStratifiedKFold
 
 from ._helpers import read_only

@@ -8,14 +8,14 @@ import scipy.sparse as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from skmlq._filter import (
+from skmlq._core._confident_learning import (
     calibrate_joint,
     class_sizes,
     flag_smallest,
     raw_joint_and_cl,
 )
-from skmlq._labels import check_labels
-from skmlq._scoring import confident_thresholds
+from skmlq.utils._labels import check_labels
+from skmlq._core._thresholds import confident_thresholds
 from skmlq.filter import find_label_issues, find_multilabel_issues_per_class
 
 from ._helpers import random_case, read_only

@@ -1,4 +1,4 @@
-"""Conversion of every accepted ``labels`` form (skmlq._labels)."""
+"""Conversion of every accepted ``labels`` form (skmlq.utils._labels)."""
 
 from fractions import Fraction
 
@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from skmlq._labels import check_labels, indicator_block, labels_to_indicator, positives_per_class
+from skmlq.utils._labels import (
+    check_labels, indicator_block, labels_to_indicator, positives_per_class,
+)
 
 from ._helpers import read_only
 

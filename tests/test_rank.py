@@ -422,7 +422,7 @@ def test_all_labels_empty_and_all_present():
 
 
 def test_block_boundaries_do_not_change_results(monkeypatch):
-    import skmlq._blocks as blocks
+    import skmlq.utils._blocks as blocks
 
     rng = np.random.default_rng(14)
     labels, P = random_case(rng, 257, 9)

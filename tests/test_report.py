@@ -1,4 +1,4 @@
-"""The issue report: skmlq._report.label_issue_report and
+"""The issue report: skmlq._estimator._report.label_issue_report and
 MultilabelLabelQuality.find_label_issues."""
 
 import numpy as np
@@ -7,7 +7,7 @@ from sklearn.datasets import make_multilabel_classification
 from sklearn.ensemble import RandomForestClassifier
 
 from skmlq import MultilabelLabelQuality
-from skmlq._report import label_issue_report
+from skmlq._estimator._report import label_issue_report
 from skmlq.filter import find_label_issues, find_multilabel_issues_per_class
 from skmlq.rank import get_label_quality_scores
 

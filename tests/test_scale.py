@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-import skmlq._blocks
-from skmlq._labels import positives_per_class
+import skmlq.utils._blocks
+from skmlq.utils._labels import positives_per_class
 from skmlq.rank import (
     get_confident_thresholds,
     get_label_quality_scores,
@@ -50,8 +50,8 @@ def test_block_boundaries_do_not_change_scores(monkeypatch, n_samples, kwargs):
     per_class_kwargs = {k: v for k, v in kwargs.items() if k != "aggregator_kwargs"}
     expected_per_class = get_label_quality_scores_per_class(labels, pred_probs,
                                                             **per_class_kwargs)
-    monkeypatch.setattr(skmlq._blocks, "BLOCK_ELEMENTS", 12)
-    assert skmlq._blocks.row_blocks(n_samples, 5)[-1][1] == n_samples
+    monkeypatch.setattr(skmlq.utils._blocks, "BLOCK_ELEMENTS", 12)
+    assert skmlq.utils._blocks.row_blocks(n_samples, 5)[-1][1] == n_samples
     for form in (labels, sp.csr_matrix(np.array(
             [[k in row for k in range(5)] for row in labels]))):
         got = get_label_quality_scores(form, read_only(pred_probs), **kwargs)
@@ -62,8 +62,8 @@ def test_block_boundaries_do_not_change_scores(monkeypatch, n_samples, kwargs):
 
 
 def test_row_blocks_reads_block_size_at_call_time(monkeypatch):
-    monkeypatch.setattr(skmlq._blocks, "BLOCK_ELEMENTS", 10)
-    assert skmlq._blocks.row_blocks(7, 4) == [(0, 2), (2, 4), (4, 6), (6, 7)]
+    monkeypatch.setattr(skmlq.utils._blocks, "BLOCK_ELEMENTS", 10)
+    assert skmlq.utils._blocks.row_blocks(7, 4) == [(0, 2), (2, 4), (4, 6), (6, 7)]
 
 
 @pytest.mark.parametrize("block_elements", [3, 50, 2**20])
@@ -74,7 +74,7 @@ def test_threshold_pass_equals_in_memory_thresholds(monkeypatch, block_elements)
     Y = np.array([[k in row for k in range(6)] for row in labels])
     Y[:, 2] = True  # a class without negatives: t0 = 2
     Y[:, 4] = False  # a class without positives: t1 = 2
-    monkeypatch.setattr(skmlq._blocks, "BLOCK_ELEMENTS", block_elements)
+    monkeypatch.setattr(skmlq.utils._blocks, "BLOCK_ELEMENTS", block_elements)
     expected = _thresholds_by_masks(Y, pred_probs)
     for form in (Y, Y.astype(np.int8), sp.csr_matrix(Y), [np.flatnonzero(r).tolist() for r in Y]):
         np.testing.assert_allclose(get_confident_thresholds(form, pred_probs), expected,
@@ -86,7 +86,7 @@ def test_positives_per_class_counts_sparse_indices_in_slices(monkeypatch):
     rng = np.random.default_rng(2)
     Y = sp.random(300, 7, density=0.4, format="csr", random_state=3).astype(bool)
     expected = np.asarray(Y.sum(axis=0)).ravel()
-    monkeypatch.setattr(skmlq._blocks, "BLOCK_ELEMENTS", 16)
+    monkeypatch.setattr(skmlq.utils._blocks, "BLOCK_ELEMENTS", 16)
     counts = positives_per_class(Y)
     np.testing.assert_array_equal(counts, expected)
     assert counts.dtype == np.int64 and rng is not None
@@ -103,7 +103,7 @@ def test_memmap_input_is_scored_like_memory_and_left_untouched(tmp_path, monkeyp
     digest = hashlib.sha256((tmp_path / "p.npy").read_bytes()).hexdigest()
     P_map = np.load(tmp_path / "p.npy", mmap_mode="r")
     Y_map = np.load(tmp_path / "y.npy", mmap_mode="r")
-    monkeypatch.setattr(skmlq._blocks, "BLOCK_ELEMENTS", 40)
+    monkeypatch.setattr(skmlq.utils._blocks, "BLOCK_ELEMENTS", 40)
     for kwargs in CASES[:3]:
         got = get_label_quality_scores(Y_map, P_map, **kwargs)
         assert got.dtype == dtype and type(got) is np.ndarray
@@ -127,7 +127,7 @@ def test_peak_memory_follows_the_block_not_n(tmp_path, monkeypatch, adjust_pred_
     del P
     Y = sp.csr_matrix(rng.random((n_samples, n_classes)) < 0.3)
     P = np.load(tmp_path / "p.npy", mmap_mode="r")
-    monkeypatch.setattr(skmlq._blocks, "BLOCK_ELEMENTS", 2**14)
+    monkeypatch.setattr(skmlq.utils._blocks, "BLOCK_ELEMENTS", 2**14)
     tracemalloc.start()
     try:
         scores = get_label_quality_scores(Y, P, adjust_pred_probs=adjust_pred_probs)

@@ -1,10 +1,10 @@
-"""Boundary checks of pred_probs and scoring options (skmlq._validation, skmlq._blocks)."""
+"""Boundary checks of pred_probs and scoring options (skmlq.utils._validation, _blocks)."""
 
 import numpy as np
 import pytest
 
-from skmlq._blocks import row_blocks
-from skmlq._validation import (
+from skmlq.utils._blocks import row_blocks
+from skmlq.utils._validation import (
     METHODS,
     check_method,
     check_positive,

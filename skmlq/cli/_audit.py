@@ -44,14 +44,14 @@ def build_model_input(header, rows, labels_j, text_column, path):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from .._estimator import _default_estimator
+    from .._estimator import default_estimator
 
     if text_column is not None:
         j = column_index(header, text_column, path, "--text-column")
         if j == labels_j:
             raise CLIError("--text-column and --labels-column name the same column")
         X = [row[j] for row in rows]
-        model = make_pipeline(TfidfVectorizer(sublinear_tf=True), _default_estimator())
+        model = make_pipeline(TfidfVectorizer(sublinear_tf=True), default_estimator())
         return X, model, f"TF-IDF of column {text_column!r} + one-vs-rest logistic regression", []
     columns, used, skipped = [], [], []
     for j, name in enumerate(header):
@@ -70,7 +70,7 @@ def build_model_input(header, rows, labels_j, text_column, path):
         )
     X = np.column_stack(columns)
     model = make_pipeline(SimpleImputer(strategy="median"), StandardScaler(),
-                          _default_estimator())
+                          default_estimator())
     shown = ", ".join(used[:8]) + (", ..." if len(used) > 8 else "")
     return X, model, (f"{len(used)} standardised numeric columns ({shown}) + one-vs-rest "
                       f"logistic regression"), skipped

@@ -3,8 +3,7 @@
 import argparse
 import textwrap
 
-from .._aggregation import AGGREGATORS
-from .._validation import METHODS
+from ..utils._defaults import AGGREGATORS, METHODS
 
 __all__ = ["build_parser"]
 

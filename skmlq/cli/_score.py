@@ -4,10 +4,12 @@ import sys
 
 import numpy as np
 
-from .._aggregation import resolve_aggregator
-from .._blocks import row_blocks
-from .._labels import indicator_block
-from .._rank import check_scoring_inputs, score_blocks
+from .._backends import check_scoring_inputs
+from .._core._aggregation import resolve_aggregator
+from .._core._driver import score_blocks
+from ..utils._blocks import row_blocks
+from ..utils._defaults import DEFAULT_ALPHA, DEFAULT_TEMPERATURE
+from ..utils._labels import indicator_block
 from ._errors import CLIError
 from ._progress import Progress, progress_enabled
 from ._readers import read_labels, read_pred_probs
@@ -31,10 +33,11 @@ def aggregator_kwargs(aggregator, alpha, temperature):
     if aggregator == "softmin":
         if alpha is not None:
             raise CLIError("--alpha applies to --aggregator exponential_moving_average only")
-        return {"method": "softmin", "temperature": 0.1 if temperature is None else temperature}
+        return {"method": "softmin",
+                "temperature": DEFAULT_TEMPERATURE if temperature is None else temperature}
     if temperature is not None:
         raise CLIError("--temperature applies to --aggregator softmin only")
-    return {"method": aggregator, "alpha": 0.8 if alpha is None else alpha}
+    return {"method": aggregator, "alpha": DEFAULT_ALPHA if alpha is None else alpha}
 
 
 def compute_scores(Y, P, method, thresholds, aggregate, progress):

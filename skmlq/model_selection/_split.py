@@ -7,8 +7,9 @@ import scipy.sparse as sp
 from sklearn.model_selection import BaseCrossValidator
 from sklearn.utils import check_random_state
 
-from .._blocks import row_blocks
-from .._labels import check_labels
+from ..utils._blocks import row_blocks
+from ..utils._errors import InputTypeError, InputValueError
+from ..utils._labels import check_labels
 
 __all__ = ["MultilabelStratifiedKFold"]
 
@@ -19,19 +20,19 @@ _CHUNK = 2048
 def _check_params(n_splits, shuffle, random_state):
     """Validate the constructor parameters with scikit-learn's ``KFold`` messages."""
     if isinstance(n_splits, (bool, np.bool_)) or not isinstance(n_splits, Integral):
-        raise ValueError(
+        raise InputValueError(
             "The number of folds must be of Integral type. "
             f"n_splits={n_splits!r} of type {type(n_splits).__name__} was passed."
         )
     if n_splits <= 1:
-        raise ValueError(
+        raise InputValueError(
             "k-fold cross-validation requires at least one train/test split by setting "
             f"n_splits=2 or more, got n_splits={n_splits}."
         )
-    if not isinstance(shuffle, (bool, np.bool_)):
-        raise TypeError(f"shuffle must be True or False; got {shuffle!r}")
+    if not isinstance(shuffle, (bool, np.bool_)):  # scikit-learn's KFold wording
+        raise InputTypeError(f"shuffle must be True or False; got {shuffle!r}")
     if not shuffle and random_state is not None:
-        raise ValueError(
+        raise InputValueError(
             "Setting a random_state has no effect since shuffle is False. You should "
             "leave random_state to its default (None), or set shuffle=True."
         )
@@ -40,7 +41,7 @@ def _check_params(n_splits, shuffle, random_state):
 def _check_y(y):
     """Convert ``y`` to a boolean CSR indicator; reject single-label targets."""
     if y is None:
-        raise ValueError(
+        raise InputValueError(
             "MultilabelStratifiedKFold.split needs y, the multi-label targets: a list "
             "of lists of class indices, or a dense or sparse 0/1 indicator of shape "
             "(n_samples, n_classes)."
@@ -52,7 +53,7 @@ def _check_y(y):
             values = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
             one_d = values.ndim == 1 and values.dtype != object
         if one_d:
-            raise ValueError(
+            raise InputValueError(
                 "y is one-dimensional (one class id per example), which is not "
                 "multi-label. Pass a list of lists of class indices (e.g. [[c] for c "
                 "in y] for one class per example) or a (n_samples, n_classes) 0/1 "
@@ -363,12 +364,12 @@ class MultilabelStratifiedKFold(BaseCrossValidator):
         n_samples = Y.shape[0]
         n_x = None if X is None else (X.shape[0] if hasattr(X, "shape") else len(X))
         if n_x is not None and n_x != n_samples:
-            raise ValueError(
+            raise InputValueError(
                 f"X has {n_x} examples but y has {n_samples}; they must describe "
                 "the same examples."
             )
         if self.n_splits > n_samples:
-            raise ValueError(
+            raise InputValueError(
                 f"Cannot have number of splits n_splits={self.n_splits} greater than "
                 f"the number of samples: n_samples={n_samples}."
             )

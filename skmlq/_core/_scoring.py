@@ -1,8 +1,10 @@
-"""The per-class scoring core: one-vs-rest thresholds and per-class quality scores.
+"""The per-class scoring formulas: the label quality score of each class annotation.
 
-All formulas of ``SPEC-scoring.md`` live here and nowhere else. Functions take
-already-validated inputs (see ``_validation`` and ``_labels``) and work on one row
-block at a time, so callers control peak memory.
+Every per-class score of skmlq is computed by :func:`class_scores_block` and nowhere
+else. Functions take already-validated inputs (``skmlq.utils._validation`` and
+``skmlq.utils._labels``) and work on one row block at a time, so callers control
+peak memory. Where the formulas deliberately depart from the reference, see
+docs/architecture.rst, "Reference parity".
 
 One-vs-rest view of class k on example i: given side ``y = labels[i, k]``, the two
 probabilities ``q = (1 - p, p)`` with ``p = pred_probs[i, k]``.
@@ -10,73 +12,7 @@ probabilities ``q = (1 - p, p)`` with ``p = pred_probs[i, k]``.
 
 import numpy as np
 
-from ._blocks import row_blocks, run_blocks
-from ._labels import indicator_block, positives_per_class
-
-__all__ = [
-    "adjust_block",
-    "class_scores_block",
-    "confident_thresholds",
-    "threshold_sums",
-    "thresholds_from_sums",
-]
-
-# Floor of the per-side thresholds; part of the reference semantics.
-_THRESHOLD_FLOOR = 2e-6
-# Threshold of a side that no example is annotated with.
-_EMPTY_SIDE_THRESHOLD = 2.0
-
-
-def confident_thresholds(Y, P):
-    """Per-class one-vs-rest thresholds ``[t0, t1]``, shape (n_classes, 2), float64.
-
-    ``t1`` is the mean of ``p`` over the examples annotated with the class and
-    ``t0`` the mean of ``1 - p`` over the others; a side without examples gets 2.
-    Both are floored at 2e-6. Computed in one pass over row blocks with float64
-    accumulators, whatever the dtype of ``P``.
-    """
-    return thresholds_from_sums(*threshold_sums(Y, P), P.shape[0])
-
-
-def threshold_sums(Y, P):
-    """Sums over the rows of ``(Y, P)`` that :func:`thresholds_from_sums` finalises.
-
-    Returns ``(sum_pos, sum_all, n_pos)``, each of shape (n_classes,): the float64
-    sum of ``p`` over the annotated examples of each class and over all examples,
-    and the int64 number of annotated examples. Sums of several row ranges (batches,
-    dask chunks) add up to the sums of their union, which is how the streaming and
-    dask paths reach the in-memory thresholds.
-    """
-    n_samples, n_classes = P.shape
-
-    def block_sums(start, stop):
-        # C order: the summation order, hence the last bit, must not depend on layout.
-        block = np.ascontiguousarray(P[start:stop])
-        return (
-            np.multiply(block, indicator_block(Y, start, stop)).sum(axis=0, dtype=np.float64),
-            block.sum(axis=0, dtype=np.float64),
-        )
-
-    sum_pos = np.zeros(n_classes)
-    sum_all = np.zeros(n_classes)
-    # Added in block order, so the result is the same with or without threads.
-    for block_pos, block_all in run_blocks(block_sums, row_blocks(n_samples, n_classes)):
-        sum_pos += block_pos
-        sum_all += block_all
-    return sum_pos, sum_all, positives_per_class(Y)
-
-
-def thresholds_from_sums(sum_pos, sum_all, n_pos, n_samples):
-    """Thresholds ``[t0, t1]`` (n_classes, 2) from the sums over all examples.
-
-    ``n_pos`` is the number of annotated examples per class and ``n_samples`` the
-    total number of examples the sums cover.
-    """
-    n_neg = n_samples - n_pos
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t1 = np.where(n_pos > 0, sum_pos / n_pos, _EMPTY_SIDE_THRESHOLD)
-        t0 = np.where(n_neg > 0, (n_neg - (sum_all - sum_pos)) / n_neg, _EMPTY_SIDE_THRESHOLD)
-    return np.maximum(np.column_stack([t0, t1]), _THRESHOLD_FLOOR)
+__all__ = ["adjust_block", "class_scores_block"]
 
 
 def adjust_block(P_block, thresholds):
@@ -131,7 +67,8 @@ def class_scores_block(P_block, Y_block, method, thresholds=None, out=None):
     # continued by its limits: 1 at r = 0 (q_y = 1, a saturated correct prediction) and
     # 0 at r = inf (q_y = 0, a saturated wrong one). The reference floors both divisors
     # at 1e-6, which scores saturated correct predictions ~0 and nearly saturated wrong
-    # ones (q_y < 1e-6) up to ~1; elsewhere the two forms are identical (see the README).
+    # ones (q_y < 1e-6) up to ~1; elsewhere the two forms are identical
+    # (docs/architecture.rst, "Reference parity", rule S1).
     # H(q) * ln 2 = -(p ln p + (1 - p) ln(1 - p)), with numpy's vectorised log (about
     # 1.6x faster than scipy.special.entr); nan where p is exactly 0 or 1, fixed below.
     other = np.subtract(1, p, dtype=p.dtype)

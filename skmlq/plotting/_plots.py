@@ -2,22 +2,16 @@
 
 import numpy as np
 
+from ..utils._errors import InputTypeError, InputValueError
+from ..utils._optional import require_pyplot
+from ..utils._validation import check_integer
+
 __all__ = ["plot_class_issue_rates", "plot_label_quality_histogram"]
-
-
-def _require_pyplot():
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as exc:  # pragma: no cover - exercised only without matplotlib
-        raise ImportError(
-            "skmlq.plotting needs matplotlib; install it with `pip install \"skmlq[plot]\"`."
-        ) from exc
-    return plt
 
 
 def _axes(ax):
     if ax is None:
-        ax = _require_pyplot().subplots()[1]
+        ax = require_pyplot().subplots()[1]
     return ax
 
 
@@ -60,17 +54,16 @@ default=None
     """
     scores = np.asarray(label_quality_scores, dtype=np.float64)
     if scores.ndim != 1:
-        raise ValueError(
+        raise InputValueError(
             f"label_quality_scores has shape {scores.shape}; expected one score per example."
         )
-    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
-        raise ValueError(f"bins={bins!r} is invalid; expected an integer >= 1.")
+    check_integer(bins, "bins", minimum=1)
     flagged = None
     if label_issues is not None:
         issues = np.asarray(label_issues)
         if issues.dtype == bool:
             if issues.shape != scores.shape:
-                raise ValueError(
+                raise InputValueError(
                     f"label_issues is a mask of shape {issues.shape}; expected "
                     f"{scores.shape}, one entry per score."
                 )
@@ -78,7 +71,7 @@ default=None
         elif issues.size == 0 or issues.dtype.kind in "iu":
             flagged = scores[issues.astype(np.intp)]
         else:
-            raise TypeError(
+            raise InputTypeError(
                 f"label_issues has dtype {issues.dtype}; expected a boolean mask or "
                 f"integer indices."
             )
@@ -135,13 +128,11 @@ def plot_class_issue_rates(classes_by_quality, *, top=20, ax=None):
     required = ("Class Index", "Label Noise", "Inverse Label Noise")
     missing = [c for c in required if c not in getattr(classes_by_quality, "columns", ())]
     if missing:
-        raise ValueError(
+        raise InputValueError(
             f"classes_by_quality lacks column(s) {missing}; pass the DataFrame returned "
             f"by skmlq.dataset.rank_classes_by_multilabel_quality."
         )
-    if top is not None and (isinstance(top, bool) or not isinstance(top, (int, np.integer))
-                            or top < 1):
-        raise ValueError(f"top={top!r} is invalid; expected None or an integer >= 1.")
+    check_integer(top, "top", minimum=1, allow_none=True)
     table = classes_by_quality if top is None else classes_by_quality.head(top)
     names_col = "Class Name" if "Class Name" in table.columns else "Class Index"
     names = [str(n) for n in table[names_col]]

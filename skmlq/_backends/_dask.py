@@ -3,57 +3,32 @@
 Each row chunk of ``pred_probs`` (with the matching rows of the labels) is
 validated and scored by the very functions the in-memory path uses
 (``check_pred_probs``, ``check_labels``, ``threshold_sums``, ``score_blocks``), so
-results equal numpy's. ``adjust_pred_probs=True`` adds one reduction: per-chunk
-threshold sums, added up and finalised by ``thresholds_from_sums``.
+results equal numpy's; a dask array's dtype is checked by the same helper on an
+empty array of that dtype. ``adjust_pred_probs=True`` adds one reduction:
+per-chunk threshold sums, added up and finalised by ``thresholds_from_sums``.
 
 dask is an optional dependency (``pip install "skmlq[dask]"``): this module never
 imports it at import time, and :func:`uses_dask` only looks at ``sys.modules``
 (an object cannot be a dask array unless dask is already imported).
 """
 
-import sys
-
 import numpy as np
 import scipy.sparse as sp
 
-from ._aggregation import resolve_aggregator
-from ._labels import check_labels, indicator_block
-from ._scoring import threshold_sums, thresholds_from_sums
-from ._thresholds import check_thresholds
-from ._validation import check_pred_probs
+from .._core._aggregation import resolve_aggregator
+from .._core._driver import score_blocks
+from .._core._thresholds import threshold_sums, thresholds_from_sums
+from ..utils._errors import InputValueError
+from ..utils._labels import check_labels, indicator_block
+from ..utils._optional import import_dask_array, is_dask_array
+from ..utils._validation import check_pred_probs, check_scoring_options, check_thresholds
 
-__all__ = [
-    "dask_confident_thresholds",
-    "dask_label_quality_scores",
-    "is_dask_array",
-    "uses_dask",
-]
-
-
-def is_dask_array(x):
-    """True if ``x`` is a ``dask.array.Array`` (without importing dask)."""
-    module = sys.modules.get("dask.array")
-    return module is not None and isinstance(x, module.Array)
-
-
-def uses_dask(labels, pred_probs):
-    """True if either scoring input is a dask array."""
-    return is_dask_array(labels) or is_dask_array(pred_probs)
-
-
-def _import_dask_array():
-    try:
-        import dask.array as da
-    except ImportError:  # pragma: no cover - dask is in the test extra
-        raise ImportError(
-            'Scoring dask arrays needs the optional dependency dask: pip install "skmlq[dask]".'
-        ) from None
-    return da
+__all__ = ["dask_confident_thresholds", "dask_label_quality_scores"]
 
 
 def _check_known_shape(x, name):
     if any(np.isnan(n) for n in x.shape):
-        raise ValueError(
+        raise InputValueError(
             f"{name} is a dask array with unknown chunk sizes (shape {x.shape}); call "
             f"{name}.compute_chunk_sizes() first so that rows can be matched."
         )
@@ -61,20 +36,16 @@ def _check_known_shape(x, name):
 
 def _check_dask_pred_probs(P, name="pred_probs"):
     if P.ndim != 2:
-        raise ValueError(
+        raise InputValueError(
             f"{name} is a dask array of shape {P.shape}; expected a 2-D array of shape "
             f"(n_samples, n_classes)."
         )
-    if P.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{name} is a dask array of dtype {P.dtype}; expected a numeric array of "
-            f"probabilities in [0, 1]."
-        )
     _check_known_shape(P, name)
-    if P.shape[1] == 0:
-        raise ValueError(f"{name} has shape {P.shape}, no columns; expected one column per class.")
-    if P.dtype.kind in "biu" or P.dtype == np.float16:
-        P = P.astype(np.float64)
+    # dtype and columns by the in-memory check on an empty array of the same kind;
+    # the values are checked chunk by chunk when the result is computed.
+    dtype = check_pred_probs(np.empty((0, P.shape[1]), dtype=P.dtype), name).dtype
+    if P.dtype != dtype:
+        P = P.astype(dtype)
     if P.numblocks[1] != 1:
         # A row's K values must sit in one chunk (aggregation reads whole rows).
         P = P.rechunk({1: -1})
@@ -83,13 +54,13 @@ def _check_dask_pred_probs(P, name="pred_probs"):
 
 def _check_dask_labels(Y, shape, row_chunks, name="labels"):
     if Y.ndim != 2 or Y.dtype.kind not in "biuf":
-        raise ValueError(
+        raise InputValueError(
             f"{name} is a dask array of shape {Y.shape} and dtype {Y.dtype}; a dask "
             f"{name} must be a 2-D 0/1 indicator array (bool or int), chunked by rows."
         )
     _check_known_shape(Y, name)
     if Y.shape != shape:
-        raise ValueError(
+        raise InputValueError(
             f"{name} has shape {Y.shape} but pred_probs has shape {shape}; they must "
             f"describe the same examples and classes."
         )
@@ -120,7 +91,7 @@ def _dask_indicator(Y, row_chunks, da):
 
 def _dask_inputs(labels, pred_probs):
     """Return ``(Y, P)`` as dask arrays with equal row chunks and one column chunk."""
-    da = _import_dask_array()
+    da = import_dask_array()
     if is_dask_array(pred_probs):
         P = _check_dask_pred_probs(pred_probs)
     else:
@@ -178,8 +149,6 @@ def _lazy_thresholds(Y, P, da):
 
 def _scores_chunk(P_chunk, Y_chunk, thresholds, method, aggregator_kwargs, per_class,
                   block_info=None):
-    from ._rank import score_blocks  # _rank imports this module
-
     Y, P = _checked_chunk(P_chunk, Y_chunk, block_info)
     aggregate = None if per_class else resolve_aggregator(aggregator_kwargs)
     return score_blocks(Y, P, method, thresholds, aggregate)
@@ -187,7 +156,7 @@ def _scores_chunk(P_chunk, Y_chunk, thresholds, method, aggregator_kwargs, per_c
 
 def dask_confident_thresholds(labels, pred_probs):
     """Lazy :func:`~skmlq.rank.get_confident_thresholds` of dask inputs."""
-    da = _import_dask_array()
+    da = import_dask_array()
     Y, P = _dask_inputs(labels, pred_probs)
     return _lazy_thresholds(Y, P, da)
 
@@ -199,9 +168,7 @@ def dask_label_quality_scores(labels, pred_probs, *, method, adjust_pred_probs,
     Options are validated now (as the numpy path does); values of the arrays are
     validated chunk by chunk when the result is computed.
     """
-    from ._rank import check_scoring_options  # _rank imports this module
-
-    da = _import_dask_array()
+    da = import_dask_array()
     check_scoring_options(method, adjust_pred_probs, thresholds)
     if not per_class:
         resolve_aggregator(aggregator_kwargs)

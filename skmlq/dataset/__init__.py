@@ -4,7 +4,7 @@ A drop-in for ``cleanlab.multilabel_classification.dataset``: the same functions
 table columns; the tables are pandas DataFrames (``pip install "skmlq[pandas]"``).
 """
 
-from ._dataset import (
+from ._tables import (
     common_multilabel_issues,
     multilabel_health_summary,
     overall_multilabel_health_score,

@@ -1,262 +1,40 @@
 """``MultilabelLabelQuality``: label quality scores as a scikit-learn estimator.
 
 The estimator cross-fits a probabilistic multi-label classifier to get
-out-of-fold predicted probabilities, then scores the given annotations with the
-scoring core (``skmlq._rank``); it never computes a score itself.
+out-of-fold predicted probabilities (``_cross_fit``), then scores the encoded
+annotations (``_targets``) with the one block driver of the scoring core; it
+never computes a score itself.
 """
 
-import time
-from itertools import chain
 from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 from sklearn.model_selection import check_cv
-from sklearn.multiclass import OneVsRestClassifier
-from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.utils import check_random_state, get_tags
-from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, check_memory, validate_data
 
-from ._aggregation import AGGREGATORS, resolve_aggregator
-from ._blocks import row_blocks
-from ._labels import check_labels
+from .._core._aggregation import resolve_aggregator
+from .._core._driver import score_blocks, scoring_thresholds
+from ..model_selection import MultilabelStratifiedKFold
+from ..utils._defaults import (
+    AGGREGATORS, DEFAULT_AGGREGATOR, DEFAULT_ALPHA, DEFAULT_METHOD,
+    DEFAULT_PROBABILITY_CUTOFF, DEFAULT_TEMPERATURE,
+)
+from ..utils._errors import InputValueError
+from ..utils._validation import check_bool, check_pred_probs, check_scoring_options
+from ._cross_fit import cross_fit_pred_probs, default_estimator, fit_full
 from ._proba import check_has_predict_proba, predict_pred_probs
-from ._rank import check_scoring_inputs, score_blocks
-from .model_selection import MultilabelStratifiedKFold
+from ._targets import check_learnable, encode_targets, n_examples
 
 __all__ = ["MultilabelLabelQuality", "SYNTHETIC_ERROR_RATE"]
 
 #: Fraction of examples (at least one) whose labels :meth:`MultilabelLabelQuality.score`
 #: corrupts, by toggling one class each, when no ``label_issue_mask`` is given.
 SYNTHETIC_ERROR_RATE = 0.1
-
-_TARGET_FORMS = (
-    "a dense or sparse (n_samples, n_classes) 0/1 indicator, a list of lists of class "
-    "labels (ints or strings; [] means no class applies), or a 1-D array of one class "
-    "label per example"
-)
-
-
-def _default_estimator():
-    return OneVsRestClassifier(LogisticRegression(max_iter=1000))
-
-
-# --------------------------------------------------------------------------- labels
-
-
-def _n_examples(X, name="X"):
-    shape = getattr(X, "shape", None)
-    if shape is None and hasattr(X, "__array__") and not hasattr(X, "__len__"):
-        shape = np.asarray(X).shape
-    if shape is not None and len(shape) > 0:
-        return int(shape[0])
-    try:
-        return len(X)
-    except TypeError:
-        raise TypeError(
-            f"{name} of type {type(X).__name__} has no length; expected an array-like, "
-            f"a sparse matrix, a DataFrame or a list of examples (e.g. texts)."
-        ) from None
-
-
-def _target_form(y, name):
-    """Return ``(form, y)`` with form one of "indicator", "lists", "single"."""
-    if y is None:
-        raise ValueError(
-            f"MultilabelLabelQuality requires y to be passed, but the target y is None; "
-            f"pass the given annotations of X as {name}: {_TARGET_FORMS}."
-        )
-    if sp.issparse(y):
-        return "indicator", y
-    if hasattr(y, "iloc"):  # pandas
-        if getattr(y, "ndim", 1) == 2:
-            return "indicator", y
-        y = y.to_numpy()
-    if isinstance(y, (list, tuple)):
-        if len(y) == 0:
-            raise ValueError(f"{name} is empty; expected {_TARGET_FORMS}.")
-        is_row = [isinstance(row, (list, tuple, set, frozenset, np.ndarray)) for row in y]
-        if all(is_row):
-            return "lists", y
-        if not any(is_row):
-            return "single", np.asarray(y)
-        bad = is_row.index(not is_row[0])
-        raise TypeError(
-            f"{name}[0] is {y[0]!r} but {name}[{bad}] is {y[bad]!r}; {name} must be "
-            f"either a list of lists of class labels or a flat list of one class label "
-            f"per example, not a mix. Accepted forms: {_TARGET_FORMS}."
-        )
-    y = np.asarray(y)
-    if y.ndim == 2:
-        return "indicator", y
-    if y.ndim == 1:
-        if y.dtype == object and y.size and isinstance(y[0], (list, tuple, set, np.ndarray)):
-            return "lists", list(y)
-        return "single", y
-    raise ValueError(f"{name} has shape {y.shape}; expected {_TARGET_FORMS}.")
-
-
-def _encode_lists(y, classes, name):
-    if classes is None:
-        try:
-            return MultiLabelBinarizer().fit(y).classes_
-        except TypeError as exc:
-            raise TypeError(
-                f"the class labels in {name} cannot be sorted ({exc}); use class labels "
-                f"of one type, all ints or all strings."
-            ) from None
-    unknown = set(chain.from_iterable(y)).difference(classes.tolist())
-    if unknown:
-        raise ValueError(
-            f"{name} contains class label(s) {sorted(map(repr, unknown))[:5]} not seen "
-            f"in fit; known classes are classes_={classes.tolist()[:20]}."
-        )
-    return classes
-
-
-def _encode_single(y, classes, name):
-    """One-hot rows of 1-D ``y`` over ``classes`` (learnt if None)."""
-    if classes is None:
-        target_type = type_of_target(y, input_name=name)
-        if target_type not in ("binary", "multiclass"):
-            raise ValueError(
-                f"{name} is a 1-D array of type {target_type!r}; a 1-D {name} must hold "
-                f"one class label per example (binary or multiclass). Accepted forms: "
-                f"{_TARGET_FORMS}."
-            )
-        classes, codes = np.unique(y, return_inverse=True)
-    else:
-        sorter = np.argsort(classes)
-        try:
-            pos = np.searchsorted(classes, y, sorter=sorter).clip(0, len(classes) - 1)
-            codes = sorter[pos]
-            known = classes[codes] == y
-        except TypeError:
-            known = np.zeros(len(y), dtype=bool)
-        if not known.all():
-            i = int(np.flatnonzero(~known)[0])
-            raise ValueError(
-                f"{name}[{i}] is {y.tolist()[i]!r}, a class not seen in fit; known classes are "
-                f"classes_={classes.tolist()[:20]}."
-            )
-    Y = np.zeros((len(y), len(classes)), dtype=np.int64)
-    Y[np.arange(len(y)), codes] = 1
-    return Y, classes
-
-
-def _encode_targets(y, classes=None, name="y"):
-    """Any accepted target form -> (dense int64 (N, K) indicator, classes, form).
-
-    ``classes`` None learns them (fit); otherwise ``y`` must use those classes.
-    ``form`` is "indicator", "lists" or "single" (1-D, one class per example).
-    """
-    form, y = _target_form(y, name)
-    if form == "lists":
-        classes = _encode_lists(y, classes, name)
-        Y = MultiLabelBinarizer(classes=classes).fit_transform(y).astype(np.int64)
-        return Y, classes, form
-    if form == "single":
-        return (*_encode_single(y, classes, name), form)
-    columns = getattr(y, "columns", None)
-    Y = check_labels(y, name=name)
-    if classes is not None and Y.shape[1] != len(classes):
-        raise ValueError(
-            f"{name} is an indicator with {Y.shape[1]} columns, but the estimator was "
-            f"fitted on {len(classes)} classes (classes_={classes.tolist()[:20]}); "
-            f"pass one column per class."
-        )
-    Y = Y.toarray() if sp.issparse(Y) else np.asarray(Y)
-    if classes is None:
-        classes = np.asarray(columns) if columns is not None else np.arange(Y.shape[1])
-    return Y.astype(np.int64), classes, form
-
-
-def _check_learnable(Y, classes, form_is_single, name="y"):
-    """Every class must occur on some examples and be absent from others."""
-    if Y.shape[0] == 0 or Y.shape[1] == 0:
-        raise ValueError(f"{name} has shape {Y.shape}; expected at least one example and class.")
-    if form_is_single and Y.shape[1] == 1:
-        raise ValueError(
-            f"{name} holds only one class ({classes.tolist()[0]!r}); there is nothing to learn. A "
-            f"1-D {name} needs at least 2 classes."
-        )
-    positives = Y.sum(axis=0)
-    constant = np.flatnonzero((positives == 0) | (positives == Y.shape[0]))
-    if constant.size:
-        k = int(constant[0])
-        what = "no example has" if positives[k] == 0 else "every example has"
-        raise ValueError(
-            f"{name} column {k} (class {classes.tolist()[k]!r}) is constant: {what} that class, so "
-            f"the classifier cannot learn it and its annotations cannot be checked. Drop "
-            f"constant columns from {name} (and classes_ with them)."
-        )
-
-
-# --------------------------------------------------------------------------- X rows
-
-
-def _take_rows(X, indices):
-    """Rows ``indices`` of X, keeping its type (array, sparse, DataFrame, list)."""
-    if hasattr(X, "iloc"):
-        return X.iloc[indices]
-    if isinstance(X, (list, tuple)):
-        return [X[i] for i in indices]
-    if sp.issparse(X) or isinstance(X, np.ndarray):
-        return X[indices]
-    return np.asarray(X)[indices]
-
-
-# ------------------------------------------------------------------- cross-fitting
-
-
-def _fit_predict_fold(estimator, X, Y_fit, train, test, n_classes, fold, n_folds, verbose):
-    """Fit ``estimator`` on the train rows and return its (n_test, K) probabilities."""
-    start = time.perf_counter()
-    estimator.fit(_take_rows(X, train), Y_fit[train])
-    pred_probs = predict_pred_probs(estimator, _take_rows(X, test), len(test), n_classes)
-    if verbose > 0:
-        print(
-            f"[CV {fold + 1}/{n_folds}] END {type(estimator).__name__} on {len(train)} "
-            f"examples; total time={time.perf_counter() - start:.1f}s"
-        )
-    return pred_probs
-
-
-def _cross_fit_pred_probs(estimator, X, Y, folds, n_jobs=None, verbose=0):
-    """Out-of-fold (N, K) probabilities: each fold's rows predicted by a clone fitted on the rest.
-
-    Module-level so that ``joblib.Memory`` keys it by (estimator, X, Y, folds).
-    """
-    n_samples, n_classes = Y.shape
-    Y_fit = Y[:, 0] if n_classes == 1 else Y
-    parts = Parallel(n_jobs=n_jobs, verbose=verbose)(
-        delayed(_fit_predict_fold)(
-            clone(estimator), X, Y_fit, train, test, n_classes, fold, len(folds), verbose
-        )
-        for fold, (train, test) in enumerate(folds)
-    )
-    pred_probs = np.empty((n_samples, n_classes), dtype=np.float64)
-    for (_, test), part in zip(folds, parts):
-        pred_probs[test] = part
-    return pred_probs
-
-
-def _fit_full(estimator, X, Y, verbose=0):
-    """A clone of ``estimator`` fitted on all rows (module-level for ``joblib.Memory``)."""
-    start = time.perf_counter()
-    estimator = clone(estimator).fit(X, Y[:, 0] if Y.shape[1] == 1 else Y)
-    if verbose > 0:
-        print(
-            f"[MultilabelLabelQuality] END refit {type(estimator).__name__} on "
-            f"{Y.shape[0]} examples; total time={time.perf_counter() - start:.1f}s"
-        )
-    return estimator
 
 
 class MultilabelLabelQuality(TransformerMixin, BaseEstimator):
@@ -340,7 +118,7 @@ default="exponential_moving_average"
         Out-of-fold label quality score of each example, in [0, 1]; lower means
         more likely mislabelled.
     label_quality_scores_per_class_ : ndarray of shape (n_samples, n_classes)
-        Out-of-fold quality score of each class annotation (present or absent).
+        Out-of-fold quality score of each class annotation (given or absent).
     classes_ : ndarray of shape (n_classes,)
         Class labels; columns of every (…, n_classes) output follow this order.
         Sorted labels for a list of lists or a 1-D ``y``, the column names of a
@@ -393,11 +171,11 @@ default="exponential_moving_average"
         estimator=None,
         *,
         cv=5,
-        method="self_confidence",
+        method=DEFAULT_METHOD,
         adjust_pred_probs=False,
-        aggregator="exponential_moving_average",
-        alpha=0.8,
-        temperature=0.1,
+        aggregator=DEFAULT_AGGREGATOR,
+        alpha=DEFAULT_ALPHA,
+        temperature=DEFAULT_TEMPERATURE,
         per_class=False,
         n_jobs=None,
         verbose=0,
@@ -437,13 +215,13 @@ default="exponential_moving_average"
         return tags
 
     def _base_estimator(self):
-        return _default_estimator() if self.estimator is None else self.estimator
+        return default_estimator() if self.estimator is None else self.estimator
 
     def _aggregator_kwargs(self):
         if callable(self.aggregator):
             return {"method": self.aggregator}
         if not isinstance(self.aggregator, str) or self.aggregator not in AGGREGATORS:
-            raise ValueError(
+            raise InputValueError(
                 f"aggregator={self.aggregator!r} is not valid; use "
                 f"{', '.join(repr(a) for a in AGGREGATORS)} or a callable "
                 f"f(scores, axis=1) returning one score per row."
@@ -453,30 +231,25 @@ default="exponential_moving_average"
         return {"method": "exponential_moving_average", "alpha": self.alpha}
 
     def _check_params(self):
-        """Validate the scoring parameters before any model is fitted."""
+        """Validate the scoring parameters before any model is fitted (fail fast,
+        before minutes of cross fitting); return the aggregator."""
         aggregate = resolve_aggregator(self._aggregator_kwargs())
-        # The scoring core validates method / adjust_pred_probs; a 1 x 1 case
-        # makes it fail fast, before minutes of cross fitting.
-        check_scoring_inputs(
-            np.ones((1, 1), dtype=bool), np.ones((1, 1)), self.method, self.adjust_pred_probs
-        )
-        for name in ("refit", "per_class"):
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise TypeError(f"{name}={getattr(self, name)!r} must be True or False.")
+        check_scoring_options(self.method, self.adjust_pred_probs)
+        check_bool(self.refit, "refit")
+        check_bool(self.per_class, "per_class")
         return aggregate
 
     def _score(self, Y, pred_probs, aggregate=None):
-        """Per-class scores (computed once) and their aggregation, both float64."""
+        """Per-class scores and their aggregation in one pass over row blocks.
+
+        ``Y`` is an encoded indicator (from ``encode_targets``), trusted; the
+        classifier's probabilities are checked, since any model may be plugged in.
+        """
         if aggregate is None:
             aggregate = self._check_params()
-        Y, P, thresholds = check_scoring_inputs(
-            Y, pred_probs, self.method, self.adjust_pred_probs
-        )
-        per_class = score_blocks(Y, P, self.method, thresholds)
-        scores = np.empty(per_class.shape[0], dtype=np.float64)
-        for start, stop in row_blocks(*per_class.shape):
-            scores[start:stop] = aggregate(per_class[start:stop])
-        return per_class, scores
+        P = check_pred_probs(pred_probs)
+        thresholds = scoring_thresholds(Y, P, self.adjust_pred_probs)
+        return score_blocks(Y, P, self.method, thresholds, aggregate, keep_per_class=True)
 
     def _output(self, per_class, scores):
         return per_class if self.per_class else scores[:, None]
@@ -486,9 +259,9 @@ default="exponential_moving_average"
         cv = 5 if self.cv is None else self.cv
         if isinstance(cv, Integral) and not isinstance(cv, (bool, np.bool_)):
             if cv < 2:
-                raise ValueError(f"cv={cv} is invalid; cross fitting needs at least 2 folds.")
+                raise InputValueError(f"cv={cv} is invalid; cross fitting needs at least 2 folds.")
             if cv > n_samples:
-                raise ValueError(
+                raise InputValueError(
                     f"y has {n_samples} examples, fewer than the cv={cv} folds; use "
                     f"cv <= {n_samples} or more data."
                 )
@@ -502,7 +275,7 @@ default="exponential_moving_average"
             np.concatenate([test for _, test in folds]).astype(np.intp), minlength=n_samples
         )
         if counts.shape[0] != n_samples or not np.all(counts == 1):
-            raise ValueError(
+            raise InputValueError(
                 f"cv={cv!r} does not put every example in exactly one test fold "
                 f"(test-fold counts range from {counts.min()} to {counts.max()}); cross "
                 f"fitting needs a partition such as KFold or MultilabelStratifiedKFold."
@@ -519,27 +292,27 @@ default="exponential_moving_average"
             )
         return self.estimator_
 
-    def _new_data(self, X, labels, caller):
+    def _new_data(self, X, labels, caller, name="labels"):
         """Encoded ``labels`` and ``estimator_``'s probabilities on new data ``X``."""
         estimator = self._fitted_estimator(caller)
         validate_data(self, X, reset=False, skip_check_array=True)
-        if labels is None:
+        if labels is None and name == "labels":
             routing = (
                 f" In a Pipeline, enable metadata routing, call "
                 f"set_{caller}_request(labels=True) on this step and pass labels=... ."
                 if caller in ("transform", "score_samples")
                 else ""
             )
-            raise ValueError(
+            raise InputValueError(
                 f"{caller} needs the given labels of X as second argument, "
                 f"{caller}(X, labels): a label quality score rates annotations, so "
                 f"there is nothing to score without them.{routing}"
             )
-        n_samples = _n_examples(X)
-        Y = _encode_targets(labels, self.classes_, name="labels")[0]
+        n_samples = n_examples(X)
+        Y = encode_targets(labels, self.classes_, name=name)[0]
         if Y.shape[0] != n_samples:
-            raise ValueError(
-                f"labels has {Y.shape[0]} examples but X has {n_samples}; they must "
+            raise InputValueError(
+                f"{name} has {Y.shape[0]} examples but X has {n_samples}; they must "
                 f"describe the same examples."
             )
         return Y, predict_pred_probs(estimator, X, n_samples, len(self.classes_))
@@ -578,11 +351,11 @@ default="exponential_moving_average"
             The fitted estimator.
         """
         aggregate = self._check_params()
-        Y, classes, form = _encode_targets(y, name="y")
-        _check_learnable(Y, classes, form == "single")
-        n_samples = _n_examples(X)
+        Y, classes, form = encode_targets(y, name="y")
+        check_learnable(Y, classes, form == "single")
+        n_samples = n_examples(X)
         if n_samples != Y.shape[0]:
-            raise ValueError(
+            raise InputValueError(
                 f"X has {n_samples} examples but y has {Y.shape[0]}; they must describe "
                 f"the same examples."
             )
@@ -595,7 +368,7 @@ default="exponential_moving_average"
         folds = self._folds(X, Y)
 
         memory = check_memory(self.memory)
-        cross_fit = memory.cache(_cross_fit_pred_probs, ignore=["n_jobs", "verbose"])
+        cross_fit = memory.cache(cross_fit_pred_probs, ignore=["n_jobs", "verbose"])
         pred_probs = cross_fit(estimator, X, Y, folds, n_jobs=self.n_jobs, verbose=self.verbose)
         self.classes_ = classes
         self.label_quality_scores_per_class_, self.label_quality_scores_ = self._score(
@@ -606,11 +379,12 @@ default="exponential_moving_average"
         self._fit_labels = Y
         self.__dict__.pop("estimator_", None)
         if self.refit:
-            fit_full = memory.cache(_fit_full, ignore=["verbose"])
-            self.estimator_ = fit_full(estimator, X, Y, verbose=self.verbose)
+            refit = memory.cache(fit_full, ignore=["verbose"])
+            self.estimator_ = refit(estimator, X, Y, verbose=self.verbose)
         return self
 
-    def find_label_issues(self, X=None, labels=None, *, threshold=0.5, **filter_kwargs):
+    def find_label_issues(self, X=None, labels=None, *, threshold=DEFAULT_PROBABILITY_CUTOFF,
+                          **filter_kwargs):
         """Report which examples, and which class annotations, look wrong.
 
         Without ``X`` the report covers the training data and uses the out-of-fold
@@ -662,7 +436,7 @@ default=None
         check_is_fitted(self)
         if X is None:
             if labels is not None:
-                raise ValueError(
+                raise InputValueError(
                     "find_label_issues got labels without X; pass X=... with the labels "
                     "of new data, or neither to report on the training data."
                 )
@@ -787,12 +561,8 @@ default=None
             Average precision in [0, 1]; the base rate (fraction of mislabelled
             examples) is what a random ranking gets.
         """
-        estimator = self._fitted_estimator("score")
-        validate_data(self, X, reset=False, skip_check_array=True)
-        n_samples = _n_examples(X)
-        Y = _encode_targets(y, self.classes_, name="y")[0]
-        if Y.shape[0] != n_samples:
-            raise ValueError(f"y has {Y.shape[0]} examples but X has {n_samples}.")
+        Y, pred_probs = self._new_data(X, y, "score", name="y")
+        n_samples = Y.shape[0]
         if label_issue_mask is None:
             rng = check_random_state(0 if self.random_state is None else self.random_state)
             n_errors = max(1, int(round(SYNTHETIC_ERROR_RATE * n_samples)))
@@ -806,18 +576,17 @@ default=None
             if is_issue.shape != (n_samples,) or (
                 is_issue.dtype != bool and not np.isin(is_issue, (0, 1)).all()
             ):
-                raise ValueError(
+                raise InputValueError(
                     f"label_issue_mask must be a boolean array of shape ({n_samples},), "
                     f"one entry per example; got shape {is_issue.shape}, dtype "
                     f"{is_issue.dtype}."
                 )
             is_issue = is_issue.astype(bool)
             if not is_issue.any():
-                raise ValueError(
+                raise InputValueError(
                     "label_issue_mask has no True entry; the average precision of "
                     "finding label issues is undefined without any."
                 )
-        pred_probs = predict_pred_probs(estimator, X, n_samples, len(self.classes_))
         scores = self._score(Y, pred_probs)[1]
         return float(average_precision_score(is_issue, -scores))
 

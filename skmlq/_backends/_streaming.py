@@ -11,12 +11,13 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
-from ._aggregation import resolve_aggregator
-from ._labels import check_labels
-from ._rank import check_scoring_options, get_label_quality_scores
-from ._rank import get_label_quality_scores_per_class
-from ._scoring import threshold_sums, thresholds_from_sums
-from ._validation import check_pred_probs
+from .._core._aggregation import resolve_aggregator
+from .._core._thresholds import threshold_sums, thresholds_from_sums
+from ..utils._defaults import DEFAULT_METHOD
+from ..utils._errors import InputTypeError, InputValueError
+from ..utils._labels import check_labels
+from ..utils._validation import check_pred_probs, check_scoring_options
+from ._dispatch import label_quality_scores
 
 __all__ = ["LabelQualityScorer", "iter_label_quality_scores"]
 
@@ -84,7 +85,7 @@ class LabelQualityScorer(BaseEstimator):
     array([0.7670..., 0.5757..., 0.7441..., 0.6337...])
     """
 
-    def __init__(self, *, method="self_confidence", adjust_pred_probs=False,
+    def __init__(self, *, method=DEFAULT_METHOD, adjust_pred_probs=False,
                  aggregator_kwargs=None, thresholds=None):
         self.method = method
         self.adjust_pred_probs = adjust_pred_probs
@@ -109,18 +110,18 @@ class LabelQualityScorer(BaseEstimator):
         """
         check_scoring_options(self.method, self.adjust_pred_probs)
         if not self.adjust_pred_probs:
-            raise ValueError(
+            raise InputValueError(
                 "partial_fit_thresholds needs adjust_pred_probs=True: thresholds are only "
                 "used to adjust pred_probs, and without adjustment no fitting is needed."
             )
         if self.thresholds is not None:
-            raise ValueError(
+            raise InputValueError(
                 "thresholds were given to LabelQualityScorer, so there is nothing to fit; "
                 "set thresholds=None to fit them from the batches."
             )
         P = check_pred_probs(pred_probs)
         if hasattr(self, "n_classes_") and P.shape[1] != self.n_classes_:
-            raise ValueError(
+            raise InputValueError(
                 f"pred_probs has {P.shape[1]} columns but earlier batches had "
                 f"{self.n_classes_}; every batch must have one column per class."
             )
@@ -156,7 +157,7 @@ class LabelQualityScorer(BaseEstimator):
         for labels, pred_probs in batches:
             self.partial_fit_thresholds(labels, pred_probs)
         if not hasattr(self, "n_classes_"):
-            raise ValueError("batches is empty; expected at least one (labels, pred_probs).")
+            raise InputValueError("batches is empty; expected at least one (labels, pred_probs).")
         return self
 
     def _scoring_thresholds(self):
@@ -187,9 +188,10 @@ class LabelQualityScorer(BaseEstimator):
         -------
         label_quality_scores : ndarray of shape (n_batch,)
         """
-        return get_label_quality_scores(
+        return label_quality_scores(
             labels, pred_probs, method=self.method, adjust_pred_probs=self.adjust_pred_probs,
             aggregator_kwargs=self.aggregator_kwargs, thresholds=self._scoring_thresholds(),
+            per_class=False,
         )
 
     def get_label_quality_scores_per_class(self, labels, pred_probs):
@@ -206,13 +208,13 @@ class LabelQualityScorer(BaseEstimator):
         -------
         label_quality_scores_per_class : ndarray of shape (n_batch, n_classes)
         """
-        return get_label_quality_scores_per_class(
+        return label_quality_scores(
             labels, pred_probs, method=self.method, adjust_pred_probs=self.adjust_pred_probs,
-            thresholds=self._scoring_thresholds(),
+            aggregator_kwargs=None, thresholds=self._scoring_thresholds(), per_class=True,
         )
 
 
-def iter_label_quality_scores(batches, *, method="self_confidence", adjust_pred_probs=False,
+def iter_label_quality_scores(batches, *, method=DEFAULT_METHOD, adjust_pred_probs=False,
                               aggregator_kwargs=None, thresholds=None, per_class=False):
     """Yield the label quality scores of each ``(labels, pred_probs)`` batch.
 
@@ -260,7 +262,7 @@ def iter_label_quality_scores(batches, *, method="self_confidence", adjust_pred_
         resolve_aggregator(aggregator_kwargs)
     if adjust_pred_probs and thresholds is None:
         if iter(batches) is batches:
-            raise TypeError(
+            raise InputTypeError(
                 "batches is a one-shot iterator, but adjust_pred_probs=True needs two "
                 "passes (thresholds of all rows first, then scores). Pass a list or an "
                 "object whose iter() restarts (such as a data loader), or precomputed "

@@ -2,8 +2,9 @@
 
 Every public entry point (``skmlq.rank``, ``skmlq.filter``, ``skmlq.dataset``, the
 splitter, the estimator and the command line) calls :func:`check_labels` once, at
-the boundary. The result is either the caller's dense array (never copied, never
-written) or a CSR matrix built from a list of lists or a sparse input. Consumers
+the boundary (the estimator and the command line first map class *names* to
+column indices). The result is either the caller's dense array (never copied,
+never written) or a CSR matrix built from a list of lists or a sparse input. Consumers
 read row blocks of it as boolean arrays with :func:`indicator_block`, which keeps
 peak memory proportional to the block, not to N x K.
 """
@@ -16,6 +17,8 @@ import scipy.sparse as sp
 
 from . import _blocks
 from ._blocks import row_blocks
+from ._errors import InputTypeError, InputValueError
+from ._validation import first_offending
 
 __all__ = ["check_labels", "indicator_block", "labels_to_indicator", "positives_per_class"]
 
@@ -25,19 +28,13 @@ _ACCEPTED = (
 )
 
 
-def _first_offending(mask):
-    """Return ``(row, col)`` of the first True entry of a 2-D boolean mask."""
-    flat = int(np.flatnonzero(mask.ravel())[0])
-    return divmod(flat, mask.shape[1])
-
-
 def _raise_bad_index(flat, indptr, n_classes, name):
     """Raise the error for the first entry of ``flat`` that is not a class index."""
     limit = "n_classes" if n_classes is None else n_classes
     for j, v in enumerate(flat):
         row = int(np.searchsorted(indptr, j, side="right") - 1)
         if isinstance(v, (bool, np.bool_)) or not isinstance(v, Integral):
-            raise TypeError(
+            raise InputTypeError(
                 f"{name}[{row}] contains {v!r} of type {type(v).__name__}; class "
                 f"indices must be integers in [0, {limit}). Accepted forms: {_ACCEPTED}."
             )
@@ -47,7 +44,7 @@ def _raise_bad_index(flat, indptr, n_classes, name):
         row, v = 0, max(flat)
         j = flat.index(v)
         row = int(np.searchsorted(indptr, j, side="right") - 1)
-    raise ValueError(
+    raise InputValueError(
         f"{name}[{row}] contains class index {v}, but there are {limit} classes "
         f"(pred_probs has {limit} columns); class indices must be integers in [0, {limit})."
     )
@@ -81,7 +78,7 @@ def _list_of_lists_to_csr(labels, n_classes, name):
     except TypeError:
         for i, row in enumerate(rows):
             if not hasattr(row, "__len__") or isinstance(row, (str, bytes)):
-                raise TypeError(
+                raise InputTypeError(
                     f"{name}[{i}] is {row!r} of type {type(row).__name__}; each entry of "
                     f"{name} must be a list of class indices (an empty list means no "
                     f"class applies). For one class per example, pass [[c] for c in "
@@ -100,7 +97,7 @@ def _list_of_lists_to_csr(labels, n_classes, name):
     if out_of_range.any():
         bad = int(np.flatnonzero(out_of_range)[0])
         row = int(np.searchsorted(indptr, bad, side="right") - 1)
-        raise ValueError(
+        raise InputValueError(
             f"{name}[{row}] contains class index {int(indices[bad])}, but there are "
             f"{n_classes} classes (pred_probs has {n_classes} columns); class indices "
             f"must be integers in [0, {n_classes})."
@@ -119,18 +116,18 @@ def _list_of_lists_to_csr(labels, n_classes, name):
 def _check_sparse(labels, n_classes, name):
     Y = sp.csr_matrix(labels)  # shares data with a CSR input; copies other formats
     if n_classes is not None and Y.shape[1] != n_classes:
-        raise ValueError(
+        raise InputValueError(
             f"{name} is a sparse indicator of shape {Y.shape}, but pred_probs has "
             f"{n_classes} columns; the indicator must have one column per class."
         )
     if Y.dtype.kind not in "biuf":
-        raise TypeError(f"{name} is a sparse matrix of dtype {Y.dtype}; expected 0/1 values.")
+        raise InputTypeError(f"{name} is a sparse matrix of dtype {Y.dtype}; expected 0/1 values.")
     # Boolean data is 0/1 by construction; skipping it avoids two nnz-sized masks.
     bad = None if Y.dtype == bool else (Y.data != 0) & (Y.data != 1)
     if bad is not None and bad.any():
         pos = int(np.flatnonzero(bad)[0])
         row = int(np.searchsorted(Y.indptr, pos, side="right") - 1)
-        raise ValueError(
+        raise InputValueError(
             f"{name} has value {Y.data[pos].item()!r} at row {row}, column {int(Y.indices[pos])}; "
             f"an indicator matrix may only contain 0 and 1."
         )
@@ -143,12 +140,12 @@ def _check_sparse(labels, n_classes, name):
 
 def _check_dense(Y, n_classes, name):
     if Y.dtype.kind not in "biuf":
-        raise TypeError(
+        raise InputTypeError(
             f"{name} is an array of dtype {Y.dtype}; an indicator array must be numeric "
             f"0/1 (bool or int). Accepted forms: {_ACCEPTED}."
         )
     if n_classes is not None and Y.shape[1] != n_classes:
-        raise ValueError(
+        raise InputValueError(
             f"{name} is an indicator array of shape {Y.shape}, but pred_probs has "
             f"{n_classes} columns; the indicator must have one column per class."
         )
@@ -157,8 +154,8 @@ def _check_dense(Y, n_classes, name):
             block = Y[start:stop]
             bad = (block != 0) & (block != 1)
             if bad.any():
-                i, j = _first_offending(bad)
-                raise ValueError(
+                i, j = first_offending(bad)
+                raise InputValueError(
                     f"{name} has value {block[i, j].item()!r} at row {start + i}, column {j}; "
                     f"an indicator array may only contain 0 and 1."
                 )
@@ -201,12 +198,12 @@ def check_labels(labels, *, n_samples=None, n_classes=None, name="labels"):
         elif Y.ndim == 2:
             Y = _check_dense(Y, n_classes, name)
         else:
-            raise ValueError(
+            raise InputValueError(
                 f"{name} is an array of shape {Y.shape}; expected {_ACCEPTED}. For one "
                 f"class per example, pass [[c] for c in {name}]."
             )
     if n_samples is not None and Y.shape[0] != n_samples:
-        raise ValueError(
+        raise InputValueError(
             f"{name} has {Y.shape[0]} examples but pred_probs has {n_samples} rows; "
             f"they must describe the same examples."
         )

@@ -1,5 +1,5 @@
 """Plots of label issues (matplotlib; ``pip install "skmlq[plot]"``)."""
 
-from ._plotting import plot_class_issue_rates, plot_label_quality_histogram
+from ._plots import plot_class_issue_rates, plot_label_quality_histogram
 
 __all__ = ["plot_class_issue_rates", "plot_label_quality_histogram"]

@@ -6,48 +6,23 @@ the batches of a data loader, or lazily with dask) and pass them back through th
 ``thresholds=`` keyword of the rank functions when scoring a part of the data.
 """
 
-import numpy as np
+from .._backends._dask import dask_confident_thresholds
+from .._core._thresholds import confident_thresholds
+from ..utils._labels import check_labels
+from ..utils._optional import uses_dask
+from ..utils._validation import check_pred_probs
 
-from ._labels import check_labels
-from ._scoring import confident_thresholds
-from ._validation import check_pred_probs
-
-__all__ = ["check_thresholds", "get_confident_thresholds"]
-
-
-def check_thresholds(thresholds, n_classes, name="thresholds"):
-    """Validate precomputed thresholds; return them as a float64 (n_classes, 2) array."""
-    try:
-        T = np.asarray(thresholds, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{name} could not be read as a numeric array; expected an array of shape "
-            f"(n_classes, 2) = ({n_classes}, 2) as returned by get_confident_thresholds."
-        ) from None
-    if T.shape != (n_classes, 2):
-        raise ValueError(
-            f"{name} has shape {T.shape}; expected ({n_classes}, 2), one row [t0, t1] per "
-            f"class (pred_probs has {n_classes} columns), as returned by "
-            f"get_confident_thresholds."
-        )
-    bad = ~(np.isfinite(T) & (T > 0))
-    if bad.any():
-        k, c = divmod(int(np.flatnonzero(bad.ravel())[0]), 2)
-        raise ValueError(
-            f"{name} has value {T[k, c]!r} at row (class) {k}, column {c}; thresholds "
-            f"must be finite and > 0, as returned by get_confident_thresholds."
-        )
-    return T
+__all__ = ["get_confident_thresholds"]
 
 
 def get_confident_thresholds(labels, pred_probs):
     """Per-class one-vs-rest confident thresholds used by ``adjust_pred_probs=True``.
 
-    For class k, ``t1`` is the mean predicted probability ``p`` over the examples
-    annotated with k, and ``t0`` the mean of ``1 - p`` over the examples not
-    annotated with k; a side without any example gets 2, and both are floored at
-    2e-6. This is the quantity cleanlab returns from
-    ``get_confident_thresholds(..., multi_label=True)``.
+    For class k, ``t1`` (the given side, column 1) is the mean predicted
+    probability ``p`` over the examples annotated with k, and ``t0`` (the absent
+    side, column 0) the mean of ``1 - p`` over the examples not annotated with k;
+    a side without any example gets 2, and both are floored at 2e-6. This is the
+    quantity cleanlab returns from ``get_confident_thresholds(..., multi_label=True)``.
 
     Parameters
     ----------
@@ -90,8 +65,6 @@ sparse matrix
     ...                          thresholds=thresholds)
     array([0.7209..., 0.6042...])
     """
-    from ._dask import dask_confident_thresholds, uses_dask  # _dask imports this module
-
     if uses_dask(labels, pred_probs):
         return dask_confident_thresholds(labels, pred_probs)
     P = check_pred_probs(pred_probs)

@@ -1,41 +1,33 @@
-"""Dataset-level summaries of multi-label label issues.
+"""The cleanlab-compatible tables of ``skmlq.dataset``.
 
-A numpy core (:func:`issue_counts`, :func:`default_issue_mask`) that the command line
-and the estimator can reuse, under the pandas tables of ``skmlq.dataset`` (pandas is an
-optional extra, imported only when a table is built).
+This is the one place where skmlq's vocabulary meets cleanlab's column names:
+counts come from ``skmlq._core._summaries`` as (K, 2) arrays indexed by side
+(column 0 absent, column 1 given) and are renamed here. In cleanlab's words, a
+flagged *given* annotation is a "Label Issue" with ``In Given Label=True`` (the
+class should be removed), a flagged *absent* annotation an "Inverse Label Issue"
+with ``In Suggested Label=True`` (the class should be added). pandas is an
+optional extra, imported only when a table is built.
 """
 
 import numpy as np
 
-from ._blocks import row_blocks
-from ._filter import check_filter_inputs, issue_mask
-from ._labels import indicator_block
+from .._core._confident_learning import issue_mask
+from .._core._summaries import health_score, issue_counts
+from ..filter._api import check_filter_inputs
+from ..utils._defaults import DEFAULT_FILTER_BY
+from ..utils._docstrings import LABELS_PRED_PROBS_DOC, fill_doc
+from ..utils._errors import InputValueError
+from ..utils._optional import require_pandas
 
 __all__ = [
     "common_multilabel_issues",
     "default_issue_mask",
-    "issue_counts",
     "multilabel_health_summary",
     "overall_multilabel_health_score",
     "rank_classes_by_multilabel_quality",
 ]
 
-_LABELS_DOC = """labels : list of lists of int, array-like of shape (n_samples, n_classes) or \
-sparse matrix
-        The given annotations (lists of class indices, or a 0/1 indicator).
-    pred_probs : array-like of shape (n_samples, n_classes)
-        Out-of-sample predicted probability that each class applies."""
-
-
-def _require_pandas():
-    try:
-        import pandas as pd
-    except ImportError as exc:  # pragma: no cover - exercised only without pandas
-        raise ImportError(
-            "skmlq.dataset tables need pandas; install it with "
-            "`pip install \"skmlq[pandas]\"`."
-        ) from exc
-    return pd
+_GIVEN, _ABSENT = 1, 0
 
 
 def default_issue_mask(labels, pred_probs, confident_joint=None):
@@ -45,32 +37,15 @@ def default_issue_mask(labels, pred_probs, confident_joint=None):
     """
     for name, value in (("labels", labels), ("pred_probs", pred_probs)):
         if value is None:
-            raise ValueError(f"{name} is required; got None.")
+            raise InputValueError(f"{name} is required; got None.")
     checked = check_filter_inputs(
         labels, pred_probs, return_indices_ranked_by=None, rank_by_kwargs={},
-        filter_by="prune_by_noise_rate", frac_noise=1.0, num_to_remove_per_class=None,
+        filter_by=DEFAULT_FILTER_BY, frac_noise=1.0, num_to_remove_per_class=None,
         min_examples_per_class=1, confident_joint=confident_joint, n_jobs=None,
         low_memory=False,
     )
     Y, P = checked["Y"], checked["P"]
-    return Y, issue_mask(Y, P, "prune_by_noise_rate", joint=checked["joint"])
-
-
-def issue_counts(Y, mask):
-    """Flagged annotations per class, shape (K, 2), int64.
-
-    Column 0 counts examples annotated with the class and flagged (the class should
-    probably be removed); column 1 examples not annotated and flagged (the class
-    should probably be added).
-    """
-    n_samples, n_classes = mask.shape
-    counts = np.zeros((n_classes, 2), dtype=np.int64)
-    for start, stop in row_blocks(n_samples, n_classes):
-        y = indicator_block(Y, start, stop)
-        m = mask[start:stop]
-        counts[:, 0] += np.count_nonzero(m & y, axis=0)
-        counts[:, 1] += np.count_nonzero(m & ~y, axis=0)
-    return counts
+    return Y, issue_mask(Y, P, DEFAULT_FILTER_BY, joint=checked["joint"])
 
 
 def _check_class_names(class_names, n_classes):
@@ -78,7 +53,7 @@ def _check_class_names(class_names, n_classes):
         return None
     names = list(class_names)
     if len(names) != n_classes:
-        raise ValueError(
+        raise InputValueError(
             f"class_names has {len(names)} entries but pred_probs has {n_classes} "
             f"columns; give one name per class."
         )
@@ -86,10 +61,10 @@ def _check_class_names(class_names, n_classes):
 
 
 def _common_table(counts, n_samples, class_names):
-    pd = _require_pandas()
+    pd = require_pandas()
     n_classes = counts.shape[0]
-    # Rows in (class, row a, row b) order; a stable sort keeps it among ties.
-    flat = counts.ravel()
+    # Rows in (class, given side, absent side) order; a stable sort keeps it among ties.
+    flat = counts[:, [_GIVEN, _ABSENT]].ravel()
     prob = flat / n_samples
     order = np.argsort(-prob, kind="stable")
     given = np.tile([True, False], n_classes)
@@ -105,18 +80,18 @@ def _common_table(counts, n_samples, class_names):
 
 
 def _classes_table(counts, n_samples, class_names):
-    pd = _require_pandas()
+    pd = require_pandas()
     noise = counts / n_samples
-    quality = 1.0 - noise[:, 0]
+    quality = 1.0 - noise[:, _GIVEN]
     order = np.argsort(quality, kind="stable")
     columns = {}
     if class_names is not None:
         columns["Class Name"] = np.array(class_names, dtype=object)[order]
     columns["Class Index"] = order.astype(np.int64)
-    columns["Label Issues"] = counts[order, 0]
-    columns["Inverse Label Issues"] = counts[order, 1]
-    columns["Label Noise"] = noise[order, 0]
-    columns["Inverse Label Noise"] = noise[order, 1]
+    columns["Label Issues"] = counts[order, _GIVEN]
+    columns["Inverse Label Issues"] = counts[order, _ABSENT]
+    columns["Label Noise"] = noise[order, _GIVEN]
+    columns["Inverse Label Noise"] = noise[order, _ABSENT]
     columns["Label Quality Score"] = quality[order]
     return pd.DataFrame(columns)
 
@@ -168,7 +143,7 @@ def common_multilabel_issues(labels, pred_probs, *, class_names=None, confident_
 
 def _pick_joint(joint, confident_joint):
     if joint is not None and confident_joint is not None:
-        raise ValueError(
+        raise InputValueError(
             "pass the per-class confident joint as either joint or confident_joint, "
             "not both."
         )
@@ -252,7 +227,7 @@ def overall_multilabel_health_score(labels=None, pred_probs=None, *, confident_j
     0.875
     """
     _, mask = default_issue_mask(labels, pred_probs, confident_joint)
-    return np.float64(1.0 - np.count_nonzero(mask.any(axis=1)) / mask.shape[0])
+    return health_score(mask)
 
 
 def multilabel_health_summary(
@@ -306,14 +281,12 @@ def multilabel_health_summary(
     names = _check_class_names(class_names, n_classes)
     counts = issue_counts(Y, mask)
     summary = {
-        "overall_multilabel_health_score": np.float64(
-            1.0 - np.count_nonzero(mask.any(axis=1)) / n_samples
-        ),
+        "overall_multilabel_health_score": health_score(mask),
         "classes_by_multilabel_quality": _classes_table(counts, n_samples, names),
         "common_multilabel_issues": _common_table(counts, n_samples, names),
     }
     if verbose:
-        pd = _require_pandas()
+        pd = require_pandas()
         shown = n_samples if num_examples is None else num_examples
         with pd.option_context("display.max_rows", 50, "display.width", 120):
             print(
@@ -328,11 +301,6 @@ def multilabel_health_summary(
     return summary
 
 
-for _func in (
-    common_multilabel_issues,
-    rank_classes_by_multilabel_quality,
-    overall_multilabel_health_score,
-    multilabel_health_summary,
-):
-    _func.__doc__ = _func.__doc__.format(labels=_LABELS_DOC)
-del _func
+fill_doc(common_multilabel_issues, rank_classes_by_multilabel_quality,
+         overall_multilabel_health_score, multilabel_health_summary,
+         labels=LABELS_PRED_PROBS_DOC)

@@ -7,10 +7,12 @@ scores; the flags come from :mod:`skmlq.filter`, so every ``filter_by`` option a
 import numpy as np
 import scipy.sparse as sp
 
-from ._dataset import _require_pandas
-from ._filter import LOW_FILTERS, find_label_issues, find_multilabel_issues_per_class
-from ._labels import check_labels
-from ._validation import check_pred_probs, check_unit_interval
+from ..filter._api import find_label_issues_both
+from ..utils._defaults import DEFAULT_PROBABILITY_CUTOFF
+from ..utils._errors import InputTypeError, InputValueError
+from ..utils._labels import check_labels
+from ..utils._optional import require_pandas
+from ..utils._validation import check_pred_probs, check_unit_interval
 
 __all__ = ["label_issue_report"]
 
@@ -22,7 +24,8 @@ def _class_lists(mask, classes):
     return [c.tolist() for c in np.split(np.asarray(classes)[cols], split)]
 
 
-def label_issue_report(Y, pred_probs, scores, *, classes, threshold=0.5, **filter_kwargs):
+def label_issue_report(Y, pred_probs, scores, *, classes, threshold=DEFAULT_PROBABILITY_CUTOFF,
+                       **filter_kwargs):
     """One row per example, worst annotation first.
 
     Parameters
@@ -48,12 +51,12 @@ def label_issue_report(Y, pred_probs, scores, *, classes, threshold=0.5, **filte
         Index: the example's row number. Columns ``label_quality``,
         ``is_label_issue``, ``given_labels`` and ``predicted_labels`` (lists of
         classes), then one boolean ``suspect_<class>`` column per class (True when
-        that class's annotation, present or absent, looks wrong). Sorted by
+        that class's annotation, given or absent, looks wrong). Sorted by
         ``label_quality`` ascending, ties by row number.
 
     Examples
     --------
-    >>> from skmlq._report import label_issue_report
+    >>> from skmlq._estimator._report import label_issue_report
     >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
     >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
     ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
@@ -64,9 +67,9 @@ def label_issue_report(Y, pred_probs, scores, *, classes, threshold=0.5, **filte
     6           0.20            True        [dog]            [cat]         True        False
     5           0.65           False   [cat, dog]       [cat, dog]        False        False
     """
-    pd = _require_pandas()
+    pd = require_pandas()
     if "return_indices_ranked_by" in filter_kwargs:
-        raise TypeError(
+        raise InputTypeError(
             "return_indices_ranked_by is not accepted here: the report is already "
             "sorted by label_quality."
         )
@@ -75,21 +78,17 @@ def label_issue_report(Y, pred_probs, scores, *, classes, threshold=0.5, **filte
     Y = check_labels(Y, n_samples=P.shape[0], n_classes=P.shape[1])
     scores = np.asarray(scores, dtype=np.float64)
     if scores.shape != (P.shape[0],):
-        raise ValueError(
+        raise InputValueError(
             f"scores has shape {scores.shape}; expected ({P.shape[0]},), one score per "
             f"example."
         )
     classes = np.asarray(classes)
     if classes.shape != (P.shape[1],):
-        raise ValueError(
+        raise InputValueError(
             f"classes has shape {classes.shape}; expected ({P.shape[1]},), one label per "
             f"column of pred_probs."
         )
-    suspect = find_multilabel_issues_per_class(Y, P, **filter_kwargs)
-    if filter_kwargs.get("filter_by") in LOW_FILTERS and not filter_kwargs.get("low_memory"):
-        is_issue = find_label_issues(Y, P, **filter_kwargs)
-    else:
-        is_issue = suspect.any(axis=1)
+    suspect, is_issue = find_label_issues_both(Y, P, **filter_kwargs)
     given = Y.toarray() if sp.issparse(Y) else np.asarray(Y, dtype=bool)
     columns = {
         "label_quality": scores,

@@ -1,0 +1,140 @@
+"""Aggregation of per-class scores into one score per example: the kernels.
+
+:func:`resolve_aggregator` checks ``aggregator_kwargs`` once (with the helpers of
+``skmlq.utils._validation``) and returns a function that aggregates one (n, K)
+block of trusted per-class scores. The public, validating
+``exponential_moving_average`` and ``softmin`` are in ``skmlq.rank._aggregators``.
+"""
+
+from functools import lru_cache
+
+import numpy as np
+
+from ..utils._defaults import (
+    AGGREGATORS, DEFAULT_AGGREGATOR, DEFAULT_AGGREGATOR_KWARGS, DEFAULT_TEMPERATURE,
+)
+from ..utils._errors import InputTypeError, InputValueError
+from ..utils._validation import check_positive, check_unit_interval
+
+__all__ = ["ema_last_axis", "resolve_aggregator", "softmin_last_axis"]
+
+# Weight mass below which the largest scores may be left out of the exponential
+# moving average: their contribution is bounded by it, far below float64 noise on
+# a score in [0, 1] for any realistic test.
+_EMA_TAIL_MASS = 1e-13
+
+
+@lru_cache(maxsize=64)
+def _ema_weights(n_classes, alpha, dtype):
+    """Weights of the closed-form EMA on scores sorted ascending (read-only, cached:
+    the scoring loop asks for the same weights once per row block)."""
+    j = np.arange(n_classes, dtype=np.float64)
+    weights = alpha * (1 - alpha) ** j
+    weights[-1] = (1 - alpha) ** (n_classes - 1)
+    weights = weights.astype(dtype, copy=False)
+    weights.setflags(write=False)
+    return weights
+
+
+def ema_last_axis(s, alpha):
+    """EMA along the last axis of a float array; ``alpha`` already resolved."""
+    n_classes = s.shape[-1]
+    if alpha == 1:  # all weight on the smallest score
+        return s.min(axis=-1)
+    if alpha == 0:  # all weight on the largest score
+        return s.max(axis=-1)
+    weights = _ema_weights(n_classes, alpha, s.dtype)
+    if 0 < alpha < 1:
+        # Only the smallest scores carry weight: the ``n_kept`` smallest get
+        # 1 - (1 - alpha)**n_kept of it. A partial selection then replaces the full
+        # sort, and the rest is represented by the next-smallest score, which is off
+        # by at most the (tiny) remaining mass.
+        n_kept = int(np.ceil(np.log(_EMA_TAIL_MASS) / np.log1p(-alpha)))
+        if 4 * n_kept < n_classes:
+            smallest = np.sort(np.partition(s, n_kept, axis=-1)[..., : n_kept + 1], axis=-1)
+            tail = np.array([(1 - alpha) ** n_kept], dtype=s.dtype)
+            return smallest @ np.concatenate([weights[:n_kept], tail])
+    return np.sort(s, axis=-1) @ weights
+
+
+def softmin_last_axis(s, temperature):
+    z = np.subtract(1, s, dtype=s.dtype)
+    z /= max(temperature, 1e-6)
+    z -= z.max(axis=-1, keepdims=True)
+    np.exp(z, out=z)
+    total = z.sum(axis=-1)
+    z *= s
+    return z.sum(axis=-1) / total
+
+
+def resolve_aggregator(aggregator_kwargs, name="aggregator_kwargs"):
+    """Validate ``aggregator_kwargs`` once and return ``aggregate(S_block) -> (n,)``.
+
+    Parameters
+    ----------
+    aggregator_kwargs : dict or None
+        ``{"method": name or callable, **options}``; None or ``{}`` mean
+        ``DEFAULT_AGGREGATOR_KWARGS`` (``skmlq.utils._defaults``).
+
+    Returns
+    -------
+    aggregate : callable
+        Maps a (n, K) block of per-class scores to (n,) aggregated scores.
+    """
+    if aggregator_kwargs is None or len(aggregator_kwargs) == 0:
+        aggregator_kwargs = DEFAULT_AGGREGATOR_KWARGS
+    if not isinstance(aggregator_kwargs, dict):
+        raise InputTypeError(
+            f"{name} must be a dict such as {DEFAULT_AGGREGATOR_KWARGS!r}; "
+            f"got {type(aggregator_kwargs).__name__}."
+        )
+    options = dict(aggregator_kwargs)
+    method = options.pop("method", DEFAULT_AGGREGATOR)
+    if callable(method):
+        if "axis" in options:
+            raise InputValueError(
+                f"{name} must not contain 'axis': the aggregator is always called "
+                f"with axis=1 on the (n_samples, n_classes) score matrix."
+            )
+        return _callable_aggregator(method, options)
+    if not isinstance(method, str) or method not in AGGREGATORS:
+        raise InputValueError(
+            f"{name}['method']={method!r} is not a valid aggregator; valid ones are "
+            f"{', '.join(repr(m) for m in AGGREGATORS)} or a callable f(scores, axis=1)."
+        )
+    allowed = AGGREGATORS[method]
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise InputTypeError(
+            f"{name} has unknown option(s) {unknown} for method {method!r}; "
+            f"accepted: {list(allowed)}."
+        )
+    if method == "softmin":
+        temperature = check_positive(options.get("temperature", DEFAULT_TEMPERATURE), "temperature")
+
+        def aggregate(S):
+            return softmin_last_axis(S, temperature)
+
+    else:
+        alpha = check_unit_interval(options.get("alpha"), "alpha", allow_none=True)
+
+        def aggregate(S):
+            return ema_last_axis(S, 2.0 / (S.shape[1] + 1) if alpha is None else alpha)
+
+    # Built-in aggregators keep no state, so row blocks may run on several threads.
+    aggregate.thread_safe = True
+    return aggregate
+
+
+def _callable_aggregator(func, options):
+    def aggregate(S):
+        result = np.asarray(func(S, axis=1, **options))
+        if result.shape != (S.shape[0],):
+            raise InputValueError(
+                f"the aggregator {getattr(func, '__name__', func)!r} returned shape "
+                f"{result.shape} for scores of shape {S.shape}; it must reduce axis=1 "
+                f"and return one score per example, shape ({S.shape[0]},)."
+            )
+        return result
+
+    return aggregate

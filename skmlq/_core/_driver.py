@@ -1,0 +1,50 @@
+"""The one block driver: every score of skmlq is computed by :func:`score_blocks`.
+
+The functional API, the streaming scorer, the dask chunks, the estimator, the
+filter's rankings and the command line all call it on validated inputs.
+"""
+
+import numpy as np
+
+from ..utils._blocks import row_blocks, run_blocks
+from ..utils._labels import indicator_block
+from ._scoring import class_scores_block
+from ._thresholds import confident_thresholds
+
+__all__ = ["score_blocks", "scoring_thresholds"]
+
+
+def scoring_thresholds(Y, P, adjust_pred_probs, thresholds=None):
+    """The thresholds to score with: the given ones, those of all rows, or None."""
+    if thresholds is not None or not adjust_pred_probs:
+        return thresholds
+    return confident_thresholds(Y, P)
+
+
+def score_blocks(Y, P, method, thresholds, aggregate=None, *, keep_per_class=False):
+    """Run the scoring core over row blocks.
+
+    Returns per-class scores (N, K) if ``aggregate`` is None, else the aggregated
+    (N,) scores, or both ``(per_class, aggregated)`` with ``keep_per_class``; the
+    dtype is that of ``P``. Inputs must already be validated.
+    """
+    n_samples, n_classes = P.shape
+    per_class = None
+    if aggregate is None or keep_per_class:
+        per_class = np.empty((n_samples, n_classes), dtype=P.dtype)
+    aggregated = None if aggregate is None else np.empty(n_samples, dtype=P.dtype)
+
+    def score_block(start, stop):
+        out = None if per_class is None else per_class[start:stop]
+        S = class_scores_block(P[start:stop], indicator_block(Y, start, stop), method,
+                               thresholds, out=out)
+        if aggregate is not None:
+            aggregated[start:stop] = aggregate(S)
+
+    # Blocks write disjoint rows of the outputs. A user's callable aggregator may not
+    # be thread-safe, so it runs on one thread.
+    parallel = aggregate is None or getattr(aggregate, "thread_safe", False)
+    run_blocks(score_block, row_blocks(n_samples, n_classes), parallel=parallel)
+    if aggregate is None:
+        return per_class
+    return (per_class, aggregated) if keep_per_class else aggregated

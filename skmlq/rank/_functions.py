@@ -1,0 +1,152 @@
+"""Label quality scores for multi-label data: the public functions.
+
+Thin wrappers with the documentation: :func:`~skmlq._backends.label_quality_scores`
+picks the backend (in memory or dask), which validates the inputs once and runs
+the one block driver of the scoring core.
+"""
+
+from .._backends import label_quality_scores
+from ..utils._defaults import DEFAULT_AGGREGATOR_KWARGS, DEFAULT_METHOD
+from ..utils._docstrings import LABELS_DOC, METHOD_DOC, THRESHOLDS_DOC, fill_doc
+
+__all__ = ["get_label_quality_scores", "get_label_quality_scores_per_class"]
+
+
+def get_label_quality_scores(
+    labels,
+    pred_probs,
+    *,
+    method=DEFAULT_METHOD,
+    adjust_pred_probs=False,
+    aggregator_kwargs=DEFAULT_AGGREGATOR_KWARGS,
+    thresholds=None,
+):
+    """Score how likely each example's set of annotations is correct.
+
+    Each class annotation of each example gets a one-vs-rest quality score (see
+    :func:`get_label_quality_scores_per_class`); the scores of an example are then
+    aggregated into one number in [0, 1]. Low scores point at examples whose
+    annotations are likely wrong: review them first.
+
+    Parameters
+    ----------
+    {labels}
+    pred_probs : array-like of shape (n_samples, n_classes)
+        Out-of-sample predicted probability that each class applies to each
+        example (for instance from ``cross_val_predict(..., method="predict_proba")``).
+        Values in [0, 1]; rows need not sum to 1. float32 input gives float32 scores.
+    {method}
+    adjust_pred_probs : bool, default=False
+        Subtract per-class confident thresholds from the probabilities before
+        scoring, which corrects for classes the model is systematically over- or
+        under-confident about. Not defined for ``"confidence_weighted_entropy"``.
+    {thresholds}
+    aggregator_kwargs : dict, default={{"method": "exponential_moving_average", \
+"alpha": 0.8}}
+        How per-class scores become one score: ``"method"`` is
+        ``"exponential_moving_average"`` (option ``alpha``; ``alpha`` omitted means
+        ``2 / (K + 1)``), ``"softmin"`` (option ``temperature``), or a callable
+        ``f(scores, axis=1, **options)`` returning one value per row, such as
+        ``np.min`` or ``np.mean``. An empty dict means the default.
+
+    Returns
+    -------
+    label_quality_scores : ndarray of shape (n_samples,)
+        One score in [0, 1] per example; higher means more likely correct. A lazy
+        dask array (chunked like the rows of ``pred_probs``) for dask inputs.
+
+    See Also
+    --------
+    get_label_quality_scores_per_class : The per-class scores before aggregation.
+    get_confident_thresholds : The thresholds of ``adjust_pred_probs=True``.
+    LabelQualityScorer : Scores predictions that arrive in batches.
+    exponential_moving_average : The default aggregator.
+    softmin : A smooth-minimum aggregator.
+
+    Notes
+    -----
+    Rows are processed in blocks, so peak extra memory stays small (a few MB plus
+    the output), whatever N is: ``np.load(path, mmap_mode="r")`` inputs larger
+    than RAM are fine (``adjust_pred_probs=True`` reads them twice). A callable
+    aggregator is therefore called once per block of rows; it must reduce each row
+    independently (as ``np.min`` does).
+
+    dask arrays chunked by rows (``labels`` as a dask, numpy or sparse indicator,
+    or a list of lists) give a lazy dask array computed chunk by chunk with the
+    same core; values are validated when it is computed.
+
+    Examples
+    --------
+    >>> from skmlq import get_label_quality_scores
+    >>> labels = [[1], [0, 2]]
+    >>> pred_probs = [[0.1, 0.9, 0.1], [0.4, 0.1, 0.9]]
+    >>> get_label_quality_scores(labels, pred_probs)
+    array([0.9, 0.5])
+    >>> get_label_quality_scores(labels, pred_probs, aggregator_kwargs={{"method": "softmin"}})
+    array([0.9      , 0.4066...])
+    """
+    return label_quality_scores(
+        labels, pred_probs, method=method, adjust_pred_probs=adjust_pred_probs,
+        aggregator_kwargs=aggregator_kwargs, thresholds=thresholds, per_class=False,
+    )
+
+
+def get_label_quality_scores_per_class(
+    labels,
+    pred_probs,
+    *,
+    method=DEFAULT_METHOD,
+    adjust_pred_probs=False,
+    thresholds=None,
+):
+    """Score how likely each single class annotation is correct.
+
+    For class k of example i, the binary one-vs-rest view has the given side
+    ``y = labels[i, k]`` and probabilities ``q = (1 - p, p)`` with
+    ``p = pred_probs[i, k]``. The score is
+
+    - ``"self_confidence"``: ``q[y]``, the probability of the given side;
+    - ``"normalized_margin"``: ``(q[y] - q[1 - y] + 1) / 2``;
+    - ``"confidence_weighted_entropy"``: ``log(1 + r) / r`` with
+      ``r = H(q) / q[y]`` and ``H`` the binary entropy in bits (1 at ``r = 0``,
+      i.e. ``q[y] = 1``; 0 at ``q[y] = 0``).
+
+    Parameters
+    ----------
+    {labels}
+    pred_probs : array-like of shape (n_samples, n_classes)
+        Out-of-sample predicted probability that each class applies to each
+        example. Values in [0, 1]; rows need not sum to 1.
+    {method}
+    adjust_pred_probs : bool, default=False
+        Subtract per-class confident thresholds from the probabilities before
+        scoring. Not defined for ``"confidence_weighted_entropy"``.
+    {thresholds}
+
+    Returns
+    -------
+    label_quality_scores_per_class : ndarray of shape (n_samples, n_classes)
+        ``out[i, k]`` is the quality score of class k's annotation (given or
+        absent) on example i. cleanlab's docstring describes this value as a list
+        of K arrays; its code, like this function, returns one (N, K) array.
+        A lazy dask array for dask inputs.
+
+    See Also
+    --------
+    get_label_quality_scores : One aggregated score per example.
+
+    Examples
+    --------
+    >>> from skmlq import get_label_quality_scores_per_class
+    >>> get_label_quality_scores_per_class([[1], [0, 2]], [[0.1, 0.9, 0.1], [0.4, 0.1, 0.9]])
+    array([[0.9, 0.9, 0.9],
+           [0.4, 0.9, 0.9]])
+    """
+    return label_quality_scores(
+        labels, pred_probs, method=method, adjust_pred_probs=adjust_pred_probs,
+        aggregator_kwargs=None, thresholds=thresholds, per_class=True,
+    )
+
+
+fill_doc(get_label_quality_scores, get_label_quality_scores_per_class,
+         labels=LABELS_DOC, method=METHOD_DOC, thresholds=THRESHOLDS_DOC)

@@ -1,0 +1,12 @@
+"""Foundations shared by every layer, and the public helpers for multi-label formats.
+
+Private modules here: input checks (``_validation``), the one label conversion
+(``_labels``), row blocks (``_blocks``), optional-dependency imports
+(``_optional``), docstring fragments (``_docstrings``), the warning helper
+(``_warnings``), the exception classes (``_errors``) and the shared default values
+(``_defaults``). They import nothing from the rest of skmlq.
+"""
+
+from ._labels import labels_to_indicator
+
+__all__ = ["labels_to_indicator"]

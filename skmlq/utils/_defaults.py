@@ -1,0 +1,43 @@
+"""The one home of every default value shared by several entry points.
+
+The functional API, the estimator, the streaming scorer and the command line read
+their defaults from here, so that a default is changed in one place.
+"""
+
+__all__ = [
+    "DEFAULT_AGGREGATOR",
+    "DEFAULT_AGGREGATOR_KWARGS",
+    "DEFAULT_ALPHA",
+    "DEFAULT_FILTER_BY",
+    "DEFAULT_METHOD",
+    "DEFAULT_PROBABILITY_CUTOFF",
+    "DEFAULT_TEMPERATURE",
+    "METHODS",
+    "AGGREGATORS",
+    "RANKING_AGGREGATOR_KWARGS",
+]
+
+#: Per-class scoring methods (the formulas are in ``skmlq._core._scoring``).
+METHODS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
+DEFAULT_METHOD = "self_confidence"
+
+#: Built-in aggregators and the options each accepts.
+AGGREGATORS = {
+    "exponential_moving_average": ("alpha",),
+    "softmin": ("temperature",),
+}
+DEFAULT_AGGREGATOR = "exponential_moving_average"
+#: Forgetting factor of the exponential moving average.
+DEFAULT_ALPHA = 0.8
+#: Temperature of the softmin.
+DEFAULT_TEMPERATURE = 0.1
+DEFAULT_AGGREGATOR_KWARGS = {"method": DEFAULT_AGGREGATOR, "alpha": DEFAULT_ALPHA}
+#: The fixed aggregation ``skmlq.filter`` ranks flagged examples by (it does not
+#: follow ``aggregator_kwargs``; see docs/architecture.rst, "Reference parity").
+RANKING_AGGREGATOR_KWARGS = DEFAULT_AGGREGATOR_KWARGS
+
+#: The confident-learning rule of ``skmlq.filter`` used when none is named.
+DEFAULT_FILTER_BY = "prune_by_noise_rate"
+
+#: Probability at or above which a class counts as believed by the model.
+DEFAULT_PROBABILITY_CUTOFF = 0.5

@@ -1,0 +1,38 @@
+"""Docstring fragments shared by several public functions (numpydoc parameters).
+
+A fragment is written once and inserted with ``str.format``, so that the same
+parameter is documented in the same words everywhere.
+"""
+
+__all__ = ["LABELS_DOC", "LABELS_PRED_PROBS_DOC", "METHOD_DOC", "THRESHOLDS_DOC", "fill_doc"]
+
+LABELS_DOC = """labels : list of lists of int, array-like of shape (n_samples, n_classes) or \
+sparse matrix
+        The given annotations: for each example the list of class indices that
+        apply (``[[1], [0, 2], []]``; an empty list means no class applies), or a
+        0/1 indicator array (bool or int), dense or scipy.sparse. Python lists are
+        always read as lists of class indices."""
+
+METHOD_DOC = """method : {"self_confidence", "normalized_margin", \
+"confidence_weighted_entropy"}, default="self_confidence"
+        Per-class scoring method."""
+
+THRESHOLDS_DOC = """thresholds : array-like of shape (n_classes, 2), default=None
+        Precomputed per-class thresholds ``[t0, t1]`` (column 0: the absent side,
+        column 1: the given side) for ``adjust_pred_probs=True`` (from
+        :func:`get_confident_thresholds` over all rows). None computes them from
+        the given rows. Pass them to score a part of the data (a batch, a slice of
+        a memory-mapped file) exactly as if all rows were scored together. Giving
+        thresholds with ``adjust_pred_probs=False`` raises ValueError."""
+
+LABELS_PRED_PROBS_DOC = """labels : list of lists of int, array-like of shape \
+(n_samples, n_classes) or sparse matrix
+        The given annotations (lists of class indices, or a 0/1 indicator).
+    pred_probs : array-like of shape (n_samples, n_classes)
+        Out-of-sample predicted probability that each class applies."""
+
+
+def fill_doc(*funcs, **fragments):
+    """Insert ``fragments`` into the docstrings of ``funcs`` (``{name}`` fields)."""
+    for func in funcs:
+        func.__doc__ = func.__doc__.format(**fragments)

@@ -1,0 +1,181 @@
+"""Every check of user input and options, in one place.
+
+The numerical core (``skmlq._core``) trusts its inputs; the public entry points
+(functions, estimators, the command line) call these helpers once, at the
+boundary. Each helper raises :class:`~skmlq.utils._errors.InputValueError` or
+:class:`~skmlq.utils._errors.InputTypeError` with a message that names the
+argument, the offending row/column when there is one, and what is accepted.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+
+from ._blocks import row_blocks
+from ._defaults import METHODS
+from ._errors import InputTypeError, InputValueError
+
+__all__ = [
+    "METHODS",
+    "check_bool",
+    "check_choice",
+    "check_integer",
+    "check_method",
+    "check_pred_probs",
+    "check_positive",
+    "check_scoring_options",
+    "check_thresholds",
+    "check_unit_interval",
+    "first_offending",
+]
+
+
+def first_offending(mask):
+    """Return ``(row, column)`` of the first True entry of a 2-D boolean mask."""
+    flat = int(np.flatnonzero(np.asarray(mask).ravel())[0])
+    return divmod(flat, mask.shape[1])
+
+
+def check_bool(value, name):
+    """Check that ``value`` is True or False (Python or numpy bool); return a bool."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InputTypeError(f"{name}={value!r} must be True or False.")
+    return bool(value)
+
+
+def check_choice(value, name, choices, what="value", plural="values"):
+    """Check that ``value`` is one of the strings ``choices``."""
+    if not isinstance(value, str) or value not in choices:
+        raise InputValueError(
+            f"{name}={value!r} is not a valid {what}; valid {plural} are "
+            f"{', '.join(repr(c) for c in choices)}."
+        )
+    return value
+
+
+def check_unit_interval(value, name, *, allow_none=False):
+    """Check that ``value`` is a real number in [0, 1] (or None if allowed)."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= value <= 1:
+        accepted = "a number in [0, 1]" + (" or None" if allow_none else "")
+        raise InputValueError(f"{name}={value!r} is invalid; expected {accepted}.")
+    return float(value)
+
+
+def check_positive(value, name):
+    """Check that ``value`` is a real number > 0."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not value > 0:
+        raise InputValueError(f"{name}={value!r} is invalid; expected a number > 0.")
+    return float(value)
+
+
+def check_integer(value, name, *, minimum, allow_none=False):
+    """Check that ``value`` is an integer >= ``minimum`` (or None if allowed)."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
+        accepted = f"an integer >= {minimum}"
+        accepted = f"None or {accepted}" if allow_none else accepted
+        raise InputValueError(f"{name}={value!r} is invalid; expected {accepted}.")
+    return int(value)
+
+
+def check_method(method, name="method"):
+    """Check a per-class scoring method name."""
+    return check_choice(method, name, METHODS, what="scoring method", plural="methods")
+
+
+def check_scoring_options(method, adjust_pred_probs, thresholds=None):
+    """Check ``method``, ``adjust_pred_probs`` and whether ``thresholds`` may be given."""
+    check_method(method)
+    check_bool(adjust_pred_probs, "adjust_pred_probs")
+    if adjust_pred_probs and method == "confidence_weighted_entropy":
+        raise InputValueError(
+            "adjust_pred_probs=True is not defined for method='confidence_weighted_entropy'; "
+            "use it with 'self_confidence' or 'normalized_margin', or set "
+            "adjust_pred_probs=False."
+        )
+    if thresholds is not None and not adjust_pred_probs:
+        raise InputValueError(
+            "thresholds were given but adjust_pred_probs=False; thresholds are only used "
+            "to adjust pred_probs: pass adjust_pred_probs=True, or thresholds=None."
+        )
+
+
+def check_pred_probs(pred_probs, name="pred_probs"):
+    """Return ``pred_probs`` as a 2-D float array without copying float input.
+
+    float32 and float64 arrays (also memory-mapped or non-contiguous ones) are
+    returned as they are; bool and integer arrays are converted to float64.
+    Values must be finite and lie in [0, 1].
+    """
+    if hasattr(pred_probs, "to_numpy") and not hasattr(pred_probs, "__array__"):
+        pred_probs = pred_probs.to_numpy()
+    try:
+        P = np.asarray(pred_probs)
+    except ValueError as exc:  # ragged nested lists
+        raise InputValueError(
+            f"{name} could not be read as a 2-D array ({exc}); expected an array of "
+            f"shape (n_samples, n_classes) with values in [0, 1]."
+        ) from None
+    if P.dtype.kind not in "biuf":
+        raise InputTypeError(
+            f"{name} has dtype {P.dtype}; expected a numeric array of shape "
+            f"(n_samples, n_classes) with probabilities in [0, 1]."
+        )
+    if P.ndim != 2:
+        raise InputValueError(
+            f"{name} has shape {P.shape}; expected a 2-D array of shape "
+            f"(n_samples, n_classes), one column per class (use reshape(-1, 1) for a "
+            f"single class)."
+        )
+    if P.shape[1] == 0:
+        raise InputValueError(
+            f"{name} has shape {P.shape}, no columns; expected one column per class."
+        )
+    if P.dtype.kind in "biu" or P.dtype == np.float16:
+        P = P.astype(np.float64)
+    for start, stop in row_blocks(*P.shape):
+        block = P[start:stop]
+        if block.size == 0:
+            continue
+        lo, hi = block.min(), block.max()  # both NaN if any NaN
+        if lo >= 0 and hi <= 1:
+            continue
+        bad = ~np.isfinite(block)
+        what = "a non-finite value"
+        if not bad.any():
+            bad = (block < 0) | (block > 1)
+            what = "a value outside [0, 1]"
+        i, j = first_offending(bad)
+        raise InputValueError(
+            f"{name} has {what} ({float(block[i, j])!r}) at row {start + i}, column {j}; "
+            f"probabilities must be finite and in [0, 1]."
+        )
+    return P
+
+
+def check_thresholds(thresholds, n_classes, name="thresholds"):
+    """Validate precomputed thresholds; return them as a float64 (n_classes, 2) array."""
+    try:
+        T = np.asarray(thresholds, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputTypeError(
+            f"{name} could not be read as a numeric array; expected an array of shape "
+            f"(n_classes, 2) = ({n_classes}, 2) as returned by get_confident_thresholds."
+        ) from None
+    if T.shape != (n_classes, 2):
+        raise InputValueError(
+            f"{name} has shape {T.shape}; expected ({n_classes}, 2), one row [t0, t1] per "
+            f"class (pred_probs has {n_classes} columns), as returned by "
+            f"get_confident_thresholds."
+        )
+    bad = ~(np.isfinite(T) & (T > 0))
+    if bad.any():
+        k, c = first_offending(bad)
+        raise InputValueError(
+            f"{name} has value {T[k, c]!r} at row (class) {k}, column {c}; thresholds "
+            f"must be finite and > 0, as returned by get_confident_thresholds."
+        )
+    return T
