@@ -9,7 +9,8 @@ The layers, bottom to top. A module imports only from its own layer or the layer
 below it, and there is no import cycle (``tests/test_layers.py`` walks the imports
 and fails otherwise).
 
-1. ``skmlq.utils`` -- foundations, importing nothing else of skmlq.
+1. ``skmlq.utils`` (and ``skmlq._version``) -- foundations, importing nothing
+   else of skmlq.
    ``_validation`` holds **every check of user input and options** (bool,
    interval, choices, ``pred_probs``, thresholds, first offending row/column);
    ``_labels`` the **one label conversion** (``check_labels``: lists of class
@@ -51,9 +52,8 @@ reference implementation to the last example are in ``docs/architecture.rst``.
 """
 
 from ._estimator import MultilabelLabelQuality
+from ._version import __version__
 from .rank import get_label_quality_scores, get_label_quality_scores_per_class
-
-__version__ = "0.1.0"
 
 __all__ = [
     "__version__",

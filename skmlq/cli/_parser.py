@@ -166,7 +166,7 @@ def _add_model_options(p, default_cv):
 
 def build_parser():
     """Return the ``skmlq`` argument parser."""
-    from .. import __version__
+    from .._version import __version__
 
     parser = _Parser(
         prog="skmlq", description=DESCRIPTION, formatter_class=_formatter
