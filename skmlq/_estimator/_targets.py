@@ -134,8 +134,10 @@ def encode_targets(y, classes=None, name="y"):
     form, y = _target_form(y, name)
     if form == "lists":
         classes = _encode_lists(y, classes, name)
-        Y = MultiLabelBinarizer(classes=classes).fit_transform(y).astype(np.int64)
-        return Y, classes, form
+        index = {c: k for k, c in enumerate(classes.tolist())}
+        Y = check_labels([[index[c] for c in row] for row in y], n_classes=len(classes),
+                         name=name)
+        return Y.toarray().astype(np.int64), classes, form
     if form == "single":
         return (*_encode_single(y, classes, name), form)
     columns = getattr(y, "columns", None)

@@ -79,6 +79,7 @@ def build_model_input(header, rows, labels_j, text_column, path):
 def run_audit(args, stdout=None, stderr=None):
     """Execute ``skmlq audit`` with parsed ``args``; return the exit code."""
     from .._estimator import MultilabelLabelQuality
+    from .._estimator._targets import encode_targets
 
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -109,10 +110,7 @@ def run_audit(args, stdout=None, stderr=None):
     names = [str(c) for c in model.classes_]
     order = np.argsort(scores, kind="stable")
     given = [args.label_sep.join(row) for row in labels]
-    Y = np.zeros(S.shape, dtype=bool)
-    index = {c: k for k, c in enumerate(model.classes_)}
-    for i, row in enumerate(labels):
-        Y[i, [index[c] for c in row]] = True
+    Y = encode_targets(labels, model.classes_, name="labels")[0].astype(bool)
     suspects = [suspect(S[i], Y[i], names) for i in order]
     if args.output is not None:
         with atomic_output(args.output, args.force) as fh:

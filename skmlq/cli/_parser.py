@@ -4,6 +4,8 @@ import argparse
 import textwrap
 
 from ..utils._defaults import AGGREGATORS, METHODS
+from ..utils._errors import InputError
+from ..utils._validation import check_integer, check_positive, check_unit_interval
 
 __all__ = ["build_parser"]
 
@@ -101,36 +103,26 @@ def _formatter(prog):
     return argparse.RawDescriptionHelpFormatter(prog, max_help_position=30, width=92)
 
 
-def _positive_int(minimum):
+def _option_type(convert, check, what):
+    """An argparse ``type``: ``convert`` the text, then apply the shared ``check``."""
     def parse(text):
         try:
-            value = int(text)
+            value = convert(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"{value} is invalid; expected >= {minimum}")
-        return value
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        try:
+            return check(value)
+        except InputError as exc:
+            raise argparse.ArgumentTypeError(str(exc).rstrip(".")) from None
     return parse
 
 
-def _fraction(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"{value} is invalid; expected a number in [0, 1]")
-    return value
+def _positive_int(minimum):
+    return _option_type(int, lambda v: check_integer(v, None, minimum=minimum), "an integer")
 
 
-def _positive_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"{value} is invalid; expected a number > 0")
-    return value
+_fraction = _option_type(float, lambda v: check_unit_interval(v, None), "a number")
+_positive_float = _option_type(float, lambda v: check_positive(v, None), "a number")
 
 
 def _separator(text):

@@ -30,6 +30,13 @@ __all__ = [
 ]
 
 
+def _invalid(name, value, accepted):
+    """``name=value is invalid; expected accepted.`` (just ``value ...`` without a name,
+    as in a command-line option's message)."""
+    shown = f"{value!r}" if name is None else f"{name}={value!r}"
+    return InputValueError(f"{shown} is invalid; expected {accepted}.")
+
+
 def first_offending(mask):
     """Return ``(row, column)`` of the first True entry of a 2-D boolean mask."""
     flat = int(np.flatnonzero(np.asarray(mask).ravel())[0])
@@ -58,15 +65,14 @@ def check_unit_interval(value, name, *, allow_none=False):
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= value <= 1:
-        accepted = "a number in [0, 1]" + (" or None" if allow_none else "")
-        raise InputValueError(f"{name}={value!r} is invalid; expected {accepted}.")
+        raise _invalid(name, value, "a number in [0, 1]" + (" or None" if allow_none else ""))
     return float(value)
 
 
 def check_positive(value, name):
     """Check that ``value`` is a real number > 0."""
     if isinstance(value, bool) or not isinstance(value, Real) or not value > 0:
-        raise InputValueError(f"{name}={value!r} is invalid; expected a number > 0.")
+        raise _invalid(name, value, "a number > 0")
     return float(value)
 
 
@@ -76,8 +82,7 @@ def check_integer(value, name, *, minimum, allow_none=False):
         return None
     if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
         accepted = f"an integer >= {minimum}"
-        accepted = f"None or {accepted}" if allow_none else accepted
-        raise InputValueError(f"{name}={value!r} is invalid; expected {accepted}.")
+        raise _invalid(name, value, f"None or {accepted}" if allow_none else accepted)
     return int(value)
 
 
