@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..utils._blocks import row_blocks
-from ..utils._defaults import RANKING_AGGREGATOR_KWARGS
+from ..utils._defaults import DEFAULT_METHOD, RANKING_AGGREGATOR_KWARGS
 from ..utils._errors import InputValueError
 from ..utils._labels import indicator_block, positives_per_class
 from ..utils._warnings import warn
@@ -342,7 +342,7 @@ def issue_mask(Y, P, filter_by, *, frac_noise=1.0, ntr=None, min_examples=1.0, j
     """
     n_samples, n_classes = P.shape
     if low_memory:
-        return _low_memory_mask(Y, P, low_memory_method or "self_confidence")
+        return _low_memory_mask(Y, P, low_memory_method or DEFAULT_METHOD)
     sizes = class_sizes(Y, n_samples)
     all_positive = np.flatnonzero(sizes[:, 0] == 0)
     if all_positive.size:

@@ -6,6 +6,7 @@ from contextlib import contextmanager, redirect_stdout
 
 import numpy as np
 
+from ..utils._defaults import DEFAULT_PROBABILITY_CUTOFF
 from ._demo_data import DATA_SOURCE, TAGS, make_digit_tags
 from ._progress import progress_enabled
 from ._writers import text_table
@@ -92,8 +93,8 @@ def run_demo(args, stdout=None, stderr=None):
     say(f"  truly corrupted among the {k} most suspicious: {hits} of {k}")
     say("")
     say(f"The {min(N_SHOWN, n)} most suspicious images: given tags vs the tags the "
-        f"model believes (out-of-fold P >= 0.5)")
-    believed = model.pred_probs_ >= 0.5
+        f"model believes (out-of-fold P >= {DEFAULT_PROBABILITY_CUTOFF})")
+    believed = model.pred_probs_ >= DEFAULT_PROBABILITY_CUTOFF
     rows = [("rank", "image", "digit", "label_quality", "given", "model believes",
              "injected error")]
     for r, i in enumerate(np.argsort(scores, kind="stable")[:N_SHOWN], start=1):

@@ -3,7 +3,9 @@
 import argparse
 import textwrap
 
-from ..utils._defaults import AGGREGATORS, METHODS
+from ..utils._defaults import (
+    AGGREGATORS, DEFAULT_AGGREGATOR, DEFAULT_ALPHA, DEFAULT_METHOD, DEFAULT_TEMPERATURE, METHODS,
+)
 from ..utils._errors import InputError
 from ..utils._validation import check_integer, check_positive, check_unit_interval
 
@@ -189,16 +191,16 @@ def build_parser():
     p.add_argument("--labels", required=True, metavar="FILE", help="the given labels")
     p.add_argument("--pred-probs", required=True, metavar="FILE",
                    help="out-of-sample predicted probabilities, one column per class")
-    p.add_argument("--method", choices=METHODS, default="self_confidence",
-                   help="per-class scoring method (default self_confidence)")
+    p.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD,
+                   help=f"per-class scoring method (default {DEFAULT_METHOD})")
     p.add_argument("--aggregator", choices=tuple(AGGREGATORS),
-                   default="exponential_moving_average",
-                   help="how per-class scores become one score (default "
-                        "exponential_moving_average)")
+                   default=DEFAULT_AGGREGATOR,
+                   help=f"how per-class scores become one score (default "
+                        f"{DEFAULT_AGGREGATOR})")
     p.add_argument("--alpha", type=_fraction, default=None,
-                   help="exponential_moving_average weight in [0, 1] (default 0.8)")
+                   help=f"exponential_moving_average weight in [0, 1] (default {DEFAULT_ALPHA})")
     p.add_argument("--temperature", type=_positive_float, default=None,
-                   help="softmin temperature > 0 (default 0.1)")
+                   help=f"softmin temperature > 0 (default {DEFAULT_TEMPERATURE})")
     p.add_argument("--adjust-pred-probs", action="store_true",
                    help="subtract per-class confident thresholds before scoring "
                         "(not with confidence_weighted_entropy)")
