@@ -1,8 +1,9 @@
 """Benchmark of the scoring core (skmlq.rank) against cleanlab 2.9.0, in one process.
 
 Run ``python benchmarks/bench_rank.py`` (full, a few minutes) or with ``--quick`` (a
-small smoke run). Prints, for each target of the scoring issue, the measured figures
-and PASS/FAIL, then a size sweep table. skmlq times are the best of 3 runs
+small smoke run). Prints the figures of checks (a)-(d) with PASS/FAIL against the
+project's performance bars (speed-up over cleanlab, cost over a copy of pred_probs, peak
+memory), then a size sweep table. skmlq times are the best of 3 runs
 (``time.perf_counter``); cleanlab times one run when that takes over a second (it is
 10-40x slower and its time varies little), else the best of 3. Peak extra memory is
 measured with tracemalloc (numpy allocations are traced) in a separate, untimed call:
@@ -118,7 +119,7 @@ def mb(n_bytes):
     return f"{n_bytes / 2**20:.1f} MB"
 
 
-def target_a_b(n_samples, n_classes, results):
+def check_a_b(n_samples, n_classes, results):
     labels, _, _, P = make_data(n_samples, n_classes)
     print(f"\n(a) defaults, labels as list of lists, N={n_samples:,}, K={n_classes}")
     ours = best_of(lambda: get_label_quality_scores(labels, P))
@@ -134,13 +135,13 @@ def target_a_b(n_samples, n_classes, results):
     results["a"] = ratio >= 15
     results["summary"].append((f"rank {n_samples}x{n_classes} defaults lists", ours, theirs))
     print(f"  wall: skmlq {ours * 1e3:8.1f} ms   cleanlab {theirs * 1e3:8.1f} ms   "
-          f"ratio {ratio:5.1f}x  (target >= 15x)  max |diff| {diff:.1e}  "
+          f"ratio {ratio:5.1f}x  (bar >= 15x)  max |diff| {diff:.1e}  "
           f"{verdict(results['a'])}")
     print(f"  CPU:  skmlq {ours_cpu * 1e3:8.1f} ms   cleanlab {theirs_cpu * 1e3:8.1f} ms   "
           f"ratio {theirs_cpu / ours_cpu:5.1f}x  (process_time; less sensitive to other jobs)")
 
     print(f"\n(b) every method x aggregator x adjust, labels as lists, N={n_samples:,}, "
-          f"K={n_classes} (target >= 5x each)")
+          f"K={n_classes} (bar >= 5x each)")
     print(f"  {'method':28s} {'adjust':6s} {'aggregator':10s} {'skmlq ms':>9s} "
           f"{'cleanlab ms':>11s} {'ratio':>6s} {'CPU ratio':>9s} {'max|diff|':>9s}")
     comparable = ((P >= 1e-6) & (P <= 1 - 1e-6)).all(axis=1)
@@ -172,7 +173,7 @@ def target_a_b(n_samples, n_classes, results):
     print(f"  all >= 5x (wall): {verdict(ok)}")
 
 
-def target_c_d(n_samples, n_classes, results):
+def check_c_d(n_samples, n_classes, results):
     labels, _, dense, P = make_data(n_samples, n_classes)
     print(f"\n(c) defaults, labels as a dense bool indicator, N={n_samples:,}, K={n_classes}")
     ours = best_of(lambda: get_label_quality_scores(dense, P), repeat=5)
@@ -189,7 +190,7 @@ def target_c_d(n_samples, n_classes, results):
           f"buffer, page faults included), copy into a pre-faulted buffer "
           f"{prefaulted * 1e3:.1f} ms")
     print(f"  ratio to the fresh copy {ratio_fresh:.1f}x; ratio to the pre-faulted copy "
-          f"{ratio_pre:.1f}x (target <= 10x, judged on the pre-faulted copy, the stricter "
+          f"{ratio_pre:.1f}x (bar <= 10x, judged on the pre-faulted copy, the stricter "
           f"floor): {verdict(results['c'])}")
 
     print(f"\n(d) peak extra memory of get_label_quality_scores, pred_probs = {mb(P.nbytes)}")
@@ -253,8 +254,8 @@ def main(argv=None):
     print(f"skmlq scoring benchmark; numpy {np.__version__}, python "
           f"{sys.version.split()[0]}{' (--quick)' if args.quick else ''}")
     results = {"summary": []}
-    target_a_b(n_samples, n_classes, results)
-    target_c_d(n_samples, n_classes, results)
+    check_a_b(n_samples, n_classes, results)
+    check_c_d(n_samples, n_classes, results)
     if args.quick:
         sweep([1_000, 10_000], [10, 100])
     else:

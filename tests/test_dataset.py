@@ -1,4 +1,4 @@
-"""skmlq.dataset: spec tables (SPEC-filter sections 4 and 8), options and errors."""
+"""skmlq.dataset: tables of the reference vectors (cleanlab 2.9.0 outputs), options, errors."""
 
 import sys
 

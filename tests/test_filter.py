@@ -1,4 +1,4 @@
-"""skmlq.filter: spec test vectors (SPEC-filter section 8), edge cases, validation."""
+"""skmlq.filter: reference vectors V1-V4 (outputs of cleanlab 2.9.0), edge cases, validation."""
 
 import warnings
 
@@ -97,8 +97,8 @@ def test_calibration_half_rounding_keeps_row_totals():
     assert C[:, 0].tolist() == [[0, 3], [1, 2], [2, 1]]
 
 
-# ----------------------------------------------------------------------- masks (section 8)
-SPEC_MASKS = {
+# ----------------------------------------------------------------------- masks of V1-V4
+REFERENCE_MASKS = {
     "V1": {
         PRUNE: ([[3, 5, 6], [], [6, 8, 9]], [3, 5, 6, 8, 9]),
         ("confident_learning",): ([[3, 6], [], [6, 8, 9]], [3, 6, 8, 9]),
@@ -126,7 +126,7 @@ SPEC_MASKS = {
 
 @pytest.mark.parametrize(
     "name, filter_by, expected",
-    [(name, f, exp) for name, table in SPEC_MASKS.items() for fs, exp in table.items()
+    [(name, f, exp) for name, table in REFERENCE_MASKS.items() for fs, exp in table.items()
      for f in fs],
 )
 def test_spec_masks(name, filter_by, expected):
@@ -400,7 +400,7 @@ def test_label_forms_read_only_inputs_n_jobs_verbose(capsys):
 
 @given(st.integers(0, 10_000), st.integers(5, 80), st.integers(1, 6))
 def test_prune_rules_agree_with_default_options(seed, n, k):
-    # SPEC-filter 1.6: with the internal joint, the three prune rules coincide.
+    # Rule F4 (docs/architecture.rst): with the estimated joint the three prune rules coincide.
     rng = np.random.default_rng(seed)
     labels, P = random_case(rng, n, k)
     labels[0] = []

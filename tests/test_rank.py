@@ -103,9 +103,9 @@ def test_seven_example_per_class_adjusted_row0():
 
 def test_normalized_margin_equals_self_confidence():
     # q_{1-y} = 1 - q_y holds before and (because rows are renormalised) after the
-    # adjustment, so the margin score reduces to q_y in both cases. SPEC-scoring.md says
-    # they "differ after adjustment", but cleanlab 2.9.0 gives equal values too (checked
-    # in test_rank_parity.py), so equality is the reference behaviour.
+    # adjustment, so the margin score reduces to q_y in both cases; cleanlab 2.9.0 gives
+    # equal values too (checked in test_rank_parity.py), so equality is the reference
+    # behaviour.
     for adjust in (False, True):
         a = get_label_quality_scores_per_class(
             SEVEN_LABELS, SEVEN_PROBS, method="normalized_margin", adjust_pred_probs=adjust

@@ -46,7 +46,7 @@ def test_report_filter_kwargs_pass_through():
         low.sort_index()["is_label_issue"],
         find_label_issues(V2_LABELS, P, filter_by="low_self_confidence"))
     half = label_issue_report(V2_LABELS, P, scores, classes=np.arange(4), frac_noise=0.5)
-    # SPEC V2, frac_noise=0.5, prune_by_noise_rate: [[4], [], [], [4, 10]].
+    # Reference vector V2, frac_noise=0.5, prune_by_noise_rate: [[4], [], [], [4, 10]].
     assert sorted(half.index[half["is_label_issue"]]) == [4, 10]
     with pytest.raises(TypeError, match="return_indices_ranked_by"):
         label_issue_report(V2_LABELS, P, scores, classes=np.arange(4),

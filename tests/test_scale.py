@@ -28,7 +28,7 @@ CASES = [
 
 
 def _thresholds_by_masks(Y, P):
-    """Independent oracle: the thresholds of SPEC-scoring by boolean masks."""
+    """Independent oracle: the thresholds of rule T1 (docs/architecture.rst) by boolean masks."""
     Y = np.asarray(Y, dtype=bool)
     out = np.empty((P.shape[1], 2))
     for k in range(P.shape[1]):
