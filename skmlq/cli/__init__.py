@@ -1,8 +1,9 @@
 """The ``skmlq`` command line: ``skmlq demo``, ``skmlq score`` and ``skmlq audit``.
 
 Run ``skmlq --help`` or ``python -m skmlq --help``. :func:`main` is the console
-script entry point; it returns the exit code (0 success, 2 bad input or options,
-130 interrupted) instead of raising, so it can be called from Python too.
+script entry point; it returns the exit code (0 success, 1 an internal error, i.e.
+a bug in skmlq, 2 bad input or options, 130 interrupted) instead of raising, so it
+can be called from Python too. ``--debug`` (or ``SKMLQ_DEBUG=1``) shows tracebacks.
 
 Examples
 --------
@@ -14,7 +15,7 @@ Examples
 import os
 import sys
 
-from ._errors import USER_ERRORS, report
+from ._errors import USER_ERRORS, debug_enabled, report, report_bug
 from ._parser import build_parser
 
 __all__ = ["main"]
@@ -38,7 +39,8 @@ def main(argv=None):
     """Run the ``skmlq`` command line with ``argv`` (default ``sys.argv[1:]``).
 
     Returns the exit code; user errors print one line ``skmlq: error: ...`` on
-    stderr and return 2, never a traceback.
+    stderr and return 2, never a traceback (unless debugging); any other exception
+    is a bug: it returns 1 and says so.
     """
     parser = build_parser()
     try:
@@ -52,7 +54,9 @@ def main(argv=None):
         os.dup2(devnull, sys.stdout.fileno())
         return 141
     except USER_ERRORS as exc:
-        return report(exc)
+        return report(exc, debug=debug_enabled(args.debug))
     except KeyboardInterrupt:
         print("skmlq: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # anything else is a bug in skmlq
+        return report_bug(exc, debug=debug_enabled(args.debug))

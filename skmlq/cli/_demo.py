@@ -7,6 +7,7 @@ from contextlib import contextmanager, redirect_stdout
 import numpy as np
 
 from ..utils._defaults import DEFAULT_PROBABILITY_CUTOFF
+from ._errors import CLIError
 from ._demo_data import DATA_SOURCE, TAGS, make_digit_tags
 from ._progress import progress_enabled
 from ._writers import text_table
@@ -66,8 +67,8 @@ def run_demo(args, stdout=None, stderr=None):
     n, names = len(data.digits), data.tag_names
     n_bad = int(data.corrupted.sum())
     if n_bad == 0:
-        raise ValueError(f"--noise-rate {args.noise_rate} corrupts no image out of {n}; "
-                         f"use a larger rate or more samples")
+        raise CLIError(f"--noise-rate {args.noise_rate} corrupts no image out of {n}; "
+                       f"use a larger rate or more samples")
     say = lambda *a: print(*a, file=stdout)  # noqa: E731
     say(f"skmlq demo: {n} handwritten digit images, 8x8 pixels, from {DATA_SOURCE}.")
     say("Tags per image: " + ", ".join(f"{k} ({d})" for k, (d, _) in TAGS.items()) + ".")

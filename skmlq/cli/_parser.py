@@ -21,7 +21,8 @@ wrong), computed from out-of-sample predicted probabilities. Sub-commands:
   score  rank examples from given labels and predicted probabilities (files)
   audit  fit a default model on a CSV file (text or numeric columns) and rank it
 
-Exit codes: 0 success, 2 bad input or options (one line on stderr), 130 interrupted.
+Exit codes: 0 success, 1 internal error (a bug: please report it), 2 bad input or
+options (one line on stderr), 130 interrupted. --debug shows the traceback.
 Run "skmlq COMMAND --help" for formats and examples."""
 
 SCORE_EPILOG = """\
@@ -141,12 +142,19 @@ def _add_output(p, what):
                    help="replace OUT.csv if it already exists (refused otherwise)")
 
 
+def _add_debug(p):
+    # SUPPRESS: a sub-command's default must not undo "skmlq --debug COMMAND".
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                   help="show the traceback of an error (also: SKMLQ_DEBUG=1)")
+
+
 def _add_progress(p):
     g = p.add_mutually_exclusive_group()
     g.add_argument("--progress", dest="progress", action="store_true", default=None,
                    help="show progress on stderr (default: only when stderr is a terminal)")
     g.add_argument("--no-progress", dest="progress", action="store_false",
                    help="never show progress")
+    _add_debug(p)
 
 
 def _add_model_options(p, default_cv):
@@ -166,6 +174,9 @@ def build_parser():
         prog="skmlq", description=DESCRIPTION, formatter_class=_formatter
     )
     parser.add_argument("--version", action="version", version=f"skmlq {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the traceback of an error (also: environment variable "
+                             "SKMLQ_DEBUG=1)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     # demo

@@ -12,10 +12,12 @@ import json
 import os
 import re
 import zipfile
+from contextlib import contextmanager
 
 import numpy as np
 import scipy.sparse as sp
 
+from ..utils._errors import InputError
 from ._errors import CLIError
 
 __all__ = [
@@ -35,6 +37,17 @@ LABEL_FORMATS = (
 )
 _INT = re.compile(r"[+-]?\d+\Z")
 _CSV_SUFFIXES = {".csv": ",", ".tsv": "\t", ".txt": ","}
+
+
+@contextmanager
+def _reading(path, what):
+    """Report a file whose content cannot be parsed as the user's error (a CLIError)."""
+    try:
+        yield
+    except InputError:
+        raise
+    except (ValueError, UnicodeError, csv.Error, EOFError, zipfile.BadZipFile) as exc:
+        raise CLIError(f"{what} file {path} cannot be read: {exc}") from None
 
 
 def _suffix(path):
@@ -103,7 +116,7 @@ def read_pred_probs(path, delimiter=None):
             f"accepted: {PRED_PROBS_FORMATS}"
         )
     delimiter = _delimiter(path, delimiter)
-    with open(path, newline="", encoding="utf-8") as fh:
+    with _reading(path, "pred_probs"), open(path, newline="", encoding="utf-8") as fh:
         first = next(csv.reader(fh, delimiter=delimiter), None)
     if first is None:
         raise CLIError(f"pred_probs file {path} is empty")
@@ -111,10 +124,11 @@ def read_pred_probs(path, delimiter=None):
     if not all(_is_number(cell) for cell in first):
         names = [cell.strip() for cell in first]
         _check_unique(names, f"the header of {path}")
-    P = np.loadtxt(
-        path, delimiter=delimiter, skiprows=int(names is not None), ndmin=2,
-        dtype=np.float64, encoding="utf-8",
-    )
+    with _reading(path, "pred_probs"):
+        P = np.loadtxt(
+            path, delimiter=delimiter, skiprows=int(names is not None), ndmin=2,
+            dtype=np.float64, encoding="utf-8",
+        )
     if names is not None and P.shape[1] != len(names):
         raise CLIError(
             f"pred_probs file {path} has {len(names)} header names but {P.shape[1]} columns"
@@ -145,7 +159,7 @@ def read_csv_table(path, delimiter=None):
     """
     _require_file(path, "data")
     delimiter = _delimiter(path, delimiter)
-    with open(path, newline="", encoding="utf-8") as fh:
+    with _reading(path, "data"), open(path, newline="", encoding="utf-8") as fh:
         reader = csv.reader(fh, delimiter=delimiter)
         header = next(reader, None)
         if header is None:
@@ -183,7 +197,7 @@ def _read_csv_tokens(path, column, label_sep, delimiter):
 
 def _read_jsonl_tokens(path):
     tokens, lines = [], []
-    with open(path, encoding="utf-8") as fh:
+    with _reading(path, "labels"), open(path, encoding="utf-8") as fh:
         for line_number, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
@@ -269,7 +283,8 @@ def read_labels(path, n_classes, *, class_names=None, labels_column="labels", la
         with _np_load(path, "labels") as npz:
             keys = set(npz.files)
         if "format" in keys and "shape" in keys:
-            return sp.load_npz(path), class_names, None
+            with _reading(path, "labels"):
+                return sp.load_npz(path), class_names, None
         return _npz_array(path, "labels", "labels"), class_names, None
     if suffix in _CSV_SUFFIXES:
         tokens, lines = _read_csv_tokens(path, labels_column, label_sep, delimiter)

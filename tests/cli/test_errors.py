@@ -136,3 +136,47 @@ def test_interrupted_write_leaves_no_partial_file(files, capsys, monkeypatch, ex
     (files / "out.csv").unlink()
     assert main(_score_args(files, "-o", str(out))) == code
     assert not out.exists()
+
+
+def _break_scoring(monkeypatch, exc):
+    def broken(*args, **kwargs):
+        raise exc
+
+    monkeypatch.setattr(_score, "compute_scores", broken)
+
+
+def test_internal_error_is_a_bug_with_exit_1(files, capsys, monkeypatch):
+    monkeypatch.delenv("SKMLQ_DEBUG", raising=False)
+    # A ValueError that skmlq's checks did not raise is a bug, not bad input.
+    _break_scoring(monkeypatch, ValueError("operands could not be broadcast"))
+    assert main(_score_args(files)) == 1
+    err = capsys.readouterr().err
+    assert "internal error: ValueError: operands could not be broadcast" in err
+    assert "this is a bug, please report it" in err and "--debug" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("how", ["flag before", "flag after", "env"])
+def test_debug_shows_the_traceback(files, capsys, monkeypatch, how):
+    monkeypatch.delenv("SKMLQ_DEBUG", raising=False)
+    _break_scoring(monkeypatch, RuntimeError("boom"))
+    args = _score_args(files)
+    if how == "flag before":
+        args = ["--debug", *args]
+    elif how == "flag after":
+        args = [*args, "--debug"]
+    else:
+        monkeypatch.setenv("SKMLQ_DEBUG", "1")
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "RuntimeError: boom" in err
+    assert "this is a bug, please report it" in err
+
+
+def test_debug_user_error_keeps_exit_2_and_shows_the_traceback(files, capsys, monkeypatch):
+    monkeypatch.setenv("SKMLQ_DEBUG", "0")  # "0" means off
+    assert main(_score_args(files, labels="missing.npy")) == 2
+    assert "Traceback" not in capsys.readouterr().err
+    assert main(["--debug", *_score_args(files, labels="missing.npy")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" in err and err.strip().splitlines()[-1].startswith("skmlq: error:")
