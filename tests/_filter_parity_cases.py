@@ -1,6 +1,6 @@
 """Seeded parity cases and cleanlab 2.9.0's recorded outputs for them.
 
-Shared by ``tests/test_filter_parity.py`` and ``tests/data/make_filter_parity_fixture.py``:
+Shared by ``tests/filter/test_filter_parity.py`` and ``tests/data/make_filter_parity_fixture.py``:
 the inputs of every case are regenerated here from its seed (never stored), the
 reference outputs are computed here (``reference_*_record``, calling cleanlab as a
 black box) and stored in / read back from ``tests/data/filter_parity_cleanlab-2.9.0.npz``

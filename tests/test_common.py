@@ -1,10 +1,27 @@
-"""scikit-learn's estimator checks over every public skmlq estimator."""
+"""scikit-learn's estimator checks over every public skmlq estimator.
 
+``MultilabelLabelQuality`` runs the whole suite. ``LabelQualityScorer`` (skmlq.rank)
+has no ``fit`` (it is fitted batch by batch with ``partial_fit_thresholds``), so it
+runs the checks of the parameter API that apply without one, plus clone and pickle.
+"""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.estimator_checks import (
+    check_get_params_invariance,
+    check_no_attributes_set_in_init,
+    check_parameters_default_constructible,
+    check_set_params,
+    parametrize_with_checks,
+)
 
 from skmlq import MultilabelLabelQuality
+from skmlq.rank import LabelQualityScorer, get_label_quality_scores
 
 # transform(X, labels) scores given annotations and needs them: called as
 # transform(X), as these checks do, it raises a ValueError saying so (by design).
@@ -52,3 +69,42 @@ def _expected_failed_checks(estimator):
 )
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+SCORERS = [
+    LabelQualityScorer(),
+    LabelQualityScorer(method="normalized_margin", adjust_pred_probs=True,
+                       aggregator_kwargs={"method": "softmin", "temperature": 0.2}),
+]
+
+
+@pytest.mark.parametrize("check", [
+    check_no_attributes_set_in_init,
+    check_get_params_invariance,
+    check_set_params,
+    check_parameters_default_constructible,
+])
+@pytest.mark.parametrize("scorer", SCORERS, ids=repr)
+def test_label_quality_scorer_parameter_api(scorer, check):
+    check(type(scorer).__name__, scorer)
+
+
+@pytest.mark.parametrize("scorer", SCORERS, ids=repr)
+def test_label_quality_scorer_clone_and_pickle(scorer):
+    rng = np.random.default_rng(0)
+    labels = rng.random((30, 4)) < 0.4
+    labels[0] = True
+    labels[1] = False
+    pred_probs = rng.random((30, 4))
+    fitted = clone(scorer)
+    assert fitted.get_params() == scorer.get_params()
+    if fitted.adjust_pred_probs:
+        fitted.partial_fit_thresholds(labels[:10], pred_probs[:10])
+        fitted.partial_fit_thresholds(labels[10:], pred_probs[10:])
+    restored = pickle.loads(pickle.dumps(fitted))
+    expected = get_label_quality_scores(
+        labels, pred_probs, method=scorer.method, adjust_pred_probs=scorer.adjust_pred_probs,
+        aggregator_kwargs=scorer.aggregator_kwargs,
+    )
+    np.testing.assert_allclose(restored.get_label_quality_scores(labels, pred_probs), expected,
+                               rtol=0, atol=1e-12)

@@ -1,6 +1,6 @@
 """Record cleanlab 2.9.0's outputs on the seeded filter/dataset parity cases.
 
-``tests/test_filter_parity.py`` compares skmlq with cleanlab on 200 seeded cases per
+``tests/filter/test_filter_parity.py`` compares skmlq with cleanlab on 200 seeded cases per
 ``filter_by`` value, 200 low-memory cases and 50 dataset-table cases. Running cleanlab
 on all of them takes minutes, so this script runs it once and stores its OUTPUTS in
 ``tests/data/filter_parity_cleanlab-2.9.0.npz``: per-class ranked issue lists, ranked

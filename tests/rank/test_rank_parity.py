@@ -14,7 +14,7 @@ import scipy.sparse as sp
 
 from skmlq.rank import get_label_quality_scores, get_label_quality_scores_per_class
 
-from ._helpers import random_case
+from .._helpers import random_case
 
 cleanlab_rank = pytest.importorskip("cleanlab.multilabel_classification.rank")
 

@@ -33,7 +33,7 @@ from skmlq import (
 from skmlq._estimator._proba import pred_probs_from_output
 from skmlq.model_selection import MultilabelStratifiedKFold
 
-from ._helpers import read_only
+from .._helpers import read_only
 
 N, K = 120, 4
 

@@ -12,7 +12,7 @@ from skmlq.utils._validation import (
     check_unit_interval,
 )
 
-from ._helpers import read_only
+from .._helpers import read_only
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

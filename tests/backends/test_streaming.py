@@ -17,7 +17,7 @@ from skmlq.rank import (
     iter_label_quality_scores,
 )
 
-from ._helpers import random_case, read_only
+from .._helpers import random_case, read_only
 
 SETTINGS = [
     {},

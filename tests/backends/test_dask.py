@@ -10,7 +10,7 @@ from skmlq.rank import (
     get_label_quality_scores_per_class,
 )
 
-from ._helpers import random_case
+from .._helpers import random_case
 
 dask = pytest.importorskip("dask")
 da = pytest.importorskip("dask.array")

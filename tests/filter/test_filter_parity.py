@@ -13,7 +13,7 @@ from the seeds by ``tests/_filter_parity_cases.py``) and skmlq is checked agains
 recorded case. The ``live`` tests run cleanlab itself on the first
 ``SKMLQ_PARITY_CASES`` cases of each kind (default 5), check that the recording still
 equals cleanlab's answer, and check skmlq against the live answer;
-``SKMLQ_PARITY_CASES=200 python -m pytest tests/test_filter_parity.py`` reruns the
+``SKMLQ_PARITY_CASES=200 python -m pytest tests/filter/test_filter_parity.py`` reruns the
 reference on every case (several minutes).
 """
 
@@ -29,7 +29,7 @@ from skmlq.dataset import (
     rank_classes_by_multilabel_quality,
 )
 from skmlq.filter import find_label_issues, find_multilabel_issues_per_class
-from ._filter_parity_cases import (
+from .._filter_parity_cases import (
     FILTERS,
     N_CASES,
     RecordedOutputs,

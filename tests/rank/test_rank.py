@@ -10,7 +10,7 @@ from skmlq.rank import (
     get_label_quality_scores_per_class,
 )
 
-from ._helpers import random_case, read_only
+from .._helpers import random_case, read_only
 
 SEED_LABELS = [[1], [0, 2]]
 SEED_PROBS = [[0.1, 0.9, 0.1], [0.4, 0.1, 0.9]]

@@ -18,7 +18,7 @@ from skmlq.utils._labels import check_labels
 from skmlq._core._thresholds import confident_thresholds
 from skmlq.filter import find_label_issues, find_multilabel_issues_per_class
 
-from ._helpers import random_case, read_only
+from .._helpers import random_case, read_only
 
 PRUNE = ("prune_by_class", "prune_by_noise_rate", "both")
 ALL = PRUNE + ("confident_learning", "predicted_neq_given", "low_self_confidence",

@@ -11,7 +11,7 @@ from skmlq._estimator._report import label_issue_report
 from skmlq.filter import find_label_issues, find_multilabel_issues_per_class
 from skmlq.rank import get_label_quality_scores
 
-from .test_filter import V2_LABELS, V2_PROBS
+from ..filter.test_filter import V2_LABELS, V2_PROBS
 
 pd = pytest.importorskip("pandas")
 

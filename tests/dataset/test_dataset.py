@@ -12,7 +12,7 @@ from skmlq.dataset import (
     rank_classes_by_multilabel_quality,
 )
 
-from .test_filter import VECTORS
+from ..filter.test_filter import VECTORS
 
 pd = pytest.importorskip("pandas")
 

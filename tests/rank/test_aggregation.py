@@ -7,7 +7,7 @@ from skmlq._core._aggregation import resolve_aggregator
 from skmlq.utils._defaults import DEFAULT_AGGREGATOR_KWARGS
 from skmlq.rank import exponential_moving_average, softmin
 
-from ._helpers import read_only
+from .._helpers import read_only
 
 
 def ema_recursion(row, alpha):

@@ -10,7 +10,7 @@ from skmlq.utils._labels import (
     check_labels, indicator_block, labels_to_indicator, positives_per_class,
 )
 
-from ._helpers import read_only
+from .._helpers import read_only
 
 EXPECTED = np.array(
     [[0, 1, 0, 0], [1, 0, 1, 0], [0, 0, 0, 0], [0, 1, 1, 1]],

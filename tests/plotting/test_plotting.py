@@ -14,7 +14,7 @@ from skmlq.filter import find_label_issues  # noqa: E402
 from skmlq.plotting import plot_class_issue_rates, plot_label_quality_histogram  # noqa: E402
 from skmlq.rank import get_label_quality_scores  # noqa: E402
 
-from .test_filter import V2_LABELS, V2_PROBS  # noqa: E402
+from ..filter.test_filter import V2_LABELS, V2_PROBS  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
