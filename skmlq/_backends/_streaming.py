@@ -14,12 +14,18 @@ from sklearn.exceptions import NotFittedError
 from .._core._aggregation import resolve_aggregator
 from .._core._thresholds import threshold_sums, thresholds_from_sums
 from ..utils._defaults import DEFAULT_METHOD
+from ..utils._docstrings import fill_doc
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._labels import check_labels
 from ..utils._validation import check_pred_probs, check_scoring_options
 from ._dispatch import label_quality_scores
 
 __all__ = ["LabelQualityScorer", "iter_label_quality_scores"]
+
+_BATCH_DOC = """labels : list of lists of int, array-like or sparse matrix
+            Annotations of the batch.
+        pred_probs : array-like of shape (n_batch, n_classes)
+            Predicted probabilities of the batch."""
 
 
 class LabelQualityScorer(BaseEstimator):
@@ -174,44 +180,42 @@ class LabelQualityScorer(BaseEstimator):
             )
         return self.confident_thresholds_
 
+    def _scores(self, labels, pred_probs, per_class):
+        return label_quality_scores(
+            labels, pred_probs, method=self.method, adjust_pred_probs=self.adjust_pred_probs,
+            aggregator_kwargs=None if per_class else self.aggregator_kwargs,
+            thresholds=self._scoring_thresholds(), per_class=per_class,
+        )
+
     def get_label_quality_scores(self, labels, pred_probs):
         """One label quality score per example of a batch.
 
         Parameters
         ----------
-        labels : list of lists of int, array-like or sparse matrix
-            Annotations of the batch.
-        pred_probs : array-like of shape (n_batch, n_classes)
-            Predicted probabilities of the batch.
+        {batch}
 
         Returns
         -------
         label_quality_scores : ndarray of shape (n_batch,)
         """
-        return label_quality_scores(
-            labels, pred_probs, method=self.method, adjust_pred_probs=self.adjust_pred_probs,
-            aggregator_kwargs=self.aggregator_kwargs, thresholds=self._scoring_thresholds(),
-            per_class=False,
-        )
+        return self._scores(labels, pred_probs, per_class=False)
 
     def get_label_quality_scores_per_class(self, labels, pred_probs):
         """Per-class label quality scores of a batch.
 
         Parameters
         ----------
-        labels : list of lists of int, array-like or sparse matrix
-            Annotations of the batch.
-        pred_probs : array-like of shape (n_batch, n_classes)
-            Predicted probabilities of the batch.
+        {batch}
 
         Returns
         -------
         label_quality_scores_per_class : ndarray of shape (n_batch, n_classes)
         """
-        return label_quality_scores(
-            labels, pred_probs, method=self.method, adjust_pred_probs=self.adjust_pred_probs,
-            aggregator_kwargs=None, thresholds=self._scoring_thresholds(), per_class=True,
-        )
+        return self._scores(labels, pred_probs, per_class=True)
+
+
+fill_doc(LabelQualityScorer.get_label_quality_scores,
+         LabelQualityScorer.get_label_quality_scores_per_class, batch=_BATCH_DOC)
 
 
 def iter_label_quality_scores(batches, *, method=DEFAULT_METHOD, adjust_pred_probs=False,
