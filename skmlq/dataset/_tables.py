@@ -97,7 +97,7 @@ def _classes_table(counts, n_samples, class_names):
 
 
 def common_multilabel_issues(labels, pred_probs, *, class_names=None, confident_joint=None):
-    """Tabulate, per class, how often it looks missing or superfluous.
+    """Tabulate, per class, how often it looks missing or wrong.
 
     Parameters
     ----------

@@ -301,7 +301,7 @@ def find_multilabel_issues_per_class(
     -------
     label_issues : ndarray of shape (n_samples, n_classes), dtype bool
         If ``return_indices_ranked_by`` is None: ``[i, c]`` is True if class c looks
-        wrongly annotated (missing or superfluous) on example i.
+        wrongly annotated on example i (missing, or given but wrong).
     (ranked_indices, labels_per_class, pred_probs_per_class) : tuple of three lists
         Otherwise, three lists of length K: the int64 indices of the flagged examples
         of each class, worst first by the per-class score; the int64 0/1 given side
@@ -415,7 +415,7 @@ def find_label_issues(
     """Find the examples whose set of annotations looks wrong.
 
     An example is flagged if any of its class annotations is flagged by
-    :func:`find_multilabel_issues_per_class` (a missing class or a superfluous one).
+    :func:`find_multilabel_issues_per_class` (a missing class or a wrong one).
 
     Parameters
     ----------
