@@ -16,7 +16,7 @@ from ..utils._defaults import (
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._validation import check_positive, check_unit_interval
 
-__all__ = ["ema_last_axis", "resolve_aggregator", "softmin_last_axis"]
+__all__ = ["check_aggregator_name", "ema_last_axis", "resolve_aggregator", "softmin_last_axis"]
 
 # Weight mass below which the largest scores may be left out of the exponential
 # moving average: their contribution is bounded by it, far below float64 noise on
@@ -67,6 +67,17 @@ def softmin_last_axis(s, temperature):
     return z.sum(axis=-1) / total
 
 
+def check_aggregator_name(method, name):
+    """Check the name of a built-in aggregator (callables are handled by the caller)."""
+    if not isinstance(method, str) or method not in AGGREGATORS:
+        raise InputValueError(
+            f"{name}={method!r} is not a valid aggregator; valid ones are "
+            f"{', '.join(repr(m) for m in AGGREGATORS)} or a callable f(scores, axis=1) "
+            f"returning one score per row."
+        )
+    return method
+
+
 def resolve_aggregator(aggregator_kwargs, name="aggregator_kwargs"):
     """Validate ``aggregator_kwargs`` once and return ``aggregate(S_block) -> (n,)``.
 
@@ -97,11 +108,7 @@ def resolve_aggregator(aggregator_kwargs, name="aggregator_kwargs"):
                 f"with axis=1 on the (n_samples, n_classes) score matrix."
             )
         return _callable_aggregator(method, options)
-    if not isinstance(method, str) or method not in AGGREGATORS:
-        raise InputValueError(
-            f"{name}['method']={method!r} is not a valid aggregator; valid ones are "
-            f"{', '.join(repr(m) for m in AGGREGATORS)} or a callable f(scores, axis=1)."
-        )
+    check_aggregator_name(method, f"{name}['method']")
     allowed = AGGREGATORS[method]
     unknown = sorted(set(options) - set(allowed))
     if unknown:

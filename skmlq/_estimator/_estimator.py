@@ -17,11 +17,11 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.validation import check_is_fitted, check_memory, validate_data
 
-from .._core._aggregation import resolve_aggregator
+from .._core._aggregation import check_aggregator_name, resolve_aggregator
 from .._core._driver import score_blocks, scoring_thresholds
 from ..model_selection import MultilabelStratifiedKFold
 from ..utils._defaults import (
-    AGGREGATORS, DEFAULT_AGGREGATOR, DEFAULT_ALPHA, DEFAULT_METHOD,
+    DEFAULT_AGGREGATOR, DEFAULT_ALPHA, DEFAULT_METHOD,
     DEFAULT_PROBABILITY_CUTOFF, DEFAULT_TEMPERATURE,
 )
 from ..utils._errors import InputValueError
@@ -220,12 +220,7 @@ default="exponential_moving_average"
     def _aggregator_kwargs(self):
         if callable(self.aggregator):
             return {"method": self.aggregator}
-        if not isinstance(self.aggregator, str) or self.aggregator not in AGGREGATORS:
-            raise InputValueError(
-                f"aggregator={self.aggregator!r} is not valid; use "
-                f"{', '.join(repr(a) for a in AGGREGATORS)} or a callable "
-                f"f(scores, axis=1) returning one score per row."
-            )
+        check_aggregator_name(self.aggregator, "aggregator")
         if self.aggregator == "softmin":
             return {"method": "softmin", "temperature": self.temperature}
         return {"method": "exponential_moving_average", "alpha": self.alpha}
