@@ -1,0 +1,29 @@
+"""From scores to fixed labels: the label issue report, suggested fixes and review.
+
+- :func:`label_issue_report`: one row per example with its label quality, whether
+  it is flagged, its given labels, the labels to remove and to add, and the
+  suggested label set (``form="wide"``: one column per class).
+- :func:`apply_suggestions`: the cleaned labels, in the form they came in.
+- :func:`write_review` / :func:`apply_review`: a CSV file of the suggested changes
+  for a person to accept or reject, and the labels with the accepted ones applied.
+- :func:`model_quality` and :func:`audit_summary`: whether the model is good enough
+  to judge the labels, and the audit in plain words.
+
+The tables are pandas DataFrames (``pip install "skmlq[pandas]"``).
+"""
+
+from ._apply import apply_suggestions
+from ._build import label_issue_report
+from ._review import apply_review, write_review
+from ._summary import AuditSummary, ModelQualityWarning, audit_summary, model_quality
+
+__all__ = [
+    "AuditSummary",
+    "ModelQualityWarning",
+    "apply_review",
+    "apply_suggestions",
+    "audit_summary",
+    "label_issue_report",
+    "model_quality",
+    "write_review",
+]

@@ -1,0 +1,173 @@
+"""Apply suggested changes to labels, returning them in the form they came in.
+
+The labels are read with the project's label conversions (``check_labels`` for
+indices and indicators, the estimator's target encoding for class names), changed
+as a boolean indicator, and written back in the caller's form. Changes are set
+operations (a removal clears, an addition sets), so applying the same changes
+twice gives the same labels as applying them once.
+"""
+
+from numbers import Integral
+
+import numpy as np
+import scipy.sparse as sp
+
+from .._labels import check_labels
+from .._validation import check_unit_interval
+from ._build import suggestions_from_report
+
+__all__ = ["apply_changes", "apply_suggestions", "labels_form"]
+
+
+def _is_int(v):
+    return isinstance(v, Integral) and not isinstance(v, (bool, np.bool_))
+
+
+def labels_form(labels, classes, name="labels"):
+    """Read ``labels`` over ``classes``: ``(Y, restore)``.
+
+    ``Y`` is a boolean CSR matrix or a dense bool array (N, K); ``restore(Y_new)``
+    returns labels of the same form as ``labels`` (lists of indices or of class
+    names, dense array of the same dtype, sparse matrix of the same format and
+    dtype, DataFrame with the same index and columns). A 1-D array of one class
+    per example comes back as lists of class names (a fix may leave 0 or 2).
+    """
+    from .._estimator import _encode_targets, _target_form
+
+    classes = np.asarray(classes, dtype=object)
+    n_classes = classes.size
+    form, y = _target_form(labels, name)
+    if form == "indicator":
+        if hasattr(labels, "iloc"):  # DataFrame indicator
+            Y = check_labels(labels.to_numpy(), n_classes=n_classes, name=name)
+            frame = labels
+
+            def restore(Y_new):
+                values = np.asarray(Y_new.toarray() if sp.issparse(Y_new) else Y_new)
+                out = frame.copy()
+                out.iloc[:, :] = values.astype(np.asarray(frame.to_numpy()).dtype)
+                return out
+            return np.asarray(Y, dtype=bool), restore
+        Y = check_labels(labels, n_classes=n_classes, name=name)
+        if sp.issparse(labels):
+            fmt, dtype = labels.format, labels.dtype
+
+            def restore(Y_new):
+                out = sp.csr_matrix(Y_new).astype(dtype)
+                out.eliminate_zeros()
+                return out.asformat(fmt)
+            return Y, restore
+        dtype = np.asarray(labels).dtype
+
+        def restore(Y_new):
+            return np.asarray(Y_new.toarray() if sp.issparse(Y_new) else Y_new).astype(dtype)
+        return np.asarray(Y, dtype=bool), restore
+    rows = list(y)
+    flat_ints = form == "lists" and all(_is_int(v) for row in rows for v in row)
+    if flat_ints and not all(_is_int(c) for c in classes.tolist()):
+        Y = check_labels(rows, n_classes=n_classes, name=name)  # indices into classes
+        return Y, _to_lists(None)
+    Y = _encode_targets(labels, classes, name=name)[0].astype(bool)
+    return Y, _to_lists(None if flat_ints else classes)
+
+
+def _to_lists(classes):
+    def restore(Y_new):
+        Y_new = sp.csr_matrix(Y_new)
+        Y_new.sort_indices()
+        values = Y_new.indices.astype(np.int64)
+        if classes is not None:
+            values = classes[values]
+        bounds = Y_new.indptr[1:-1]
+        return [part.tolist() for part in np.split(values, bounds)]
+    return restore
+
+
+def apply_changes(Y, suggestions, name="labels"):
+    """``Y`` (bool, dense or CSR) with ``suggestions`` applied, as a new matrix."""
+    n_samples, n_classes = Y.shape
+    s = suggestions
+    if s.rows.size and s.rows.max() >= n_samples:
+        raise ValueError(
+            f"the suggestions name example {int(s.rows.max())}, but {name} has "
+            f"{n_samples} examples; pass the labels the report was made from.")
+    if len(s.classes) != n_classes:
+        raise ValueError(
+            f"the suggestions are over {len(s.classes)} classes but {name} has "
+            f"{n_classes}; pass the labels the report was made from.")
+    removed, added = s.remove, ~s.remove
+    if sp.issparse(Y):
+        shape = (n_samples, n_classes)
+        drop = sp.csr_matrix((np.ones(int(removed.sum()), dtype=np.int8),
+                              (s.rows[removed], s.cols[removed])), shape=shape)
+        gain = sp.csr_matrix((np.ones(int(added.sum()), dtype=np.int8),
+                              (s.rows[added], s.cols[added])), shape=shape)
+        base = Y.astype(np.int8)
+        out = (base - base.multiply(drop) + gain).tocsr()
+        out.data = out.data > 0
+        out.eliminate_zeros()
+        return out.astype(bool)
+    out = np.array(Y, dtype=bool)
+    out[s.rows[removed], s.cols[removed]] = False
+    out[s.rows[added], s.cols[added]] = True
+    return out
+
+
+def apply_suggestions(labels, report, *, remove=True, add=True, min_confidence=None,
+                      classes=None):
+    """Apply the suggested fixes of a report to labels, in the labels' own form.
+
+    Parameters
+    ----------
+    labels : list of lists, array-like of shape (n_samples, n_classes), sparse matrix \
+or DataFrame
+        The labels the report was made from (or the result of a previous apply):
+        lists of class indices or class names, or a dense, sparse or DataFrame 0/1
+        indicator.
+    report : pandas.DataFrame
+        The long report of :func:`label_issue_report` or
+        :meth:`~skmlq.MultilabelLabelQuality.find_label_issues`, whole or filtered
+        (``flagged_only``, ``worst``, any row selection): only its rows' fixes are
+        applied.
+    remove : bool, default=True
+        Apply the removals (``to_remove``).
+    add : bool, default=True
+        Apply the additions (``to_add``).
+    min_confidence : float in [0, 1], default=None
+        Apply only the fixes whose confidence, one minus the annotation's quality
+        score, is at least this (for ``self_confidence`` scores, the model's
+        probability that the annotation is wrong). None applies all.
+    classes : sequence, default=None
+        Class names of the labels' columns; None uses ``report.attrs["classes"]``.
+
+    Returns
+    -------
+    cleaned : same form as ``labels``
+        A new object; ``labels`` is never modified. Applying the same report again
+        to the result changes nothing.
+
+    Examples
+    --------
+    >>> from skmlq.report import apply_suggestions, label_issue_report
+    >>> labels = [["dog"], ["cat"], ["cat", "dog"], ["dog"], [], ["dog"]]
+    >>> pred_probs = [[0.9, 0.1], [0.8, 0.2], [0.9, 0.9], [0.1, 0.8], [0.1, 0.2],
+    ...               [0.2, 0.9]]
+    >>> report = label_issue_report(labels=[[1], [0], [0, 1], [1], [], [1]],
+    ...                             pred_probs=pred_probs, class_names=["cat", "dog"])
+    >>> report.loc[0, ["to_remove", "to_add"]].tolist()
+    [['dog'], ['cat']]
+    >>> apply_suggestions(labels, report)
+    [['cat'], ['cat'], ['cat', 'dog'], ['dog'], [], ['dog']]
+    >>> apply_suggestions(labels, report, add=False)
+    [[], ['cat'], ['cat', 'dog'], ['dog'], [], ['dog']]
+    """
+    for flag, value in (("remove", remove), ("add", add)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{flag}={value!r} must be True or False.")
+    min_confidence = check_unit_interval(min_confidence, "min_confidence", allow_none=True)
+    suggestions = suggestions_from_report(report, classes)
+    keep = np.where(suggestions.remove, bool(remove), bool(add))
+    if min_confidence is not None:
+        keep &= (1.0 - suggestions.scores) >= min_confidence
+    Y, restore = labels_form(labels, suggestions.classes)
+    return restore(apply_changes(Y, suggestions.select(keep)))

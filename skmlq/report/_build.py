@@ -1,0 +1,390 @@
+"""The label issue report: one row per example, with the fixes it suggests.
+
+Everything is built from four arrays computed elsewhere (the given labels, the
+per-annotation quality scores, the per-annotation issue mask and, when they exist,
+the error probabilities); this module only lays them out. The same suggestions
+feed :func:`~skmlq.report.apply_suggestions` and the review file, so the report,
+the cleaned labels and the review file always agree.
+"""
+
+from numbers import Integral
+
+import numpy as np
+import scipy.sparse as sp
+
+from .._blocks import row_blocks
+from .._dataset import _require_pandas
+from .._labels import check_labels, indicator_block
+from .._validation import check_pred_probs, check_unit_interval
+
+__all__ = [
+    "FORMS", "LONG_COLUMNS", "WIDE_STATES", "Suggestions", "build_report",
+    "check_class_names", "label_issue_report", "suggestions_from_report",
+]
+
+FORMS = ("long", "wide")
+LONG_COLUMNS = (
+    "label_quality", "error_proba", "flagged", "given", "to_remove", "to_add",
+    "suggested", "to_remove_scores", "to_add_scores",
+)
+# Cell values of the wide form, one column per class.
+WIDE_STATES = ("", "given", "remove", "add")
+
+
+def check_class_names(class_names, n_classes, name="class_names"):
+    """``class_names`` as an ndarray of length ``n_classes`` (``arange`` if None)."""
+    if class_names is None:
+        return np.arange(n_classes)
+    classes = np.asarray(list(class_names) if not hasattr(class_names, "shape")
+                         else class_names)
+    if classes.shape != (n_classes,):
+        raise ValueError(
+            f"{name} has {classes.size} entries but there are {n_classes} classes "
+            f"(columns of pred_probs); give one name per class."
+        )
+    if len(set(classes.tolist())) != n_classes:
+        seen, dup = set(), None
+        for c in classes.tolist():
+            if c in seen:
+                dup = c
+                break
+            seen.add(c)
+        raise ValueError(f"{name} contains {dup!r} twice; class names must be unique.")
+    return classes
+
+
+class Suggestions:
+    """The suggested changes of a data set, as coordinates.
+
+    ``rows``/``cols`` (int64, sorted by row then class) locate each flagged
+    annotation; ``remove`` is True where the class is given (the fix removes it)
+    and False where it is absent (the fix adds it); ``scores`` are the annotations'
+    quality scores. ``n_samples`` and ``classes`` describe the labels.
+    """
+
+    __slots__ = ("rows", "cols", "remove", "scores", "n_samples", "classes")
+
+    def __init__(self, rows, cols, remove, scores, n_samples, classes):
+        self.rows = np.asarray(rows, dtype=np.int64)
+        self.cols = np.asarray(cols, dtype=np.int64)
+        self.remove = np.asarray(remove, dtype=bool)
+        self.scores = np.asarray(scores, dtype=np.float64)
+        self.n_samples = int(n_samples)
+        self.classes = classes
+
+    def __len__(self):
+        return self.rows.size
+
+    def select(self, keep):
+        """The suggestions where the boolean array ``keep`` is True."""
+        return Suggestions(self.rows[keep], self.cols[keep], self.remove[keep],
+                           self.scores[keep], self.n_samples, self.classes)
+
+
+def _split_by_row(rows, values, n_samples):
+    """Per example, the list of ``values`` whose ``rows`` is that example (rows sorted)."""
+    bounds = np.searchsorted(rows, np.arange(1, n_samples))
+    return [part.tolist() for part in np.split(values, bounds)]
+
+
+def _given_coordinates(Y):
+    """(rows, cols) of the given annotations of a checked indicator, row-major."""
+    if sp.issparse(Y):
+        Y = Y.tocsr()
+        rows = np.repeat(np.arange(Y.shape[0], dtype=np.int64), np.diff(Y.indptr))
+        return rows, Y.indices.astype(np.int64)
+    parts = [np.nonzero(indicator_block(Y, a, b)) for a, b in row_blocks(*Y.shape)]
+    rows = np.concatenate([r + a for (r, _), (a, _) in zip(parts, row_blocks(*Y.shape))]
+                          or [np.zeros(0, np.int64)])
+    cols = np.concatenate([c for _, c in parts] or [np.zeros(0, np.int64)])
+    return rows.astype(np.int64), cols.astype(np.int64)
+
+
+def _flagged_coordinates(Y, mask, per_class_scores):
+    """The :class:`Suggestions` of the flagged annotations of ``mask``."""
+    rows, cols = np.nonzero(mask)
+    n_samples = mask.shape[0]
+    remove = np.zeros(rows.size, dtype=bool)
+    for start, stop in row_blocks(*mask.shape):
+        lo, hi = np.searchsorted(rows, [start, stop])
+        if hi > lo:
+            block = indicator_block(Y, start, stop)
+            remove[lo:hi] = block[rows[lo:hi] - start, cols[lo:hi]]
+    scores = np.asarray(per_class_scores)[rows, cols] if rows.size else np.zeros(0)
+    return rows, cols, remove, scores, n_samples
+
+
+def build_report(Y, scores, per_class_scores, mask, classes, *, flagged=None,
+                 error_proba=None, ids=None, form="long", flagged_only=False, worst=None):
+    """Lay out a checked indicator ``Y`` and its scores and mask as the report.
+
+    ``flagged`` (N,) defaults to ``mask.any(axis=1)``; ``error_proba`` (N,) adds
+    its column. Returns the DataFrame (see :func:`label_issue_report`).
+    """
+    pd = _require_pandas()
+    if form not in FORMS:
+        raise ValueError(f"form={form!r} is invalid; expected 'long' or 'wide'.")
+    if worst is not None and (isinstance(worst, bool) or not isinstance(worst, Integral)
+                              or worst < 0):
+        raise ValueError(f"worst={worst!r} is invalid; expected None or an int >= 0.")
+    if not isinstance(flagged_only, (bool, np.bool_)):
+        raise TypeError(f"flagged_only={flagged_only!r} must be True or False.")
+    n_samples = Y.shape[0]
+    scores = np.asarray(scores, dtype=np.float64)
+    flagged = mask.any(axis=1) if flagged is None else np.asarray(flagged, dtype=bool)
+    index = pd.RangeIndex(n_samples, name="example")
+    if ids is not None:
+        ids = np.asarray(ids)
+        if ids.shape != (n_samples,):
+            raise ValueError(f"ids has shape {ids.shape}; expected ({n_samples},), one id "
+                             f"per example.")
+        index = pd.Index(ids, name="example")
+        if not index.is_unique:
+            dup = index[index.duplicated()][0]
+            raise ValueError(f"ids contains {dup!r} twice; example ids must be unique.")
+    columns = {"label_quality": scores}
+    if error_proba is not None:
+        columns["error_proba"] = np.asarray(error_proba, dtype=np.float64)
+    columns["flagged"] = flagged
+    names = np.asarray(classes, dtype=object)
+    if form == "long":
+        g_rows, g_cols = _given_coordinates(Y)
+        rows, cols, remove, s, _ = _flagged_coordinates(Y, mask, per_class_scores)
+        columns["given"] = _split_by_row(g_rows, names[g_cols], n_samples)
+        keep = np.ones(g_rows.size, dtype=bool)
+        if rows.size:
+            # A given annotation stays unless it is flagged (then it is to remove).
+            flat_given = g_rows * len(names) + g_cols
+            flat_removed = rows[remove] * len(names) + cols[remove]
+            keep = ~np.isin(flat_given, flat_removed)
+        r_rows, r_cols, r_s = rows[remove], cols[remove], s[remove]
+        a_rows, a_cols, a_s = rows[~remove], cols[~remove], s[~remove]
+        columns["to_remove"] = _split_by_row(r_rows, names[r_cols], n_samples)
+        columns["to_add"] = _split_by_row(a_rows, names[a_cols], n_samples)
+        sugg_rows = np.concatenate([g_rows[keep], a_rows])
+        sugg_cols = np.concatenate([g_cols[keep], a_cols])
+        order = np.lexsort((sugg_cols, sugg_rows))
+        columns["suggested"] = _split_by_row(sugg_rows[order], names[sugg_cols[order]],
+                                             n_samples)
+        columns["to_remove_scores"] = _split_by_row(r_rows, r_s, n_samples)
+        columns["to_add_scores"] = _split_by_row(a_rows, a_s, n_samples)
+        report = pd.DataFrame(columns, index=index)
+    else:
+        clash = set(map(str, names.tolist())) & set(columns)
+        if clash:
+            raise ValueError(
+                f"class {sorted(clash)[0]!r} has the name of a report column; the wide "
+                f"form needs other class names (or use form='long')."
+            )
+        report = pd.DataFrame(columns, index=index)
+        codes = np.zeros(mask.shape, dtype=np.int8)
+        for start, stop in row_blocks(*mask.shape):
+            y = indicator_block(Y, start, stop)
+            m = np.asarray(mask[start:stop], dtype=bool)
+            codes[start:stop] = np.where(m, np.where(y, 2, 3), y.astype(np.int8))
+        wide = pd.DataFrame(
+            {name: pd.Categorical.from_codes(codes[:, k], WIDE_STATES)
+             for k, name in enumerate(names.tolist())},
+            index=index,
+        )
+        report = pd.concat([report, wide], axis=1)
+    order = np.argsort(scores, kind="stable")
+    if flagged_only:
+        order = order[flagged[order]]
+    if worst is not None:
+        order = order[:worst]
+    report = report.iloc[order]
+    report.attrs["classes"] = names.tolist()
+    report.attrs["form"] = form
+    return report
+
+
+def label_issue_report(
+    labels,
+    pred_probs,
+    *,
+    class_names=None,
+    ids=None,
+    form="long",
+    flagged_only=False,
+    worst=None,
+    method="self_confidence",
+    adjust_pred_probs=False,
+    aggregator_kwargs=None,
+    error_proba=None,
+    error_proba_per_class=None,
+    error_threshold=0.5,
+    **filter_kwargs,
+):
+    """Report which examples look mislabelled and which labels to remove or add.
+
+    Parameters
+    ----------
+    labels : list of lists of int, array-like of shape (n_samples, n_classes) or \
+sparse matrix
+        The given annotations (lists of class indices, or a 0/1 indicator).
+    pred_probs : array-like of shape (n_samples, n_classes)
+        Out-of-sample predicted probability that each class applies.
+    class_names : sequence of shape (n_classes,), default=None
+        Name of each class, used in every class list; None uses column indices.
+    ids : array-like of shape (n_samples,), default=None
+        Example ids for the index; None uses the 0-based row.
+    form : {"long", "wide"}, default="long"
+        ``"long"``: the class lists described below. ``"wide"``: after
+        ``label_quality`` (``error_proba``) and ``flagged``, one categorical column
+        per class holding ``""`` (absent), ``"given"``, ``"remove"`` (given, looks
+        wrong) or ``"add"`` (absent, looks missing).
+    flagged_only : bool, default=False
+        Keep only the flagged examples.
+    worst : int, default=None
+        Keep only the ``worst`` lowest-scoring examples (after ``flagged_only``).
+    method : str, default="self_confidence"
+        Per-annotation scoring method, as in
+        :func:`skmlq.rank.get_label_quality_scores`.
+    adjust_pred_probs : bool, default=False
+        As in :func:`skmlq.rank.get_label_quality_scores`.
+    aggregator_kwargs : dict, default=None
+        As in :func:`skmlq.rank.get_label_quality_scores` (None: its default).
+    error_proba : array-like of shape (n_samples,), default=None
+        Probability that each example has a wrong annotation. With
+        ``error_proba_per_class`` it decides the flags instead of the filter.
+    error_proba_per_class : array-like of shape (n_samples, n_classes), default=None
+        Probability that each annotation is wrong; the suggestions are the
+        annotations where it is at least ``error_threshold``.
+    error_threshold : float in [0, 1], default=0.5
+        Flag threshold on the error probabilities.
+    **filter_kwargs : dict
+        Without error probabilities, passed to
+        :func:`skmlq.filter.find_multilabel_issues_per_class` (``filter_by``,
+        ``frac_noise``, ...), whose mask gives the suggestions.
+
+    Returns
+    -------
+    report : pandas.DataFrame
+        Index ``example`` (the example id); worst first (``label_quality``
+        ascending, ties by row). Long form columns: ``label_quality``,
+        ``error_proba`` (only with error probabilities), ``flagged``, ``given``,
+        ``to_remove`` (given labels suspected wrong), ``to_add`` (absent labels
+        suspected missing), ``suggested`` (the label set after both fixes),
+        ``to_remove_scores`` and ``to_add_scores`` (the suspects' quality scores,
+        aligned with ``to_remove`` / ``to_add``). ``report.attrs["classes"]`` holds
+        the class names.
+
+    See Also
+    --------
+    apply_suggestions : The cleaned labels.
+    write_review : A review file of the suggestions, for people.
+
+    Examples
+    --------
+    >>> from skmlq.report import label_issue_report
+    >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
+    >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
+    ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
+    >>> report = label_issue_report(labels, pred_probs, class_names=["cat", "dog"])
+    >>> print(report[["label_quality", "flagged", "given", "to_remove", "to_add",
+    ...               "suggested"]].head(2).to_string())
+             label_quality  flagged       given to_remove to_add   suggested
+    example
+    6                 0.14     True       [dog]        []  [cat]  [cat, dog]
+    5                 0.62    False  [cat, dog]        []     []  [cat, dog]
+    """
+    from .._filter import find_label_issues, find_multilabel_issues_per_class, LOW_FILTERS
+    from .._rank import get_label_quality_scores, get_label_quality_scores_per_class
+
+    P = check_pred_probs(pred_probs)
+    Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
+    classes = check_class_names(class_names, P.shape[1])
+    per_class = get_label_quality_scores_per_class(
+        Y, P, method=method, adjust_pred_probs=adjust_pred_probs)
+    scores = get_label_quality_scores(
+        Y, P, method=method, adjust_pred_probs=adjust_pred_probs,
+        aggregator_kwargs=aggregator_kwargs)
+    flagged = None
+    if error_proba_per_class is not None or error_proba is not None:
+        mask, flagged = error_flags(error_proba, error_proba_per_class, error_threshold,
+                                    P.shape)
+        if filter_kwargs:
+            raise TypeError(
+                f"{sorted(filter_kwargs)[0]} is a filter option; with error "
+                f"probabilities the flags come from error_threshold instead.")
+    else:
+        mask = find_multilabel_issues_per_class(Y, P, **filter_kwargs)
+        if filter_kwargs.get("filter_by") in LOW_FILTERS and not filter_kwargs.get(
+                "low_memory"):
+            flagged = find_label_issues(Y, P, **filter_kwargs)
+    return build_report(Y, scores, per_class, mask, classes, flagged=flagged,
+                        error_proba=error_proba, ids=ids, form=form,
+                        flagged_only=flagged_only, worst=worst)
+
+
+def error_flags(error_proba, error_proba_per_class, error_threshold, shape):
+    """The (N, K) suggestion mask and (N,) flags from error probabilities."""
+    if error_proba is None or error_proba_per_class is None:
+        raise ValueError(
+            "pass both error_proba (one per example) and error_proba_per_class (one per "
+            "annotation), or neither.")
+    threshold = check_unit_interval(error_threshold, "error_threshold")
+    per_class = check_pred_probs(error_proba_per_class, name="error_proba_per_class")
+    proba = check_pred_probs(np.asarray(error_proba, dtype=np.float64).reshape(-1, 1),
+                             name="error_proba")[:, 0]
+    if per_class.shape != shape or proba.shape != (shape[0],):
+        raise ValueError(
+            f"error_proba has shape {proba.shape} and error_proba_per_class "
+            f"{per_class.shape}; expected ({shape[0]},) and {shape}.")
+    return per_class >= threshold, proba >= threshold
+
+
+def suggestions_from_report(report, classes=None):
+    """The :class:`Suggestions` listed in a long ``report``.
+
+    Example ids must be the 0-based rows (the default index); class names are
+    mapped to columns with ``classes`` or ``report.attrs["classes"]``.
+    """
+    pd = _require_pandas()
+    if not isinstance(report, pd.DataFrame):
+        raise TypeError(
+            f"report must be the DataFrame of label_issue_report / find_label_issues, "
+            f"got {type(report).__name__}.")
+    missing = [c for c in ("to_remove", "to_add", "to_remove_scores", "to_add_scores")
+               if c not in report.columns]
+    if missing:
+        raise ValueError(
+            f"report has no {missing[0]!r} column; pass the long form of the report "
+            f"(form='long'), which lists the suggested changes.")
+    if classes is None:
+        classes = report.attrs.get("classes")
+    if classes is None:
+        raise ValueError("report.attrs has no 'classes'; pass classes=[...] (the class "
+                         "names of the labels' columns, in order).")
+    classes = np.asarray(classes, dtype=object)
+    lookup = {c: k for k, c in enumerate(classes.tolist())}
+    rows_index = report.index.to_numpy()
+    if rows_index.size and (rows_index.dtype.kind not in "iu" or rows_index.min() < 0):
+        raise ValueError(
+            f"report's index holds example ids such as {rows_index[0]!r}; applying needs "
+            f"the 0-based row numbers (build the report without ids).")
+    parts = []
+    for column, score_column, remove in (("to_remove", "to_remove_scores", True),
+                                         ("to_add", "to_add_scores", False)):
+        names = report[column].to_numpy()
+        lengths = np.fromiter(map(len, names), dtype=np.int64, count=names.size)
+        flat = [c for row in names for c in row]
+        try:
+            cols = np.fromiter((lookup[c] for c in flat), dtype=np.int64, count=len(flat))
+        except KeyError as exc:
+            pos = np.searchsorted(np.cumsum(lengths), flat.index(exc.args[0]), side="right")
+            raise ValueError(
+                f"report row {rows_index[pos]!r}, column {column!r}: unknown class "
+                f"{exc.args[0]!r}; known classes: {classes.tolist()[:10]}") from None
+        flat_scores = [s for row in report[score_column].to_numpy() for s in row]
+        if len(flat_scores) != len(flat):
+            raise ValueError(f"report columns {column!r} and {score_column!r} are not "
+                             f"aligned; each score list must match its class list.")
+        parts.append((np.repeat(rows_index.astype(np.int64), lengths), cols,
+                      np.full(len(flat), remove), np.asarray(flat_scores, dtype=np.float64)))
+    rows, cols, remove, scores = (np.concatenate(p) for p in zip(*parts))
+    order = np.lexsort((cols, rows))
+    n_samples = int(rows_index.max()) + 1 if rows_index.size else 0
+    return Suggestions(rows[order], cols[order], remove[order], scores[order], n_samples,
+                       classes)

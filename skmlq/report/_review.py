@@ -1,0 +1,361 @@
+"""The review file: one row per suggested change, for a person to accept or reject.
+
+A UTF-8 CSV that a spreadsheet opens. Every column but ``decision`` is evidence
+and must come back unchanged; reading it back checks the header, every cell and
+the labels it is applied to, and refuses the file with a one-line message naming
+the line and the column at the first mismatch. Only rows whose ``decision``
+accepts the change are applied; applying a reviewed file twice changes nothing
+more.
+"""
+
+import codecs
+import csv
+import io
+import os
+import tempfile
+from numbers import Integral
+
+import numpy as np
+
+from ._apply import apply_changes, labels_form
+from ._build import Suggestions, suggestions_from_report
+
+__all__ = ["ACCEPT", "REJECT", "REVIEW_COLUMNS", "apply_review", "read_review",
+           "write_review"]
+
+#: Columns of a review file, in order; ``pred_prob`` and ``error_proba`` only when
+#: known.
+REVIEW_COLUMNS = ("example", "class", "change", "given", "annotation_score", "pred_prob",
+                  "label_quality", "error_proba", "decision")
+_OPTIONAL = ("pred_prob", "error_proba")
+#: ``decision`` values (case-insensitive) that apply a change, and that do not;
+#: an empty cell means "not decided" and does not apply it either.
+ACCEPT = ("accept", "accepted", "yes", "y", "true", "1", "x", "ok")
+REJECT = ("reject", "rejected", "no", "n", "false", "0")
+CHANGES = ("remove", "add")
+GIVEN_SEP = ";"
+
+
+def _name(value):
+    return str(value)
+
+
+def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
+    """Write the suggested changes of a long report as a review CSV file.
+
+    Parameters
+    ----------
+    report : pandas.DataFrame
+        A long report (:func:`label_issue_report`), whole or a selection of rows;
+        its index must be the 0-based rows.
+    path : str, path-like or writable text file
+        Destination. A path is written to a temporary file next to it and renamed
+        into place, so a failure never leaves a half-written file.
+    pred_probs : array-like of shape (n_samples, n_classes), default=None
+        Adds the model's probability of each changed class (``pred_prob``).
+    float_format : str, default="%.6g"
+        %-format of the evidence numbers (``"%r"`` for exact values).
+
+    Returns
+    -------
+    n_rows : int
+        Number of suggested changes written.
+
+    Notes
+    -----
+    Columns: ``example`` (the 0-based row), ``class``, ``change`` (``remove`` a
+    given label or ``add`` a missing one), ``given`` (the example's labels,
+    ``;``-separated), ``annotation_score`` (the annotation's quality score, low =
+    likely wrong), ``pred_prob``, ``label_quality`` (the example's score),
+    ``error_proba`` (when the report has it) and an empty ``decision``. Write
+    ``accept`` (or yes, y, x, 1) to apply a change, ``reject`` (or no, n, 0) or
+    nothing to leave it. Rows follow the report's order (worst example first).
+    """
+    suggestions = suggestions_from_report(report)
+    classes = np.asarray(suggestions.classes, dtype=object)
+    for c in classes.tolist():
+        if GIVEN_SEP in _name(c):
+            raise ValueError(f"class name {c!r} contains {GIVEN_SEP!r}, the separator of "
+                             f"the review file's given column; rename the class.")
+    index = report.index.to_numpy().astype(np.int64)
+    position = np.full(suggestions.n_samples, -1, dtype=np.int64)
+    position[index] = np.arange(index.size)
+    pos = position[suggestions.rows]
+    order = np.lexsort((suggestions.cols, pos))
+    s = suggestions.select(order)
+    pos = pos[order]
+    given = [GIVEN_SEP.join(map(_name, row)) for row in report["given"].tolist()]
+    quality = report["label_quality"].to_numpy()
+    header = ["example", "class", "change", "given", "annotation_score"]
+    columns = [s.rows.tolist(), [_name(c) for c in classes[s.cols].tolist()],
+               np.where(s.remove, "remove", "add").tolist(), [given[p] for p in pos],
+               [float_format % v for v in s.scores.tolist()]]
+    if pred_probs is not None:
+        P = np.asarray(pred_probs)
+        if P.ndim != 2 or P.shape[1] != classes.size or P.shape[0] < suggestions.n_samples:
+            raise ValueError(f"pred_probs has shape {P.shape}; expected (n_samples, "
+                             f"{classes.size}), the probabilities the report was made from.")
+        header.append("pred_prob")
+        columns.append([float_format % v for v in P[s.rows, s.cols].tolist()])
+    header.append("label_quality")
+    columns.append([float_format % v for v in quality[pos].tolist()])
+    if "error_proba" in report.columns:
+        header.append("error_proba")
+        columns.append([float_format % v for v in report["error_proba"].to_numpy()[pos]])
+    header.append("decision")
+    columns.append([""] * len(s))
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(zip(*columns))
+    _write_text(path, text.getvalue())
+    return len(s)
+
+
+def _write_text(path, text):
+    if hasattr(path, "write"):
+        path.write(text)
+        return
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.",
+                               suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+class ReviewError(ValueError):
+    """A review file that does not match the labels, or was edited beyond ``decision``."""
+
+
+def _decode(data, where):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ReviewError(f"{where} is UTF-16 text; save it as 'CSV UTF-8' and try again.")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ReviewError(
+            f"{where} line {line}, character {column}: byte 0x{data[exc.start]:02x} is not "
+            f"UTF-8; save the file as 'CSV UTF-8' and try again.") from None
+
+
+def _read_rows(text, where):
+    """Header and ``(line, fields)`` rows; the delimiter is the one that fits the header."""
+    first = text.split("\n", 1)[0].rstrip("\r")
+    delimiter = max((",", ";", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, None)
+    if not header:
+        raise ReviewError(f"{where} is empty; expected a review file with a header row.")
+    rows = []
+    for fields in reader:
+        if not any(f.strip() for f in fields):
+            continue  # blank lines and the empty rows some spreadsheets append
+        rows.append((reader.line_num, fields))
+    return [h.strip() for h in header], rows
+
+
+def _check_header(header, where):
+    allowed = [c for c in REVIEW_COLUMNS if c not in _OPTIONAL or c in header]
+    for j, expected in enumerate(allowed):
+        got = header[j] if j < len(header) else None
+        if got != expected:
+            what = f"is {got!r}" if got is not None else "is missing"
+            raise ReviewError(
+                f"{where} line 1, column {j + 1} {what}, expected {expected!r}; the "
+                f"columns of a review file are {', '.join(allowed)} (only 'decision' may "
+                f"be edited).")
+    if len(header) > len(allowed):
+        raise ReviewError(
+            f"{where} line 1, column {len(allowed) + 1}: unexpected column "
+            f"{header[len(allowed)]!r}; a review file has exactly the columns "
+            f"{', '.join(allowed)}.")
+    return allowed
+
+
+def _unit_float(text, line, column, where):
+    try:
+        value = float(text)
+    except ValueError:
+        value = np.nan
+    if not 0 <= value <= 1:
+        raise ReviewError(f"{where} line {line}, column {column!r}: {text!r} is not a number "
+                          f"in [0, 1]; only 'decision' may be edited.")
+    return value
+
+
+def read_review(path, classes, n_samples, *, name="review"):
+    """Read and check a review file: ``(accepted, given)``.
+
+    ``accepted`` holds the accepted changes as :class:`Suggestions` over
+    ``classes``; ``given`` maps each example of the file to ``(line, set of class
+    columns)`` of its ``given`` cell. Raises ValueError (one line, naming the line
+    and the column) on anything but the ``decision`` cells differing from what
+    :func:`write_review` writes.
+    """
+    where = os.fspath(path) if not hasattr(path, "read") else name
+    if hasattr(path, "read"):
+        data = path.read()
+        data = data.encode("utf-8") if isinstance(data, str) else data
+    else:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    header, rows = _read_rows(_decode(data, where), where)
+    columns = _check_header(header, where)
+    lookup = {_name(c): k for k, c in enumerate(np.asarray(classes, dtype=object).tolist())}
+    known = ", ".join(repr(c) for c in list(lookup)[:10])
+    known += ", ..." if len(lookup) > 10 else ""
+    seen, given_of = {}, {}
+    out_rows, out_cols, out_remove, out_scores = [], [], [], []
+    for line, fields in rows:
+        if len(fields) != len(columns):
+            raise ReviewError(f"{where} line {line}: {len(fields)} fields but the header has "
+                              f"{len(columns)}; only 'decision' may be edited.")
+        cell = dict(zip(columns, fields))
+        text = cell["example"].strip()
+        if not text.isdigit() or int(text) >= n_samples:
+            raise ReviewError(
+                f"{where} line {line}, column 'example': {text!r} is not a row of the "
+                f"labels (0 to {n_samples - 1}); the review file is for other labels.")
+        row = int(text)
+        cls = cell["class"]
+        if cls not in lookup:
+            raise ReviewError(f"{where} line {line}, column 'class': unknown class {cls!r}; "
+                              f"the labels' classes are {known}.")
+        col = lookup[cls]
+        change = cell["change"].strip()
+        if change not in CHANGES:
+            raise ReviewError(f"{where} line {line}, column 'change': {change!r} is not "
+                              f"'remove' or 'add'; only 'decision' may be edited.")
+        given_names = [g for g in cell["given"].split(GIVEN_SEP) if g]
+        unknown = [g for g in given_names if g not in lookup]
+        if unknown:
+            raise ReviewError(f"{where} line {line}, column 'given': unknown class "
+                              f"{unknown[0]!r}; the labels' classes are {known}.")
+        given = frozenset(lookup[g] for g in given_names)
+        if (change == "remove") != (col in given):
+            raise ReviewError(
+                f"{where} line {line}, column 'change': {change} {cls!r} contradicts the "
+                f"given labels {cell['given']!r}; only 'decision' may be edited.")
+        if row in given_of and given_of[row][1] != given:
+            raise ReviewError(
+                f"{where} line {line}, column 'given': example {row} has given labels "
+                f"{cell['given']!r} here but other ones on line {given_of[row][0]}; only "
+                f"'decision' may be edited.")
+        given_of.setdefault(row, (line, given))
+        if (row, col) in seen:
+            raise ReviewError(f"{where} line {line}, columns 'example' and 'class': example "
+                              f"{row}, class {cls!r} is already on line {seen[row, col]}; "
+                              f"remove the duplicate row.")
+        seen[row, col] = line
+        for column in ("annotation_score", "pred_prob", "label_quality", "error_proba"):
+            if column in cell:
+                _unit_float(cell[column], line, column, where)
+        decision = cell["decision"].strip().lower()
+        if decision and decision not in ACCEPT + REJECT:
+            raise ReviewError(
+                f"{where} line {line}, column 'decision': {cell['decision']!r} is not a "
+                f"decision; write accept (yes, y, x, 1), reject (no, n, 0) or leave it "
+                f"empty.")
+        if decision in ACCEPT:
+            out_rows.append(row)
+            out_cols.append(col)
+            out_remove.append(change == "remove")
+            out_scores.append(float(cell["annotation_score"]))
+    accepted = Suggestions(out_rows, out_cols, out_remove, out_scores, n_samples, classes)
+    return accepted, given_of
+
+
+def apply_review(labels, review, *, classes=None):
+    """Apply the accepted rows of a review file to labels, in the labels' own form.
+
+    Parameters
+    ----------
+    labels : list of lists, array-like, sparse matrix or DataFrame
+        The labels the review file was written for (or the result of applying it
+        before: that gives the same result again).
+    review : str, path-like or readable file
+        A review file of :func:`write_review` whose ``decision`` cells were filled.
+    classes : sequence, default=None
+        Class names of the labels' columns, in order. None: a DataFrame's
+        columns, else column indices (the review's ``class`` cells are then
+        ``0``, ``1``, ...).
+
+    Returns
+    -------
+    cleaned : same form as ``labels``
+        A new object with the accepted changes applied.
+
+    Raises
+    ------
+    ValueError
+        One line naming the file's line and column: a header or evidence cell that
+        differs from what was written, an unknown example or class, a duplicate
+        row, a decision that is not accept/reject/empty, text that is not UTF-8,
+        or an example whose labels are neither those the review was made from nor
+        those it leads to.
+    """
+    if classes is None:
+        if hasattr(labels, "columns"):
+            classes = list(labels.columns)
+        else:
+            from .._labels import check_labels
+            Y0 = check_labels(labels) if not _is_names(labels) else None
+            if Y0 is None:
+                raise ValueError(
+                    "labels are lists of class names; pass classes=[...] (the class "
+                    "names in column order) to map the review file's classes.")
+            classes = list(range(Y0.shape[1]))
+    classes = np.asarray(classes, dtype=object)
+    Y, restore = labels_form(labels, classes)
+    accepted, given_of = read_review(review, classes, Y.shape[0],
+                                     name=getattr(review, "name", "review"))
+    _check_labels_match(Y, accepted, given_of, classes, review)
+    return restore(apply_changes(Y, accepted))
+
+
+def _is_names(labels):
+    if isinstance(labels, (list, tuple)):
+        for row in labels:
+            for v in (row if isinstance(row, (list, tuple, set, np.ndarray)) else [row]):
+                return not isinstance(v, Integral)
+    return False
+
+
+def _check_labels_match(Y, accepted, given_of, classes, review):
+    """Every reviewed example's labels are those reviewed, or those after the changes."""
+    where = os.fspath(review) if not hasattr(review, "read") else "review"
+    rows = np.fromiter(given_of, dtype=np.int64, count=len(given_of))
+    if rows.size == 0:
+        return
+    current = Y[rows]
+    current = current.toarray() if hasattr(current, "toarray") else np.asarray(current)
+    after = {}
+    for r, c, rem in zip(accepted.rows.tolist(), accepted.cols.tolist(),
+                         accepted.remove.tolist()):
+        after.setdefault(r, []).append((c, rem))
+    for i, row in enumerate(rows.tolist()):
+        line, given = given_of[row]
+        now = frozenset(np.flatnonzero(current[i]).tolist())
+        if now == given:
+            continue
+        target = set(given)
+        for c, rem in after.get(row, ()):
+            (target.discard if rem else target.add)(c)
+        if now != target:
+            shown = GIVEN_SEP.join(_name(classes[k]) for k in sorted(now))
+            raise ReviewError(
+                f"{where} line {line}, column 'given': example {row} has labels "
+                f"{shown!r} in the labels but the review file was made from "
+                f"{GIVEN_SEP.join(_name(classes[k]) for k in sorted(given))!r}; apply it "
+                f"to the labels it was written for.")

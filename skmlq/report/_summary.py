@@ -1,0 +1,294 @@
+"""Guardrails and the audit summary: is the model good enough to judge the labels?
+
+The flags are only as good as the model's out-of-fold probabilities. Per class,
+the average precision and the area under the ROC curve of those probabilities
+against the given labels say how well the model separates the class; a class with
+few given examples cannot be judged at all. :func:`model_quality` computes them,
+:func:`check_model_quality` warns when they are too low, and :class:`AuditSummary`
+puts the counts of the report and the model quality into plain words.
+"""
+
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+
+from .._dataset import _require_pandas
+from .._labels import check_labels, positives_per_class
+from .._validation import check_pred_probs
+from ._build import check_class_names
+
+__all__ = [
+    "MIN_AVERAGE_PRECISION", "MIN_POSITIVES", "AuditSummary", "ModelQualityWarning",
+    "audit_summary", "check_model_quality", "model_quality", "model_quality_scores",
+]
+
+#: Classes given on fewer examples cannot be judged: each fold's model sees only a
+#: handful of them, and one annotation more or less moves their precision a lot.
+MIN_POSITIVES = 10
+#: Below this out-of-fold average precision, most of the model's confident
+#: disagreements with a class's labels are the model's errors, not the labels'.
+MIN_AVERAGE_PRECISION = 0.5
+
+
+class ModelQualityWarning(UserWarning):
+    """The model is too weak, or a class too rare, for the flags to be trusted."""
+
+
+def model_quality_scores(Y, P):
+    """Per-class out-of-fold ``(n_given, average_precision, roc_auc)``; NaN when constant."""
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    n_samples, n_classes = P.shape
+    n_given = positives_per_class(Y)
+    ap = np.full(n_classes, np.nan)
+    auc = np.full(n_classes, np.nan)
+    judged = np.flatnonzero((n_given > 0) & (n_given < n_samples))
+    if judged.size:
+        y = Y[:, judged]
+        y = y.toarray() if sp.issparse(y) else np.asarray(y)
+        p = np.asarray(P[:, judged], dtype=np.float64)
+        ap[judged] = average_precision_score(y, p, average=None)
+        auc[judged] = roc_auc_score(y, p, average=None)
+    return n_given, ap, auc
+
+
+def model_quality(labels, pred_probs, *, class_names=None, min_positives=MIN_POSITIVES,
+                  min_average_precision=MIN_AVERAGE_PRECISION):
+    """How well out-of-fold probabilities separate each class: a per-class table.
+
+    Parameters
+    ----------
+    labels : list of lists of int, array-like of shape (n_samples, n_classes) or \
+sparse matrix
+        The given annotations.
+    pred_probs : array-like of shape (n_samples, n_classes)
+        Out-of-fold predicted probabilities.
+    class_names : sequence of shape (n_classes,), default=None
+        Name of each class (default: column indices).
+    min_positives : int, default=10
+        Classes given on fewer examples are marked ``too_few``.
+    min_average_precision : float, default=0.5
+        Classes below this average precision are marked ``weak``.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per class, in class order: ``class``, ``n_given``, ``prevalence``
+        (what a random model's average precision would be), ``average_precision``,
+        ``roc_auc`` (NaN for a class given on no example or on all), ``too_few``
+        and ``weak`` (booleans).
+
+    Examples
+    --------
+    >>> from skmlq.report import model_quality
+    >>> labels = [[0], [0, 1], [1], [], [0], [1]]
+    >>> pred_probs = [[0.9, 0.2], [0.8, 0.7], [0.3, 0.9], [0.1, 0.2], [0.6, 0.4],
+    ...               [0.2, 0.3]]
+    >>> model_quality(labels, pred_probs, class_names=["cat", "dog"],
+    ...               min_positives=2)[["class", "n_given", "average_precision", "weak"]]
+      class  n_given  average_precision   weak
+    0   cat        3                1.0  False
+    1   dog        3                1.0  False
+    """
+    P = check_pred_probs(pred_probs)
+    Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
+    classes = check_class_names(class_names, P.shape[1])
+    n_given, ap, auc = model_quality_scores(Y, P)
+    return quality_table(classes, n_given, P.shape[0], ap, auc, min_positives,
+                         min_average_precision)
+
+
+def quality_table(classes, n_given, n_samples, ap, auc, min_positives=MIN_POSITIVES,
+                  min_average_precision=MIN_AVERAGE_PRECISION):
+    pd = _require_pandas()
+    return pd.DataFrame({
+        "class": np.asarray(classes, dtype=object),
+        "n_given": np.asarray(n_given, dtype=np.int64),
+        "prevalence": np.asarray(n_given) / n_samples,
+        "average_precision": ap,
+        "roc_auc": auc,
+        "too_few": np.asarray(n_given) < min_positives,
+        "weak": ~(ap >= min_average_precision),
+    })
+
+
+def _names(values, limit=8):
+    values = [str(v) for v in values]
+    return ", ".join(values[:limit]) + (f" and {len(values) - limit} more"
+                                        if len(values) > limit else "")
+
+
+def quality_verdict(classes, n_given, ap, min_positives=MIN_POSITIVES,
+                    min_average_precision=MIN_AVERAGE_PRECISION):
+    """``(too_few, weak, trusted)``: rare class names, weak class names, overall verdict.
+
+    The model is trusted when the classes it judges well carry at least half of
+    the given annotations of the classes it can judge.
+    """
+    classes = np.asarray(classes, dtype=object)
+    n_given = np.asarray(n_given)
+    too_few = n_given < min_positives
+    judged = ~too_few & ~np.isnan(ap)
+    weak = judged & ~(ap >= min_average_precision)
+    weight = n_given[judged].sum()
+    trusted = bool(weight > 0 and n_given[judged & ~weak].sum() >= 0.5 * weight)
+    return classes[too_few].tolist(), classes[weak].tolist(), trusted
+
+
+def quality_advice(classes, n_given, ap, min_positives=MIN_POSITIVES,
+                   min_average_precision=MIN_AVERAGE_PRECISION):
+    """Sentences on the model's quality (empty when everything is fine)."""
+    too_few, weak, trusted = quality_verdict(classes, n_given, ap, min_positives,
+                                             min_average_precision)
+    text = []
+    if too_few:
+        text.append(f"{len(too_few)} class(es) have fewer than {min_positives} given "
+                    f"examples, too few to judge their labels: {_names(too_few)}.")
+    if not trusted:
+        text.append(
+            f"The model is too weak for the flags to be trusted: classes holding most "
+            f"annotations have an out-of-fold average precision below "
+            f"{min_average_precision} ({len(weak)} weak: {_names(weak)}), so many flags "
+            f"are the model's mistakes. Try a stronger model (e.g. tuned or "
+            f"non-linear), more data, or dropping the weak and rare classes.")
+    elif weak:
+        text.append(f"The flags of {len(weak)} weak class(es) (out-of-fold average "
+                    f"precision below {min_average_precision}) deserve less trust: "
+                    f"{_names(weak)}.")
+    return text
+
+
+def check_model_quality(classes, n_given, ap, min_positives=MIN_POSITIVES,
+                        min_average_precision=MIN_AVERAGE_PRECISION, stacklevel=3):
+    """Warn (:class:`ModelQualityWarning`) when classes are too rare or the model too weak."""
+    text = quality_advice(classes, n_given, ap, min_positives, min_average_precision)
+    if text:
+        warnings.warn(" ".join(text), ModelQualityWarning, stacklevel=stacklevel)
+
+
+class AuditSummary:
+    """Counts of a label issue report and the model's quality, in plain words.
+
+    ``str(summary)`` is a short paragraph; the numbers are attributes.
+
+    Attributes
+    ----------
+    n_examples, n_classes, n_given : int
+        Examples, classes and given annotations of the report.
+    n_flagged : int
+        Flagged examples.
+    n_to_remove, n_to_add : int
+        Given labels suspected wrong, absent labels suspected missing.
+    per_class : pandas.DataFrame
+        One row per class: ``class``, ``n_given``, ``n_to_remove``, ``n_to_add``
+        and, with a model quality table, ``average_precision``, ``roc_auc``,
+        ``too_few``, ``weak``.
+    trusted : bool or None
+        Whether the model is good enough for the flags to be trusted (None
+        without a model quality table).
+    advice : list of str
+        The warnings on classes and model quality.
+    """
+
+    def __init__(self, report, model_quality=None, *, min_positives=MIN_POSITIVES,
+                 min_average_precision=MIN_AVERAGE_PRECISION):
+        pd = _require_pandas()
+        for column in ("flagged", "given", "to_remove", "to_add"):
+            if column not in report.columns:
+                raise ValueError(f"report has no {column!r} column; pass the whole long "
+                                 f"report (form='long').")
+        classes = report.attrs.get("classes")
+        if classes is None:
+            classes = sorted(set().union(*report["given"], *report["to_add"]))
+        self.n_examples = int(len(report))
+        self.n_classes = len(classes)
+        counts = {}
+        for column in ("given", "to_remove", "to_add"):
+            flat = report[column].explode().dropna()
+            counts[column] = flat.value_counts().reindex(classes, fill_value=0).to_numpy()
+        self.n_given = int(counts["given"].sum())
+        self.n_flagged = int(report["flagged"].sum())
+        self.n_to_remove = int(counts["to_remove"].sum())
+        self.n_to_add = int(counts["to_add"].sum())
+        self.n_examples_to_remove = int((report["to_remove"].map(len) > 0).sum())
+        self.n_examples_to_add = int((report["to_add"].map(len) > 0).sum())
+        per_class = pd.DataFrame({"class": np.asarray(classes, dtype=object),
+                                  "n_given": counts["given"],
+                                  "n_to_remove": counts["to_remove"],
+                                  "n_to_add": counts["to_add"]})
+        self.trusted = None
+        self.advice = []
+        if model_quality is not None:
+            mq = model_quality.set_index("class").reindex(classes)
+            for column in ("average_precision", "roc_auc", "too_few", "weak"):
+                per_class[column] = mq[column].to_numpy()
+            ap = per_class["average_precision"].to_numpy(dtype=np.float64)
+            self.trusted = quality_verdict(classes, counts["given"], ap, min_positives,
+                                           min_average_precision)[2]
+            self.advice = quality_advice(classes, counts["given"], ap, min_positives,
+                                         min_average_precision)
+        self.per_class = per_class
+        self.min_average_precision = min_average_precision
+
+    def __str__(self):
+        n = max(self.n_examples, 1)
+        text = [
+            f"{self.n_examples:,} examples, {self.n_classes:,} classes, {self.n_given:,} "
+            f"given labels. {self.n_flagged:,} examples ({self.n_flagged / n:.1%}) look "
+            f"mislabelled: {self.n_to_remove:,} given labels look wrong (to remove, on "
+            f"{self.n_examples_to_remove:,} examples) and {self.n_to_add:,} absent labels "
+            f"look missing (to add, on {self.n_examples_to_add:,} examples)."
+        ]
+        if "average_precision" in self.per_class:
+            ap = self.per_class["average_precision"].to_numpy(dtype=np.float64)
+            auc = self.per_class["roc_auc"].to_numpy(dtype=np.float64)
+            if np.isfinite(ap).any():
+                text.append(
+                    f"Model quality, out of fold: median per-class average precision "
+                    f"{np.nanmedian(ap):.2f}, median AUROC {np.nanmedian(auc):.2f}; "
+                    f"{int((ap >= self.min_average_precision).sum())} of "
+                    f"{self.n_classes} classes at or above "
+                    f"{self.min_average_precision}.")
+        text.extend(self.advice)
+        return " ".join(text)
+
+    def __repr__(self):
+        return (f"AuditSummary(n_examples={self.n_examples}, n_flagged={self.n_flagged}, "
+                f"n_to_remove={self.n_to_remove}, n_to_add={self.n_to_add}, "
+                f"trusted={self.trusted})")
+
+
+def audit_summary(report, model_quality=None, **kwargs):
+    """A plain-language summary of a label issue report (:class:`AuditSummary`).
+
+    Parameters
+    ----------
+    report : pandas.DataFrame
+        The whole long report of :func:`label_issue_report` or
+        :meth:`~skmlq.MultilabelLabelQuality.find_label_issues`.
+    model_quality : pandas.DataFrame, default=None
+        The table of :func:`model_quality`; adds the model's quality and the
+        advice on whether to trust the flags.
+    **kwargs : dict
+        ``min_positives`` and ``min_average_precision``, as in
+        :func:`model_quality`.
+
+    Returns
+    -------
+    summary : AuditSummary
+        Nothing is printed; ``print(summary)`` shows the paragraph.
+
+    Examples
+    --------
+    >>> from skmlq.report import audit_summary, label_issue_report
+    >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
+    >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
+    ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
+    >>> summary = audit_summary(label_issue_report(labels, pred_probs))
+    >>> summary.n_flagged, summary.n_to_add
+    (1, 1)
+    >>> print(summary)
+    8 examples, 2 classes, 9 given labels. 1 examples (12.5%) look mislabelled: ...
+    """
+    return AuditSummary(report, model_quality, **kwargs)
