@@ -14,13 +14,9 @@ import scipy.sparse as sp
 
 from .._labels import check_labels
 from .._validation import check_unit_interval
-from ._build import suggestions_from_report
+from ._build import split_by_row, suggestions_from_report
 
 __all__ = ["apply_changes", "apply_suggestions", "labels_form"]
-
-
-def _is_int(v):
-    return isinstance(v, Integral) and not isinstance(v, (bool, np.bool_))
 
 
 def labels_form(labels, classes, name="labels"):
@@ -62,13 +58,17 @@ def labels_form(labels, classes, name="labels"):
         def restore(Y_new):
             return np.asarray(Y_new.toarray() if sp.issparse(Y_new) else Y_new).astype(dtype)
         return np.asarray(Y, dtype=bool), restore
-    rows = list(y)
-    flat_ints = form == "lists" and all(_is_int(v) for row in rows for v in row)
-    if flat_ints and not all(_is_int(c) for c in classes.tolist()):
-        Y = check_labels(rows, n_classes=n_classes, name=name)  # indices into classes
-        return Y, _to_lists(None)
+    int_classes = classes.size and all(
+        isinstance(c, Integral) and not isinstance(c, (bool, np.bool_)) for c in classes.tolist())
+    indices = np.array_equal(classes.astype(object), np.arange(n_classes).astype(object))
+    if form == "lists" and (indices or not int_classes):
+        try:  # lists of class indices (into ``classes``)
+            return check_labels(list(y), n_classes=n_classes, name=name), _to_lists(None)
+        except TypeError:  # lists of class names
+            pass
+    # Class labels (names, or ints that are not the column indices).
     Y = _encode_targets(labels, classes, name=name)[0].astype(bool)
-    return Y, _to_lists(None if flat_ints else classes)
+    return Y, _to_lists(classes)
 
 
 def _to_lists(classes):
@@ -78,8 +78,8 @@ def _to_lists(classes):
         values = Y_new.indices.astype(np.int64)
         if classes is not None:
             values = classes[values]
-        bounds = Y_new.indptr[1:-1]
-        return [part.tolist() for part in np.split(values, bounds)]
+        rows = np.repeat(np.arange(Y_new.shape[0]), np.diff(Y_new.indptr))
+        return split_by_row(rows, values, Y_new.shape[0])
     return restore
 
 
