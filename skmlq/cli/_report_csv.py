@@ -1,0 +1,80 @@
+"""The one output shape of ``skmlq score`` and ``skmlq audit``.
+
+``row,label_quality,rank,given,to_remove,to_add[,label_quality_<class>...]``, worst
+first: the report of :mod:`skmlq.report`, built and written chunk by chunk so
+that memory stays bounded by the chunk (``score`` streams files larger than RAM).
+Class lists are joined by the label separator; floats follow ``--float-format``.
+"""
+
+import numpy as np
+
+from ..report._build import build_report
+from ..utils._blocks import row_blocks
+from ._errors import CLIError
+from ._writers import csv_writer
+
+__all__ = ["FLOAT_CHOICES", "REPORT_COLUMNS", "float_format", "write_report_csv"]
+
+REPORT_COLUMNS = ("row", "label_quality", "rank", "given", "to_remove", "to_add")
+#: ``--float-format`` names: six significant digits, or the shortest text that
+#: reads back to the same float (float32: nine significant digits).
+FLOAT_CHOICES = ("short", "exact")
+_EXACT = {np.dtype(np.float64): "%r", np.dtype(np.float32): "%.9g"}
+# Rows per written chunk of the output.
+_CHUNK_ELEMENTS = 2**18
+
+
+def float_format(option, dtype=np.float64):
+    """The %-format of ``--float-format`` (``short``, ``exact`` or a %-format such as
+    ``%.3f``)."""
+    if option in (None, "short"):
+        return "%.6g"
+    if option == "exact":
+        return _EXACT.get(np.dtype(dtype), "%r")
+    try:
+        option % 0.5
+    except (TypeError, ValueError):
+        raise CLIError(f"--float-format {option!r} is not short, exact or a %-format such "
+                       f"as %.4f") from None
+    return option
+
+
+def write_report_csv(fh, order, scores, Y, mask, classes, per_class, *, label_sep=";",
+                     ffmt="%.6g", with_per_class=False, progress=None):
+    """Write the report rows of ``order`` (ranked rows) to ``fh``.
+
+    ``Y`` is the checked indicator, ``mask`` the (N, K) issue mask, ``per_class``
+    a function ``rows -> (len(rows), K)`` per-class scores (computed per chunk).
+    """
+    names = [str(c) for c in classes]
+    for name in names:
+        if label_sep in name:
+            raise CLIError(f"class name {name!r} contains the label separator "
+                           f"{label_sep!r}; choose another with --label-sep")
+    header = list(REPORT_COLUMNS)
+    if with_per_class:
+        header += [f"label_quality_{c}" for c in names]
+    writer = csv_writer(fh)
+    writer.writerow(header)
+    n_classes = len(names)
+    for start, stop in row_blocks(len(order), n_classes + 6, _CHUNK_ELEMENTS):
+        rows = order[start:stop]
+        read = np.sort(rows)  # read (memory-mapped) inputs in file order
+        S = per_class(read)
+        chunk = build_report(Y[read], scores[read], S, np.asarray(mask[read]), names,
+                             ids=read)
+        join = label_sep.join
+        fields = zip(
+            chunk.index.tolist(),
+            [ffmt % v for v in chunk["label_quality"].tolist()],
+            range(start + 1, stop + 1),
+            map(join, chunk["given"]), map(join, chunk["to_remove"]), map(join, chunk["to_add"]),
+        )
+        if with_per_class:
+            pos = np.searchsorted(read, chunk.index.to_numpy())
+            cells = [[ffmt % v for v in row] for row in S[pos].tolist()]
+            writer.writerows(f + tuple(c) for f, c in zip(fields, cells))
+        else:
+            writer.writerows(fields)
+        if progress is not None:
+            progress.update(stop - start)
