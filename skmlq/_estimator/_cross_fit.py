@@ -4,6 +4,7 @@ Module-level functions, so that ``joblib.Memory`` keys them by their arguments
 (estimator, X, Y, folds).
 """
 
+import sys
 import time
 
 import numpy as np
@@ -13,6 +14,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.utils.parallel import Parallel, delayed
 
+from ._progress import FitProgress, _one_vs_rest_path, count_class_fits, fit_plan
 from ._proba import predict_pred_probs
 
 __all__ = ["cross_fit_pred_probs", "default_estimator", "fit_full", "take_rows"]
@@ -34,35 +36,43 @@ def take_rows(X, indices):
     return np.asarray(X)[indices]
 
 
-def _fit_predict_fold(estimator, X, Y_fit, train, test, n_classes, fold, n_folds, verbose):
-    """Fit ``estimator`` on the train rows and return its (n_test, K) probabilities."""
-    start = time.perf_counter()
+def _fit_predict_fold(estimator, X, Y_fit, train, test, n_classes, tick_key=None):
+    """Fit ``estimator`` on the train rows and return its (n_test, K) probabilities.
+
+    With ``tick_key``, a one-vs-rest classifier reports each binary fit to the
+    progress of that key (in this process only; see ``_progress``).
+    """
+    if tick_key is not None:
+        estimator = count_class_fits(estimator, tick_key) or estimator
     estimator.fit(take_rows(X, train), Y_fit[train])
-    pred_probs = predict_pred_probs(estimator, take_rows(X, test), len(test), n_classes)
-    if verbose > 0:
-        print(
-            f"[CV {fold + 1}/{n_folds}] END {type(estimator).__name__} on {len(train)} "
-            f"examples; total time={time.perf_counter() - start:.1f}s"
-        )
-    return pred_probs
+    return predict_pred_probs(estimator, take_rows(X, test), len(test), n_classes)
 
 
 def cross_fit_pred_probs(estimator, X, Y, folds, n_jobs=None, verbose=0):
     """Out-of-fold (N, K) probabilities: each fold's rows predicted by a clone fitted on the rest.
 
     Module-level so that ``joblib.Memory`` keys it by (estimator, X, Y, folds).
+    ``verbose > 0`` shows the plan and the progress on stderr (:class:`FitProgress`):
+    folds as they finish, and binary fits within a fold when they are fitted in
+    this process (``n_jobs`` of 1).
     """
     n_samples, n_classes = Y.shape
     Y_fit = Y[:, 0] if n_classes == 1 else Y
-    parts = Parallel(n_jobs=n_jobs, verbose=verbose)(
-        delayed(_fit_predict_fold)(
-            clone(estimator), X, Y_fit, train, test, n_classes, fold, len(folds), verbose
-        )
-        for fold, (train, test) in enumerate(folds)
-    )
+    sequential = n_jobs in (None, 1)
+    within = sequential and _one_vs_rest_path(estimator) is not None
+    progress = FitProgress(fit_plan(len(folds), n_classes, X, estimator), len(folds),
+                           n_classes, enabled=verbose > 0, per_class=within)
+    key = progress.tick_key if within and verbose > 0 else None
     pred_probs = np.empty((n_samples, n_classes), dtype=np.float64)
-    for (_, test), part in zip(folds, parts):
-        pred_probs[test] = part
+    with progress:
+        parts = Parallel(n_jobs=n_jobs, return_as="generator")(
+            delayed(_fit_predict_fold)(clone(estimator), X, Y_fit, train, test, n_classes,
+                                       key)
+            for train, test in folds
+        )
+        for (_, test), part in zip(folds, parts):
+            pred_probs[test] = part
+            progress.fold_done()
     return pred_probs
 
 
@@ -71,8 +81,6 @@ def fit_full(estimator, X, Y, verbose=0):
     start = time.perf_counter()
     estimator = clone(estimator).fit(X, Y[:, 0] if Y.shape[1] == 1 else Y)
     if verbose > 0:
-        print(
-            f"[MultilabelLabelQuality] END refit {type(estimator).__name__} on "
-            f"{Y.shape[0]} examples; total time={time.perf_counter() - start:.1f}s"
-        )
+        print(f"Refitted {type(estimator).__name__} on all {Y.shape[0]:,} examples in "
+              f"{time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
     return estimator

@@ -21,10 +21,9 @@ from .._core._aggregation import check_aggregator_name, resolve_aggregator
 from .._core._driver import score_blocks, scoring_thresholds
 from ..model_selection import MultilabelStratifiedKFold
 from ..utils._defaults import (
-    DEFAULT_AGGREGATOR, DEFAULT_ALPHA, DEFAULT_METHOD,
-    DEFAULT_PROBABILITY_CUTOFF, DEFAULT_TEMPERATURE,
+    DEFAULT_AGGREGATOR, DEFAULT_ALPHA, DEFAULT_METHOD, DEFAULT_TEMPERATURE,
 )
-from ..utils._errors import InputValueError
+from ..utils._errors import InputTypeError, InputValueError
 from ..utils._validation import check_bool, check_pred_probs, check_scoring_options
 from ._cross_fit import cross_fit_pred_probs, default_estimator, fit_full
 from ._proba import check_has_predict_proba, predict_pred_probs
@@ -94,7 +93,10 @@ default="exponential_moving_average"
         Number of folds fitted in parallel (joblib; ``None`` means 1 unless in a
         ``joblib.parallel_backend`` context, ``-1`` all processors).
     verbose : int, default=0
-        Above 0, print one line per fitted fold and for the refit.
+        Above 0, ``fit`` shows its plan (folds x classes on the data's shape) and
+        its progress on stderr: a tqdm bar when tqdm is installed, a line
+        rewritten in place otherwise; per binary fit within each fold for a
+        one-vs-rest classifier fitted in this process, per fold otherwise.
     random_state : int, RandomState instance or None, default=None
         Seeds the shuffled folds of an integer ``cv`` and the synthetic errors of
         :meth:`score` (which uses 0 when None, so that every candidate of a search
@@ -123,6 +125,14 @@ default="exponential_moving_average"
         Class labels; columns of every (…, n_classes) output follow this order.
         Sorted labels for a list of lists or a 1-D ``y``, the column names of a
         DataFrame indicator, ``arange(n_classes)`` for an array indicator.
+    average_precision_per_class_ : ndarray of shape (n_classes,)
+        Out-of-fold average precision of :attr:`pred_probs_` against the given
+        labels, per class: how well the model separates the class (NaN for a class
+        given on every example). ``fit`` warns (``skmlq.report.ModelQualityWarning``)
+        when classes are too rare to judge or the model too weak for the flags to be
+        trusted.
+    roc_auc_per_class_ : ndarray of shape (n_classes,)
+        The same as an area under the ROC curve.
     estimator_ : estimator object
         The classifier fitted on all the data. Only set when ``refit=True``.
     n_features_in_ : int
@@ -372,15 +382,24 @@ default="exponential_moving_average"
         self.pred_probs_ = pred_probs
         # The given training labels, for find_label_issues() on the training data.
         self._fit_labels = Y
+        self._check_model_quality(Y, pred_probs)
         self.__dict__.pop("estimator_", None)
         if self.refit:
             refit = memory.cache(fit_full, ignore=["verbose"])
             self.estimator_ = refit(estimator, X, Y, verbose=self.verbose)
         return self
 
-    def find_label_issues(self, X=None, labels=None, *, threshold=DEFAULT_PROBABILITY_CUTOFF,
-                          **filter_kwargs):
-        """Report which examples, and which class annotations, look wrong.
+    def _check_model_quality(self, Y, pred_probs):
+        """Out-of-fold model quality per class, and a warning when it is too low to trust."""
+        from ..report._summary import check_model_quality, model_quality_scores
+
+        n_given, ap, auc = model_quality_scores(Y, pred_probs)
+        self.average_precision_per_class_, self.roc_auc_per_class_ = ap, auc
+        check_model_quality(self.classes_, n_given, ap)
+
+    def find_label_issues(self, X=None, labels=None, *, form="long", flagged_only=False,
+                          worst=None, error_threshold=None, **filter_kwargs):
+        """Report which examples look mislabelled, and which labels to remove or add.
 
         Without ``X`` the report covers the training data and uses the out-of-fold
         results of :meth:`fit` (:attr:`pred_probs_`, :attr:`label_quality_scores_`),
@@ -396,21 +415,34 @@ default=None
         labels : array-like, sparse matrix or list of lists, default=None
             The given annotations of ``X`` (any form :meth:`fit` accepts); required
             with ``X``, not accepted without it.
-        threshold : float in [0, 1], default=0.5
-            A class counts as believed by the model (``predicted_labels``) when its
-            probability is at least ``threshold``.
+        form : {"long", "wide"}, default="long"
+            ``"wide"`` gives one column per class instead of the class lists (see
+            :func:`skmlq.report.label_issue_report`).
+        flagged_only : bool, default=False
+            Keep only the flagged examples.
+        worst : int, default=None
+            Keep only the ``worst`` lowest-scoring examples.
+        error_threshold : float in [0, 1], default=None
+            When the estimator has error probabilities (``error_proba_`` and
+            ``error_proba_per_class_``), the flag threshold on them (None: the
+            estimator's ``error_threshold``, else 0.5). Not used otherwise.
         **filter_kwargs : dict
-            Passed to :func:`skmlq.filter.find_multilabel_issues_per_class`:
-            ``filter_by``, ``frac_noise``, ``num_to_remove_per_class``,
-            ``min_examples_per_class``, ``confident_joint``, ``low_memory``.
+            Without error probabilities, passed to
+            :func:`skmlq.filter.find_multilabel_issues_per_class`: ``filter_by``,
+            ``frac_noise``, ``num_to_remove_per_class``, ``min_examples_per_class``,
+            ``confident_joint``, ``low_memory``.
 
         Returns
         -------
         report : pandas.DataFrame
             One row per example, worst first (``label_quality`` ascending, ties by
-            row): index = row number, ``label_quality``, ``is_label_issue``,
-            ``given_labels`` and ``predicted_labels`` (lists of :attr:`classes_`),
-            and one boolean ``suspect_<class>`` column per class.
+            row), index ``example`` (the row): ``label_quality``, ``error_proba``
+            (with error probabilities), ``flagged``, ``given``, ``to_remove``,
+            ``to_add``, ``suggested`` (lists of :attr:`classes_`),
+            ``to_remove_scores`` and ``to_add_scores``. See
+            :func:`skmlq.report.label_issue_report`; apply it with
+            :func:`skmlq.report.apply_suggestions`, review it with
+            :func:`skmlq.report.write_review`.
 
         Examples
         --------
@@ -421,14 +453,16 @@ default=None
         >>> forest = RandomForestClassifier(n_estimators=20, random_state=0)
         >>> mlq = MultilabelLabelQuality(forest, cv=3, random_state=0).fit(X, Y)
         >>> report = mlq.find_label_issues()
-        >>> list(report.columns[:4])
-        ['label_quality', 'is_label_issue', 'given_labels', 'predicted_labels']
+        >>> list(report.columns[:6])
+        ['label_quality', 'flagged', 'given', 'to_remove', 'to_add', 'suggested']
         >>> report.shape
-        (60, 7)
+        (60, 8)
         """
-        from ._report import label_issue_report
+        from ..filter._api import find_label_issues_both
+        from ..report._build import build_report, error_flags
 
         check_is_fitted(self)
+        error_proba = error_proba_per_class = None
         if X is None:
             if labels is not None:
                 raise InputValueError(
@@ -436,13 +470,51 @@ default=None
                     "of new data, or neither to report on the training data."
                 )
             Y, pred_probs = self._fit_labels, self.pred_probs_
-            scores = self.label_quality_scores_
+            per_class, scores = self.label_quality_scores_per_class_, self.label_quality_scores_
+            # Error probabilities exist once the estimator computes them.
+            error_proba = getattr(self, "error_proba_", None)
+            error_proba_per_class = getattr(self, "error_proba_per_class_", None)
         else:
             Y, pred_probs = self._new_data(X, labels, "find_label_issues")
-            scores = self._score(Y, pred_probs)[1]
-        return label_issue_report(
-            Y, pred_probs, scores, classes=self.classes_, threshold=threshold, **filter_kwargs
-        )
+            per_class, scores = self._score(Y, pred_probs)
+        if error_proba is not None and error_proba_per_class is not None:
+            if filter_kwargs:
+                raise InputTypeError(
+                    f"{sorted(filter_kwargs)[0]} is a filter option; this estimator has "
+                    f"error probabilities, so the flags come from error_threshold.")
+            if error_threshold is None:
+                error_threshold = getattr(self, "error_threshold", 0.5)
+            mask, flagged = error_flags(error_proba, error_proba_per_class, error_threshold,
+                                        pred_probs.shape)
+        else:
+            error_proba = None
+            mask, flagged = find_label_issues_both(Y, pred_probs, **filter_kwargs)
+        return build_report(Y, scores, per_class, mask, self.classes_, flagged=flagged,
+                            error_proba=error_proba, form=form, flagged_only=flagged_only,
+                            worst=worst)
+
+    def audit_summary(self):
+        """The audit in plain words: flagged examples, labels to remove and add, model quality.
+
+        Quiet: nothing is printed; ``print(mlq.audit_summary())`` shows the
+        paragraph. Uses the default report of :meth:`find_label_issues` on the
+        training data and the out-of-fold model quality of :meth:`fit`.
+
+        Returns
+        -------
+        summary : skmlq.report.AuditSummary
+            ``n_examples``, ``n_flagged``, ``n_to_remove``, ``n_to_add``,
+            ``trusted``, ``advice`` and the per-class table ``per_class``
+            (snake_case columns).
+        """
+        from ..report._summary import AuditSummary, quality_table
+        from ..utils._labels import positives_per_class
+
+        check_is_fitted(self)
+        quality = quality_table(self.classes_, positives_per_class(self._fit_labels),
+                                self._fit_labels.shape[0], self.average_precision_per_class_,
+                                self.roc_auc_per_class_)
+        return AuditSummary(self.find_label_issues(), quality)
 
     def fit_transform(self, X, y):
         """Fit, then return the out-of-fold label quality scores.

@@ -12,8 +12,9 @@ from numbers import Integral
 import numpy as np
 import scipy.sparse as sp
 
-from .._labels import check_labels
-from .._validation import check_unit_interval
+from ..utils._errors import InputValueError
+from ..utils._labels import check_labels
+from ..utils._validation import check_bool, check_unit_interval
 from ._build import split_by_row, suggestions_from_report
 
 __all__ = ["apply_changes", "apply_suggestions", "labels_form"]
@@ -28,7 +29,7 @@ def labels_form(labels, classes, name="labels"):
     dtype, DataFrame with the same index and columns). A 1-D array of one class
     per example comes back as lists of class names (a fix may leave 0 or 2).
     """
-    from .._estimator import _encode_targets, _target_form
+    from .._estimator._targets import _target_form, encode_targets
 
     classes = np.asarray(classes, dtype=object)
     n_classes = classes.size
@@ -67,7 +68,7 @@ def labels_form(labels, classes, name="labels"):
         except TypeError:  # lists of class names
             pass
     # Class labels (names, or ints that are not the column indices).
-    Y = _encode_targets(labels, classes, name=name)[0].astype(bool)
+    Y = encode_targets(labels, classes, name=name)[0].astype(bool)
     return Y, _to_lists(classes)
 
 
@@ -88,11 +89,11 @@ def apply_changes(Y, suggestions, name="labels"):
     n_samples, n_classes = Y.shape
     s = suggestions
     if s.rows.size and s.rows.max() >= n_samples:
-        raise ValueError(
+        raise InputValueError(
             f"the suggestions name example {int(s.rows.max())}, but {name} has "
             f"{n_samples} examples; pass the labels the report was made from.")
     if len(s.classes) != n_classes:
-        raise ValueError(
+        raise InputValueError(
             f"the suggestions are over {len(s.classes)} classes but {name} has "
             f"{n_classes}; pass the labels the report was made from.")
     removed, added = s.remove, ~s.remove
@@ -161,9 +162,7 @@ or DataFrame
     >>> apply_suggestions(labels, report, add=False)
     [[], ['cat'], ['cat', 'dog'], ['dog'], [], ['dog']]
     """
-    for flag, value in (("remove", remove), ("add", add)):
-        if not isinstance(value, (bool, np.bool_)):
-            raise TypeError(f"{flag}={value!r} must be True or False.")
+    remove, add = check_bool(remove, "remove"), check_bool(add, "add")
     min_confidence = check_unit_interval(min_confidence, "min_confidence", allow_none=True)
     suggestions = suggestions_from_report(report, classes)
     keep = np.where(suggestions.remove, bool(remove), bool(add))

@@ -9,19 +9,22 @@ the cleaned labels and the review file always agree.
 
 import gc
 from contextlib import contextmanager
-from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
 
-from .._blocks import row_blocks
-from .._dataset import _require_pandas
-from .._labels import check_labels, indicator_block
-from .._validation import check_pred_probs, check_unit_interval
+from ..utils._blocks import row_blocks
+from ..utils._errors import InputTypeError, InputValueError
+from ..utils._labels import check_labels, indicator_block
+from ..utils._optional import require_pandas
+from ..utils._validation import (
+    check_bool, check_choice, check_class_names, check_integer, check_pred_probs,
+    check_unit_interval,
+)
 
 __all__ = [
     "FORMS", "LONG_COLUMNS", "WIDE_STATES", "Suggestions", "build_report",
-    "check_class_names", "label_issue_report", "suggestions_from_report",
+    "label_issue_report", "suggestions_from_report",
 ]
 
 FORMS = ("long", "wide")
@@ -31,28 +34,6 @@ LONG_COLUMNS = (
 )
 # Cell values of the wide form, one column per class.
 WIDE_STATES = ("", "given", "remove", "add")
-
-
-def check_class_names(class_names, n_classes, name="class_names"):
-    """``class_names`` as an ndarray of length ``n_classes`` (``arange`` if None)."""
-    if class_names is None:
-        return np.arange(n_classes)
-    classes = np.asarray(list(class_names) if not hasattr(class_names, "shape")
-                         else class_names)
-    if classes.shape != (n_classes,):
-        raise ValueError(
-            f"{name} has {classes.size} entries but there are {n_classes} classes "
-            f"(columns of pred_probs); give one name per class."
-        )
-    if len(set(classes.tolist())) != n_classes:
-        seen, dup = set(), None
-        for c in classes.tolist():
-            if c in seen:
-                dup = c
-                break
-            seen.add(c)
-        raise ValueError(f"{name} contains {dup!r} twice; class names must be unique.")
-    return classes
 
 
 class Suggestions:
@@ -145,14 +126,10 @@ def build_report(Y, scores, per_class_scores, mask, classes, *, flagged=None,
     ``flagged`` (N,) defaults to ``mask.any(axis=1)``; ``error_proba`` (N,) adds
     its column. Returns the DataFrame (see :func:`label_issue_report`).
     """
-    pd = _require_pandas()
-    if form not in FORMS:
-        raise ValueError(f"form={form!r} is invalid; expected 'long' or 'wide'.")
-    if worst is not None and (isinstance(worst, bool) or not isinstance(worst, Integral)
-                              or worst < 0):
-        raise ValueError(f"worst={worst!r} is invalid; expected None or an int >= 0.")
-    if not isinstance(flagged_only, (bool, np.bool_)):
-        raise TypeError(f"flagged_only={flagged_only!r} must be True or False.")
+    pd = require_pandas("the label issue report")
+    check_choice(form, "form", FORMS, what="report form", plural="forms")
+    worst = check_integer(worst, "worst", minimum=0, allow_none=True)
+    flagged_only = check_bool(flagged_only, "flagged_only")
     n_samples = Y.shape[0]
     scores = np.asarray(scores, dtype=np.float64)
     flagged = mask.any(axis=1) if flagged is None else np.asarray(flagged, dtype=bool)
@@ -160,12 +137,12 @@ def build_report(Y, scores, per_class_scores, mask, classes, *, flagged=None,
     if ids is not None:
         ids = np.asarray(ids)
         if ids.shape != (n_samples,):
-            raise ValueError(f"ids has shape {ids.shape}; expected ({n_samples},), one id "
-                             f"per example.")
+            raise InputValueError(f"ids has shape {ids.shape}; expected ({n_samples},), one id "
+                                  f"per example.")
         index = pd.Index(ids, name="example")
         if not index.is_unique:
             dup = index[index.duplicated()][0]
-            raise ValueError(f"ids contains {dup!r} twice; example ids must be unique.")
+            raise InputValueError(f"ids contains {dup!r} twice; example ids must be unique.")
     columns = {"label_quality": scores}
     if error_proba is not None:
         columns["error_proba"] = np.asarray(error_proba, dtype=np.float64)
@@ -196,7 +173,7 @@ def build_report(Y, scores, per_class_scores, mask, classes, *, flagged=None,
     else:
         clash = set(map(str, names.tolist())) & set(columns)
         if clash:
-            raise ValueError(
+            raise InputValueError(
                 f"class {sorted(clash)[0]!r} has the name of a report column; the wide "
                 f"form needs other class names (or use form='long')."
             )
@@ -313,8 +290,8 @@ sparse matrix
     6                 0.14     True       [dog]        []  [cat]  [cat, dog]
     5                 0.62    False  [cat, dog]        []     []  [cat, dog]
     """
-    from .._filter import find_label_issues, find_multilabel_issues_per_class, LOW_FILTERS
-    from .._rank import get_label_quality_scores, get_label_quality_scores_per_class
+    from ..filter._api import find_label_issues_both
+    from ..rank import get_label_quality_scores, get_label_quality_scores_per_class
 
     P = check_pred_probs(pred_probs)
     Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
@@ -329,14 +306,15 @@ sparse matrix
         mask, flagged = error_flags(error_proba, error_proba_per_class, error_threshold,
                                     P.shape)
         if filter_kwargs:
-            raise TypeError(
+            raise InputTypeError(
                 f"{sorted(filter_kwargs)[0]} is a filter option; with error "
                 f"probabilities the flags come from error_threshold instead.")
     else:
-        mask = find_multilabel_issues_per_class(Y, P, **filter_kwargs)
-        if filter_kwargs.get("filter_by") in LOW_FILTERS and not filter_kwargs.get(
-                "low_memory"):
-            flagged = find_label_issues(Y, P, **filter_kwargs)
+        if "return_indices_ranked_by" in filter_kwargs:
+            raise InputTypeError(
+                "return_indices_ranked_by is not accepted here: the report is already "
+                "sorted by label_quality.")
+        mask, flagged = find_label_issues_both(Y, P, **filter_kwargs)
     return build_report(Y, scores, per_class, mask, classes, flagged=flagged,
                         error_proba=error_proba, ids=ids, form=form,
                         flagged_only=flagged_only, worst=worst)
@@ -345,7 +323,7 @@ sparse matrix
 def error_flags(error_proba, error_proba_per_class, error_threshold, shape):
     """The (N, K) suggestion mask and (N,) flags from error probabilities."""
     if error_proba is None or error_proba_per_class is None:
-        raise ValueError(
+        raise InputValueError(
             "pass both error_proba (one per example) and error_proba_per_class (one per "
             "annotation), or neither.")
     threshold = check_unit_interval(error_threshold, "error_threshold")
@@ -353,7 +331,7 @@ def error_flags(error_proba, error_proba_per_class, error_threshold, shape):
     proba = check_pred_probs(np.asarray(error_proba, dtype=np.float64).reshape(-1, 1),
                              name="error_proba")[:, 0]
     if per_class.shape != shape or proba.shape != (shape[0],):
-        raise ValueError(
+        raise InputValueError(
             f"error_proba has shape {proba.shape} and error_proba_per_class "
             f"{per_class.shape}; expected ({shape[0]},) and {shape}.")
     return per_class >= threshold, proba >= threshold
@@ -365,27 +343,27 @@ def suggestions_from_report(report, classes=None):
     Example ids must be the 0-based rows (the default index); class names are
     mapped to columns with ``classes`` or ``report.attrs["classes"]``.
     """
-    pd = _require_pandas()
+    pd = require_pandas("the label issue report")
     if not isinstance(report, pd.DataFrame):
-        raise TypeError(
+        raise InputTypeError(
             f"report must be the DataFrame of label_issue_report / find_label_issues, "
             f"got {type(report).__name__}.")
     missing = [c for c in ("to_remove", "to_add", "to_remove_scores", "to_add_scores")
                if c not in report.columns]
     if missing:
-        raise ValueError(
+        raise InputValueError(
             f"report has no {missing[0]!r} column; pass the long form of the report "
             f"(form='long'), which lists the suggested changes.")
     if classes is None:
         classes = report.attrs.get("classes")
     if classes is None:
-        raise ValueError("report.attrs has no 'classes'; pass classes=[...] (the class "
-                         "names of the labels' columns, in order).")
+        raise InputValueError("report.attrs has no 'classes'; pass classes=[...] (the class "
+                              "names of the labels' columns, in order).")
     classes = np.asarray(classes, dtype=object)
     lookup = {c: k for k, c in enumerate(classes.tolist())}
     rows_index = report.index.to_numpy()
     if rows_index.size and (rows_index.dtype.kind not in "iu" or rows_index.min() < 0):
-        raise ValueError(
+        raise InputValueError(
             f"report's index holds example ids such as {rows_index[0]!r}; applying needs "
             f"the 0-based row numbers (build the report without ids).")
     parts = []
@@ -398,13 +376,13 @@ def suggestions_from_report(report, classes=None):
             cols = np.fromiter((lookup[c] for c in flat), dtype=np.int64, count=len(flat))
         except KeyError as exc:
             pos = np.searchsorted(np.cumsum(lengths), flat.index(exc.args[0]), side="right")
-            raise ValueError(
+            raise InputValueError(
                 f"report row {rows_index[pos]!r}, column {column!r}: unknown class "
                 f"{exc.args[0]!r}; known classes: {classes.tolist()[:10]}") from None
         flat_scores = [s for row in report[score_column].to_numpy() for s in row]
         if len(flat_scores) != len(flat):
-            raise ValueError(f"report columns {column!r} and {score_column!r} are not "
-                             f"aligned; each score list must match its class list.")
+            raise InputValueError(f"report columns {column!r} and {score_column!r} are not "
+                                  f"aligned; each score list must match its class list.")
         parts.append((np.repeat(rows_index.astype(np.int64), lengths), cols,
                       np.full(len(flat), remove), np.asarray(flat_scores, dtype=np.float64)))
     rows, cols, remove, scores = (np.concatenate(p) for p in zip(*parts))

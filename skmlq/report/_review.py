@@ -17,6 +17,8 @@ from numbers import Integral
 
 import numpy as np
 
+from ..utils._errors import InputValueError
+from ..utils._labels import check_labels
 from ._apply import apply_changes, labels_form
 from ._build import Suggestions, suggestions_from_report
 
@@ -75,8 +77,8 @@ def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
     classes = np.asarray(suggestions.classes, dtype=object)
     for c in classes.tolist():
         if GIVEN_SEP in _name(c):
-            raise ValueError(f"class name {c!r} contains {GIVEN_SEP!r}, the separator of "
-                             f"the review file's given column; rename the class.")
+            raise InputValueError(f"class name {c!r} contains {GIVEN_SEP!r}, the separator of "
+                                  f"the review file's given column; rename the class.")
     index = report.index.to_numpy().astype(np.int64)
     position = np.full(suggestions.n_samples, -1, dtype=np.int64)
     position[index] = np.arange(index.size)
@@ -94,8 +96,8 @@ def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
     if pred_probs is not None:
         P = np.asarray(pred_probs)
         if P.ndim != 2 or P.shape[1] != classes.size or P.shape[0] < suggestions.n_samples:
-            raise ValueError(f"pred_probs has shape {P.shape}; expected (n_samples, "
-                             f"{classes.size}), the probabilities the report was made from.")
+            raise InputValueError(f"pred_probs has shape {P.shape}; expected (n_samples, "
+                                  f"{classes.size}), the probabilities the report was made from.")
         header.append("pred_prob")
         columns.append([float_format % v for v in P[s.rows, s.cols].tolist()])
     header.append("label_quality")
@@ -131,7 +133,7 @@ def _write_text(path, text):
         raise
 
 
-class ReviewError(ValueError):
+class ReviewError(InputValueError):
     """A review file that does not match the labels, or was edited beyond ``decision``."""
 
 
@@ -310,10 +312,9 @@ def apply_review(labels, review, *, classes=None):
         if hasattr(labels, "columns"):
             classes = list(labels.columns)
         else:
-            from .._labels import check_labels
             Y0 = check_labels(labels) if not _is_names(labels) else None
             if Y0 is None:
-                raise ValueError(
+                raise InputValueError(
                     "labels are lists of class names; pass classes=[...] (the class "
                     "names in column order) to map the review file's classes.")
             classes = list(range(Y0.shape[1]))

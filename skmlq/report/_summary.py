@@ -8,15 +8,14 @@ few given examples cannot be judged at all. :func:`model_quality` computes them,
 puts the counts of the report and the model quality into plain words.
 """
 
-import warnings
-
 import numpy as np
 import scipy.sparse as sp
 
-from .._dataset import _require_pandas
-from .._labels import check_labels, positives_per_class
-from .._validation import check_pred_probs
-from ._build import check_class_names
+from ..utils._errors import InputValueError
+from ..utils._labels import check_labels, positives_per_class
+from ..utils._optional import require_pandas
+from ..utils._validation import check_class_names, check_pred_probs
+from ..utils._warnings import warn
 
 __all__ = [
     "MIN_AVERAGE_PRECISION", "MIN_POSITIVES", "AuditSummary", "ModelQualityWarning",
@@ -101,7 +100,7 @@ sparse matrix
 
 def quality_table(classes, n_given, n_samples, ap, auc, min_positives=MIN_POSITIVES,
                   min_average_precision=MIN_AVERAGE_PRECISION):
-    pd = _require_pandas()
+    pd = require_pandas("skmlq.report tables")
     return pd.DataFrame({
         "class": np.asarray(classes, dtype=object),
         "n_given": np.asarray(n_given, dtype=np.int64),
@@ -160,11 +159,11 @@ def quality_advice(classes, n_given, ap, min_positives=MIN_POSITIVES,
 
 
 def check_model_quality(classes, n_given, ap, min_positives=MIN_POSITIVES,
-                        min_average_precision=MIN_AVERAGE_PRECISION, stacklevel=3):
+                        min_average_precision=MIN_AVERAGE_PRECISION):
     """Warn (:class:`ModelQualityWarning`) when classes are too rare or the model too weak."""
     text = quality_advice(classes, n_given, ap, min_positives, min_average_precision)
     if text:
-        warnings.warn(" ".join(text), ModelQualityWarning, stacklevel=stacklevel)
+        warn(" ".join(text), ModelQualityWarning)
 
 
 class AuditSummary:
@@ -193,11 +192,11 @@ class AuditSummary:
 
     def __init__(self, report, model_quality=None, *, min_positives=MIN_POSITIVES,
                  min_average_precision=MIN_AVERAGE_PRECISION):
-        pd = _require_pandas()
+        pd = require_pandas("skmlq.report tables")
         for column in ("flagged", "given", "to_remove", "to_add"):
             if column not in report.columns:
-                raise ValueError(f"report has no {column!r} column; pass the whole long "
-                                 f"report (form='long').")
+                raise InputValueError(f"report has no {column!r} column; pass the whole long "
+                                      f"report (form='long').")
         classes = report.attrs.get("classes")
         if classes is None:
             classes = sorted(set().union(*report["given"], *report["to_add"]))

@@ -19,6 +19,7 @@ __all__ = [
     "METHODS",
     "check_bool",
     "check_choice",
+    "check_class_names",
     "check_integer",
     "check_method",
     "check_pred_probs",
@@ -184,3 +185,25 @@ def check_thresholds(thresholds, n_classes, name="thresholds"):
             f"must be finite and > 0, as returned by get_confident_thresholds."
         )
     return T
+
+
+def check_class_names(class_names, n_classes, name="class_names"):
+    """``class_names`` as an ndarray of length ``n_classes`` (``arange`` if None)."""
+    if class_names is None:
+        return np.arange(n_classes)
+    classes = np.asarray(list(class_names) if not hasattr(class_names, "shape")
+                         else class_names)
+    if classes.shape != (n_classes,):
+        raise InputValueError(
+            f"{name} has {classes.size} entries but there are {n_classes} classes "
+            f"(columns of pred_probs); give one name per class."
+        )
+    if len(set(classes.tolist())) != n_classes:
+        seen, dup = set(), None
+        for c in classes.tolist():
+            if c in seen:
+                dup = c
+                break
+            seen.add(c)
+        raise InputValueError(f"{name} contains {dup!r} twice; class names must be unique.")
+    return classes

@@ -9,7 +9,7 @@ from skmlq.filter import find_multilabel_issues_per_class
 from skmlq.rank import get_label_quality_scores, get_label_quality_scores_per_class
 from skmlq.report import label_issue_report
 
-from ..test_filter import V2_LABELS, V2_PROBS
+from ..filter.test_filter import V2_LABELS, V2_PROBS
 
 pd = pytest.importorskip("pandas")
 NAMES = ["a", "b", "c", "d"]
