@@ -395,7 +395,7 @@ default="exponential_moving_average"
 
         n_given, ap, auc = model_quality_scores(Y, pred_probs)
         self.average_precision_per_class_, self.roc_auc_per_class_ = ap, auc
-        check_model_quality(self.classes_, n_given, ap)
+        check_model_quality(self.classes_, n_given, ap, auc)
 
     def find_label_issues(self, X=None, labels=None, *, form="long", flagged_only=False,
                           worst=None, error_threshold=None, **filter_kwargs):

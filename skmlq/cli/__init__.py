@@ -1,4 +1,4 @@
-"""The ``skmlq`` command line: ``skmlq demo``, ``skmlq score`` and ``skmlq audit``.
+"""The ``skmlq`` command line: ``skmlq demo``, ``score``, ``audit`` and ``apply``.
 
 Run ``skmlq --help`` or ``python -m skmlq --help``. :func:`main` is the console
 script entry point; it returns the exit code (0 success, 1 an internal error, i.e.
@@ -30,6 +30,10 @@ def _run(args):
         from ._audit import run_audit
 
         return run_audit(args)
+    if args.command == "apply":
+        from ._apply import run_apply
+
+        return run_apply(args)
     from ._demo import run_demo
 
     return run_demo(args)

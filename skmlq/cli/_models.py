@@ -64,8 +64,8 @@ def audit_model(kind, n_samples, n_features=None, cv=5):
     if n_features is not None and n_features > n_train:
         classifier, solver = _liblinear(dual=True), "liblinear, dual"
     else:
-        from .._estimator import _default_estimator
+        from .._estimator import default_estimator
 
-        classifier, solver = _default_estimator(), "lbfgs"
+        classifier, solver = default_estimator(), "lbfgs"
     return (make_pipeline(SimpleImputer(strategy="median"), StandardScaler(), classifier),
             f"standardised + one-vs-rest logistic regression ({solver})")

@@ -20,6 +20,11 @@ wrong), computed from out-of-sample predicted probabilities. Sub-commands:
   demo   end-to-end demonstration on real digit images with injected errors
   score  rank examples from given labels and predicted probabilities (files)
   audit  fit a default model on a CSV file (text or numeric columns) and rank it
+  apply  apply the accepted changes of a reviewed file to a labels file
+
+score and audit write the same report (the labels to remove and to add for every
+example), and optionally the cleaned labels (--write-labels) and a review file for
+people (--review); apply reads the reviewed file back.
 
 Exit codes: 0 success, 1 internal error (a bug: please report it), 2 bad input or
 options (one line on stderr), 130 interrupted. --debug shows the traceback.
@@ -42,12 +47,21 @@ input formats:
                 is printed on stderr).
 
 output (-o OUT.csv, or -o - for stdout): one row per example, worst first (ties
-keep input order):  row,label_quality,rank[,label_quality_<class>...]
-"row" is the 0-based example index (its position among the data rows).
-Without -o only the 20 worst examples are printed.
+keep input order):  row,label_quality,rank,given,to_remove,to_add
+"row" is the 0-based data row; given, to_remove (given labels that look wrong) and
+to_add (absent labels that look missing) join classes with --label-sep. Floats have
+6 significant digits (--float-format exact: the shortest text that reads back to
+the same number; or a %-format such as %.3f). Without -o the 20 worst rows are
+printed.
+--write-labels FILE  the labels with every suggestion applied, in the labels file's
+                     format (a CSV keeps its other columns)
+--review FILE        one row per suggested change, with an empty decision column to
+                     fill in a spreadsheet (accept / reject); then run skmlq apply
+--per-class          adds label_quality_<class> columns to OUT.csv
 
 examples:
   skmlq score --labels labels.npy --pred-probs pred_probs.npy -o ranked.csv
+  skmlq score --labels tags.csv --pred-probs probs.csv --review review.csv
   skmlq score --labels tags.csv --pred-probs probs.csv --per-class -o out.csv
   skmlq score --labels tags.jsonl --pred-probs probs.npy --classes cat,dog,bird -o -
 
@@ -59,25 +73,57 @@ examples:
 """
 
 AUDIT_EPILOG = """\
-input: a CSV file with a header row. The labels column (--labels-column) holds an
-example's classes joined by --sep (default ";"); an empty cell means none. With
---text-column the model is TF-IDF + one-vs-rest logistic regression on that
-column; otherwise every other column whose values are all numbers (empty = missing)
-is a feature, imputed with the median and standardised.
+input: a CSV file with a header row. The labels column (--labels-column, default
+"labels") holds an example's classes joined by --label-sep (default ";"); an empty
+cell means none. The model is one-vs-rest logistic regression on:
+  --text-column COL  TF-IDF of that column (liblinear solver);
+  otherwise          every other column whose values are all numbers (empty =
+                     missing): kept sparse and max-abs scaled when mostly zeros
+                     (liblinear), else median-imputed and standardised (lbfgs, or
+                     liblinear on the dual problem when there are more columns than
+                     training rows).
+A summary of the audit (how many examples and labels look wrong, and whether the
+model is good enough to trust the flags) is printed at the end.
 
-output (-o OUT.csv, or -o - for stdout), worst first (ties keep input order):
-  row,label_quality,rank,<labels column>,suspect_class,suspect_kind,suspect_score
-"row" is the 0-based data row. The suspect class is the one whose annotation scores
-lowest; its kind is "missing" (the model thinks it applies but it is not given) or
-"given" (given, but the model doubts it). Without -o the 20 worst rows are printed.
+output (-o OUT.csv, or -o - for stdout): one row per example, worst first (ties
+keep input order):  row,label_quality,rank,given,to_remove,to_add
+"row" is the 0-based data row; given, to_remove (given labels that look wrong) and
+to_add (absent labels that look missing) join classes with --label-sep. Floats have
+6 significant digits (--float-format exact: the shortest text that reads back to
+the same number; or a %-format such as %.3f). Without -o the 20 worst rows are
+printed.
+--write-labels FILE  the labels with every suggestion applied, in the labels file's
+                     format (a CSV keeps its other columns)
+--review FILE        one row per suggested change, with an empty decision column to
+                     fill in a spreadsheet (accept / reject); then run skmlq apply
+
 
 examples:
   skmlq audit reviews.csv --labels-column tags --text-column text -o ranked.csv
+  skmlq audit reviews.csv --labels-column tags --text-column text --review review.csv
+  skmlq apply --labels reviews.csv --labels-column tags --review review.csv -o fixed.csv
 
   reviews.csv
     text,tags
     "great battery, poor screen",battery;screen
     "arrived late",shipping
+"""
+
+APPLY_EPILOG = """\
+input: a labels file (the formats of skmlq score --labels: .csv/.tsv with a label
+column, .jsonl, .npy, .npz) and a review file written by skmlq score/audit --review
+for those labels, whose decision column was filled: accept (or yes, y, x, 1) applies
+the change, reject (or no, n, 0) or an empty cell leaves it.
+
+output (-o OUT, required): the labels file with the accepted changes applied, in the
+same format (a CSV keeps every other column). Applying the same review again changes
+nothing. A review file that does not match the labels (other rows or classes, edited
+columns, duplicate rows, not UTF-8) is refused with the line and column at fault,
+and nothing is written.
+
+examples:
+  skmlq apply --labels tags.csv --review review.csv -o tags_fixed.csv
+  skmlq apply --labels data.csv --labels-column topics --label-sep "|" --review r.csv -o fixed.csv
 """
 
 DEMO_EPILOG = """\
@@ -134,12 +180,40 @@ def _separator(text):
     return "\t" if text == r"\t" else text
 
 
-def _add_output(p, what):
-    p.add_argument("-o", "--output", metavar="OUT.csv",
-                   help=f"write {what} to this CSV file (written to a temporary file and "
-                        "renamed into place; '-' for stdout)")
+def _add_output(p, what, required=False, metavar="OUT.csv"):
+    p.add_argument("-o", "--output", metavar=metavar, required=required,
+                   help=f"write {what} to this file (written to a temporary file and "
+                        "renamed into place" + ("" if required else "; '-' for stdout") + ")")
     p.add_argument("--force", action="store_true",
-                   help="replace OUT.csv if it already exists (refused otherwise)")
+                   help="replace output files that already exist (refused otherwise)")
+
+
+def _add_label_options(p, classes=True):
+    """Options of a labels file, the same in every sub-command."""
+    p.add_argument("--labels-column", default="labels", metavar="COL",
+                   help="label column of a CSV file (default 'labels')")
+    p.add_argument("--label-sep", "--sep", dest="label_sep", type=_separator, default=";",
+                   metavar="SEP", help="separator between classes in a label cell "
+                                       "(default ';')")
+    p.add_argument("--delimiter", type=_separator, default=None, metavar="CHAR",
+                   help="CSV field delimiter (default ',' or tab for .tsv)")
+    if classes:
+        p.add_argument("--classes", default=None, metavar="A,B,...",
+                       help="class names of the columns, in order, comma-separated")
+
+
+def _add_report_outputs(p):
+    """The outputs shared by score and audit."""
+    _add_output(p, "all examples, worst first,")
+    p.add_argument("--float-format", default="short", metavar="FMT",
+                   help="floats in OUT.csv: short (6 significant digits, default), exact "
+                        "(reads back to the same number) or a %%-format such as %%.3f")
+    p.add_argument("--write-labels", default=None, metavar="FILE",
+                   help="write the labels with every suggestion applied, in the labels "
+                        "file's format")
+    p.add_argument("--review", default=None, metavar="FILE",
+                   help="write a review file: one row per suggested change, to accept or "
+                        "reject, then apply with skmlq apply")
 
 
 def _add_debug(p):
@@ -217,16 +291,8 @@ def build_parser():
                         "(not with confidence_weighted_entropy)")
     p.add_argument("--per-class", action="store_true",
                    help="add one label_quality_<class> column per class to OUT.csv")
-    p.add_argument("--labels-column", default="labels", metavar="COL",
-                   help="label column of a CSV labels file (default 'labels')")
-    p.add_argument("--label-sep", "--sep", dest="label_sep", type=_separator, default=";",
-                   metavar="SEP", help="separator between classes in a label cell "
-                                       "(default ';')")
-    p.add_argument("--delimiter", type=_separator, default=None, metavar="CHAR",
-                   help="CSV field delimiter (default ',' or tab for .tsv)")
-    p.add_argument("--classes", default=None, metavar="A,B,...",
-                   help="class names of the pred_probs columns, in order, comma-separated")
-    _add_output(p, "all examples, worst first,")
+    _add_label_options(p)
+    _add_report_outputs(p)
     _add_progress(p)
 
     # audit
@@ -236,16 +302,23 @@ def build_parser():
                            rank its examples by label quality, worst first."""),
                        epilog=AUDIT_EPILOG, formatter_class=_formatter)
     p.add_argument("data", metavar="DATA.csv", help="CSV file with a header row")
-    p.add_argument("--labels-column", required=True, metavar="COL",
-                   help="the column holding each example's classes")
-    p.add_argument("--sep", "--label-sep", dest="label_sep", type=_separator, default=";",
-                   metavar="SEP", help="separator between classes in a label cell "
-                                       "(default ';')")
+    _add_label_options(p, classes=False)
     p.add_argument("--text-column", default=None, metavar="COL",
                    help="model this text column with TF-IDF (default: numeric columns)")
-    p.add_argument("--delimiter", type=_separator, default=None, metavar="CHAR",
-                   help="CSV field delimiter (default ',' or tab for .tsv)")
     _add_model_options(p, default_cv=5)
-    _add_output(p, "all examples, worst first,")
+    _add_report_outputs(p)
     _add_progress(p)
+
+    # apply
+    p = sub.add_parser("apply", help="apply a reviewed file to a labels file",
+                       description=textwrap.dedent("""\
+                           Apply the changes accepted in a review file (written by skmlq
+                           score/audit --review) to the labels file it was made for."""),
+                       epilog=APPLY_EPILOG, formatter_class=_formatter)
+    p.add_argument("--labels", required=True, metavar="FILE", help="the given labels")
+    p.add_argument("--review", required=True, metavar="REVIEW.csv",
+                   help="the review file with its decision column filled")
+    _add_label_options(p)
+    _add_output(p, "the cleaned labels", required=True, metavar="OUT")
+    _add_debug(p)
     return parser

@@ -1,6 +1,8 @@
 """``skmlq score``: rank examples from label and pred_probs files, streamed."""
 
+import os
 import sys
+import textwrap
 
 import numpy as np
 
@@ -9,23 +11,20 @@ from .._core._aggregation import resolve_aggregator
 from .._core._driver import score_blocks
 from ..utils._blocks import row_blocks
 from ..utils._defaults import DEFAULT_ALPHA, DEFAULT_TEMPERATURE
-from ..utils._labels import indicator_block
 from ._errors import CLIError
 from ._progress import Progress, progress_enabled
 from ._readers import read_labels, read_pred_probs
-from ._writers import (
-    FLOAT_FORMATS, atomic_output, check_output_path, csv_writer, shorten, suspect_class,
-    text_table,
-)
+from ._label_files import read_label_file
+from ._report_csv import float_format, write_report_csv
+from ._writers import atomic_output, check_output_path, shorten, text_table
 
-__all__ = ["aggregator_kwargs", "compute_scores", "run_score", "worst_table", "write_ranked"]
+__all__ = ["aggregator_kwargs", "check_outputs", "compute_scores", "run_score", "worst_table",
+           "write_outputs"]
 
 N_SHOWN = 20
 # Rows per scoring step: large enough to amortise overhead, small enough to report
 # progress often on inputs larger than RAM (a step reads about 32 MB of float64).
 _STEP_ELEMENTS = 2**22
-# Values per written chunk of the output CSV.
-_WRITE_ELEMENTS = 2**18
 
 
 def aggregator_kwargs(aggregator, alpha, temperature):
@@ -56,58 +55,77 @@ def _class_labels(class_names, n_classes):
     return [str(c) for c in (class_names if class_names is not None else range(n_classes))]
 
 
-def write_ranked(fh, order, scores, *, per_class=None, class_names=None, progress=None):
-    """Write ``row,label_quality,rank[,label_quality_<class>...]`` rows in ``order``.
-
-    ``per_class`` is None or ``(Y, P, method, thresholds)``: the per-class scores
-    of each chunk of rows are computed when it is written, so memory stays
-    bounded by the chunk, not by N x K. Floats are written exactly: float64 as the
-    shortest repr, float32 with 9 significant digits.
-    """
-    header = ["row", "label_quality", "rank"]
-    n_classes = 0
-    if per_class is not None:
-        Y, P, method, thresholds = per_class
-        n_classes = P.shape[1]
-        header += [f"label_quality_{c}" for c in _class_labels(class_names, n_classes)]
-    csv_writer(fh).writerow(header)  # class names may need quoting
-    # Every field is a number: one %-format per row (several times faster than csv).
-    ffmt = FLOAT_FORMATS.get(scores.dtype, "%r")
-    line = ",".join(["%d", ffmt, "%d"] + [ffmt] * n_classes) + "\n"
-    for start, stop in row_blocks(len(order), n_classes + 3, _WRITE_ELEMENTS):
-        rows = order[start:stop]
-        fields = zip(rows.tolist(), scores[rows].tolist(), range(start + 1, stop + 1))
-        if per_class is not None:
-            read = np.sort(rows)  # read the (memory-mapped) inputs in file order
-            S = score_blocks(Y[read], P[read], method, thresholds)
-            S = S[np.searchsorted(read, rows)].tolist()
-            fh.write("".join([line % (*f, *s) for f, s in zip(fields, S)]))
-        else:
-            fh.write("".join([line % f for f in fields]))
-        if progress is not None:
-            progress.update(stop - start)
-
-
-def worst_table(rows, scores, Y, P, method, thresholds, class_names, label_sep=";"):
-    """Lines of a text table of ``rows`` (ranked): given classes and the suspect class."""
-    names = _class_labels(class_names, P.shape[1])
-    read = np.sort(rows)
-    pos = np.searchsorted(read, rows)
-    given = indicator_block(Y[read], 0, len(read))[pos]
-    S = score_blocks(Y[read], P[read], method, thresholds)[pos]
-    table = [("rank", "row", "label_quality", "given classes", "suspect class (score)")]
-    for r, (i, g, s) in enumerate(zip(rows, given, S), start=1):
-        shown = label_sep.join(names[j] for j in np.flatnonzero(g)) or "(none)"
-        table.append((str(r), str(int(i)), f"{scores[i]:.4f}", shorten(shown),
-                      suspect_class(s, g, names)))
+def worst_table(report, label_sep=";"):
+    """Lines of a text table of a (worst-first) report: given labels and the fixes."""
+    table = [("rank", "row", "label_quality", "given", "to remove", "to add")]
+    for r, (i, row) in enumerate(report.iterrows(), start=1):
+        table.append((str(r), str(i), f"{row['label_quality']:.4f}",
+                      shorten(label_sep.join(map(str, row["given"])) or "(none)"),
+                      shorten(label_sep.join(map(str, row["to_remove"]))),
+                      shorten(label_sep.join(map(str, row["to_add"])))))
     return text_table(table)
+
+
+def write_outputs(args, Y, P, scores, mask, flagged, per_class, names, label_file, stdout,
+                  progress=None):
+    """The outputs shared by score and audit: OUT.csv, --write-labels and --review.
+
+    ``per_class`` maps sorted rows to their (n, K) per-class scores; ``label_file``
+    is None or a function returning the :class:`LabelFile` of the labels to clean.
+    Returns the report of the worst examples (for the table on stdout).
+    """
+    from ..report import apply_suggestions, write_review
+    from ..report._build import build_report
+
+    order = np.argsort(scores, kind="stable")
+    if args.output is not None:
+        ffmt = float_format(args.float_format, scores.dtype)
+        with atomic_output(args.output, args.force) as fh:
+            write_report_csv(fh, order, scores, Y, mask, names, per_class,
+                             label_sep=args.label_sep, ffmt=ffmt,
+                             with_per_class=getattr(args, "per_class", False),
+                             progress=progress)
+    if args.review is not None or args.write_labels is not None:
+        rows = np.flatnonzero(flagged)
+        flagged_report = build_report(Y[rows], scores[rows], per_class(rows), mask[rows],
+                                      names, ids=rows)
+        flagged_report.index = flagged_report.index.astype(np.int64)
+        if args.review is not None:
+            check_output_path(args.review, args.force)
+            n_changes = write_review(flagged_report, args.review, pred_probs=P)
+            print(f"wrote {n_changes} suggested changes to review to {args.review} (fill in "
+                  f"the decision column, then run skmlq apply)", file=stdout)
+        if args.write_labels is not None:
+            labels = label_file()
+            cleaned = apply_suggestions(labels.Y, flagged_report, classes=names)
+            labels.write(cleaned, args.write_labels, force=args.force)
+            print(f"wrote the labels with every suggestion applied to {args.write_labels}",
+                  file=stdout)
+    worst = order[:N_SHOWN]
+    read = np.sort(worst)
+    return build_report(Y[read], scores[read], per_class(read), mask[read], names, ids=read)
+
+
+def check_outputs(args):
+    """Fail before any work if an output path cannot or must not be written."""
+    paths = [p for p in (args.output, args.write_labels, args.review) if p not in (None, "-")]
+    if len(set(map(os.path.abspath, paths))) != len(paths):
+        raise CLIError("-o, --write-labels and --review must name different files")
+    for path in (args.output, args.write_labels, args.review):
+        check_output_path(path, args.force)
+    if args.write_labels is not None and args.write_labels == "-":
+        raise CLIError("--write-labels needs a file name")
+    float_format(args.float_format)
 
 
 def run_score(args, stdout=None, stderr=None):
     """Execute ``skmlq score`` with parsed ``args``; return the exit code."""
+    from ..filter._api import find_label_issues_both
+    from ..report._summary import AuditSummary, model_quality_scores, quality_table
+
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    check_output_path(args.output, args.force)
+    check_outputs(args)
     agg_kwargs = aggregator_kwargs(args.aggregator, args.alpha, args.temperature)
     aggregate = resolve_aggregator(agg_kwargs)
     P, class_names = read_pred_probs(args.pred_probs, args.delimiter)
@@ -130,22 +148,34 @@ def run_score(args, stdout=None, stderr=None):
     n_samples = P.shape[0]
     with Progress("scoring", n_samples, show, stderr) as progress:
         scores = compute_scores(Y, P, args.method, thresholds, aggregate, progress)
-    order = np.argsort(scores, kind="stable")
-    if args.output is not None:
-        per_class = (Y, P, args.method, thresholds) if args.per_class else None
-        with Progress("writing", n_samples, show and args.output != "-", stderr) as progress:
-            with atomic_output(args.output, args.force) as fh:
-                write_ranked(fh, order, scores, per_class=per_class, class_names=class_names,
-                             progress=progress)
-        if args.output == "-":
-            return 0
-    lines = worst_table(order[:N_SHOWN], scores, Y, P, args.method, thresholds, class_names,
-                        args.label_sep)
+    mask, flagged = find_label_issues_both(Y, P)
+    names = _class_labels(class_names, P.shape[1])
+
+    def per_class(rows):
+        return score_blocks(Y[rows], P[rows], args.method, thresholds)
+
+    def label_file():
+        return read_label_file(args.labels, class_names=class_names,
+                               labels_column=args.labels_column, label_sep=args.label_sep,
+                               delimiter=args.delimiter, n_classes=P.shape[1])
+
+    quiet = args.output == "-"
+    out = stderr if quiet else stdout
+    with Progress("writing", n_samples, show and not quiet, stderr) as progress:
+        worst = write_outputs(args, Y, P, scores, mask, flagged, per_class, names, label_file,
+                              out, progress)
+    n_given, ap, auc = model_quality_scores(Y, P)
+    summary = AuditSummary.from_arrays(Y, mask, flagged, names,
+                                       quality_table(names, n_given, n_samples, ap, auc))
+    if quiet:
+        return 0
     options = ", ".join(f"{k}={v}" for k, v in agg_kwargs.items() if k != "method")
     adjusted = ", adjusted" if args.adjust_pred_probs else ""
     print(f"{n_samples} examples scored ({args.method}{adjusted}; {agg_kwargs['method']} "
           f"{options}); the {min(N_SHOWN, n_samples)} most likely mislabelled:", file=stdout)
-    print("\n".join(lines), file=stdout)
+    print("\n".join(worst_table(worst, args.label_sep)), file=stdout)
+    print("", file=stdout)
+    print(textwrap.fill(str(summary), width=88), file=stdout)
     if args.output is None:
         print("(write all rows with -o OUT.csv)", file=stdout)
     else:

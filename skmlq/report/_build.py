@@ -377,7 +377,7 @@ def suggestions_from_report(report, classes=None):
         except KeyError as exc:
             pos = np.searchsorted(np.cumsum(lengths), flat.index(exc.args[0]), side="right")
             raise InputValueError(
-                f"report row {rows_index[pos]!r}, column {column!r}: unknown class "
+                f"report row {rows_index[pos].item()!r}, column {column!r}: unknown class "
                 f"{exc.args[0]!r}; known classes: {classes.tolist()[:10]}") from None
         flat_scores = [s for row in report[score_column].to_numpy() for s in row]
         if len(flat_scores) != len(flat):

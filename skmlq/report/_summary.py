@@ -28,6 +28,15 @@ MIN_POSITIVES = 10
 #: Below this out-of-fold average precision, most of the model's confident
 #: disagreements with a class's labels are the model's errors, not the labels'.
 MIN_AVERAGE_PRECISION = 0.5
+#: Below this out-of-fold AUROC the model ranks a class little better than chance
+#: (0.5), whatever its prevalence (a frequent class has a high average precision
+#: even for a random model).
+MIN_ROC_AUC = 0.75
+
+
+def is_weak(ap, auc, min_average_precision=MIN_AVERAGE_PRECISION):
+    """Classes the model does not separate well enough to judge their labels."""
+    return ~(np.asarray(ap) >= min_average_precision) | ~(np.asarray(auc) >= MIN_ROC_AUC)
 
 
 class ModelQualityWarning(UserWarning):
@@ -108,7 +117,7 @@ def quality_table(classes, n_given, n_samples, ap, auc, min_positives=MIN_POSITI
         "average_precision": ap,
         "roc_auc": auc,
         "too_few": np.asarray(n_given) < min_positives,
-        "weak": ~(ap >= min_average_precision),
+        "weak": is_weak(ap, auc, min_average_precision),
     })
 
 
@@ -118,7 +127,7 @@ def _names(values, limit=8):
                                         if len(values) > limit else "")
 
 
-def quality_verdict(classes, n_given, ap, min_positives=MIN_POSITIVES,
+def quality_verdict(classes, n_given, ap, auc, min_positives=MIN_POSITIVES,
                     min_average_precision=MIN_AVERAGE_PRECISION):
     """``(too_few, weak, trusted)``: rare class names, weak class names, overall verdict.
 
@@ -129,16 +138,16 @@ def quality_verdict(classes, n_given, ap, min_positives=MIN_POSITIVES,
     n_given = np.asarray(n_given)
     too_few = n_given < min_positives
     judged = ~too_few & ~np.isnan(ap)
-    weak = judged & ~(ap >= min_average_precision)
+    weak = judged & is_weak(ap, auc, min_average_precision)
     weight = n_given[judged].sum()
     trusted = bool(weight > 0 and n_given[judged & ~weak].sum() >= 0.5 * weight)
     return classes[too_few].tolist(), classes[weak].tolist(), trusted
 
 
-def quality_advice(classes, n_given, ap, min_positives=MIN_POSITIVES,
+def quality_advice(classes, n_given, ap, auc, min_positives=MIN_POSITIVES,
                    min_average_precision=MIN_AVERAGE_PRECISION):
     """Sentences on the model's quality (empty when everything is fine)."""
-    too_few, weak, trusted = quality_verdict(classes, n_given, ap, min_positives,
+    too_few, weak, trusted = quality_verdict(classes, n_given, ap, auc, min_positives,
                                              min_average_precision)
     text = []
     if too_few:
@@ -148,20 +157,22 @@ def quality_advice(classes, n_given, ap, min_positives=MIN_POSITIVES,
         text.append(
             f"The model is too weak for the flags to be trusted: classes holding most "
             f"annotations have an out-of-fold average precision below "
-            f"{min_average_precision} ({len(weak)} weak: {_names(weak)}), so many flags "
+            f"{min_average_precision} or an AUROC below {MIN_ROC_AUC} ({len(weak)} weak: "
+            f"{_names(weak)}), so many flags "
             f"are the model's mistakes. Try a stronger model (e.g. tuned or "
             f"non-linear), more data, or dropping the weak and rare classes.")
     elif weak:
         text.append(f"The flags of {len(weak)} weak class(es) (out-of-fold average "
-                    f"precision below {min_average_precision}) deserve less trust: "
+                    f"precision below {min_average_precision} or AUROC below "
+                    f"{MIN_ROC_AUC}) deserve less trust: "
                     f"{_names(weak)}.")
     return text
 
 
-def check_model_quality(classes, n_given, ap, min_positives=MIN_POSITIVES,
+def check_model_quality(classes, n_given, ap, auc, min_positives=MIN_POSITIVES,
                         min_average_precision=MIN_AVERAGE_PRECISION):
     """Warn (:class:`ModelQualityWarning`) when classes are too rare or the model too weak."""
-    text = quality_advice(classes, n_given, ap, min_positives, min_average_precision)
+    text = quality_advice(classes, n_given, ap, auc, min_positives, min_average_precision)
     if text:
         warn(" ".join(text), ModelQualityWarning)
 
@@ -192,7 +203,6 @@ class AuditSummary:
 
     def __init__(self, report, model_quality=None, *, min_positives=MIN_POSITIVES,
                  min_average_precision=MIN_AVERAGE_PRECISION):
-        pd = require_pandas("skmlq.report tables")
         for column in ("flagged", "given", "to_remove", "to_add"):
             if column not in report.columns:
                 raise InputValueError(f"report has no {column!r} column; pass the whole long "
@@ -200,32 +210,64 @@ class AuditSummary:
         classes = report.attrs.get("classes")
         if classes is None:
             classes = sorted(set().union(*report["given"], *report["to_add"]))
-        self.n_examples = int(len(report))
-        self.n_classes = len(classes)
         counts = {}
         for column in ("given", "to_remove", "to_add"):
             flat = report[column].explode().dropna()
             counts[column] = flat.value_counts().reindex(classes, fill_value=0).to_numpy()
-        self.n_given = int(counts["given"].sum())
-        self.n_flagged = int(report["flagged"].sum())
-        self.n_to_remove = int(counts["to_remove"].sum())
-        self.n_to_add = int(counts["to_add"].sum())
-        self.n_examples_to_remove = int((report["to_remove"].map(len) > 0).sum())
-        self.n_examples_to_add = int((report["to_add"].map(len) > 0).sum())
+        self._set(classes, len(report), int(report["flagged"].sum()), counts["given"],
+                  counts["to_remove"], counts["to_add"],
+                  int((report["to_remove"].map(len) > 0).sum()),
+                  int((report["to_add"].map(len) > 0).sum()), model_quality, min_positives,
+                  min_average_precision)
+
+    @classmethod
+    def from_arrays(cls, Y, mask, flagged, classes, model_quality=None, *,
+                    min_positives=MIN_POSITIVES, min_average_precision=MIN_AVERAGE_PRECISION):
+        """The summary of a checked indicator ``Y``, its (N, K) issue ``mask`` and (N,)
+        ``flagged``, without building the report (for data too large for one)."""
+        from .._core._summaries import issue_counts
+        from ..utils._blocks import row_blocks
+        from ..utils._labels import indicator_block
+
+        counts = issue_counts(Y, mask)  # column 0: absent flagged, 1: given flagged
+        rows_remove = rows_add = 0
+        for start, stop in row_blocks(*mask.shape):
+            y, m = indicator_block(Y, start, stop), np.asarray(mask[start:stop], dtype=bool)
+            rows_remove += int(np.count_nonzero((m & y).any(axis=1)))
+            rows_add += int(np.count_nonzero((m & ~y).any(axis=1)))
+        summary = cls.__new__(cls)
+        summary._set(list(classes), mask.shape[0], int(np.count_nonzero(flagged)),
+                     positives_per_class(Y), counts[:, 1], counts[:, 0], rows_remove, rows_add,
+                     model_quality, min_positives, min_average_precision)
+        return summary
+
+    def _set(self, classes, n_examples, n_flagged, n_given, n_to_remove, n_to_add,
+             rows_remove, rows_add, model_quality, min_positives, min_average_precision):
+        pd = require_pandas("skmlq.report tables")
+        self.n_examples = int(n_examples)
+        self.n_classes = len(classes)
+        self.n_given = int(np.sum(n_given))
+        self.n_flagged = int(n_flagged)
+        self.n_to_remove = int(np.sum(n_to_remove))
+        self.n_to_add = int(np.sum(n_to_add))
+        self.n_examples_to_remove = int(rows_remove)
+        self.n_examples_to_add = int(rows_add)
         per_class = pd.DataFrame({"class": np.asarray(classes, dtype=object),
-                                  "n_given": counts["given"],
-                                  "n_to_remove": counts["to_remove"],
-                                  "n_to_add": counts["to_add"]})
+                                  "n_given": np.asarray(n_given, dtype=np.int64),
+                                  "n_to_remove": np.asarray(n_to_remove, dtype=np.int64),
+                                  "n_to_add": np.asarray(n_to_add, dtype=np.int64)})
         self.trusted = None
         self.advice = []
         if model_quality is not None:
-            mq = model_quality.set_index("class").reindex(classes)
+            mq = model_quality.set_index("class").reindex(per_class["class"])
             for column in ("average_precision", "roc_auc", "too_few", "weak"):
                 per_class[column] = mq[column].to_numpy()
             ap = per_class["average_precision"].to_numpy(dtype=np.float64)
-            self.trusted = quality_verdict(classes, counts["given"], ap, min_positives,
+            auc = per_class["roc_auc"].to_numpy(dtype=np.float64)
+            given = per_class["n_given"].to_numpy()
+            self.trusted = quality_verdict(classes, given, ap, auc, min_positives,
                                            min_average_precision)[2]
-            self.advice = quality_advice(classes, counts["given"], ap, min_positives,
+            self.advice = quality_advice(classes, given, ap, auc, min_positives,
                                          min_average_precision)
         self.per_class = per_class
         self.min_average_precision = min_average_precision
@@ -246,9 +288,9 @@ class AuditSummary:
                 text.append(
                     f"Model quality, out of fold: median per-class average precision "
                     f"{np.nanmedian(ap):.2f}, median AUROC {np.nanmedian(auc):.2f}; "
-                    f"{int((ap >= self.min_average_precision).sum())} of "
-                    f"{self.n_classes} classes at or above "
-                    f"{self.min_average_precision}.")
+                    f"{int((~is_weak(ap, auc, self.min_average_precision)).sum())} of "
+                    f"{self.n_classes} classes separated well (average precision >= "
+                    f"{self.min_average_precision} and AUROC >= {MIN_ROC_AUC}).")
         text.extend(self.advice)
         return " ".join(text)
 

@@ -43,7 +43,8 @@ def test_demo_reduced(capsys):
 def test_demo_progress_goes_to_stderr(capsys):
     assert main(["demo", "--n-samples", "60", "--cv", "2", "--progress"]) == 0
     captured = capsys.readouterr()
-    assert "[CV 2/2]" in captured.err and "[CV" not in captured.out
+    assert "Fitting 2 folds x 5 classes on 60 x 64 dense" in captured.err
+    assert "cross-fitting" in captured.err and "cross-fitting" not in captured.out
 
 
 def _news_csv(path, n=90, seed=0):
@@ -73,14 +74,15 @@ def test_audit_text_column_finds_wrong_topics(tmp_path, capsys):
                  "--sep", "|", "--text-column", "text", "--cv", "3", "--no-progress",
                  "-o", str(out)]) == 0
     header, rows = read_output(out)
-    assert header == ["row", "label_quality", "rank", "topics", "suspect_class",
-                      "suspect_kind", "suspect_score"]
+    assert header == ["row", "label_quality", "rank", "given", "to_remove", "to_add"]
     assert len(rows) == 90
     scores = [float(r[1]) for r in rows]
     assert scores == sorted(scores)
     top = {int(r[0]) for r in rows[: len(wrong)]}
     assert len(top & set(wrong)) >= len(wrong) - 3
-    assert {r[5] for r in rows} <= {"missing", "given"}
+    fixes = {int(r[0]): (r[4], r[5]) for r in rows if r[4] or r[5]}
+    assert len(set(fixes) & set(wrong)) >= len(wrong) - 3  # the wrong rows get fixes
+    assert all(set(r[4].split("|")) <= set(r[3].split("|")) for r in rows if r[4])
     assert "wrote 90 rows" in capsys.readouterr().out
 
 
@@ -90,7 +92,9 @@ def test_audit_numeric_columns(tmp_path, capsys):
                  "--sep", "|", "--cv", "2", "--no-progress"]) == 0
     captured = capsys.readouterr()
     assert "not used as features (not numeric): text" in captured.err
-    assert "2 standardised numeric columns (id, length)" in captured.out
+    assert "2 numeric columns (id, length), standardised" in captured.out
+    words = " ".join(captured.out.split())
+    assert "look mislabelled" in words and "too weak" in words
 
 
 @pytest.mark.parametrize("options, expected", [

@@ -109,7 +109,7 @@ def test_refuses_to_overwrite_without_force(files, capsys):
     assert "already exists; pass --force" in _one_error_line(capsys)
     assert out.read_text() == "precious\n"
     assert main(_score_args(files, "-o", str(out), "--force")) == 0
-    assert out.read_text().startswith("row,label_quality,rank\n")
+    assert out.read_text().startswith("row,label_quality,rank,given,to_remove,to_add\n")
 
 
 def test_output_directory_must_exist(files, capsys):
@@ -120,13 +120,13 @@ def test_output_directory_must_exist(files, capsys):
 @pytest.mark.parametrize("exc, code", [(KeyboardInterrupt, 130), (OSError, 2)])
 def test_interrupted_write_leaves_no_partial_file(files, capsys, monkeypatch, exc, code):
     """A failure mid-write removes the temporary file and keeps the old output."""
-    real_write = _score.write_ranked
+    real_write = _score.write_report_csv
 
     def write_then_fail(fh, *args, **kwargs):
         real_write(fh, *args, **kwargs)  # the whole CSV reaches the temporary file
         raise exc("disk full")
 
-    monkeypatch.setattr(_score, "write_ranked", write_then_fail)
+    monkeypatch.setattr(_score, "write_report_csv", write_then_fail)
     out = files / "out.csv"
     out.write_text("old\n")
     before = sorted(p.name for p in files.iterdir())

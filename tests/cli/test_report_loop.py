@@ -62,7 +62,7 @@ def test_score_and_audit_write_the_same_columns(tmp_path, capsys):
                  "-o", str(tmp_path / "a.csv")]) == 0
     assert read_output(tmp_path / "a.csv")[0] == COLUMNS
     out = capsys.readouterr().out
-    assert "examples look mislabelled" in out or "look mislabelled" in out
+    assert "look mislabelled" in " ".join(out.split())
 
 
 def test_audit_review_apply_loop_in_process(tmp_path, capsys):

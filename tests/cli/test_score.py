@@ -5,7 +5,8 @@ import pytest
 import scipy.sparse as sp
 
 from skmlq import get_label_quality_scores, get_label_quality_scores_per_class
-from skmlq.cli import _score, main
+from skmlq.filter import find_multilabel_issues_per_class
+from skmlq.cli import _report_csv, _score, main
 from skmlq.cli._readers import read_pred_probs
 
 from ._files import (
@@ -13,12 +14,27 @@ from ._files import (
 )
 
 
-def _check_ranked(out_path, Y, P, per_class=False, **kwargs):
+EXACT = ["--float-format", "exact"]
+
+
+def _split(cell, sep):
+    return cell.split(sep) if cell else []
+
+
+def _check_ranked(out_path, Y, P, per_class=False, sep=";", **kwargs):
     """The output equals the functional API: sorted worst first, stable, exact floats."""
     header, rows = read_output(out_path)
     expected = get_label_quality_scores(Y, P, **kwargs)
     order = np.argsort(expected, kind="stable")
-    assert header[:3] == ["row", "label_quality", "rank"]
+    assert header[:6] == ["row", "label_quality", "rank", "given", "to_remove", "to_add"]
+    mask = find_multilabel_issues_per_class(Y, P)
+    names = header[6:] and [h[len("label_quality_"):] for h in header[6:]]
+    for r in rows:
+        i = int(r[0])
+        if names:
+            assert _split(r[3], sep) == [names[k] for k in np.flatnonzero(Y[i])]
+        assert len(_split(r[4], sep)) == (mask[i] & Y[i].astype(bool)).sum()
+        assert len(_split(r[5], sep)) == (mask[i] & ~Y[i].astype(bool)).sum()
     got_rows = np.array([int(r[0]) for r in rows])
     np.testing.assert_array_equal(got_rows, order)
     np.testing.assert_array_equal(np.array([r[1] for r in rows], expected.dtype), expected[order])
@@ -26,9 +42,9 @@ def _check_ranked(out_path, Y, P, per_class=False, **kwargs):
     if per_class:
         kwargs.pop("aggregator_kwargs", None)
         S = get_label_quality_scores_per_class(Y, P, **kwargs)
-        np.testing.assert_array_equal(np.array([r[3:] for r in rows], S.dtype), S[order])
+        np.testing.assert_array_equal(np.array([r[6:] for r in rows], S.dtype), S[order])
     else:
-        assert len(header) == 3
+        assert len(header) == 6
     return header
 
 
@@ -51,7 +67,7 @@ def test_label_formats(tmp_path, labels_format, capsys):
         write_labels_jsonl(labels, Y, NAMES if labels_format.endswith("names") else None)
     out = tmp_path / "out.csv"
     assert main(["score", "--labels", str(labels), "--pred-probs", str(probs),
-                 "-o", str(out)]) == 0
+                 "-o", str(out), *EXACT]) == 0
     _check_ranked(out, Y, P)
     printed = capsys.readouterr().out
     assert "rank  row  label_quality" in printed
@@ -75,9 +91,9 @@ def test_pred_probs_formats_and_per_class(tmp_path, probs_format):
         probs.write_text("\n".join("\t".join(map(repr, row)) for row in P.tolist()) + "\n")
     out = tmp_path / "out.csv"
     assert main(["score", "--labels", str(labels), "--pred-probs", str(probs), "--per-class",
-                 "-o", str(out)]) == 0
+                 "-o", str(out), *EXACT]) == 0
     header = _check_ranked(out, Y, P, per_class=True)
-    assert header[3:] == [f"label_quality_{k}" for k in range(4)]
+    assert header[6:] == [f"label_quality_{k}" for k in range(4)]
 
 
 def test_names_without_header_map_sorted_and_say_so(tmp_path, capsys):
@@ -86,12 +102,13 @@ def test_names_without_header_map_sorted_and_say_so(tmp_path, capsys):
     write_labels_csv(tmp_path / "l.csv", Y, NAMES, sep="|")
     out = tmp_path / "out.csv"
     assert main(["score", "--labels", str(tmp_path / "l.csv"), "--label-sep", "|",
-                 "--pred-probs", str(tmp_path / "p.npy"), "--per-class", "-o", str(out)]) == 0
+                 "--pred-probs", str(tmp_path / "p.npy"), "--per-class", "-o", str(out),
+                 *EXACT]) == 0
     assert "sorted order: 0=bird, 1=cat, 2=dog, 3=fish" in capsys.readouterr().err
     order = np.argsort(NAMES)  # column c of P holds sorted(NAMES)[c]
     Y_sorted = Y[:, order]
-    header = _check_ranked(out, Y_sorted, P, per_class=True)
-    assert header[3:] == ["label_quality_bird", "label_quality_cat", "label_quality_dog",
+    header = _check_ranked(out, Y_sorted, P, per_class=True, sep="|")
+    assert header[6:] == ["label_quality_bird", "label_quality_cat", "label_quality_dog",
                           "label_quality_fish"]
 
 
@@ -102,9 +119,9 @@ def test_classes_option_names_the_columns(tmp_path):
     out = tmp_path / "out.csv"
     assert main(["score", "--labels", str(tmp_path / "l.jsonl"), "--pred-probs",
                  str(tmp_path / "p.npy"), "--classes", ",".join(NAMES), "--per-class",
-                 "-o", str(out)]) == 0
+                 "-o", str(out), *EXACT]) == 0
     header = _check_ranked(out, Y, P, per_class=True)
-    assert header[3:] == [f"label_quality_{n}" for n in NAMES]
+    assert header[6:] == [f"label_quality_{n}" for n in NAMES]
 
 
 @pytest.mark.parametrize("options, kwargs", [
@@ -121,7 +138,7 @@ def test_scoring_options(tmp_path, options, kwargs):
     np.save(tmp_path / "p.npy", P.astype(np.float32))
     out = tmp_path / "out.csv"
     assert main(["score", "--labels", str(tmp_path / "y.npy"), "--pred-probs",
-                 str(tmp_path / "p.npy"), "-o", str(out), *options]) == 0
+                 str(tmp_path / "p.npy"), "-o", str(out), *EXACT, *options]) == 0
     _check_ranked(out, Y, P.astype(np.float32), **kwargs)
 
 
@@ -132,10 +149,11 @@ def test_streams_in_chunks_from_memory_maps(tmp_path, monkeypatch, capsys):
     np.save(tmp_path / "p.npy", P)
     assert isinstance(read_pred_probs(tmp_path / "p.npy")[0], np.memmap)
     monkeypatch.setattr(_score, "_STEP_ELEMENTS", 17)
-    monkeypatch.setattr(_score, "_WRITE_ELEMENTS", 40)
+    monkeypatch.setattr(_report_csv, "_CHUNK_ELEMENTS", 40)
     out = tmp_path / "out.csv"
     assert main(["score", "--labels", str(tmp_path / "y.npy"), "--pred-probs",
-                 str(tmp_path / "p.npy"), "--per-class", "--progress", "-o", str(out)]) == 0
+                 str(tmp_path / "p.npy"), "--per-class", "--progress", "-o", str(out),
+                 *EXACT]) == 0
     _check_ranked(out, Y, P, per_class=True)
     err = capsys.readouterr().err
     assert "scoring: done" in err and "writing: done" in err
@@ -150,7 +168,7 @@ def test_ties_keep_input_order_and_stdout_output(tmp_path, capsys):
     assert main(["score", "--labels", str(tmp_path / "y.npy"), "--pred-probs",
                  str(tmp_path / "p.npy"), "-o", "-"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "row,label_quality,rank"
+    assert lines[0] == "row,label_quality,rank,given,to_remove,to_add"
     assert [line.split(",")[0] for line in lines[1:]] == ["4", "0", "1", "2", "3", "5"]
 
 
@@ -164,7 +182,7 @@ def test_without_output_prints_worst_rows_and_suspect(tmp_path, capsys):
     out = capsys.readouterr().out
     first = next(line for line in out.splitlines() if line.startswith("1 "))
     assert first.split()[1] == "3"
-    assert "missing" in first or "given" in first
+    assert len(first.split()) > 4  # the labels to remove or to add
     assert "write all rows with -o" in out
     assert not list(tmp_path.glob("*.csv"))[1:]  # nothing written but the input
 
@@ -176,5 +194,5 @@ def test_one_column_csv_blank_line_is_an_example_without_labels(tmp_path):
     np.save(tmp_path / "p.npy", P)
     out = tmp_path / "out.csv"
     assert main(["score", "--labels", str(tmp_path / "l.csv"), "--pred-probs",
-                 str(tmp_path / "p.npy"), "-o", str(out)]) == 0
+                 str(tmp_path / "p.npy"), "-o", str(out), *EXACT]) == 0
     _check_ranked(out, Y, P)

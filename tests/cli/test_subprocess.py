@@ -38,7 +38,8 @@ def test_console_script_scores_csv_files(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""  # no progress when stderr is not a terminal
     header, rows = read_output(tmp_path / "out.csv")
-    assert header == ["row", "label_quality", "rank"] + [f"label_quality_{n}" for n in NAMES]
+    assert header == ["row", "label_quality", "rank", "given", "to_remove", "to_add"] + [
+        f"label_quality_{n}" for n in NAMES]
     expected = get_label_quality_scores(Y, P)
     np.testing.assert_array_equal([int(r[0]) for r in rows],
                                   np.argsort(expected, kind="stable"))

@@ -38,14 +38,16 @@ def test_model_quality_matches_sklearn_per_class():
 def test_warning_names_rare_classes_and_a_weak_model():
     names = ["a", "b", "rare"]
     with pytest.warns(ModelQualityWarning, match="fewer than 10 given examples.*: rare"):
-        check_model_quality(names, [50, 40, 3], np.array([0.9, 0.8, 0.1]))
+        check_model_quality(names, [50, 40, 3], np.array([0.9, 0.8, 0.1]), np.ones(3))
     with pytest.warns(ModelQualityWarning, match="too weak.*stronger model") as record:
-        check_model_quality(names, [50, 40, 30], np.array([0.2, 0.3, 0.9]))
+        check_model_quality(names, [50, 40, 30], np.array([0.2, 0.3, 0.9]), np.ones(3))
     assert "weak: a, b" in str(record[0].message)
     import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        check_model_quality(names, [50, 40, 30], np.array([0.9, 0.8, 0.7]))
+        check_model_quality(names, [50, 40, 30], np.array([0.9, 0.8, 0.7]), np.ones(3))
+    with pytest.warns(ModelQualityWarning, match="AUROC below 0.75"):  # frequent classes
+        check_model_quality(names, [50, 40, 30], np.full(3, 0.6), np.full(3, 0.55))
 
 
 def test_audit_summary_counts_and_words():
