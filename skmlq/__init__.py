@@ -51,9 +51,7 @@ wrong annotation is **wrong** (given, should be removed: ``to_remove``) or
 reference implementation to the last example are in ``docs/architecture.rst``.
 """
 
-from ._estimator import MultilabelLabelQuality
 from ._version import __version__
-from .rank import get_label_quality_scores, get_label_quality_scores_per_class
 
 __all__ = [
     "__version__",
@@ -61,3 +59,25 @@ __all__ = [
     "get_label_quality_scores",
     "get_label_quality_scores_per_class",
 ]
+
+# Imported on first use, so that ``import skmlq`` (and ``skmlq --help``) does not
+# load scikit-learn, scipy and numpy up front.
+_LAZY = {
+    "MultilabelLabelQuality": "._estimator",
+    "get_label_quality_scores": ".rank",
+    "get_label_quality_scores_per_class": ".rank",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

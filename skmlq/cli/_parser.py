@@ -7,7 +7,6 @@ from ..utils._defaults import (
     AGGREGATORS, DEFAULT_AGGREGATOR, DEFAULT_ALPHA, DEFAULT_METHOD, DEFAULT_TEMPERATURE, METHODS,
 )
 from ..utils._errors import InputError
-from ..utils._validation import check_integer, check_positive, check_unit_interval
 
 __all__ = ["build_parser"]
 
@@ -166,12 +165,33 @@ def _option_type(convert, check, what):
     return parse
 
 
+# The checks import numpy: only when an option is parsed, not for --help / --version.
+def _check_integer(minimum):
+    def check(value):
+        from ..utils._validation import check_integer
+
+        return check_integer(value, None, minimum=minimum)
+    return check
+
+
+def _check_unit_interval(value):
+    from ..utils._validation import check_unit_interval
+
+    return check_unit_interval(value, None)
+
+
+def _check_positive(value):
+    from ..utils._validation import check_positive
+
+    return check_positive(value, None)
+
+
 def _positive_int(minimum):
-    return _option_type(int, lambda v: check_integer(v, None, minimum=minimum), "an integer")
+    return _option_type(int, _check_integer(minimum), "an integer")
 
 
-_fraction = _option_type(float, lambda v: check_unit_interval(v, None), "a number")
-_positive_float = _option_type(float, lambda v: check_positive(v, None), "a number")
+_fraction = _option_type(float, _check_unit_interval, "a number")
+_positive_float = _option_type(float, _check_positive, "a number")
 
 
 def _separator(text):

@@ -7,6 +7,13 @@ Private modules here: input checks (``_validation``), the one label conversion
 (``_defaults``). They import nothing from the rest of skmlq.
 """
 
-from ._labels import labels_to_indicator
-
 __all__ = ["labels_to_indicator"]
+
+
+def __getattr__(name):
+    # Lazy, so that the numpy-free foundations (defaults, errors) load without numpy.
+    if name == "labels_to_indicator":
+        from ._labels import labels_to_indicator
+
+        return labels_to_indicator
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
