@@ -2,7 +2,6 @@
 
 import sys
 import textwrap
-import warnings
 
 import numpy as np
 
@@ -73,7 +72,6 @@ def run_audit(args, stdout=None, stderr=None):
     """Execute ``skmlq audit`` with parsed ``args``; return the exit code."""
     from .._estimator import MultilabelLabelQuality
     from ..filter._api import find_label_issues_both
-    from ..report import ModelQualityWarning
     from ..report._summary import AuditSummary, quality_table
     from ..utils._labels import positives_per_class
 
@@ -100,10 +98,7 @@ def run_audit(args, stdout=None, stderr=None):
     print(f"Fitting {description} with {args.cv}-fold cross-validation on "
           f"{len(rows)} examples ...", file=out, flush=True)
     show = progress_enabled(args.progress, stderr)
-    with warnings.catch_warnings():
-        # The summary below gives the same advice in its place.
-        warnings.simplefilter("ignore", ModelQualityWarning)
-        seconds = fit_quietly_or_verbosely(model, X, labels, show, stderr)
+    seconds = fit_quietly_or_verbosely(model, X, labels, show, stderr)
     Y, P = model._fit_labels, model.pred_probs_
     scores = model.label_quality_scores_
     S = model.label_quality_scores_per_class_

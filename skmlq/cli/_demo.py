@@ -2,6 +2,7 @@
 
 import sys
 import time
+import warnings
 from contextlib import contextmanager, redirect_stdout
 
 import numpy as np
@@ -29,10 +30,17 @@ def _progress_to_stderr(enabled, stderr):
 
 
 def fit_quietly_or_verbosely(model, X, Y, show, stderr):
-    """Fit ``model`` with fold progress on stderr when ``show``; return seconds taken."""
+    """Fit ``model`` with fold progress on stderr when ``show``; return seconds taken.
+
+    The model-quality warning is left out: the commands print the same advice in
+    their summary.
+    """
+    from ..report import ModelQualityWarning
+
     model.set_params(verbose=1 if show else 0)
     start = time.perf_counter()
-    with _progress_to_stderr(show, stderr):
+    with _progress_to_stderr(show, stderr), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ModelQualityWarning)
         model.fit(X, Y)
     return time.perf_counter() - start
 
