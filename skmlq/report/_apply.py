@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from ..utils._errors import InputValueError
 from ..utils._labels import check_labels
 from ..utils._validation import check_bool, check_unit_interval
-from ._build import split_by_row, suggestions_from_report
+from ._build import _gc_paused, suggestions_from_report
 
 __all__ = ["apply_changes", "apply_suggestions", "labels_form"]
 
@@ -26,8 +26,9 @@ def labels_form(labels, classes, name="labels"):
     ``Y`` is a boolean CSR matrix or a dense bool array (N, K); ``restore(Y_new)``
     returns labels of the same form as ``labels`` (lists of indices or of class
     names, dense array of the same dtype, sparse matrix of the same format and
-    dtype, DataFrame with the same index and columns). A 1-D array of one class
-    per example comes back as lists of class names (a fix may leave 0 or 2).
+    dtype, DataFrame with the same index and columns); rows of lists keep their
+    order. A 1-D array of one class per example comes back as lists of class
+    labels (a fix may leave 0 or 2).
     """
     from .._estimator._targets import _target_form, encode_targets
 
@@ -62,25 +63,35 @@ def labels_form(labels, classes, name="labels"):
     int_classes = classes.size and all(
         isinstance(c, Integral) and not isinstance(c, (bool, np.bool_)) for c in classes.tolist())
     indices = np.array_equal(classes.astype(object), np.arange(n_classes).astype(object))
+    rows = list(y) if form == "lists" else [[v] for v in np.asarray(y).tolist()]
     if form == "lists" and (indices or not int_classes):
         try:  # lists of class indices (into ``classes``)
-            return check_labels(list(y), n_classes=n_classes, name=name), _to_lists(None)
+            Y = check_labels(rows, n_classes=n_classes, name=name)
+            return Y, _to_lists(rows, Y, None)
         except TypeError:  # lists of class names
             pass
     # Class labels (names, or ints that are not the column indices).
     Y = encode_targets(labels, classes, name=name)[0].astype(bool)
-    return Y, _to_lists(classes)
+    return Y, _to_lists(rows, Y, classes)
 
 
-def _to_lists(classes):
+def _to_lists(rows, Y, classes):
+    """``restore`` for lists: unchanged rows come back as copies of the caller's rows;
+    a changed row keeps its remaining labels in their order, then the added ones."""
     def restore(Y_new):
-        Y_new = sp.csr_matrix(Y_new)
+        Y_new = sp.csr_matrix(Y_new, dtype=bool)
         Y_new.sort_indices()
-        values = Y_new.indices.astype(np.int64)
-        if classes is not None:
-            values = classes[values]
-        rows = np.repeat(np.arange(Y_new.shape[0]), np.diff(Y_new.indptr))
-        return split_by_row(rows, values, Y_new.shape[0])
+        changed = np.flatnonzero(np.diff((Y_new != sp.csr_matrix(Y, dtype=bool)).indptr))
+        with _gc_paused():
+            out = [list(row) for row in rows]
+        for i in changed.tolist():
+            cols = Y_new.indices[Y_new.indptr[i]:Y_new.indptr[i + 1]]
+            new = (classes[cols] if classes is not None else cols).tolist()
+            keep = set(new)
+            kept = [v for v in out[i] if v in keep]
+            have = set(kept)
+            out[i] = kept + [v for v in new if v not in have]
+        return out
     return restore
 
 

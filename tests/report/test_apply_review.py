@@ -199,3 +199,17 @@ def test_review_encoding_and_label_mismatch(report):
     other[0] = [2]
     with pytest.raises(ValueError, match="example 0 has labels 'bird' in the labels"):
         apply_review(other, io.StringIO(text), classes=NAMES)
+
+
+def test_lists_keep_their_order_and_unchanged_rows(report):
+    names = [[NAMES[j] for j in np.flatnonzero(r)][::-1] for r in Y]  # reverse class order
+    cleaned = apply_suggestions(names, report)
+    assert cleaned[4:] == names[4:] and cleaned[4] is not names[4]  # copies, same order
+    assert cleaned[1] == ["dog", "bird"]  # kept first, in the caller's order, then added
+    empty = io.StringIO("example,class,change,given,annotation_score,label_quality,decision\n")
+    assert apply_review(names, empty, classes=NAMES) == names
+    one = [[2], [1], [0], [0, 2]] * 3 + [[1], [2]]
+    single = np.array(["bird", "dog", "cat", "cat"] * 3 + ["dog", "bird"], dtype=object)
+    assert apply_suggestions(single, label_issue_report(
+        [[k] for k in [2, 1, 0, 0] * 3 + [1, 2]], np.eye(3)[[r[0] for r in one]] * 0.8 + 0.1,
+        class_names=NAMES))[0] == ["bird"]
