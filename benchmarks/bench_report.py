@@ -35,12 +35,12 @@ from threadpoolctl import threadpool_limits
 HERE = Path(__file__).resolve().parent
 
 
-def cpu_of(cmd, env=None, repeat=5):
+def cpu_of(cmd, env=None, cwd=None, repeat=5):
     """Median CPU seconds (user + system) of running ``cmd``."""
     runs = []
     for _ in range(repeat):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run(cmd, capture_output=True, check=True, env=env)
+        subprocess.run(cmd, capture_output=True, check=True, env=env, cwd=cwd)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         runs.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     return statistics.median(runs)
@@ -54,7 +54,8 @@ def bench_startup(before):
             continue
         env = dict(os.environ, PYTHONPATH=str(root))
         for flag in ("--version", "--help"):
-            seconds = cpu_of([sys.executable, "-m", "skmlq", flag], env=env)
+            # cwd=root: "python -m" puts the working directory first on sys.path.
+            seconds = cpu_of([sys.executable, "-m", "skmlq", flag], env=env, cwd=root)
             rows.append((label, flag, seconds))
             print(f"  {label:7s} skmlq {flag:10s} {seconds:6.3f} s CPU", flush=True)
     for label, flag, seconds in rows:
