@@ -113,8 +113,9 @@ def check_outputs(args):
         raise CLIError("-o, --write-labels and --review must name different files")
     for path in (args.output, args.write_labels, args.review):
         check_output_path(path, args.force)
-    if args.write_labels is not None and args.write_labels == "-":
-        raise CLIError("--write-labels needs a file name")
+    for option, path in (("--write-labels", args.write_labels), ("--review", args.review)):
+        if path == "-":
+            raise CLIError(f"{option} needs a file name, not '-'")
     float_format(args.float_format)
 
 

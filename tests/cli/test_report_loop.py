@@ -166,3 +166,20 @@ def test_loop_through_the_console_in_a_subprocess(tmp_path):
         if r["change"] == "remove":
             expected[int(r["example"])].discard(r["class"])
     assert _labels_of(tmp_path / "fixed.csv") == expected
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--review", "-"], "--review needs a file name"),
+    (["-o", "same.csv", "--review", "same.csv"], "must name different files"),
+    (["--float-format", "%q"], "--float-format '%q' is not short, exact or a %-format"),
+    (["--write-labels", "clean.npy"], "write the labels as .csv"),
+])
+def test_output_option_errors(tmp_path, capsys, monkeypatch, options, message):
+    Y, P = make_case()
+    write_labels_csv(tmp_path / "tags.csv", Y, NAMES)
+    write_probs_csv(tmp_path / "probs.csv", P, NAMES)
+    monkeypatch.chdir(tmp_path)
+    assert main(["score", "--labels", "tags.csv", "--pred-probs", "probs.csv", *options]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert sorted(os.listdir(tmp_path)) == ["probs.csv", "tags.csv"]
