@@ -71,9 +71,18 @@ def split_by_row(rows, values, n_samples):
     many short lists of a report.
     """
     flat = np.asarray(values).tolist()
-    bounds = np.searchsorted(rows, np.arange(n_samples + 1)).tolist()
+    bounds = np.searchsorted(rows, np.arange(n_samples + 1))
+    starts, stops = bounds[:-1], bounds[1:]
     with _gc_paused():
-        return [flat[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+        nonempty = np.flatnonzero(stops > starts)
+        if 2 * nonempty.size > n_samples:
+            return [flat[a:b] for a, b in zip(starts.tolist(), stops.tolist())]
+        # Mostly empty (the suggestions): fresh empty lists, then the few others.
+        out = [[] for _ in range(n_samples)]
+        for i, a, b in zip(nonempty.tolist(), starts[nonempty].tolist(),
+                           stops[nonempty].tolist()):
+            out[i] = flat[a:b]
+        return out
 
 
 @contextmanager
@@ -371,20 +380,24 @@ def suggestions_from_report(report, classes=None):
                                          ("to_add", "to_add_scores", False)):
         names = report[column].to_numpy()
         lengths = np.fromiter(map(len, names), dtype=np.int64, count=names.size)
-        flat = [c for row in names for c in row]
+        nonempty = np.flatnonzero(lengths)  # most examples have nothing to change
+        flat = [c for row in names[nonempty] for c in row]
         try:
             cols = np.fromiter((lookup[c] for c in flat), dtype=np.int64, count=len(flat))
         except KeyError as exc:
-            pos = np.searchsorted(np.cumsum(lengths), flat.index(exc.args[0]), side="right")
+            pos = nonempty[np.searchsorted(np.cumsum(lengths[nonempty]),
+                                           flat.index(exc.args[0]), side="right")]
             raise InputValueError(
                 f"report row {rows_index[pos].item()!r}, column {column!r}: unknown class "
                 f"{exc.args[0]!r}; known classes: {classes.tolist()[:10]}") from None
-        flat_scores = [s for row in report[score_column].to_numpy() for s in row]
+        score_lists = report[score_column].to_numpy()[nonempty]
+        flat_scores = [s for row in score_lists for s in row]
         if len(flat_scores) != len(flat):
             raise InputValueError(f"report columns {column!r} and {score_column!r} are not "
                                   f"aligned; each score list must match its class list.")
-        parts.append((np.repeat(rows_index.astype(np.int64), lengths), cols,
-                      np.full(len(flat), remove), np.asarray(flat_scores, dtype=np.float64)))
+        parts.append((np.repeat(rows_index[nonempty].astype(np.int64), lengths[nonempty]),
+                      cols, np.full(len(flat), remove),
+                      np.asarray(flat_scores, dtype=np.float64)))
     rows, cols, remove, scores = (np.concatenate(p) for p in zip(*parts))
     order = np.lexsort((cols, rows))
     n_samples = int(rows_index.max()) + 1 if rows_index.size else 0

@@ -87,7 +87,7 @@ def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
     s = suggestions.select(order)
     pos = pos[order]
     given_lists = report["given"].to_numpy()
-    given = {p: GIVEN_SEP.join(map(_name, given_lists[p])) for p in np.unique(pos).tolist()}
+    given = {p: GIVEN_SEP.join(map(str, given_lists[p])) for p in np.unique(pos).tolist()}
     quality = report["label_quality"].to_numpy()
     header = ["example", "class", "change", "given", "annotation_score"]
     columns = [s.rows.tolist(), [_name(c) for c in classes[s.cols].tolist()],
