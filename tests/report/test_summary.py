@@ -35,6 +35,18 @@ def test_model_quality_matches_sklearn_per_class():
     assert np.isnan(model_quality(Y, P)["average_precision"][2])
 
 
+def test_model_quality_with_ties_matches_sklearn():
+    rng = np.random.default_rng(3)
+    Y = rng.random((300, 5)) < [0.5, 0.2, 0.05, 0.9, 0.3]
+    P = np.round(np.clip(np.where(Y, 0.6, 0.4) + rng.normal(0, 0.25, Y.shape), 0, 1), 1)
+    P[:, 4] = 0.5  # one tie group only
+    table = model_quality(Y, P)
+    for k in range(5):
+        assert table["average_precision"][k] == pytest.approx(
+            average_precision_score(Y[:, k], P[:, k]), abs=1e-12)
+        assert table["roc_auc"][k] == pytest.approx(roc_auc_score(Y[:, k], P[:, k]), abs=1e-12)
+
+
 def test_warning_names_rare_classes_and_a_weak_model():
     names = ["a", "b", "rare"]
     with pytest.warns(ModelQualityWarning, match="fewer than 10 given examples.*: rare"):
