@@ -78,9 +78,9 @@ cell means none. The model is one-vs-rest logistic regression on:
   --text-column COL  TF-IDF of that column (liblinear solver);
   otherwise          every other column whose values are all numbers (empty =
                      missing): kept sparse and max-abs scaled when mostly zeros
-                     (liblinear), else median-imputed and standardised (lbfgs, or
-                     liblinear on the dual problem when there are more columns than
-                     training rows).
+                     (liblinear), else median-imputed and standardised (lbfgs; with
+                     more columns than training rows, at most 100 principal
+                     components and liblinear).
 A summary of the audit (how many examples and labels look wrong, and whether the
 model is good enough to trust the flags) is printed at the end.
 
