@@ -1,22 +1,23 @@
-"""Plots of label quality scores and per-class issue rates (matplotlib, optional)."""
+"""The two plotting functions of skmlq's first release, as thin wrappers of the displays."""
 
 import numpy as np
 
-from ..utils._errors import InputTypeError, InputValueError
-from ..utils._optional import require_pyplot
+from .._core._confident_learning import class_sizes
+from ..utils._errors import InputValueError
+from ..utils._labels import check_labels
 from ..utils._validation import check_integer
+from ._displays import (
+    ClassIssueRatesDisplay, LabelQualityHistogramDisplay, check_flags, check_probabilities,
+)
 
 __all__ = ["plot_class_issue_rates", "plot_label_quality_histogram"]
 
 
-def _axes(ax):
-    if ax is None:
-        ax = require_pyplot().subplots()[1]
-    return ax
-
-
-def plot_label_quality_histogram(label_quality_scores, label_issues=None, *, bins=20, ax=None):
+def plot_label_quality_histogram(label_quality_scores, label_issues=None, *, bins=20,
+                                 threshold=None, log=False, ax=None):
     """Histogram of label quality scores, with the flagged issues marked.
+
+    A shortcut for :class:`LabelQualityHistogramDisplay` that returns the axes.
 
     Parameters
     ----------
@@ -29,17 +30,22 @@ default=None
         histogram on the same bins.
     bins : int, default=20
         Number of equal-width bins over [0, 1].
+    threshold : float, default=None
+        Drawn as a dashed vertical line when given.
+    log : bool, default=False
+        Logarithmic count axis, so that a crowded first bin does not hide the tail.
     ax : matplotlib.axes.Axes, default=None
         Where to draw; a new figure if None.
 
     Returns
     -------
     ax : matplotlib.axes.Axes
-        The axes: one bar per bin for all examples (label ``"all examples"``), then
-        one per bin for the flagged ones (label ``"flagged issues"``).
+        The axes: one bar per bin for all examples (legend ``"all examples (N)"``),
+        then one per bin for the flagged ones (``"flagged (n)"``).
 
     See Also
     --------
+    LabelQualityHistogramDisplay : The display behind this function.
     plot_class_issue_rates : Issue rates per class.
 
     Examples
@@ -52,43 +58,22 @@ default=None
     >>> len(ax.patches)
     20
     """
-    scores = np.asarray(label_quality_scores, dtype=np.float64)
-    if scores.ndim != 1:
-        raise InputValueError(
-            f"label_quality_scores has shape {scores.shape}; expected one score per example."
-        )
-    check_integer(bins, "bins", minimum=1)
-    flagged = None
-    if label_issues is not None:
-        issues = np.asarray(label_issues)
-        if issues.dtype == bool:
-            if issues.shape != scores.shape:
-                raise InputValueError(
-                    f"label_issues is a mask of shape {issues.shape}; expected "
-                    f"{scores.shape}, one entry per score."
-                )
-            flagged = scores[issues]
-        elif issues.size == 0 or issues.dtype.kind in "iu":
-            flagged = scores[issues.astype(np.intp)]
-        else:
-            raise InputTypeError(
-                f"label_issues has dtype {issues.dtype}; expected a boolean mask or "
-                f"integer indices."
-            )
-    ax = _axes(ax)
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    ax.hist(scores, bins=edges, color="tab:blue", alpha=0.6, label="all examples")
-    if flagged is not None:
-        ax.hist(flagged, bins=edges, color="tab:red", alpha=0.8, label="flagged issues")
-    ax.set_xlabel("label quality score")
-    ax.set_ylabel("number of examples")
+    scores = check_probabilities(label_quality_scores, "label_quality_scores")
+    flagged = check_flags(label_issues, scores.shape[0], "label_issues")
+    display = LabelQualityHistogramDisplay(
+        scores, flagged, threshold=threshold,
+        score_name="label quality score",
+    )
+    ax = display.plot(ax=ax, bins=bins, log=log).ax_
     ax.set_title("Label quality scores (lower: more likely mislabeled)")
-    ax.legend()
     return ax
 
 
-def plot_class_issue_rates(classes_by_quality, *, top=20, ax=None):
+def plot_class_issue_rates(classes_by_quality, *, top=20, labels=None, ax=None):
     """Bar chart of the issue rates of the worst classes.
+
+    A shortcut for :class:`ClassIssueRatesDisplay` on the table of
+    :func:`skmlq.dataset.rank_classes_by_multilabel_quality`, in the table's order.
 
     Parameters
     ----------
@@ -96,19 +81,25 @@ def plot_class_issue_rates(classes_by_quality, *, top=20, ax=None):
         The table of :func:`skmlq.dataset.rank_classes_by_multilabel_quality`.
     top : int or None, default=20
         Plot the first ``top`` rows (the worst classes); None plots all.
+    labels : list of lists of int, array-like or sparse matrix, default=None
+        The labels the table was computed from. With them, each rate is a share of
+        the class's own annotations of that side (so a rare class whose
+        annotations all look wrong stands out); without them, a share of all
+        examples (the table's ``Label Noise`` and ``Inverse Label Noise``).
     ax : matplotlib.axes.Axes, default=None
-        Where to draw; a new figure if None.
+        Where to draw; a new figure sized to the classes shown if None.
 
     Returns
     -------
     ax : matplotlib.axes.Axes
-        Horizontal bars per class (worst at the top): ``Label Noise`` (annotated
-        but looks wrong, label ``"annotated, looks wrong"``) and ``Inverse Label
-        Noise`` (missing annotation, label ``"missing"``). Tick labels are the
-        ``Class Name`` column when present, else the class index.
+        Horizontal bars per class (worst at the top): wrong (given label to
+        remove) then missing (absent label to add), each labelled with its counts.
+        Tick labels are the ``Class Name`` column when present, else the class
+        index.
 
     See Also
     --------
+    ClassIssueRatesDisplay : The display behind this function.
     plot_label_quality_histogram : Distribution of the scores.
 
     Examples
@@ -121,11 +112,14 @@ def plot_class_issue_rates(classes_by_quality, *, top=20, ax=None):
     >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
     ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
     >>> table = rank_classes_by_multilabel_quality(labels, pred_probs)
-    >>> ax = plot_class_issue_rates(table)
+    >>> ax = plot_class_issue_rates(table, labels=labels)
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['0', '1']
+    >>> [round(float(p.get_width()), 3) for p in ax.patches]  # wrong, then missing
+    [0.0, 0.0, 0.25, 0.0]
     """
-    required = ("Class Index", "Label Noise", "Inverse Label Noise")
+    required = ("Class Index", "Label Issues", "Inverse Label Issues", "Label Noise",
+                "Inverse Label Noise")
     missing = [c for c in required if c not in getattr(classes_by_quality, "columns", ())]
     if missing:
         raise InputValueError(
@@ -135,18 +129,23 @@ def plot_class_issue_rates(classes_by_quality, *, top=20, ax=None):
     check_integer(top, "top", minimum=1, allow_none=True)
     table = classes_by_quality if top is None else classes_by_quality.head(top)
     names_col = "Class Name" if "Class Name" in table.columns else "Class Index"
-    names = [str(n) for n in table[names_col]]
-    ax = _axes(ax)
-    pos = np.arange(len(table))
-    height = 0.4
-    ax.barh(pos - height / 2, table["Label Noise"].to_numpy(), height=height,
-            color="tab:red", label="annotated, looks wrong")
-    ax.barh(pos + height / 2, table["Inverse Label Noise"].to_numpy(), height=height,
-            color="tab:orange", label="missing")
-    ax.set_yticks(pos)
-    ax.set_yticklabels(names)
-    ax.invert_yaxis()
-    ax.set_xlabel("fraction of examples flagged")
+    n_flagged = table[["Inverse Label Issues", "Label Issues"]].to_numpy(dtype=np.int64)
+    if labels is not None:
+        Y = check_labels(labels, n_classes=len(classes_by_quality))
+        n_annotations = class_sizes(Y, Y.shape[0])[table["Class Index"].to_numpy(dtype=np.intp)]
+        relative_to = "annotations"
+    else:
+        # The table's rates are shares of all examples: recover their number.
+        noise = classes_by_quality[["Inverse Label Noise", "Label Noise"]].to_numpy()
+        counts = classes_by_quality[["Inverse Label Issues", "Label Issues"]].to_numpy()
+        seen = noise > 0
+        n_samples = int(round(float(np.median(counts[seen] / noise[seen])))) if seen.any() \
+            else max(int(counts.max(initial=0)), 1)
+        n_annotations = np.full_like(n_flagged, n_samples)
+        relative_to = "examples"
+    display = ClassIssueRatesDisplay(n_flagged, n_annotations,
+                                     class_names=table[names_col].to_numpy(),
+                                     relative_to=relative_to)
+    ax = display.plot(ax=ax, top=None, sort_by="class").ax_
     ax.set_title("Label issue rates per class (worst first)")
-    ax.legend()
     return ax

@@ -39,8 +39,9 @@ def test_histogram_marks_flagged_issues(tmp_path):
     np.testing.assert_array_equal(heights[10:], expected_flagged)
     assert heights[10:].sum() == issues.sum() == 4
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["all examples", "flagged issues"]
+    assert labels == ["all examples (12)", "flagged (4)"]
     assert ax.get_xlabel() == "label quality score"
+    assert ax.get_yscale() == "linear" and not ax.lines  # no threshold unless asked
     # Indices work like the mask.
     ranked = find_label_issues(V2_LABELS, P, return_indices_ranked_by="self_confidence")
     ax2 = plot_label_quality_histogram(scores, ranked, bins=10)
@@ -51,6 +52,15 @@ def test_histogram_without_issues_and_on_given_axes():
     fig, ax = plt.subplots()
     out = plot_label_quality_histogram([0.1, 0.2, 0.95], ax=ax, bins=4)
     assert out is ax and [p.get_height() for p in ax.patches] == [2, 0, 0, 1]
+
+
+def test_histogram_threshold_and_log():
+    ax = plot_label_quality_histogram([0.02] * 500 + [0.65, 0.7], [0, 1], bins=5,
+                                      threshold=0.25, log=True)
+    assert ax.get_yscale() == "log"
+    assert [p.get_height() for p in ax.patches] == [500, 0, 0, 2, 0, 2, 0, 0, 0, 0]
+    assert ax.lines[0].get_xdata()[0] == 0.25
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "threshold (0.25)"
 
 
 def test_class_issue_rates_bars(tmp_path):
@@ -66,6 +76,24 @@ def test_class_issue_rates_bars(tmp_path):
     np.testing.assert_allclose(widths[3:], table["Inverse Label Noise"][:3])
     assert [t.get_text() for t in ax.get_yticklabels()] == ["d", "b", "a"]
     assert widths[0] == pytest.approx(2 / 12) and widths[3] == pytest.approx(1 / 12)
+    assert ax.get_xlabel() == "flagged, as a share of all examples"
+    assert [t.get_text() for t in ax.texts][:3] == [
+        f"{n} / 12" for n in table["Label Issues"][:3]]
+
+
+def test_class_issue_rates_relative_to_the_class_annotations():
+    P = np.array(V2_PROBS)
+    table = rank_classes_by_multilabel_quality(V2_LABELS, P, class_names=list("abcd"))
+    ax = plot_class_issue_rates(table, labels=V2_LABELS, top=None)
+    Y = np.zeros(P.shape, dtype=bool)
+    for i, row in enumerate(V2_LABELS):
+        Y[i, row] = True
+    k = table["Class Index"].to_numpy()
+    widths = np.array([p.get_width() for p in ax.patches])
+    np.testing.assert_allclose(widths[:4], table["Label Issues"] / Y.sum(0)[k])
+    np.testing.assert_allclose(widths[4:], table["Inverse Label Issues"] / (~Y).sum(0)[k])
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(table["Class Name"])
+    assert ax.get_xlabel() == "flagged, as a share of the class's annotations of that side"
 
 
 @pytest.mark.parametrize(

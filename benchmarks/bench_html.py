@@ -1,0 +1,109 @@
+"""HTML audit report: time and file size of writing it at N = 10,000 and 1,000,000, K = 100.
+
+Synthetic data (seeded): K = 100 classes with prevalences from 1% to 20%, probabilities
+that agree with the true labels up to noise, and 0.2% of the annotations toggled. The issue
+report (one row per example) is built first and timed apart, since it is the report
+function's cost, not the HTML writer's. Then, timed:
+
+- ``inputs``: per-class counts from the report, the per-class table and the figures
+  (the score histogram and the per-class rates, drawn with matplotlib's Agg);
+- ``write``: :func:`write_html_report` (the worst rows only, ``max_rows`` = 1,000).
+
+The file size is what a user shares; it does not grow with N past ``max_rows``.
+There is no reference implementation. Usage: ``python benchmarks/bench_html.py
+[--quick]`` (``--quick``: N = 10,000 only); the files go to a temporary folder.
+"""
+
+import argparse
+import os
+import tempfile
+import time
+
+import numpy as np
+from _report import summary_line
+
+K = 100
+
+
+def make_problem(n_samples, n_classes=K, seed=0):
+    """Labels with 0.2% of the annotations toggled (about 18% of the examples touched)
+    and probabilities that separate the true labels up to noise."""
+    rng = np.random.default_rng(seed)
+    prevalence = np.linspace(0.01, 0.2, n_classes)
+    true = rng.random((n_samples, n_classes), dtype=np.float32) < prevalence
+    logits = np.where(true, 3.0, -3.0).astype(np.float32)
+    logits += rng.normal(0.0, 1.0, size=true.shape).astype(np.float32)
+    pred_probs = 1.0 / (1.0 + np.exp(-logits))
+    given = true ^ (rng.random(true.shape, dtype=np.float32) < 0.002)
+    return given, pred_probs.astype(np.float64)
+
+
+def build_report(Y, P, class_names):
+    """The long-form issue report of the public report function."""
+    try:
+        from skmlq.report import label_issue_report
+    except ImportError:
+        label_issue_report = None
+    if label_issue_report is not None:
+        return label_issue_report(Y, P, class_names=class_names)
+    # Before the report module exists: the estimator's report, turned to the long form.
+    from skmlq.plotting._audit import contract_report
+    from skmlq._estimator._report import label_issue_report as wide_report
+    from skmlq.rank import get_label_quality_scores, get_label_quality_scores_per_class
+
+    scores = get_label_quality_scores(Y, P)
+    per_class = get_label_quality_scores_per_class(Y, P)
+    wide = wide_report(Y, P, scores, classes=np.asarray(class_names, dtype=object))
+    return contract_report(wide, class_names, per_class)
+
+
+def run_case(n_samples, folder):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from skmlq.plotting._displays import report_class_counts
+    from skmlq.plotting import write_html_report
+    from skmlq.plotting._audit import audit_figures, class_table
+
+    class_names = [f"tag_{k:03d}" for k in range(K)]
+    Y, P = make_problem(n_samples)
+    start = time.perf_counter()
+    report = build_report(Y, P, class_names)
+    t_report = time.perf_counter() - start
+    del Y, P
+
+    start = time.perf_counter()
+    n_flagged, n_annotations = report_class_counts(report, class_names)
+    table = class_table(class_names, n_flagged, n_annotations)
+    figures = audit_figures(report, class_names, n_flagged, n_annotations)
+    t_inputs = time.perf_counter() - start
+
+    path = os.path.join(folder, f"report_{n_samples}.html")
+    start = time.perf_counter()
+    write_html_report(path, report, class_table=table, figures=figures)
+    t_write = time.perf_counter() - start
+    size = os.path.getsize(path)
+    print(f"N={n_samples:>9,} K={K}: issue report {t_report:7.2f} s | inputs (counts, "
+          f"table, figures) {t_inputs:6.2f} s | write {t_write:6.3f} s | file "
+          f"{size / 1e6:.2f} MB | flagged {int(report['flagged'].sum()):,}")
+    return t_report, t_inputs, t_write, size
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="N = 10,000 only")
+    args = parser.parse_args()
+    sizes = [10_000] if args.quick else [10_000, 1_000_000]
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for n in sizes:
+            results[n] = run_case(n, folder)
+    for n, (t_report, t_inputs, t_write, size) in results.items():
+        summary_line(f"html report N={n:,} K={K}", t_inputs + t_write,
+                     note=f"file {size / 1e6:.2f} MB; write {t_write:.3f} s, counts+figures "
+                          f"{t_inputs:.2f} s; issue report itself {t_report:.1f} s (not "
+                          f"counted)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""What the HTML report shows, gathered from a fitted estimator.
+
+The report, its summary and the per-class counts come from the estimator's issue
+report; the figures from the displays. Nothing here scores or flags.
+"""
+
+import numpy as np
+
+from ..utils._optional import require_pandas
+from ._displays import (
+    ClassIssueRatesDisplay, LabelQualityHistogramDisplay, class_rates_figsize,
+    report_class_counts,
+)
+
+__all__ = ["audit_figures", "class_table", "contract_report", "estimator_audit_inputs"]
+
+#: Classes in the per-class figure of the report (all of them are in its table).
+FIGURE_CLASSES = 30
+
+
+def _class_lists(mask, classes):
+    rows, cols = np.nonzero(mask)
+    split = np.cumsum(np.bincount(rows, minlength=mask.shape[0]))[:-1]
+    return [c.tolist() for c in np.split(np.asarray(classes, dtype=object)[cols], split)]
+
+
+def _score_lists(mask, scores):
+    rows, cols = np.nonzero(mask)
+    split = np.cumsum(np.bincount(rows, minlength=mask.shape[0]))[:-1]
+    return [s.tolist() for s in np.split(scores[rows, cols], split)]
+
+
+def contract_report(report, classes, per_class_scores):
+    """The long-form issue report (``flagged``, ``given``, ``to_remove``, ``to_add`` and
+    their scores) from a report in the one-column-per-class form
+    (``is_label_issue``, ``given_labels``, ``suspect_<class>``); a report that already
+    has the long form is returned as it is."""
+    if "to_remove" in report.columns:
+        return report
+    pd = require_pandas("the HTML audit report")
+    rows = report.index.to_numpy()
+    suspect = report[[f"suspect_{c}" for c in classes]].to_numpy(dtype=bool)
+    index = {c: k for k, c in enumerate(classes)}
+    given = np.zeros_like(suspect)
+    lengths = report["given_labels"].map(len).to_numpy()
+    given[np.repeat(np.arange(len(report)), lengths),
+          [index[c] for c in report["given_labels"].explode().dropna()]] = True
+    scores = np.asarray(per_class_scores)[rows]
+    return pd.DataFrame({
+        "label_quality": report["label_quality"].to_numpy(),
+        "flagged": report["is_label_issue"].to_numpy(dtype=bool),
+        "given": report["given_labels"].tolist(),
+        "to_remove": _class_lists(suspect & given, classes),
+        "to_add": _class_lists(suspect & ~given, classes),
+        "to_remove_scores": _score_lists(suspect & given, scores),
+        "to_add_scores": _score_lists(suspect & ~given, scores),
+    }, index=report.index)
+
+
+def class_table(classes, n_flagged, n_annotations):
+    """Per class: its given annotations and how many of each kind look wrong."""
+    pd = require_pandas("the HTML audit report")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rates = np.where(n_annotations > 0, n_flagged / np.maximum(n_annotations, 1), 0.0)
+    table = pd.DataFrame({
+        "class": [str(c) for c in classes],
+        "given": n_annotations[:, 1],
+        "to_remove": n_flagged[:, 1],
+        "share wrong": rates[:, 1],
+        "absent": n_annotations[:, 0],
+        "to_add": n_flagged[:, 0],
+        "share missing": rates[:, 0],
+    })
+    order = np.lexsort((-n_flagged.sum(axis=1), -rates.max(axis=1)))
+    return table.iloc[order].reset_index(drop=True)
+
+
+def audit_figures(report, classes, n_flagged, n_annotations, *, error_threshold=0.5):
+    """Captioned figures of the displays, drawn on pyplot-free Figures; None
+    without matplotlib."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        return None
+    figures = []
+    rows = report.sort_index(kind="stable")
+    flagged = rows["flagged"].to_numpy(dtype=bool)
+    for score in ("label_quality", "error_proba"):
+        if score not in rows.columns:
+            continue
+        ax = Figure(figsize=(6.0, 3.4), layout="constrained").add_subplot()
+        LabelQualityHistogramDisplay._build(
+            rows[score].to_numpy(dtype=np.float64), flagged, score,
+            error_threshold if score == "error_proba" else "auto", 20, True, ax)
+        name = "label quality" if score == "label_quality" else "error probability"
+        figures.append((f"Distribution of the {name} of the examples (log scale)", ax.figure))
+    n_shown = min(FIGURE_CLASSES, len(classes))
+    ax = Figure(figsize=class_rates_figsize(n_shown), layout="constrained").add_subplot()
+    ClassIssueRatesDisplay(n_flagged, n_annotations, class_names=classes).plot(ax, top=n_shown)
+    figures.append((f"Issue rates of the {n_shown} classes with the highest rates", ax.figure))
+    return figures
+
+
+def estimator_audit_inputs(mlq, X=None, labels=None, **filter_kwargs):
+    """``(report, summary, class_table, figures)`` of a fitted estimator."""
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(mlq)
+    classes = list(mlq.classes_)
+    report = mlq.find_label_issues(X, labels, **filter_kwargs)
+    if "to_remove" not in report.columns:
+        per_class = (mlq.label_quality_scores_per_class_ if X is None
+                     else mlq._score_new(X, labels, "audit_report")[0])
+        report = contract_report(report, classes, per_class)
+    n_flagged, n_annotations = report_class_counts(report, classes)
+    summary = None
+    estimate = getattr(mlq, "audit_summary", None)
+    if callable(estimate):
+        summary = estimate()
+    table = class_table(classes, n_flagged, n_annotations)
+    figures = audit_figures(report, classes, n_flagged, n_annotations,
+                            error_threshold=getattr(mlq, "error_threshold", 0.5))
+    return report, summary, table, figures

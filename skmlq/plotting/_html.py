@@ -1,0 +1,421 @@
+"""The HTML audit report: one self-contained file, from the issue report and its summary.
+
+The writer is a pure function of its inputs (the issue report DataFrame, the audit
+summary, the per-class table and ready-made figures): it computes no score and no flag,
+it only selects the worst rows, formats and escapes. Every string that comes from the
+data (class names, texts, ids, table cells) goes through :func:`html.escape`; the page
+carries its stylesheet, its script and its figures inline (PNG as base64), and its
+content security policy forbids every network request and every script but its own.
+"""
+
+import base64
+import hashlib
+import html
+import io
+import math
+import os
+import tempfile
+from numbers import Integral, Real
+
+import numpy as np
+
+from .._version import __version__
+from ..utils._errors import InputTypeError, InputValueError
+from ._html_assets import CSS, JS
+
+__all__ = ["DEFAULT_MAX_ROWS", "render_html_report", "write_html_report"]
+
+#: Rows of the examples table: the worst examples only, so that a report on
+#: millions of examples stays small and opens fast.
+DEFAULT_MAX_ROWS = 1000
+
+#: Characters of an example's text shown in the table (a longer text is cut, with
+#: an ellipsis), so that long documents do not make the report large.
+TEXT_CHARS = 500
+
+_REQUIRED = ("label_quality", "flagged", "given", "to_remove", "to_add")
+
+
+def _esc(value):
+    return html.escape(str(value), quote=True)
+
+
+def _num(value, digits=4):
+    """(display text, sort key) of a number; NaN/None shows as an empty cell."""
+    if value is None or (isinstance(value, Real) and math.isnan(value)):
+        return "", "NaN"
+    if isinstance(value, (bool, np.bool_)):
+        return ("yes" if value else "no"), str(int(value))
+    if isinstance(value, Integral):
+        return f"{int(value):,}", str(int(value))
+    return f"{float(value):.{digits}f}", repr(float(value))
+
+
+def _check_report(report):
+    columns = getattr(report, "columns", None)
+    if columns is None:
+        raise InputTypeError(
+            f"report is a {type(report).__name__}; expected the pandas DataFrame of "
+            f"MultilabelLabelQuality.find_label_issues() or skmlq.report.label_issue_report()."
+        )
+    missing = [c for c in _REQUIRED if c not in columns]
+    if missing:
+        raise InputValueError(
+            f"report lacks column(s) {missing}; pass the long-form issue report "
+            f"(form='long'), with columns {list(_REQUIRED)}."
+        )
+
+
+def _check_max_rows(max_rows):
+    if isinstance(max_rows, (bool, np.bool_)) or not isinstance(max_rows, Integral) \
+            or max_rows < 1:
+        raise InputValueError(f"max_rows={max_rows!r} is invalid; expected an integer >= 1.")
+    return int(max_rows)
+
+
+def worst_rows(report, max_rows):
+    """Positions of the ``max_rows`` worst rows, worst first.
+
+    Highest ``error_proba`` first when the report has it (ties: lowest label
+    quality), else lowest ``label_quality``; remaining ties keep the report's order.
+    """
+    quality = report["label_quality"].to_numpy(dtype=np.float64)
+    if "error_proba" in report.columns:
+        proba = report["error_proba"].to_numpy(dtype=np.float64)
+        order = np.lexsort((quality, -proba))
+    else:
+        order = np.argsort(quality, kind="stable")
+    return order[:max_rows]
+
+
+def _texts(text, report, positions):
+    """The text of each selected row, or None.
+
+    A pandas Series is looked up by example id; any other sequence is in data order,
+    looked up by the report's index (the 0-based row of each example).
+    """
+    if text is None:
+        return None
+    ids = report.index[positions]
+    if hasattr(text, "reindex"):  # a pandas Series keyed by example id
+        return text.reindex(ids).tolist()
+    values = list(text)
+    if len(values) != len(report):
+        raise InputValueError(
+            f"text has {len(values)} entries but the report has {len(report)} rows; give "
+            f"one text per example, in data order (or a pandas Series indexed by example id)."
+        )
+    rows = np.asarray(ids)
+    if rows.dtype.kind not in "iu" or (rows.size and (rows.min() < 0 or rows.max() >= len(values))):
+        raise InputValueError(
+            "text is a sequence in data order, but the report's index is not the 0-based "
+            "row of each example; pass text as a pandas Series indexed like the report."
+        )
+    return [values[r] for r in rows.tolist()]
+
+
+def _figure_png(figure):
+    """Base64 PNG of a matplotlib Figure, a Display (its ``figure_``) or PNG bytes."""
+    if isinstance(figure, (bytes, bytearray)):
+        if not bytes(figure[:8]) == b"\x89PNG\r\n\x1a\n":
+            raise InputValueError("a figure given as bytes must be a PNG image.")
+        data = bytes(figure)
+    else:
+        fig = getattr(figure, "figure_", figure)
+        if not hasattr(fig, "savefig"):
+            raise InputTypeError(
+                f"a figure of type {type(figure).__name__} cannot be embedded; pass a "
+                f"matplotlib Figure, a Display (with figure_) or PNG bytes."
+            )
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+        data = buffer.getvalue()
+    return base64.b64encode(data).decode("ascii")
+
+
+def _figure_items(figures):
+    if figures is None:
+        return []
+    items = list(figures.items()) if hasattr(figures, "items") else list(figures)
+    for item in items:
+        if not (isinstance(item, tuple) and len(item) == 2):
+            raise InputTypeError(
+                "figures must be a dict {caption: figure} or a list of (caption, figure) "
+                "pairs."
+            )
+    return items
+
+
+def _chips(names, scores, kind):
+    if not names:
+        return '<span class="empty">-</span>'
+    scores = list(scores) if scores is not None else [None] * len(names)
+    out = []
+    for name, score in zip(names, scores):
+        small = "" if score is None else f"<small>{_esc(_num(score, 3)[0])}</small>"
+        out.append(f'<span class="chip {kind}">{_esc(name)}{small}</span>')
+    return "".join(out)
+
+
+def _as_list(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return []
+    return list(value)
+
+
+def _summary_block(summary, report):
+    """The plain-language paragraph and the key figures."""
+    counters = {
+        "n_examples": lambda: len(report),
+        "n_flagged": lambda: int(report["flagged"].to_numpy(dtype=bool).sum()),
+        "n_to_remove": lambda: int(report["to_remove"].map(len).sum()),
+        "n_to_add": lambda: int(report["to_add"].map(len).sum()),
+    }
+    # The summary's own counts when it has them; counted from the report otherwise.
+    figures = {k: getattr(summary, k, None) for k in counters}
+    figures = {k: count() if figures[k] is None else figures[k] for k, count in counters.items()}
+    text = "" if summary is None else str(summary)
+    share = figures["n_flagged"] / figures["n_examples"] if figures["n_examples"] else 0.0
+    tiles = [
+        ("", f"{int(figures['n_examples']):,}", "examples audited"),
+        ("", f"{int(figures['n_flagged']):,}", f"examples flagged ({share:.1%})"),
+        ("wrong", f"{int(figures['n_to_remove']):,}", "given labels that look wrong (remove)"),
+        ("missing", f"{int(figures['n_to_add']):,}", "absent labels that look missing (add)"),
+    ]
+    parts = ['<section id="summary"><h2>Summary</h2>']
+    if text:
+        parts.append(f'<p class="summary-text">{_esc(text)}</p>')
+    parts.append('<div class="tiles">')
+    for kind, value, what in tiles:
+        parts.append(f'<div class="tile {kind}"><b>{_esc(value)}</b><span>{_esc(what)}</span>'
+                     f'</div>')
+    parts.append("</div></section>")
+    return "".join(parts)
+
+
+def _examples_block(report, positions, texts, max_rows):
+    has_proba = "error_proba" in report.columns
+    class_codes = {}
+
+    def codes(names):
+        return " ".join(str(class_codes.setdefault(n, len(class_codes))) for n in names)
+
+    head = ["rank", "id"] + (["text"] if texts is not None else []) + ["label quality"]
+    head += (["error probability"] if has_proba else []) + [
+        "flagged", "given labels", "to remove (score)", "to add (score)"]
+    worst = report.iloc[positions]  # only these rows are converted
+    columns = {c: worst[c].to_numpy() for c in worst.columns if c in (
+        "label_quality", "error_proba", "flagged", "given", "to_remove", "to_add",
+        "to_remove_scores", "to_add_scores")}
+    index = worst.index
+    rows = []
+    for rank, p in enumerate(range(len(worst)), start=1):
+        given = _as_list(columns["given"][p])
+        remove = _as_list(columns["to_remove"][p])
+        add = _as_list(columns["to_add"][p])
+        flagged = bool(columns["flagged"][p])
+        cells = [f'<td class="num" data-v="{rank}">{rank}</td>']
+        ident = index[p]
+        if isinstance(ident, (Integral, np.integer)):
+            cells.append(f'<td class="num" data-v="{int(ident)}">{int(ident)}</td>')
+        else:
+            cells.append(f"<td>{_esc(ident)}</td>")
+        if texts is not None:
+            value = "" if texts[rank - 1] is None else str(texts[rank - 1])
+            if len(value) > TEXT_CHARS:
+                value = value[:TEXT_CHARS - 1] + "\u2026"
+            cells.append(f'<td class="text">{_esc(value)}</td>')
+        shown, key = _num(columns["label_quality"][p])
+        cells.append(f'<td class="num" data-v="{key}">{shown}</td>')
+        if has_proba:
+            shown, key = _num(columns["error_proba"][p])
+            cells.append(f'<td class="num" data-v="{key}">{shown}</td>')
+        cells.append(f'<td data-v="{int(flagged)}">{"yes" if flagged else "no"}</td>')
+        cells.append(f"<td>{_chips(given, None, 'given')}</td>")
+        rm_scores = columns.get("to_remove_scores")
+        add_scores = columns.get("to_add_scores")
+        cells.append(f"<td>{_chips(remove, None if rm_scores is None else rm_scores[p], 'rm')}"
+                     f"</td>")
+        cells.append(f"<td>{_chips(add, None if add_scores is None else add_scores[p], 'add')}"
+                     f"</td>")
+        attrs = (f' data-given="{codes(given)}" data-rm="{codes(remove)}" '
+                 f'data-add="{codes(add)}"')
+        row_class = ' class="flagged"' if flagged else ""
+        rows.append(f"<tr{row_class}{attrs}>" + "".join(cells) + "</tr>")
+    by_name = sorted(class_codes.items(), key=lambda item: str(item[0]))
+    options = "".join(f'<option value="{code}">{_esc(name)}</option>' for name, code in by_name)
+    n_total = len(report)
+    ranked_by = ("highest error probability first" if has_proba
+                 else "lowest label quality first")
+    note = (f"The {len(positions):,} worst of {n_total:,} examples, {ranked_by}. The table "
+            f"holds at most {max_rows:,} rows (max_rows); the full report has all of them.")
+    return "".join([
+        '<section id="worst"><h2>Worst examples</h2>',
+        f'<p class="note">{_esc(note)}</p>',
+        '<div class="controls">',
+        '<label>class <select id="filter-class"><option value="">all classes</option>',
+        options, "</select></label>",
+        '<label>in <select id="filter-where"><option value="any">any column</option>'
+        '<option value="data-given">given labels</option>'
+        '<option value="data-rm">to remove</option>'
+        '<option value="data-add">to add</option></select></label>',
+        '<label><input type="checkbox" id="filter-flagged"> flagged only</label>',
+        '<label>search <input type="search" id="filter-text" placeholder="text, id, label">'
+        '</label>',
+        '<span class="note">showing <b id="shown-count">'
+        f"{len(positions)}</b> of {len(positions):,} rows</span>",
+        "</div>",
+        '<div class="scroll"><table id="examples" class="sortable"><thead><tr>',
+        "".join(f"<th>{_esc(h)}</th>" for h in head),
+        "</tr></thead><tbody>",
+        "".join(rows),
+        "</tbody></table></div></section>",
+    ])
+
+
+def _frame_table(frame, table_id):
+    """A DataFrame as a sortable table; every cell escaped."""
+    head = "".join(f"<th>{_esc(c)}</th>" for c in frame.columns)
+    body = []
+    for values in frame.itertuples(index=False, name=None):
+        cells = []
+        for value in values:
+            if isinstance(value, (Real, np.number)) and not isinstance(value, (bool, np.bool_)):
+                shown, key = _num(value)
+                cells.append(f'<td class="num" data-v="{key}">{shown}</td>')
+            elif isinstance(value, (list, tuple)):
+                cells.append(f"<td>{_esc(', '.join(map(str, value)))}</td>")
+            else:
+                cells.append(f"<td>{_esc(value)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<div class="scroll"><table id="{table_id}" class="sortable"><thead><tr>{head}'
+            f'</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+
+
+def _csp(script):
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+            f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'")
+
+
+def render_html_report(report, *, summary=None, class_table=None, figures=None, text=None,
+                       max_rows=DEFAULT_MAX_ROWS, title="Label audit"):
+    """The HTML audit report as a string (see :func:`write_html_report`).
+
+    Parameters
+    ----------
+    report : pandas.DataFrame
+        The long-form issue report, one row per example (index: example id), with
+        columns ``label_quality``, ``flagged``, ``given``, ``to_remove``, ``to_add``
+        and optionally ``error_proba``, ``to_remove_scores``, ``to_add_scores``.
+    summary : object or str, default=None
+        The audit summary: its ``str()`` is the plain-language paragraph; its
+        attributes ``n_examples``, ``n_flagged``, ``n_to_remove``, ``n_to_add``,
+        when present, fill the key figures (else they are counted from ``report``).
+    class_table : pandas.DataFrame, default=None
+        The per-class table, shown as it is (sortable).
+    figures : dict or list of (caption, figure) pairs, default=None
+        matplotlib Figures, Displays (their ``figure_``) or PNG bytes, embedded
+        inline.
+    text : sequence or pandas.Series, default=None
+        The text of each example, shown in the table (its first 500 characters):
+        a sequence in data order (the report's index being the 0-based row), or a
+        Series indexed by example id.
+    max_rows : int, default=1000
+        Rows of the worst-examples table.
+    title : str, default="Label audit"
+
+    Returns
+    -------
+    html : str
+    """
+    _check_report(report)
+    max_rows = _check_max_rows(max_rows)
+    if class_table is not None and not hasattr(class_table, "itertuples"):
+        raise InputTypeError(
+            f"class_table is a {type(class_table).__name__}; expected a pandas DataFrame."
+        )
+    positions = worst_rows(report, max_rows)
+    texts = _texts(text, report, positions)
+    sections = [_summary_block(summary, report)]
+    items = _figure_items(figures)
+    if items:
+        sections.append('<section id="figures"><h2>Figures</h2><div class="figures">')
+        for caption, figure in items:
+            sections.append(
+                f'<figure><img alt="{_esc(caption)}" src="data:image/png;base64,'
+                f'{_figure_png(figure)}"><figcaption>{_esc(caption)}</figcaption></figure>'
+            )
+        sections.append("</div></section>")
+    sections.append(_examples_block(report, positions, texts, max_rows))
+    if class_table is not None:
+        sections.append('<section id="classes"><h2>Classes</h2>'
+                        + _frame_table(class_table, "classes-table") + "</section>")
+    return "".join([
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
+        f'<meta http-equiv="Content-Security-Policy" content="{_csp(JS)}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_esc(title)}</title><style>{CSS}</style></head><body>",
+        f"<header><h1>{_esc(title)}</h1><p>Annotation errors found by skmlq "
+        f"{_esc(__version__)}: given labels that look wrong (to remove) and absent labels "
+        f"that look missing (to add).</p></header><main>",
+        "".join(sections),
+        "</main><footer>Self-contained report: no network access is needed or made."
+        f"</footer><script>{JS}</script></body></html>\n",
+    ])
+
+
+def write_html_report(path, report, *, summary=None, class_table=None, figures=None,
+                      text=None, max_rows=DEFAULT_MAX_ROWS, title="Label audit"):
+    """Write the self-contained HTML audit report to ``path``.
+
+    One file with its stylesheet, script and figures inline; it opens in any browser
+    without a network connection. It shows the summary, the figures, a table of the
+    ``max_rows`` worst examples that sorts (click a column head) and filters (by
+    class, by column, flagged only, free text), and the per-class table. Every string
+    from the data is escaped, so a class name or text containing markup shows as
+    text. The file is written atomically: on error no partial file is left.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Where to write (overwritten if it exists).
+    report, summary, class_table, figures, text, max_rows, title
+        See :func:`render_html_report`.
+
+    Returns
+    -------
+    path : str
+        The path written.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skmlq.plotting import render_html_report
+    >>> report = pd.DataFrame({
+    ...     "label_quality": [0.1, 0.9], "flagged": [True, False],
+    ...     "given": [["<b>cat</b>"], ["dog"]], "to_remove": [["<b>cat</b>"], []],
+    ...     "to_add": [[], []]})
+    >>> page = render_html_report(report, max_rows=1)
+    >>> "&lt;b&gt;cat&lt;/b&gt;" in page and "<b>cat</b>" not in page
+    True
+    >>> "The 1 worst of 2 examples" in page
+    True
+    """
+    page = render_html_report(report, summary=summary, class_table=class_table,
+                              figures=figures, text=text, max_rows=max_rows, title=title)
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".skmlq-", suffix=".html.tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(page)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide a shared report
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path

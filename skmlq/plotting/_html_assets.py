@@ -1,0 +1,121 @@
+"""The stylesheet and the script of the HTML audit report, inlined into every report.
+
+Kept as Python strings (not package data files) so that the report is written by one
+import, with nothing to locate on disk. The script only sorts, filters and counts the
+table rows already in the page; it never builds markup from data, and the page's
+content security policy allows no network request and no other script.
+"""
+
+CSS = """
+:root { --wrong: #c0392b; --missing: #e67e22; --all: #4a7ab5; --line: #d8dde3;
+        --muted: #5f6b7a; --bg: #f6f7f9; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+       color: #1d2733; margin: 0; background: var(--bg); }
+header { background: #1d2733; color: #fff; padding: 18px 28px; }
+header h1 { margin: 0; font-size: 20px; font-weight: 600; }
+header p { margin: 4px 0 0; color: #c6cfda; font-size: 13px; }
+main { max-width: 1280px; margin: 0 auto; padding: 18px 28px 40px; }
+section { background: #fff; border: 1px solid var(--line); border-radius: 6px;
+          padding: 14px 18px; margin: 0 0 18px; }
+h2 { font-size: 16px; margin: 0 0 10px; }
+.summary-text { font-size: 15px; max-width: 900px; white-space: pre-line; }
+.tiles { display: flex; flex-wrap: wrap; gap: 10px; margin: 10px 0 0; }
+.tile { border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; min-width: 150px; }
+.tile b { display: block; font-size: 20px; }
+.tile span { color: var(--muted); font-size: 12px; }
+.tile.wrong b { color: var(--wrong); } .tile.missing b { color: var(--missing); }
+.figures { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
+figure { margin: 0; } figure img { max-width: 100%; height: auto; display: block; }
+figcaption { color: var(--muted); font-size: 12px; margin-top: 4px; }
+.controls { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; margin: 0 0 10px; }
+.controls label { color: var(--muted); font-size: 13px; }
+.controls select, .controls input[type=search] { font: inherit; padding: 3px 6px; }
+.note { color: var(--muted); font-size: 12px; margin: 0 0 8px; }
+.scroll { max-height: 640px; overflow: auto; border: 1px solid var(--line); }
+table { border-collapse: collapse; width: 100%; font-size: 13px; }
+th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left;
+         vertical-align: top; }
+th { position: sticky; top: 0; background: #eef1f5; cursor: pointer; user-select: none;
+     white-space: nowrap; }
+th[aria-sort=ascending]::after { content: " \\25B2"; font-size: 10px; }
+th[aria-sort=descending]::after { content: " \\25BC"; font-size: 10px; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.text { max-width: 420px; overflow-wrap: anywhere; }
+tr.flagged td:first-child { box-shadow: inset 3px 0 0 var(--wrong); }
+.chip { display: inline-block; border-radius: 10px; padding: 0 7px; margin: 1px 2px;
+        background: #eef1f5; white-space: nowrap; }
+.chip.rm { background: #f9e0dd; color: #7d1f15; }
+.chip.add { background: #fcebd9; color: #7a3f05; }
+.chip small { opacity: 0.75; margin-left: 3px; }
+.empty { color: #a0a8b3; }
+footer { color: var(--muted); font-size: 12px; text-align: center; padding: 10px; }
+"""
+
+JS = """
+(function () {
+  "use strict";
+  function key(cell) {
+    var v = cell.getAttribute("data-v");
+    if (v !== null) { return {n: true, v: parseFloat(v)}; }
+    return {n: false, v: cell.textContent.toLowerCase()};
+  }
+  function makeSortable(table) {
+    var heads = table.tHead.rows[0].cells;
+    var body = table.tBodies[0];
+    Array.prototype.forEach.call(heads, function (th, col) {
+      th.addEventListener("click", function () {
+        var desc = th.getAttribute("aria-sort") === "ascending";
+        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", desc ? "descending" : "ascending");
+        var rows = Array.prototype.slice.call(body.rows);
+        var keyed = rows.map(function (r, i) { return [key(r.cells[col]), i, r]; });
+        keyed.sort(function (a, b) {
+          var x = a[0].v, y = b[0].v, c = 0;
+          if (a[0].n && b[0].n) {
+            if (isNaN(x) || isNaN(y)) { c = isNaN(x) - isNaN(y); } else { c = x - y; }
+          } else { c = x < y ? -1 : (x > y ? 1 : 0); }
+          if (desc) { c = -c; }
+          return c !== 0 ? c : a[1] - b[1];
+        });
+        var frag = document.createDocumentFragment();
+        keyed.forEach(function (k) { frag.appendChild(k[2]); });
+        body.appendChild(frag);
+      });
+    });
+  }
+  function wireFilters() {
+    var table = document.getElementById("examples");
+    if (!table) { return; }
+    var cls = document.getElementById("filter-class");
+    var where = document.getElementById("filter-where");
+    var search = document.getElementById("filter-text");
+    var onlyFlagged = document.getElementById("filter-flagged");
+    var shown = document.getElementById("shown-count");
+    function apply() {
+      var code = cls.value, scope = where.value, q = search.value.trim().toLowerCase();
+      var n = 0;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
+        var ok = true;
+        if (code !== "") {
+          var attrs = scope === "any" ? ["data-given", "data-rm", "data-add"] : [scope];
+          ok = attrs.some(function (a) {
+            return (" " + (r.getAttribute(a) || "") + " ").indexOf(" " + code + " ") >= 0;
+          });
+        }
+        if (ok && onlyFlagged.checked) { ok = r.classList.contains("flagged"); }
+        if (ok && q) { ok = r.textContent.toLowerCase().indexOf(q) >= 0; }
+        r.hidden = !ok;
+        if (ok) { n += 1; }
+      });
+      shown.textContent = String(n);
+    }
+    [cls, where, onlyFlagged].forEach(function (el) { el.addEventListener("change", apply); });
+    search.addEventListener("input", apply);
+    apply();
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), makeSortable);
+  wireFilters();
+  document.body.setAttribute("data-ready", "1");
+})();
+"""

@@ -1,0 +1,43 @@
+"""Small long-form issue reports for the HTML report tests, hostile strings included."""
+
+import numpy as np
+
+HOSTILE_CLASS = "<script>window.__pwned = 1</script>"
+HOSTILE_TEXT = '<img src="https://example.invalid/x.png" onerror="window.__pwned = 2">'
+CLASSES = ["alpha", "beta", HOSTILE_CLASS, "a \"quoted\" & <b>bold</b> class", "epsilon"]
+
+
+def make_report(n_samples=300, seed=0, with_proba=False):
+    """A seeded report in the long form: random annotations, suspects and scores."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    n_classes = len(CLASSES)
+    given = rng.random((n_samples, n_classes)) < 0.35
+    suspect = rng.random((n_samples, n_classes)) < 0.08
+    scores = rng.random((n_samples, n_classes))
+    quality = rng.random(n_samples)
+    names = np.array(CLASSES, dtype=object)
+
+    def lists(mask):
+        return [names[row].tolist() for row in mask]
+
+    columns = {"label_quality": quality}
+    if with_proba:
+        columns["error_proba"] = 1.0 - quality ** 2
+    columns.update({
+        "flagged": suspect.any(axis=1),
+        "given": lists(given),
+        "to_remove": lists(suspect & given),
+        "to_add": lists(suspect & ~given),
+        "suggested": lists(given ^ suspect),
+        "to_remove_scores": [scores[i, m].tolist() for i, m in enumerate(suspect & given)],
+        "to_add_scores": [scores[i, m].tolist() for i, m in enumerate(suspect & ~given)],
+    })
+    report = pd.DataFrame(columns)
+    return report.iloc[np.argsort(quality, kind="stable")]
+
+
+def make_texts(n_samples):
+    return [HOSTILE_TEXT if i % 7 == 0 else f"example text number {i}"
+            for i in range(n_samples)]

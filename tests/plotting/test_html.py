@@ -1,0 +1,138 @@
+"""The HTML report writer, without a browser: content, escaping, limits and errors."""
+
+import base64
+import hashlib
+import re
+
+import numpy as np
+import pytest
+
+from skmlq.plotting import render_html_report, write_html_report
+from skmlq.plotting._html import worst_rows
+from skmlq.plotting._html_assets import JS
+
+from ._html_cases import CLASSES, HOSTILE_CLASS, HOSTILE_TEXT, make_report, make_texts
+
+pd = pytest.importorskip("pandas")
+
+
+def _ids(page):
+    body = page.split('<table id="examples"', 1)[1].split("</tbody>", 1)[0]
+    return [int(m) for m in re.findall(r'<tr[^>]*><td class="num" data-v="\d+">\d+</td>'
+                                       r'<td class="num" data-v="(\d+)">', body)]
+
+
+def test_worst_rows_and_the_stated_limit():
+    report = make_report(2000, seed=1)
+    page = render_html_report(report, max_rows=50)
+    ids = _ids(page)
+    expected = report.index[np.argsort(report["label_quality"].to_numpy(), kind="stable")[:50]]
+    assert ids == expected.tolist()
+    assert "The 50 worst of 2,000 examples, lowest label quality first" in page
+    assert "at most 50 rows (max_rows)" in page
+    # With error probabilities the highest come first.
+    with_proba = make_report(300, seed=2, with_proba=True)
+    order = worst_rows(with_proba, 10)
+    proba = with_proba["error_proba"].to_numpy()
+    assert np.all(np.diff(proba[order]) <= 0) and proba[order[0]] == proba.max()
+    assert "highest error probability first" in render_html_report(with_proba, max_rows=10)
+
+
+def test_every_data_string_is_escaped():
+    report = make_report(200, seed=0)
+    table = pd.DataFrame({"class": CLASSES, "note": [HOSTILE_TEXT] * len(CLASSES)})
+    page = render_html_report(report, summary=f"summary {HOSTILE_CLASS}", class_table=table,
+                              text=make_texts(200), title=HOSTILE_CLASS)
+    # One script element only: the report's own, at the end.
+    assert page.count("<script") == 1 and page.index("<script>") > page.index("</main>")
+    assert "<img" not in page and "<b>bold</b>" not in page
+    assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in page
+    assert 'a &quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt; class' in page
+    # No address outside the page: only data: images.
+    assert re.findall(r'(?:src|href)="(?!data:)', page) == []
+    assert "http://" not in page and "https://example" not in page.replace(
+        "https://example.invalid/x.png", "")
+
+
+def test_content_security_policy_allows_only_the_own_script():
+    page = render_html_report(make_report(5))
+    digest = base64.b64encode(hashlib.sha256(JS.encode()).digest()).decode()
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+    assert "default-src 'none'" in csp and f"script-src 'sha256-{digest}'" in csp
+    assert f"<script>{JS}</script>" in page
+
+
+def test_summary_figures_texts_and_class_table(tmp_path):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    report = make_report(100, seed=4)
+    fig = Figure(figsize=(2, 2))
+    fig.add_subplot().plot([0, 1])
+
+    class Summary:
+        n_examples, n_flagged, n_to_remove, n_to_add = 100, 7, 8, 9
+
+        def __str__(self):
+            return "Seven examples look wrong."
+
+    texts = pd.Series([f"text of {i}" for i in report.index], index=report.index)
+    page = render_html_report(report, summary=Summary(), figures=[("scores", fig)],
+                              text=texts, class_table=pd.DataFrame({"class": ["x"], "n": [3]}))
+    assert '<p class="summary-text">Seven examples look wrong.</p>' in page
+    for value, what in [(7, "examples flagged (7.0%)"), (8, "look wrong"), (9, "look missing")]:
+        assert re.search(rf"<b>{value}</b><span>[^<]*{re.escape(what)}", page)
+    png = re.search(r'src="data:image/png;base64,([^"]+)"', page).group(1)
+    assert base64.b64decode(png)[:8] == b"\x89PNG\r\n\x1a\n"
+    worst = report.index[0]
+    assert f'<td class="text">text of {worst}</td>' in page
+    assert '<td class="num" data-v="3">3</td>' in page
+    # Without a summary, the key figures are counted from the report.
+    plain = render_html_report(report)
+    n_flagged = int(report["flagged"].sum())
+    assert f"<b>{n_flagged}</b><span>examples flagged" in plain
+    assert f"<b>{int(report['to_add'].map(len).sum())}</b><span>absent labels" in plain
+    # Texts as a sequence are in data order; long ones are cut.
+    seq = render_html_report(report, text=[f"row {i}" + ("x" * 1000 if i == worst else "")
+                                           for i in range(100)])
+    second = report.index[1]
+    assert f'<td class="text">row {second}</td>' in seq
+    cut = re.search(rf'<td class="text">(row {worst}x*\u2026)</td>', seq).group(1)
+    assert len(cut) == 500
+
+
+def test_write_is_atomic_and_readable(tmp_path):
+    path = tmp_path / "r.html"
+    assert write_html_report(path, make_report(20)) == str(path)
+    assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert path.stat().st_mode & 0o044  # readable by others, as any written file
+    with pytest.raises(ValueError, match="max_rows"):
+        write_html_report(tmp_path / "bad.html", make_report(20), max_rows=0)
+    with pytest.raises(TypeError, match="figure"):
+        write_html_report(tmp_path / "bad.html", make_report(20), figures={"x": object()})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"report": {"a": 1}}, TypeError, "DataFrame"),
+    ({"report": pd.DataFrame({"label_quality": [0.5]})}, ValueError, r"'flagged', 'given'"),
+    ({"max_rows": 2.5}, ValueError, "max_rows"),
+    ({"text": ["only one"]}, ValueError, "text has 1 entries"),
+    ({"figures": {"x": b"GIF89a"}}, ValueError, "PNG"),
+    ({"figures": ["not a pair"]}, TypeError, "pairs"),
+    ({"class_table": [1, 2]}, TypeError, "class_table"),
+])
+def test_bad_input(kwargs, error, match):
+    kwargs = {"report": make_report(5), **kwargs}
+    with pytest.raises(error, match=match):
+        render_html_report(**kwargs)
+
+
+def test_text_sequence_needs_row_index():
+    report = make_report(5)
+    report.index = [f"id{i}" for i in range(5)]
+    with pytest.raises(ValueError, match="Series indexed like the report"):
+        render_html_report(report, text=list("abcde"))
+    page = render_html_report(report, text=pd.Series(list("abcde"), index=report.index))
+    assert '<td class="text">' in page and "<td>id" in page

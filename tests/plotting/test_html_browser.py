@@ -1,0 +1,124 @@
+"""The HTML audit report in a real browser: headless Chromium driven by Playwright.
+
+Not skipped when the browser is missing: the test fails and says how to install it.
+"""
+
+import numpy as np
+import pytest
+
+from skmlq.plotting import write_html_report
+
+from ._browser import INSTALL_HINT, ReportPage, chromium, missing_requirement
+from ._html_cases import CLASSES, HOSTILE_CLASS, HOSTILE_TEXT, make_report, make_texts
+
+pd = pytest.importorskip("pandas")
+
+N_SAMPLES = 400
+MAX_ROWS = 150
+
+
+@pytest.fixture(scope="module")
+def browser():
+    missing = missing_requirement()
+    if missing:
+        pytest.fail(f"{missing}. {INSTALL_HINT}", pytrace=False)
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="module")
+def report():
+    return make_report(N_SAMPLES, seed=3)
+
+
+@pytest.fixture(scope="module")
+def report_file(tmp_path_factory, report):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3, 2))
+    fig.add_subplot().plot([0, 1], [1, 0])
+    class_table = pd.DataFrame({"class": CLASSES, "given": np.arange(len(CLASSES)) * 10})
+    path = tmp_path_factory.mktemp("report") / "audit.html"
+    write_html_report(path, report, summary=f"Audit of {N_SAMPLES} examples. {HOSTILE_CLASS}",
+                      class_table=class_table, figures={"a figure": fig},
+                      text=make_texts(N_SAMPLES), max_rows=MAX_ROWS)
+    return path
+
+
+@pytest.fixture
+def page(browser, report_file):
+    opened = ReportPage(browser, report_file)
+    yield opened
+    opened.close()
+
+
+def _column(page, header):
+    heads = page.page.locator("#examples thead th").all_inner_texts()
+    col = heads.index(header) + 1
+    return page.page.locator(
+        f"#examples tbody tr:not([hidden]) td:nth-child({col})").all_inner_texts()
+
+
+def test_renders_offline_and_inert(page, tmp_path):
+    p = page.page
+    # Nothing but the file itself was requested: no font, image, script or beacon.
+    assert page.requests == [page.url]
+    assert page.blocked == [] and page.errors == []
+    assert p.evaluate("typeof window.__pwned") == "undefined"
+    summary = p.inner_text("#summary")
+    assert f"Audit of {N_SAMPLES} examples." in summary
+    assert HOSTILE_CLASS in summary  # shown as text
+    assert p.locator("#examples tbody tr").count() == MAX_ROWS
+    assert f"The {MAX_ROWS} worst of {N_SAMPLES} examples" in p.inner_text("#worst")
+    # The hostile strings are shown literally, never turned into elements.
+    texts = _column(page, "text")
+    assert HOSTILE_TEXT in texts
+    assert p.locator("#examples img").count() == 0
+    assert p.locator("main script").count() == 0
+    assert HOSTILE_CLASS in p.inner_text("#classes-table")
+    assert p.locator("#figures img").evaluate("img => img.naturalWidth") > 0
+    shot = page.screenshot(tmp_path / "report.png", full_page=True)
+    assert shot.stat().st_size > 20_000
+
+
+def test_sort_by_column(page, report):
+    p = page.page
+    shown = [float(v) for v in _column(page, "label quality")]
+    assert shown == sorted(shown)  # worst (lowest) first as written
+    p.click("#examples thead th:has-text('label quality')")  # ascending
+    p.click("#examples thead th:has-text('label quality')")  # descending
+    values = [float(v) for v in _column(page, "label quality")]
+    assert values == sorted(values, reverse=True)
+    assert p.get_attribute("#examples thead th:has-text('label quality')",
+                           "aria-sort") == "descending"
+    p.click("#examples thead th:has-text('id')")
+    ids = [int(v) for v in _column(page, "id")]
+    expected = np.sort(report.index.to_numpy()[:MAX_ROWS])
+    assert ids == expected.tolist()
+
+
+def test_filter_by_class(page, report):
+    p = page.page
+    worst = report.iloc[:MAX_ROWS]
+    for name, scope, columns in [
+        (HOSTILE_CLASS, "any column", ("given", "to_remove", "to_add")),
+        ("beta", "to remove", ("to_remove",)),
+        ("alpha", "to add", ("to_add",)),
+    ]:
+        p.select_option("#filter-class", label=name)
+        p.select_option("#filter-where", label=scope)
+        hit = np.zeros(len(worst), dtype=bool)
+        for column in columns:
+            hit |= worst[column].map(lambda labels: name in labels).to_numpy()
+        assert 0 < hit.sum() < MAX_ROWS
+        ids = [int(v) for v in _column(page, "id")]
+        assert ids == worst.index[hit].tolist()
+        assert p.inner_text("#shown-count") == str(int(hit.sum()))
+    p.select_option("#filter-class", value="")
+    p.check("#filter-flagged")
+    assert len(_column(page, "id")) == int(worst["flagged"].sum())
+    p.uncheck("#filter-flagged")
+    p.fill("#filter-text", "example text number 1")
+    assert all("example text number 1" in t for t in _column(page, "text"))
