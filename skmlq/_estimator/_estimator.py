@@ -21,7 +21,8 @@ from .._core._aggregation import check_aggregator_name, resolve_aggregator
 from .._core._driver import score_blocks, scoring_thresholds
 from ..model_selection import MultilabelStratifiedKFold
 from ..utils._defaults import (
-    DEFAULT_AGGREGATOR, DEFAULT_ALPHA, DEFAULT_METHOD, DEFAULT_TEMPERATURE,
+    DEFAULT_AGGREGATOR, DEFAULT_ALPHA, DEFAULT_HTML_MAX_ROWS, DEFAULT_METHOD,
+    DEFAULT_TEMPERATURE,
 )
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._validation import check_bool, check_pred_probs, check_scoring_options
@@ -687,3 +688,63 @@ default=None
         if self.per_class:
             return np.asarray([f"label_quality_{c}" for c in self.classes_], dtype=object)
         return np.asarray(["label_quality"], dtype=object)
+
+    def audit_report(self, path, X=None, labels=None, *, text=None,
+                     max_rows=DEFAULT_HTML_MAX_ROWS, title="Label audit", **report_kwargs):
+        """Write the audit as one self-contained HTML file, to open in any browser.
+
+        The file holds the plain-language summary, the figures of
+        :class:`~skmlq.plotting.LabelQualityHistogramDisplay` and
+        :class:`~skmlq.plotting.ClassIssueRatesDisplay` (when matplotlib is
+        installed), a table of the ``max_rows`` worst examples that sorts and
+        filters in the browser, and the per-class table. It needs no network and
+        makes no request; every string from the data is escaped, so a label or a
+        text containing markup shows as text.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write the file (overwritten; written atomically).
+        X : array-like, sparse matrix, DataFrame or list, default=None
+            New input; None reports on the training data (out of fold), as
+            :meth:`find_label_issues` does.
+        labels : array-like, sparse matrix or list of lists, default=None
+            The given annotations of ``X``; required with ``X``.
+        text : sequence or pandas.Series, default=None
+            The text (or any description) of each example, shown in the table:
+            in data order, or a Series indexed by example id.
+        max_rows : int, default=1000
+            Rows of the worst-examples table (the report states the limit).
+        title : str, default="Label audit"
+            Title of the page.
+        **report_kwargs : dict
+            Passed to :meth:`find_label_issues`.
+
+        Returns
+        -------
+        path : str
+            The path written.
+
+        See Also
+        --------
+        skmlq.plotting.write_html_report : The writer, from a report and a summary.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_multilabel_classification
+        >>> from sklearn.ensemble import RandomForestClassifier
+        >>> from skmlq import MultilabelLabelQuality
+        >>> X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
+        >>> forest = RandomForestClassifier(n_estimators=10, random_state=0)
+        >>> mlq = MultilabelLabelQuality(forest, cv=3, random_state=0).fit(X, Y)
+        >>> import tempfile, os
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = mlq.audit_report(os.path.join(folder, "audit.html"))
+        ...     page = open(path, encoding="utf-8").read()
+        >>> "The 60 worst of 60 examples" in page
+        True
+        """
+        from ..plotting._audit import write_estimator_report
+
+        return write_estimator_report(self, path, X, labels, text=text, max_rows=max_rows,
+                                      title=title, **report_kwargs)

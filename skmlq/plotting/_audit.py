@@ -11,8 +11,12 @@ from ._displays import (
     ClassIssueRatesDisplay, LabelQualityHistogramDisplay, class_rates_figsize,
     report_class_counts,
 )
+from ._html import DEFAULT_MAX_ROWS, write_html_report
 
-__all__ = ["audit_figures", "class_table", "contract_report", "estimator_audit_inputs"]
+__all__ = [
+    "audit_figures", "class_table", "contract_report", "estimator_audit_inputs",
+    "write_estimator_report",
+]
 
 #: Classes in the per-class figure of the report (all of them are in its table).
 FIGURE_CLASSES = 30
@@ -88,14 +92,14 @@ def audit_figures(report, classes, n_flagged, n_annotations, *, error_threshold=
     for score in ("label_quality", "error_proba"):
         if score not in rows.columns:
             continue
-        ax = Figure(figsize=(6.0, 3.4), layout="constrained").add_subplot()
+        ax = Figure(figsize=(5.5, 3.4), layout="constrained").add_subplot()
         LabelQualityHistogramDisplay._build(
             rows[score].to_numpy(dtype=np.float64), flagged, score,
             error_threshold if score == "error_proba" else "auto", 20, True, ax)
         name = "label quality" if score == "label_quality" else "error probability"
         figures.append((f"Distribution of the {name} of the examples (log scale)", ax.figure))
     n_shown = min(FIGURE_CLASSES, len(classes))
-    ax = Figure(figsize=class_rates_figsize(n_shown), layout="constrained").add_subplot()
+    ax = Figure(figsize=class_rates_figsize(n_shown, 5.5), layout="constrained").add_subplot()
     ClassIssueRatesDisplay(n_flagged, n_annotations, class_names=classes).plot(ax, top=n_shown)
     figures.append((f"Issue rates of the {n_shown} classes with the highest rates", ax.figure))
     return figures
@@ -121,3 +125,11 @@ def estimator_audit_inputs(mlq, X=None, labels=None, **filter_kwargs):
     figures = audit_figures(report, classes, n_flagged, n_annotations,
                             error_threshold=getattr(mlq, "error_threshold", 0.5))
     return report, summary, table, figures
+
+
+def write_estimator_report(mlq, path, X=None, labels=None, *, text=None,
+                           max_rows=DEFAULT_MAX_ROWS, title="Label audit", **report_kwargs):
+    """``MultilabelLabelQuality.audit_report``: gather the inputs, write the file."""
+    report, summary, table, figures = estimator_audit_inputs(mlq, X, labels, **report_kwargs)
+    return write_html_report(path, report, summary=summary, class_table=table,
+                             figures=figures, text=text, max_rows=max_rows, title=title)

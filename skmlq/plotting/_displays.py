@@ -564,9 +564,9 @@ class ClassIssueRatesDisplay:
         return display.plot(ax=ax, top=top, sort_by=sort_by)
 
 
-def class_rates_figsize(n_shown):
+def class_rates_figsize(n_shown, width=7.0):
     """(width, height) in inches for ``n_shown`` classes: 0.42 inch per class."""
-    return (7.0, max(2.4, 0.9 + 0.42 * n_shown))
+    return (width, max(2.4, 0.9 + 0.42 * n_shown))
 
 
 def predictions_class_counts(labels, pred_probs, filter_kwargs):

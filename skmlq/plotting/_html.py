@@ -20,14 +20,14 @@ from numbers import Integral, Real
 import numpy as np
 
 from .._version import __version__
+from ..utils._defaults import DEFAULT_HTML_MAX_ROWS
 from ..utils._errors import InputTypeError, InputValueError
 from ._html_assets import CSS, JS
 
 __all__ = ["DEFAULT_MAX_ROWS", "render_html_report", "write_html_report"]
 
-#: Rows of the examples table: the worst examples only, so that a report on
-#: millions of examples stays small and opens fast.
-DEFAULT_MAX_ROWS = 1000
+#: Rows of the examples table (the worst examples only).
+DEFAULT_MAX_ROWS = DEFAULT_HTML_MAX_ROWS
 
 #: Characters of an example's text shown in the table (a longer text is cut, with
 #: an ellipsis), so that long documents do not make the report large.
@@ -248,7 +248,8 @@ def _examples_block(report, positions, texts, max_rows):
     ranked_by = ("highest error probability first" if has_proba
                  else "lowest label quality first")
     note = (f"The {len(positions):,} worst of {n_total:,} examples, {ranked_by}. The table "
-            f"holds at most {max_rows:,} rows (max_rows); the full report has all of them.")
+            f"holds at most {max_rows:,} rows (max_rows); the issue report "
+            f"(find_label_issues) has every example.")
     return "".join([
         '<section id="worst"><h2>Worst examples</h2>',
         f'<p class="note">{_esc(note)}</p>',

@@ -9,6 +9,7 @@ __all__ = [
     "DEFAULT_AGGREGATOR_KWARGS",
     "DEFAULT_ALPHA",
     "DEFAULT_FILTER_BY",
+    "DEFAULT_HTML_MAX_ROWS",
     "DEFAULT_METHOD",
     "DEFAULT_PROBABILITY_CUTOFF",
     "DEFAULT_TEMPERATURE",
@@ -41,3 +42,8 @@ DEFAULT_FILTER_BY = "prune_by_noise_rate"
 
 #: Probability at or above which a class counts as believed by the model.
 DEFAULT_PROBABILITY_CUTOFF = 0.5
+
+#: Rows of the worst-examples table of the HTML audit report (the estimator's
+#: ``audit_report``, the command line's ``--html``): the worst only, so that a report
+#: on millions of examples stays small and opens fast.
+DEFAULT_HTML_MAX_ROWS = 1000
