@@ -193,7 +193,7 @@ def _summary_block(summary, report):
     return "".join(parts)
 
 
-def _examples_block(report, positions, texts, max_rows):
+def _examples_block(report, positions, texts, max_rows, n_examples=None):
     has_proba = "error_proba" in report.columns
     class_codes = {}
 
@@ -244,7 +244,7 @@ def _examples_block(report, positions, texts, max_rows):
         rows.append(f"<tr{row_class}{attrs}>" + "".join(cells) + "</tr>")
     by_name = sorted(class_codes.items(), key=lambda item: str(item[0]))
     options = "".join(f'<option value="{code}">{_esc(name)}</option>' for name, code in by_name)
-    n_total = len(report)
+    n_total = len(report) if n_examples is None else int(n_examples)
     ranked_by = ("highest error probability first" if has_proba
                  else "lowest label quality first")
     note = (f"The {len(positions):,} worst of {n_total:,} examples, {ranked_by}. The table "
@@ -308,7 +308,8 @@ def render_html_report(report, *, summary=None, class_table=None, figures=None, 
     report : pandas.DataFrame
         The long-form issue report, one row per example (index: example id), with
         columns ``label_quality``, ``flagged``, ``given``, ``to_remove``, ``to_add``
-        and optionally ``error_proba``, ``to_remove_scores``, ``to_add_scores``.
+        and optionally ``error_proba``, ``to_remove_scores``, ``to_add_scores``. It
+        may hold the worst examples only when ``summary`` gives ``n_examples``.
     summary : object or str, default=None
         The audit summary: its ``str()`` is the plain-language paragraph; its
         attributes ``n_examples``, ``n_flagged``, ``n_to_remove``, ``n_to_add``,
@@ -348,7 +349,8 @@ def render_html_report(report, *, summary=None, class_table=None, figures=None, 
                 f'{_figure_png(figure)}"><figcaption>{_esc(caption)}</figcaption></figure>'
             )
         sections.append("</div></section>")
-    sections.append(_examples_block(report, positions, texts, max_rows))
+    sections.append(_examples_block(report, positions, texts, max_rows,
+                                    getattr(summary, "n_examples", None)))
     if class_table is not None:
         sections.append('<section id="classes"><h2>Classes</h2>'
                         + _frame_table(class_table, "classes-table") + "</section>")
