@@ -40,28 +40,16 @@ def make_problem(n_samples, n_classes=K, seed=0):
 
 def build_report(Y, P, class_names):
     """The long-form issue report of the public report function."""
-    try:
-        from skmlq.report import label_issue_report
-    except ImportError:
-        label_issue_report = None
-    if label_issue_report is not None:
-        return label_issue_report(Y, P, class_names=class_names)
-    # Before the report module exists: the estimator's report, turned to the long form.
-    from skmlq.plotting._audit import contract_report
-    from skmlq._estimator._report import label_issue_report as wide_report
-    from skmlq.rank import get_label_quality_scores, get_label_quality_scores_per_class
+    from skmlq.report import label_issue_report
 
-    scores = get_label_quality_scores(Y, P)
-    per_class = get_label_quality_scores_per_class(Y, P)
-    wide = wide_report(Y, P, scores, classes=np.asarray(class_names, dtype=object))
-    return contract_report(wide, class_names, per_class)
+    return label_issue_report(Y, P, class_names=class_names)
 
 
 def run_case(n_samples, folder):
     import matplotlib
 
     matplotlib.use("Agg")
-    from skmlq.plotting._displays import report_class_counts
+    from skmlq.report import audit_summary
     from skmlq.plotting import write_html_report
     from skmlq.plotting._audit import audit_figures, class_table, summary_class_counts
 
@@ -73,20 +61,11 @@ def run_case(n_samples, folder):
     del Y, P
 
     start = time.perf_counter()
-    try:
-        from skmlq.report import audit_summary
-    except ImportError:
-        audit_summary = None
-    if audit_summary is not None:
-        summary = audit_summary(report)
-        n_flagged, n_annotations = summary_class_counts(summary)
-        quality = summary.per_class
-    else:
-        summary, quality = None, None
-        n_flagged, n_annotations = report_class_counts(report, class_names)
+    summary = audit_summary(report)
+    n_flagged, n_annotations = summary_class_counts(summary)
     t_summary = time.perf_counter() - start
     start = time.perf_counter()
-    table = class_table(class_names, n_flagged, n_annotations, quality)
+    table = class_table(class_names, n_flagged, n_annotations, summary.per_class)
     rows = report.sort_index(kind="stable")
     figures = audit_figures(rows["label_quality"].to_numpy(), rows["flagged"].to_numpy(),
                             class_names, n_flagged, n_annotations)

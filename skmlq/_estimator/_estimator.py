@@ -735,7 +735,7 @@ default=None
         >>> from sklearn.ensemble import RandomForestClassifier
         >>> from skmlq import MultilabelLabelQuality
         >>> X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
-        >>> forest = RandomForestClassifier(n_estimators=10, random_state=0)
+        >>> forest = RandomForestClassifier(n_estimators=20, random_state=0)
         >>> mlq = MultilabelLabelQuality(forest, cv=3, random_state=0).fit(X, Y)
         >>> import tempfile, os
         >>> with tempfile.TemporaryDirectory() as folder:

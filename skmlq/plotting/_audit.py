@@ -1,64 +1,31 @@
-"""What the HTML report shows, gathered from a fitted estimator.
+"""What the HTML report shows, gathered from a fitted estimator or from arrays.
 
-The report, its summary and the per-class counts come from the estimator's issue
-report; the figures from the displays. Nothing here scores or flags.
+The issue report and its audit summary come from :mod:`skmlq.report` (the per-class
+counts are the summary's); the figures from the displays. Nothing here scores, flags
+or counts anew.
 """
 
 import numpy as np
 
+from ..utils._errors import InputTypeError
 from ..utils._optional import require_pandas
 from ._displays import (
-    ClassIssueRatesDisplay, LabelQualityHistogramDisplay, class_rates_figsize,
-    report_class_counts,
+    ClassIssueRatesDisplay, LabelQualityHistogramDisplay, class_rates_figsize, estimator_summary,
+    summary_class_counts,
 )
 from ._html import DEFAULT_MAX_ROWS, write_html_report
 
 __all__ = [
-    "audit_figures", "class_table", "contract_report", "estimator_audit_inputs",
-    "summary_class_counts", "write_arrays_report", "write_estimator_report",
+    "audit_figures", "class_table", "estimator_audit_inputs", "summary_class_counts",
+    "write_arrays_report", "write_estimator_report",
 ]
+
+# Options of find_label_issues that would drop examples from the report, and so
+# from the summary: the HTML report covers every example (max_rows limits its table).
+_PARTIAL_REPORT_OPTIONS = ("form", "flagged_only", "worst")
 
 #: Classes in the per-class figure of the report (all of them are in its table).
 FIGURE_CLASSES = 30
-
-
-def _class_lists(mask, classes):
-    rows, cols = np.nonzero(mask)
-    split = np.cumsum(np.bincount(rows, minlength=mask.shape[0]))[:-1]
-    return [c.tolist() for c in np.split(np.asarray(classes, dtype=object)[cols], split)]
-
-
-def _score_lists(mask, scores):
-    rows, cols = np.nonzero(mask)
-    split = np.cumsum(np.bincount(rows, minlength=mask.shape[0]))[:-1]
-    return [s.tolist() for s in np.split(scores[rows, cols], split)]
-
-
-def contract_report(report, classes, per_class_scores):
-    """The long-form issue report (``flagged``, ``given``, ``to_remove``, ``to_add`` and
-    their scores) from a report in the one-column-per-class form
-    (``is_label_issue``, ``given_labels``, ``suspect_<class>``); a report that already
-    has the long form is returned as it is."""
-    if "to_remove" in report.columns:
-        return report
-    pd = require_pandas("the HTML audit report")
-    rows = report.index.to_numpy()
-    suspect = report[[f"suspect_{c}" for c in classes]].to_numpy(dtype=bool)
-    index = {c: k for k, c in enumerate(classes)}
-    given = np.zeros_like(suspect)
-    lengths = report["given_labels"].map(len).to_numpy()
-    given[np.repeat(np.arange(len(report)), lengths),
-          [index[c] for c in report["given_labels"].explode().dropna()]] = True
-    scores = np.asarray(per_class_scores)[rows]
-    return pd.DataFrame({
-        "label_quality": report["label_quality"].to_numpy(),
-        "flagged": report["is_label_issue"].to_numpy(dtype=bool),
-        "given": report["given_labels"].tolist(),
-        "to_remove": _class_lists(suspect & given, classes),
-        "to_add": _class_lists(suspect & ~given, classes),
-        "to_remove_scores": _score_lists(suspect & given, scores),
-        "to_add_scores": _score_lists(suspect & ~given, scores),
-    }, index=report.index)
 
 
 def class_table(classes, n_flagged, n_annotations, quality=None):
@@ -83,15 +50,6 @@ def class_table(classes, n_flagged, n_annotations, quality=None):
                 table[column] = quality[column].to_numpy()
     order = np.lexsort((-n_flagged.sum(axis=1), -rates.max(axis=1)))
     return table.iloc[order].reset_index(drop=True)
-
-
-def summary_class_counts(summary):
-    """``(n_flagged, n_annotations)`` (K, 2), column 0 absent, 1 given, from an audit
-    summary's per-class table."""
-    per_class = summary.per_class
-    n_given = per_class["n_given"].to_numpy(dtype=np.int64)
-    n_flagged = per_class[["n_to_add", "n_to_remove"]].to_numpy(dtype=np.int64)
-    return n_flagged, np.column_stack([summary.n_examples - n_given, n_given])
 
 
 def audit_figures(scores, flagged, classes, n_flagged, n_annotations, *, error_proba=None,
@@ -122,48 +80,29 @@ def audit_figures(scores, flagged, classes, n_flagged, n_annotations, *, error_p
     return figures
 
 
-def _summary(mlq, report, from_training_data):
-    """The audit summary of the report module, or None where it does not exist."""
-    try:
-        from ..report import audit_summary
-    except ImportError:  # a build without the report module
-        return None
-    quality = None
-    if from_training_data and hasattr(mlq, "average_precision_per_class_"):
-        from ..report._summary import quality_table
-        from ..utils._labels import positives_per_class
-
-        quality = quality_table(mlq.classes_, positives_per_class(mlq._fit_labels),
-                                mlq._fit_labels.shape[0], mlq.average_precision_per_class_,
-                                mlq.roc_auc_per_class_)
-    return audit_summary(report, quality)
-
-
 def estimator_audit_inputs(mlq, X=None, labels=None, **report_kwargs):
     """``(report, summary, class_table, figures)`` of a fitted estimator."""
     from sklearn.utils.validation import check_is_fitted
 
+    partial = [k for k in _PARTIAL_REPORT_OPTIONS if k in report_kwargs]
+    if partial:
+        raise InputTypeError(
+            f"audit_report does not accept {', '.join(partial)}: the audit covers every "
+            f"example (its table shows the worst max_rows of them)."
+        )
     check_is_fitted(mlq)
     classes = list(mlq.classes_)
     report = mlq.find_label_issues(X, labels, **report_kwargs)
-    if "to_remove" not in report.columns:
-        per_class = (mlq.label_quality_scores_per_class_ if X is None
-                     else mlq._score_new(X, labels, "audit_report")[0])
-        report = contract_report(report, classes, per_class)
-    summary = _summary(mlq, report, X is None)
-    if summary is not None:
-        n_flagged, n_annotations = summary_class_counts(summary)
-        quality = summary.per_class
-    else:
-        n_flagged, n_annotations = report_class_counts(report, classes)
-        quality = None
-    table = class_table(classes, n_flagged, n_annotations, quality)
+    summary = estimator_summary(mlq, report, X is None)
+    n_flagged, n_annotations = summary_class_counts(summary)
+    table = class_table(classes, n_flagged, n_annotations, summary.per_class)
     rows = report.sort_index(kind="stable")
+    error_proba = rows["error_proba"].to_numpy() if "error_proba" in rows.columns else None
     figures = audit_figures(
         rows["label_quality"].to_numpy(), rows["flagged"].to_numpy(), classes, n_flagged,
-        n_annotations, error_proba=rows["error_proba"].to_numpy()
-        if "error_proba" in rows.columns else None,
-        error_threshold=getattr(mlq, "error_threshold", 0.5))
+        n_annotations, error_proba=error_proba,
+        error_threshold=report_kwargs.get("error_threshold")
+        or getattr(mlq, "error_threshold", 0.5))
     return report, summary, table, figures
 
 

@@ -10,7 +10,7 @@ counts and draws them.
 import numpy as np
 
 from ..utils._errors import InputTypeError, InputValueError
-from ..utils._optional import require_pandas, require_pyplot
+from ..utils._optional import require_pyplot
 from ..utils._validation import check_bool, check_choice, check_integer
 
 __all__ = [
@@ -80,16 +80,6 @@ def check_flags(flags, n_samples, name):
 def _rows_in_order(report):
     """The report with its rows back in data order (it is sorted worst first)."""
     return report.sort_index(kind="stable")
-
-
-def _flag_column(report):
-    for name in ("flagged", "is_label_issue"):
-        if name in report.columns:
-            return name
-    raise InputValueError(
-        "the issue report has no 'flagged' column; pass the DataFrame returned by "
-        "MultilabelLabelQuality.find_label_issues()."
-    )
 
 
 def _estimator_report(mlq, X, labels, filter_kwargs):
@@ -267,7 +257,7 @@ class LabelQualityHistogramDisplay:
                 f"(no 'error_proba' column in its issue report); use "
                 f"score='label_quality'."
             )
-        flagged = report[_flag_column(report)].to_numpy(dtype=bool)
+        flagged = report["flagged"].to_numpy(dtype=bool)
         scores = report[score].to_numpy(dtype=np.float64)
         if score == "error_proba" and isinstance(threshold, str) and threshold == "auto":
             threshold = float(getattr(mlq, "error_threshold", 0.5))
@@ -519,7 +509,8 @@ class ClassIssueRatesDisplay:
         display : ClassIssueRatesDisplay
         """
         report = _estimator_report(mlq, X, labels, filter_kwargs)
-        n_flagged, n_annotations = report_class_counts(report, mlq.classes_)
+        n_flagged, n_annotations = summary_class_counts(
+            estimator_summary(mlq, report, X is None))
         display = cls(n_flagged, n_annotations, class_names=mlq.classes_)
         return display.plot(ax=ax, top=top, sort_by=sort_by)
 
@@ -587,46 +578,28 @@ def predictions_class_counts(labels, pred_probs, filter_kwargs):
     return issue_counts(Y, mask), class_sizes(Y, P.shape[0])
 
 
-def _class_codes(values, classes, column):
-    """Index in ``classes`` of each class label of a Series (hashing in pandas)."""
-    pd = require_pandas("the displays of an issue report")
-    codes = pd.Categorical(values.to_numpy(), categories=classes).codes
-    if (codes < 0).any():
-        bad = values.to_numpy()[np.flatnonzero(codes < 0)[0]]
-        raise InputValueError(
-            f"the issue report's {column!r} column holds class {bad!r}, which is not one "
-            f"of the estimator's classes_."
-        )
-    return codes.astype(np.intp)
+def summary_class_counts(summary):
+    """``(n_flagged, n_annotations)`` (K, 2), column 0 absent, 1 given, from an audit
+    summary's per-class table."""
+    per_class = summary.per_class
+    n_given = per_class["n_given"].to_numpy(dtype=np.int64)
+    n_flagged = per_class[["n_to_add", "n_to_remove"]].to_numpy(dtype=np.int64)
+    return n_flagged, np.column_stack([summary.n_examples - n_given, n_given])
 
 
-def report_class_counts(report, classes):
-    """``(n_flagged, n_annotations)`` (K, 2), column 0 absent, column 1 given, of an
-    issue report (one row per example), counted per class of ``classes``."""
-    classes = list(classes)
-    n_classes, n_samples = len(classes), len(report)
+def estimator_summary(mlq, report, from_training_data):
+    """The audit summary of ``report``, with the out-of-fold model quality of ``mlq``
+    for its training data."""
+    from ..report import audit_summary
+    from ..report._summary import quality_table
+    from ..utils._labels import positives_per_class
 
-    def codes_of(column):
-        values = report[column].explode().dropna()
-        return _class_codes(values, classes, column)
-
-    def per_class(column):
-        return np.bincount(codes_of(column), minlength=n_classes)
-
-    given_col = "given" if "given" in report.columns else "given_labels"
-    n_given = per_class(given_col)
-    if "to_remove" in report.columns:
-        wrong, missing = per_class("to_remove"), per_class("to_add")
-    else:
-        suspect = report[[f"suspect_{c}" for c in classes]].to_numpy(dtype=bool)
-        given = np.zeros_like(suspect)
-        rows = np.repeat(np.arange(n_samples), report[given_col].map(len).to_numpy())
-        given[rows, codes_of(given_col)] = True
-        wrong = np.count_nonzero(suspect & given, axis=0)
-        missing = np.count_nonzero(suspect & ~given, axis=0)
-    n_flagged = np.column_stack([missing, wrong]).astype(np.int64)
-    n_annotations = np.column_stack([n_samples - n_given, n_given]).astype(np.int64)
-    return n_flagged, n_annotations
+    quality = None
+    if from_training_data:
+        Y = mlq._fit_labels
+        quality = quality_table(mlq.classes_, positives_per_class(Y), Y.shape[0],
+                                mlq.average_precision_per_class_, mlq.roc_auc_per_class_)
+    return audit_summary(report, quality)
 
 
 # --------------------------------------------------------------- reliability

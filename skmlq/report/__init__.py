@@ -8,6 +8,8 @@
   for a person to accept or reject, and the labels with the accepted ones applied.
 - :func:`model_quality` and :func:`audit_summary`: whether the model is good enough
   to judge the labels, and the audit in plain words.
+- :func:`write_html_report`: the report and its summary as one self-contained HTML
+  file (from :mod:`skmlq.plotting`, where it lives with the displays it shows).
 
 The tables are pandas DataFrames (``pip install "skmlq[pandas]"``).
 """
@@ -15,6 +17,7 @@ The tables are pandas DataFrames (``pip install "skmlq[pandas]"``).
 from ._apply import apply_suggestions
 from ._build import label_issue_report
 from ._review import apply_review, write_review
+from ..plotting._html import write_html_report
 from ._summary import AuditSummary, ModelQualityWarning, audit_summary, model_quality
 
 __all__ = [
@@ -25,5 +28,6 @@ __all__ = [
     "audit_summary",
     "label_issue_report",
     "model_quality",
+    "write_html_report",
     "write_review",
 ]
