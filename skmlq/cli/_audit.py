@@ -1,5 +1,6 @@
 """``skmlq audit``: fit a default model on a CSV data set and rank its examples."""
 
+import os
 import sys
 import textwrap
 
@@ -11,7 +12,7 @@ from ._label_files import read_label_file
 from ._models import audit_model, numeric_features
 from ._progress import progress_enabled
 from ._readers import column_index, read_csv_table, split_labels
-from ._score import check_outputs, worst_table, write_outputs
+from ._score import check_outputs, worst_table, write_html, write_outputs
 
 __all__ = ["build_model_input", "run_audit"]
 
@@ -114,6 +115,10 @@ def run_audit(args, stdout=None, stderr=None):
     quality = quality_table(names, positives_per_class(Y), len(rows),
                             model.average_precision_per_class_, model.roc_auc_per_class_)
     summary = AuditSummary.from_arrays(Y, mask, flagged, names, quality)
+    if args.html is not None:
+        write_html(args, Y, scores, mask, flagged, lambda r: S[r], names, summary, out,
+                   text=X if args.text_column is not None else None,
+                   title=f"Label audit: {os.path.basename(args.data)}")
     if quiet:
         print(textwrap.fill(str(summary), width=88), file=stderr)
         return 0

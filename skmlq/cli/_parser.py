@@ -56,11 +56,15 @@ printed.
                      format (a CSV keeps its other columns)
 --review FILE        one row per suggested change, with an empty decision column to
                      fill in a spreadsheet (accept / reject); then run skmlq apply
+--html REPORT.html   the audit as one self-contained HTML file to open in a browser
+                     (no network needed): summary, figures, the 1000 worst examples
+                     (sort and filter them), per-class table
 --per-class          adds label_quality_<class> columns to OUT.csv
 
 examples:
   skmlq score --labels labels.npy --pred-probs pred_probs.npy -o ranked.csv
   skmlq score --labels tags.csv --pred-probs probs.csv --review review.csv
+  skmlq score --labels tags.csv --pred-probs probs.csv --html audit.html
   skmlq score --labels tags.csv --pred-probs probs.csv --per-class -o out.csv
   skmlq score --labels tags.jsonl --pred-probs probs.npy --classes cat,dog,bird -o -
 
@@ -95,11 +99,15 @@ printed.
                      format (a CSV keeps its other columns)
 --review FILE        one row per suggested change, with an empty decision column to
                      fill in a spreadsheet (accept / reject); then run skmlq apply
+--html REPORT.html   the audit as one self-contained HTML file to open in a browser
+                     (no network needed): summary, figures, the 1000 worst examples
+                     (sort and filter them), per-class table
 
 
 examples:
   skmlq audit reviews.csv --labels-column tags --text-column text -o ranked.csv
   skmlq audit reviews.csv --labels-column tags --text-column text --review review.csv
+  skmlq audit reviews.csv --labels-column tags --text-column text --html audit.html
   skmlq apply --labels reviews.csv --labels-column tags --review review.csv -o fixed.csv
 
   reviews.csv
@@ -234,6 +242,10 @@ def _add_report_outputs(p):
     p.add_argument("--review", default=None, metavar="FILE",
                    help="write a review file: one row per suggested change, to accept or "
                         "reject, then apply with skmlq apply")
+    p.add_argument("--html", default=None, metavar="REPORT.html",
+                   help="write the audit as one self-contained HTML file: summary, "
+                        "figures (with matplotlib), the 1000 worst examples (sortable, "
+                        "filterable) and the per-class table")
 
 
 def _add_debug(p):

@@ -106,14 +106,33 @@ def write_outputs(args, Y, P, scores, mask, flagged, per_class, names, label_fil
     return build_report(Y[read], scores[read], per_class(read), mask[read], names, ids=read)
 
 
+def write_html(args, Y, scores, mask, flagged, per_class, names, summary, stdout, *,
+               text=None, title="Label audit"):
+    """--html: the HTML audit report, from the report of the worst rows only (so its
+    cost does not grow with N beyond the scores' sort) and the summary of all rows."""
+    from ..plotting._audit import write_arrays_report
+    from ..report._build import build_report
+    from ..utils._defaults import DEFAULT_HTML_MAX_ROWS
+
+    read = np.sort(np.argsort(scores, kind="stable")[:DEFAULT_HTML_MAX_ROWS])
+    worst = build_report(Y[read], scores[read], per_class(read), mask[read], names,
+                         flagged=flagged[read], ids=read)
+    write_arrays_report(args.html, worst, summary, scores, flagged, names, text=text,
+                        max_rows=DEFAULT_HTML_MAX_ROWS, title=title)
+    print(f"wrote the HTML audit report ({min(len(read), DEFAULT_HTML_MAX_ROWS)} worst "
+          f"examples, summary, figures) to {args.html}", file=stdout)
+
+
 def check_outputs(args):
     """Fail before any work if an output path cannot or must not be written."""
-    paths = [p for p in (args.output, args.write_labels, args.review) if p not in (None, "-")]
+    named = (args.output, args.write_labels, args.review, args.html)
+    paths = [p for p in named if p not in (None, "-")]
     if len(set(map(os.path.abspath, paths))) != len(paths):
-        raise CLIError("-o, --write-labels and --review must name different files")
-    for path in (args.output, args.write_labels, args.review):
+        raise CLIError("-o, --write-labels, --review and --html must name different files")
+    for path in named:
         check_output_path(path, args.force)
-    for option, path in (("--write-labels", args.write_labels), ("--review", args.review)):
+    for option, path in (("--write-labels", args.write_labels), ("--review", args.review),
+                         ("--html", args.html)):
         if path == "-":
             raise CLIError(f"{option} needs a file name, not '-'")
     float_format(args.float_format)
@@ -168,6 +187,9 @@ def run_score(args, stdout=None, stderr=None):
     n_given, ap, auc = model_quality_scores(Y, P)
     summary = AuditSummary.from_arrays(Y, mask, flagged, names,
                                        quality_table(names, n_given, n_samples, ap, auc))
+    if args.html is not None:
+        write_html(args, Y, scores, mask, flagged, per_class, names, summary, out,
+                   title=f"Label audit: {os.path.basename(args.labels)}")
     if quiet:
         return 0
     options = ", ".join(f"{k}={v}" for k, v in agg_kwargs.items() if k != "method")

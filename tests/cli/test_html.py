@@ -1,0 +1,72 @@
+"""``skmlq score --html`` and ``skmlq audit --html``: the HTML audit report of a run."""
+
+import importlib.util
+import re
+
+import numpy as np
+import pytest
+
+from skmlq import get_label_quality_scores
+from skmlq.cli import main
+from skmlq.filter import find_label_issues
+
+from ._files import NAMES, make_case, write_labels_csv, write_probs_csv
+from .test_demo_audit import _news_csv
+
+pytest.importorskip("pandas")
+
+
+def _ids(page):
+    body = page.split('<table id="examples"', 1)[1].split("<tbody>")[1].split("</tbody>")[0]
+    return [int(m) for m in re.findall(r'<tr[^>]*><td class="num" data-v="\d+">\d+</td>'
+                                       r'<td class="num" data-v="(\d+)">', body)]
+
+
+def test_score_html(tmp_path, capsys):
+    Y, P = make_case()
+    write_labels_csv(tmp_path / "tags.csv", Y, NAMES)
+    write_probs_csv(tmp_path / "probs.csv", P, NAMES)
+    html = tmp_path / "audit.html"
+    assert main(["score", "--labels", str(tmp_path / "tags.csv"), "--pred-probs",
+                 str(tmp_path / "probs.csv"), "--html", str(html), "--no-progress"]) == 0
+    assert f"wrote the HTML audit report (40 worst examples, summary, figures) to {html}" \
+        in capsys.readouterr().out
+    page = html.read_text(encoding="utf-8")
+    scores = get_label_quality_scores(Y, P)
+    assert _ids(page) == np.argsort(scores, kind="stable").tolist()
+    assert "The 40 worst of 40 examples" in page and "<title>Label audit: tags.csv</title>" in page
+    n_flagged = int(find_label_issues(Y, P).sum())
+    assert f"<b>{n_flagged}</b><span>examples flagged" in page
+    assert "40 examples, 4 classes" in page  # the summary's paragraph
+    n_figures = 2 if importlib.util.find_spec("matplotlib") else 0
+    assert page.count('src="data:image/png;base64,') == n_figures
+    classes = page.split('id="classes-table"')[1]
+    assert all(f"<td>{name}</td>" in classes for name in NAMES)
+    assert "average_precision" in classes  # the model quality columns
+
+
+def test_audit_html_shows_the_texts(tmp_path, capsys):
+    _news_csv(tmp_path / "news.csv")
+    html = tmp_path / "news.html"
+    assert main(["audit", str(tmp_path / "news.csv"), "--labels-column", "topics",
+                 "--sep", "|", "--text-column", "text", "--cv", "3", "--no-progress",
+                 "-o", str(tmp_path / "ranked.csv"), "--html", str(html)]) == 0
+    page = html.read_text(encoding="utf-8")
+    assert "The 90 worst of 90 examples" in page
+    worst = _ids(page)[0]
+    text = open(tmp_path / "news.csv").read().splitlines()[worst + 1].split(",")[1]
+    assert f'data-v="{worst}">{worst}</td><td class="text">{text}</td>' in page
+
+
+@pytest.mark.parametrize("options, expected", [
+    (["--html", "-"], "--html needs a file name"),
+    (["--html", "same.csv", "-o", "same.csv"], "must name different files"),
+])
+def test_html_option_errors(tmp_path, capsys, monkeypatch, options, expected):
+    monkeypatch.chdir(tmp_path)
+    Y, P = make_case()
+    np.save("Y.npy", Y)
+    np.save("P.npy", P)
+    assert main(["score", "--labels", "Y.npy", "--pred-probs", "P.npy", *options]) == 2
+    assert expected in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["P.npy", "Y.npy"]
