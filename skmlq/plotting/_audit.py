@@ -65,14 +65,14 @@ def audit_figures(scores, flagged, classes, n_flagged, n_annotations, *, error_p
     for score, values in (("label_quality", scores), ("error_proba", error_proba)):
         if values is None:
             continue
-        ax = Figure(figsize=(5.5, 3.4), layout="constrained").add_subplot()
+        ax = Figure(figsize=(5.2, 3.4), layout="constrained").add_subplot()
         LabelQualityHistogramDisplay._build(
             np.asarray(values, dtype=np.float64), flagged, score,
             error_threshold if score == "error_proba" else "auto", 20, True, ax)
         name = "label quality" if score == "label_quality" else "error probability"
         figures.append((f"Distribution of the {name} of the examples (log scale)", ax.figure))
     n_shown = min(FIGURE_CLASSES, len(classes))
-    ax = Figure(figsize=class_rates_figsize(n_shown, 5.5), layout="constrained").add_subplot()
+    ax = Figure(figsize=class_rates_figsize(n_shown, 5.2), layout="constrained").add_subplot()
     ClassIssueRatesDisplay(n_flagged, n_annotations, class_names=classes).plot(ax, top=n_shown)
     what = "all" if n_shown == len(classes) else f"the {n_shown} with the highest rates"
     figures.append((f"Issue rates per class ({what} of {len(classes)} classes; every class "

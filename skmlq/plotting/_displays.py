@@ -480,7 +480,9 @@ class ClassIssueRatesDisplay:
         what = ("the class's annotations of that side" if self.relative_to == "annotations"
                 else "all examples")
         ax.set_xlabel(f"flagged, as a share of {what}")
-        ax.legend(loc="lower right", fontsize=8)
+        # Above the bars, so that it never hides a bar or its counts.
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, fontsize=8,
+                  frameon=False, borderaxespad=0.2)
         self.ax_ = ax
         self.figure_ = ax.figure
         return self
