@@ -66,8 +66,7 @@ def run_case(n_samples, folder):
     t_summary = time.perf_counter() - start
     start = time.perf_counter()
     table = class_table(class_names, n_flagged, n_annotations, summary.per_class)
-    rows = report.sort_index(kind="stable")
-    figures = audit_figures(rows["label_quality"].to_numpy(), rows["flagged"].to_numpy(),
+    figures = audit_figures(report["label_quality"].to_numpy(), report["flagged"].to_numpy(),
                             class_names, n_flagged, n_annotations)
     t_inputs = time.perf_counter() - start
 

@@ -54,8 +54,8 @@ def class_table(classes, n_flagged, n_annotations, quality=None):
 
 def audit_figures(scores, flagged, classes, n_flagged, n_annotations, *, error_proba=None,
                   error_threshold=0.5):
-    """Captioned figures of the displays (arrays in data order), drawn on Figures
-    outside pyplot; None without matplotlib."""
+    """Captioned figures of the displays (the (N,) arrays in any row order, the same
+    for all), drawn on Figures outside pyplot; None without matplotlib."""
     try:
         from matplotlib.figure import Figure
     except ImportError:
@@ -96,10 +96,10 @@ def estimator_audit_inputs(mlq, X=None, labels=None, **report_kwargs):
     summary = estimator_summary(mlq, report, X is None)
     n_flagged, n_annotations = summary_class_counts(summary)
     table = class_table(classes, n_flagged, n_annotations, summary.per_class)
-    rows = report.sort_index(kind="stable")
-    error_proba = rows["error_proba"].to_numpy() if "error_proba" in rows.columns else None
+    # The histograms do not depend on the row order: no sort of the report.
+    error_proba = report["error_proba"].to_numpy() if "error_proba" in report.columns else None
     figures = audit_figures(
-        rows["label_quality"].to_numpy(), rows["flagged"].to_numpy(), classes, n_flagged,
+        report["label_quality"].to_numpy(), report["flagged"].to_numpy(), classes, n_flagged,
         n_annotations, error_proba=error_proba,
         error_threshold=report_kwargs.get("error_threshold")
         or getattr(mlq, "error_threshold", 0.5))
