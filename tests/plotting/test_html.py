@@ -3,9 +3,12 @@
 import base64
 import hashlib
 import re
+from html.parser import HTMLParser
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from skmlq.plotting import render_html_report, write_html_report
 from skmlq.plotting._html import worst_rows
@@ -136,3 +139,40 @@ def test_text_sequence_needs_row_index():
         render_html_report(report, text=list("abcde"))
     page = render_html_report(report, text=pd.Series(list("abcde"), index=report.index))
     assert '<td class="text">' in page and "<td>id" in page
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.attrs, self.texts = set(), set(), []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.attrs.update(name for name, _ in attrs)
+
+    def handle_data(self, data):
+        self.texts.append(data)
+
+
+# Every element and attribute the writer itself emits.
+_OWN_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p",
+             "main", "section", "div", "b", "span", "label", "select", "option", "input",
+             "table", "thead", "tbody", "tr", "th", "td", "small", "footer", "script"}
+_OWN_ATTRS = {"lang", "charset", "http-equiv", "content", "name", "id", "class", "value",
+              "type", "placeholder", "data-v", "data-given", "data-rm", "data-add"}
+
+
+@settings(max_examples=40)
+@given(name=st.text(max_size=20), text=st.text(max_size=40))
+def test_any_data_string_stays_text(name, text):
+    report = pd.DataFrame({"label_quality": [0.5], "flagged": [True], "given": [[name]],
+                           "to_remove": [[name]], "to_add": [[]]})
+    page = render_html_report(report, summary=text, text=[text], title=name,
+                              class_table=pd.DataFrame({"class": [name], "note": [text]}))
+    parser = _Tags()
+    parser.feed(page)
+    assert parser.tags <= _OWN_TAGS and parser.attrs <= _OWN_ATTRS
+    assert page.count("<script") == 1
+    shown = "".join(parser.texts)
+    for value in (name, text):
+        assert value.replace("\r", "\n").strip() in shown.replace("\r", "\n") or not value.strip()
