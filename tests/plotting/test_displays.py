@@ -8,6 +8,7 @@ import pytest
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from sklearn.base import BaseEstimator  # noqa: E402
 from sklearn.datasets import make_multilabel_classification  # noqa: E402
 from sklearn.ensemble import RandomForestClassifier  # noqa: E402
 
@@ -253,3 +254,44 @@ def test_missing_matplotlib_message(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r'pip install "skmlq\[plot\]"'):
         LabelQualityHistogramDisplay([0.5]).plot()
+
+
+class _WithErrorProba(BaseEstimator):
+    """A fitted-looking estimator whose report carries error probabilities."""
+
+    error_threshold = 0.7
+
+    def __init__(self):
+        self.classes_ = np.array(["a", "b"])
+
+    def fit(self):  # pragma: no cover - only makes check_is_fitted accept it
+        return self
+
+    def find_label_issues(self, X=None, labels=None, **kwargs):
+        import pandas as pd
+
+        proba = np.array([0.9, 0.1, 0.7, 0.2, 0.05])
+        return pd.DataFrame({"label_quality": 1 - proba, "error_proba": proba,
+                             "flagged": proba >= self.error_threshold},
+                            index=[4, 0, 2, 1, 3])
+
+
+def test_histogram_of_error_probabilities():
+    d = LabelQualityHistogramDisplay.from_estimator(_WithErrorProba(), score="error_proba",
+                                                    bins=4)
+    assert d.counts_.tolist() == [3, 0, 1, 1] and d.flagged_counts_.tolist() == [0, 0, 1, 1]
+    assert d.threshold_line_.get_xdata()[0] == 0.7
+    assert _legend(d.ax_)[-1] == "error threshold (0.7)"
+    assert d.ax_.get_xlabel().startswith("error probability")
+
+
+def test_report_figures_include_error_probabilities():
+    from skmlq.plotting._audit import audit_figures
+
+    figures = audit_figures([0.2, 0.9], [True, False], ["a"], np.array([[0, 1]]),
+                            np.array([[1, 1]]), error_proba=[0.8, 0.1], error_threshold=0.6)
+    assert [caption.split(" (")[0] for caption, _ in figures] == [
+        "Distribution of the label quality of the examples",
+        "Distribution of the error probability of the examples", "Issue rates per class"]
+    line = figures[1][1].axes[0].lines[0]
+    assert line.get_xdata()[0] == 0.6
