@@ -122,3 +122,12 @@ def test_filter_by_class(page, report):
     p.uncheck("#filter-flagged")
     p.fill("#filter-text", "example text number 1")
     assert all("example text number 1" in t for t in _column(page, "text"))
+
+
+def test_a_missing_browser_is_named_with_the_fix(monkeypatch):
+    from . import _browser
+
+    monkeypatch.setattr(_browser, "chromium_path", lambda: None)
+    assert "no Chromium binary at /usr/bin/chromium" in _browser.missing_requirement()
+    assert "apt-get install -y chromium" in INSTALL_HINT
+    assert "pip install -e \".[test]\"" in INSTALL_HINT
