@@ -1,0 +1,127 @@
+"""Output paths that are not plain files: written through, never replaced.
+
+A named pipe, a character device (``/dev/stdout``, ``/dev/null``) or a symbolic
+link is where the user wants the output to go: ``-o`` writes into it (a symlink's
+target is replaced atomically, the link stays), and ``--force`` never turns it
+into a regular file.
+"""
+
+import os
+import stat
+import sys
+
+import numpy as np
+import pytest
+
+from ._contract import list_dir, run_cli
+from ._processes import start
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX special files")
+
+xfail = pytest.mark.xfail(strict=True, reason="known defect, fix pending")
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    rng = np.random.default_rng(0)
+    Y = rng.random((30, 3)) < 0.4
+    P = rng.random((30, 3))
+    np.save(tmp_path / "y.npy", Y)
+    np.save(tmp_path / "p.npy", P)
+    return tmp_path
+
+
+def _score(path, *extra):
+    return ["score", "--labels", "y.npy", "--pred-probs", "p.npy", "-o", path, *extra]
+
+
+@pytest.fixture
+def expected(inputs, capsys):
+    code, out, err = run_cli(_score("-"), capsys, inputs)
+    assert code == 0, err
+    return out
+
+
+def _read_available(fd):
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 1 << 16)
+        except BlockingIOError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks).decode()
+
+
+@xfail
+@pytest.mark.parametrize("force", [False, True])
+def test_fifo_is_written_into(force, inputs, expected, capsys):
+    os.mkfifo(inputs / "pipe")
+    # A reader holds the pipe open, so the writer never blocks; the small output
+    # fits into the pipe's buffer.
+    reader = os.open(inputs / "pipe", os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        code, _, err = run_cli(_score("pipe", *(["--force"] if force else [])), capsys, inputs)
+        received = _read_available(reader)
+    finally:
+        os.close(reader)
+    assert code == 0, err
+    assert stat.S_ISFIFO(os.lstat(inputs / "pipe").st_mode)
+    assert received == expected
+    assert list_dir(inputs) == ["p.npy", "pipe", "y.npy"]
+
+
+@xfail
+def test_symlink_is_written_through(inputs, expected, capsys):
+    (inputs / "target.csv").write_text("old\n")
+    os.symlink("target.csv", inputs / "link.csv")
+    code, _, err = run_cli(_score("link.csv"), capsys, inputs)
+    assert code == 2 and "--force" in err  # the target exists
+    assert (inputs / "target.csv").read_text() == "old\n"
+    code, _, err = run_cli(_score("link.csv", "--force"), capsys, inputs)
+    assert code == 0, err
+    assert os.path.islink(inputs / "link.csv")
+    assert (inputs / "target.csv").read_text() == expected
+    assert list_dir(inputs) == ["link.csv", "p.npy", "target.csv", "y.npy"]
+
+
+@xfail
+def test_dangling_symlink_creates_its_target(inputs, expected, capsys):
+    os.mkdir(inputs / "sub")
+    os.symlink(os.path.join("sub", "new.csv"), inputs / "link.csv")
+    code, _, err = run_cli(_score("link.csv"), capsys, inputs)
+    assert code == 0, err
+    assert os.path.islink(inputs / "link.csv")
+    assert (inputs / "sub" / "new.csv").read_text() == expected
+    assert list_dir(inputs / "sub") == ["new.csv"]
+
+
+# Not run before the fix: the old code, run as root, replaced the /dev/stdout symlink
+# with a regular file.
+@pytest.mark.parametrize("force", [
+    pytest.param(False, marks=xfail),
+    pytest.param(True, marks=pytest.mark.xfail(strict=True, run=False, reason="replaces /dev/stdout")),
+])
+def test_dev_stdout(force, inputs, expected):
+    proc = start(_score("/dev/stdout", *(["--force"] if force else [])), inputs)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert out.startswith(expected)
+    assert list_dir(inputs) == ["p.npy", "y.npy"]
+
+
+@xfail
+def test_dev_null(inputs, capsys):
+    code, _, err = run_cli(_score(os.devnull), capsys, inputs)
+    assert code == 0, err
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    assert list_dir(inputs) == ["p.npy", "y.npy"]
+
+
+def test_directory_is_refused(inputs, capsys):
+    os.mkdir(inputs / "out")
+    code, _, err = run_cli(_score("out", "--force"), capsys, inputs)
+    assert code == 2 and "directory" in err
+    assert list_dir(inputs / "out") == []
