@@ -102,7 +102,8 @@ def test_dangling_symlink_creates_its_target(inputs, expected, capsys):
 # with a regular file.
 @pytest.mark.parametrize("force", [
     pytest.param(False, marks=xfail),
-    pytest.param(True, marks=pytest.mark.xfail(strict=True, run=False, reason="replaces /dev/stdout")),
+    pytest.param(True, marks=pytest.mark.xfail(strict=True, run=False,
+                                               reason="replaces /dev/stdout")),
 ])
 def test_dev_stdout(force, inputs, expected):
     proc = start(_score("/dev/stdout", *(["--force"] if force else [])), inputs)
