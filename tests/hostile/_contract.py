@@ -36,10 +36,12 @@ def snapshot(value):
         return value.copy()
     if isinstance(value, np.ndarray):
         return value.copy()
-    try:
-        return copy.deepcopy(value)
-    except Exception:  # objects that refuse copying are compared by identity only
-        return value
+    if isinstance(value, (list, tuple, dict, set)) or hasattr(value, "equals"):
+        try:
+            return copy.deepcopy(value)
+        except Exception:  # objects that refuse copying are compared by identity only
+            return value
+    return value  # immutable or opaque: compared by identity
 
 
 def unchanged(before, after):
@@ -61,6 +63,8 @@ def unchanged(before, after):
             and before.shape == after.shape
             and before.tobytes() == after.tobytes()
         )
+    if before is after:
+        return True
     if hasattr(before, "equals"):  # pandas
         return before.equals(after)
     try:
