@@ -18,6 +18,16 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
     print_blob=True,
 )
+# SKMLQ_HYPOTHESIS_PROFILE=fuzz: a long, randomised search (new examples on every run,
+# failures kept in .hypothesis/ and replayed first), e.g. before a release.
+settings.register_profile(
+    "fuzz",
+    derandomize=False,
+    deadline=None,
+    max_examples=2000,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
 settings.load_profile(os.environ.get("SKMLQ_HYPOTHESIS_PROFILE", "ci"))
 
 

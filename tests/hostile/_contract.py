@@ -6,11 +6,14 @@ command line exits 0, or 2 with exactly one ``skmlq: error:`` line; nothing is
 left behind and no input is modified.
 """
 
+import contextlib
 import copy
+import io
 import os
 
 import numpy as np
 import pytest
+from hypothesis import Phase, settings
 import scipy.sparse as sp
 
 from skmlq.cli import main
@@ -90,19 +93,21 @@ def _equal_nested(a, b):
         return a is b
 
 
-def run_cli(argv, capsys, cwd):
+def run_cli(argv, cwd):
     """Run ``skmlq.cli.main`` in-process in ``cwd``; check the exit-code contract.
 
     Returns ``(code, stdout, stderr)``. Exit code 0, or 2 with exactly one
     ``skmlq: error:`` line on stderr (notes ``skmlq: ...`` may precede it).
     """
     old = os.getcwd()
+    stdout, stderr = io.StringIO(), io.StringIO()
     os.chdir(cwd)
     try:
-        code = main([str(a) for a in argv])
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            code = main([str(a) for a in argv])
     finally:
         os.chdir(old)
-    out, err = capsys.readouterr()
+    out, err = stdout.getvalue(), stderr.getvalue()
     assert code in (0, 2), f"exit code {code}; stderr: {err}"
     lines = err.splitlines()
     if code == 2:
@@ -125,3 +130,17 @@ GENERATED = {}
 
 def count_input(boundary):
     GENERATED[boundary] = GENERATED.get(boundary, 0) + 1
+
+
+def fuzz_settings(fraction=1.0, minimum=3):
+    """Settings of a fuzz test: a ``fraction`` of the profile's examples, no shrinking.
+
+    Each example reports every contract violation it meets in one message, so a
+    shrunk example would say nothing more; shrinking a failing example only costs
+    minutes.
+    """
+    base = settings.default
+    return settings(
+        max_examples=max(minimum, int(base.max_examples * fraction)),
+        phases=[phase for phase in base.phases if phase != Phase.shrink],
+    )

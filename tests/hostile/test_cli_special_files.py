@@ -36,8 +36,8 @@ def _score(path, *extra):
 
 
 @pytest.fixture
-def expected(inputs, capsys):
-    code, out, err = run_cli(_score("-"), capsys, inputs)
+def expected(inputs):
+    code, out, err = run_cli(_score("-"), inputs)
     assert code == 0, err
     return out
 
@@ -57,13 +57,13 @@ def _read_available(fd):
 
 @xfail
 @pytest.mark.parametrize("force", [False, True])
-def test_fifo_is_written_into(force, inputs, expected, capsys):
+def test_fifo_is_written_into(force, inputs, expected):
     os.mkfifo(inputs / "pipe")
     # A reader holds the pipe open, so the writer never blocks; the small output
     # fits into the pipe's buffer.
     reader = os.open(inputs / "pipe", os.O_RDONLY | os.O_NONBLOCK)
     try:
-        code, _, err = run_cli(_score("pipe", *(["--force"] if force else [])), capsys, inputs)
+        code, _, err = run_cli(_score("pipe", *(["--force"] if force else [])), inputs)
         received = _read_available(reader)
     finally:
         os.close(reader)
@@ -74,13 +74,13 @@ def test_fifo_is_written_into(force, inputs, expected, capsys):
 
 
 @xfail
-def test_symlink_is_written_through(inputs, expected, capsys):
+def test_symlink_is_written_through(inputs, expected):
     (inputs / "target.csv").write_text("old\n")
     os.symlink("target.csv", inputs / "link.csv")
-    code, _, err = run_cli(_score("link.csv"), capsys, inputs)
+    code, _, err = run_cli(_score("link.csv"), inputs)
     assert code == 2 and "--force" in err  # the target exists
     assert (inputs / "target.csv").read_text() == "old\n"
-    code, _, err = run_cli(_score("link.csv", "--force"), capsys, inputs)
+    code, _, err = run_cli(_score("link.csv", "--force"), inputs)
     assert code == 0, err
     assert os.path.islink(inputs / "link.csv")
     assert (inputs / "target.csv").read_text() == expected
@@ -88,10 +88,10 @@ def test_symlink_is_written_through(inputs, expected, capsys):
 
 
 @xfail
-def test_dangling_symlink_creates_its_target(inputs, expected, capsys):
+def test_dangling_symlink_creates_its_target(inputs, expected):
     os.mkdir(inputs / "sub")
     os.symlink(os.path.join("sub", "new.csv"), inputs / "link.csv")
-    code, _, err = run_cli(_score("link.csv"), capsys, inputs)
+    code, _, err = run_cli(_score("link.csv"), inputs)
     assert code == 0, err
     assert os.path.islink(inputs / "link.csv")
     assert (inputs / "sub" / "new.csv").read_text() == expected
@@ -114,15 +114,15 @@ def test_dev_stdout(force, inputs, expected):
 
 
 @xfail
-def test_dev_null(inputs, capsys):
-    code, _, err = run_cli(_score(os.devnull), capsys, inputs)
+def test_dev_null(inputs):
+    code, _, err = run_cli(_score(os.devnull), inputs)
     assert code == 0, err
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
     assert list_dir(inputs) == ["p.npy", "y.npy"]
 
 
-def test_directory_is_refused(inputs, capsys):
+def test_directory_is_refused(inputs):
     os.mkdir(inputs / "out")
-    code, _, err = run_cli(_score("out", "--force"), capsys, inputs)
+    code, _, err = run_cli(_score("out", "--force"), inputs)
     assert code == 2 and "directory" in err
     assert list_dir(inputs / "out") == []

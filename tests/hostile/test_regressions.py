@@ -64,22 +64,21 @@ def test_tiny_alpha_estimator():
 
 
 @xfail
-def test_tiny_alpha_cli(tmp_path, capsys):
+def test_tiny_alpha_cli(tmp_path):
     Y, P = _case()
     np.save(tmp_path / "y.npy", Y)
     np.save(tmp_path / "p.npy", P)
     code, out, err = run_cli(["score", "--labels", "y.npy", "--pred-probs", "p.npy",
-                              "--alpha", "5e-324"], capsys, tmp_path)
+                              "--alpha", "5e-324"], tmp_path)
     assert code == 0, err
 
 
 @xfail
-def test_npz_with_format_and_shape_but_no_data(tmp_path, capsys):
+def test_npz_with_format_and_shape_but_no_data(tmp_path):
     _, P = _case()
     np.save(tmp_path / "p.npy", P)
     np.savez(tmp_path / "y.npz", format=np.array("csr"), shape=np.array(P.shape))
-    code, _, err = run_cli(["score", "--labels", "y.npz", "--pred-probs", "p.npy"],
-                           capsys, tmp_path)
+    code, _, err = run_cli(["score", "--labels", "y.npz", "--pred-probs", "p.npy"], tmp_path)
     assert code == 2 and "y.npz" in err
 
 
@@ -110,16 +109,16 @@ def test_big_endian_labels_and_filter():
 
 
 @xfail
-def test_big_endian_npy_cli(tmp_path, capsys):
+def test_big_endian_npy_cli(tmp_path):
     Y, P = _case()
     np.save(tmp_path / "y.npy", Y.astype(">i2"))
     np.save(tmp_path / "p.npy", P.astype(">f4"))
     np.save(tmp_path / "p_native.npy", P.astype("<f4"))
     code, _, err = run_cli(["score", "--labels", "y.npy", "--pred-probs", "p.npy",
-                            "-o", "out.csv"], capsys, tmp_path)
+                            "-o", "out.csv"], tmp_path)
     assert code == 0, err
     code, _, err = run_cli(["score", "--labels", "y.npy", "--pred-probs", "p_native.npy",
-                            "-o", "native.csv"], capsys, tmp_path)
+                            "-o", "native.csv"], tmp_path)
     assert code == 0, err
     assert (tmp_path / "out.csv").read_text() == (tmp_path / "native.csv").read_text()
 
@@ -362,8 +361,8 @@ def test_zero_examples_in_filter_and_dataset(func):
     ["audit"],
     ["demo", "--n-samples", "x"],
 ], ids=["missing", "alpha", "choice", "audit", "demo"])
-def test_usage_errors_start_with_skmlq_error(argv, tmp_path, capsys):
-    code, _, err = run_cli(argv, capsys, tmp_path)
+def test_usage_errors_start_with_skmlq_error(argv, tmp_path):
+    code, _, err = run_cli(argv, tmp_path)
     assert code == 2 and err.startswith("skmlq: error: ")
 
 
@@ -371,12 +370,12 @@ def test_usage_errors_start_with_skmlq_error(argv, tmp_path, capsys):
     "a,b,,d", pytest.param("a,b,", marks=xfail), pytest.param("a,a,b", marks=xfail),
     pytest.param(" ,b,c", marks=xfail), pytest.param("a, a ,b", marks=xfail),
 ])
-def test_classes_option_names_must_be_unique_and_non_empty(classes, tmp_path, capsys):
+def test_classes_option_names_must_be_unique_and_non_empty(classes, tmp_path):
     Y, P = _case(k=3)
     np.save(tmp_path / "y.npy", Y)
     np.save(tmp_path / "p.npy", P)
     code, _, err = run_cli(["score", "--labels", "y.npy", "--pred-probs", "p.npy",
-                            "--classes", classes], capsys, tmp_path)
+                            "--classes", classes], tmp_path)
     assert code == 2 and "--classes" in err
 
 
@@ -388,7 +387,7 @@ def _probs_csv(P, quote=False):
 
 @xfail
 @pytest.mark.parametrize("which", ["labels", "pred_probs-headerless", "pred_probs-header"])
-def test_utf8_byte_order_mark(which, tmp_path, capsys):
+def test_utf8_byte_order_mark(which, tmp_path):
     Y, P = _case(k=3)
     labels_csv = "labels\n" + "".join(";".join(map(str, r)) + "\n" for r in _lists(Y))
     probs_csv = _probs_csv(P)
@@ -400,34 +399,33 @@ def test_utf8_byte_order_mark(which, tmp_path, capsys):
     (tmp_path / "clean_y.csv").write_text(labels_csv)
     (tmp_path / "clean_p.csv").write_text(probs_csv)
     code, _, err = run_cli(["score", "--labels", "y.csv", "--pred-probs", "p.csv",
-                            "-o", "out.csv"], capsys, tmp_path)
+                            "-o", "out.csv"], tmp_path)
     assert code == 0, err
     code, _, err = run_cli(["score", "--labels", "clean_y.csv", "--pred-probs", "clean_p.csv",
-                            "-o", "clean.csv"], capsys, tmp_path)
+                            "-o", "clean.csv"], tmp_path)
     assert code == 0, err
     assert (tmp_path / "out.csv").read_text() == (tmp_path / "clean.csv").read_text()
 
 
 @xfail
-def test_quoted_numbers_in_pred_probs_csv(tmp_path, capsys):
+def test_quoted_numbers_in_pred_probs_csv(tmp_path):
     Y, P = _case(k=3)
     np.save(tmp_path / "y.npy", Y)
     (tmp_path / "p.csv").write_text(_probs_csv(P, quote=True))
     (tmp_path / "clean.csv").write_text(_probs_csv(P))
     for probs, out in (("p.csv", "a.csv"), ("clean.csv", "b.csv")):
         code, _, err = run_cli(["score", "--labels", "y.npy", "--pred-probs", probs,
-                                "-o", out], capsys, tmp_path)
+                                "-o", out], tmp_path)
         assert code == 0, err
     assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
 
 
 @xfail
-def test_header_only_pred_probs_csv(tmp_path, capsys):
+def test_header_only_pred_probs_csv(tmp_path):
     (tmp_path / "p.csv").write_text("a,b,c\n")
     (tmp_path / "y.csv").write_text("labels\n")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        code, _, err = run_cli(["score", "--labels", "y.csv", "--pred-probs", "p.csv"],
-                               capsys, tmp_path)
+        code, _, err = run_cli(["score", "--labels", "y.csv", "--pred-probs", "p.csv"], tmp_path)
     assert code == 2 and "p.csv" in err and "no data rows" in err
     assert list_dir(tmp_path) == ["p.csv", "y.csv"]
