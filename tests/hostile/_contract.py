@@ -87,6 +87,8 @@ def _equal_nested(a, b):
         return len(a) == len(b) and all(_equal_nested(x, y) for x, y in zip(a, b))
     if isinstance(a, np.ndarray):
         return unchanged(a, b)
+    if type(a).__eq__ is object.__eq__:  # an opaque object: its deep copy is another one
+        return True
     try:
         return bool(a == b) or (a != a and b != b)
     except Exception:

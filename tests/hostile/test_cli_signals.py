@@ -21,7 +21,6 @@ pytestmark = pytest.mark.skipif(
     reason="POSIX signals and /proc are needed",
 )
 
-xfail = pytest.mark.xfail(strict=True, reason="known defect, fix pending")
 
 SIGNALS = {"SIGINT": 130, "SIGTERM": 143, "SIGHUP": 129}
 
@@ -49,7 +48,7 @@ def _score_args(inputs):
             "--per-class", "--no-progress"]
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=xfail) for n in SIGNALS])
+@pytest.mark.parametrize("name", list(SIGNALS))
 def test_signal_during_start_up(name, tmp_path, big_inputs):
     proc = start(_score_args(big_inputs) + ["-o", "out.csv"], tmp_path)
     try:
@@ -65,9 +64,9 @@ def test_signal_during_start_up(name, tmp_path, big_inputs):
 
 @pytest.mark.parametrize("name, existing", [
     ("SIGINT", False),
-    pytest.param("SIGTERM", False, marks=xfail),
-    pytest.param("SIGHUP", False, marks=xfail),
-    pytest.param("SIGTERM", True, marks=xfail),  # --force over an existing file
+    ("SIGTERM", False),
+    ("SIGHUP", False),
+    ("SIGTERM", True),  # --force over an existing file
 ])
 def test_signal_while_writing(name, existing, tmp_path, big_inputs):
     args = _score_args(big_inputs) + ["-o", "out.csv"]

@@ -18,8 +18,6 @@ from ._processes import start
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX special files")
 
-xfail = pytest.mark.xfail(strict=True, reason="known defect, fix pending")
-
 
 @pytest.fixture
 def inputs(tmp_path):
@@ -55,7 +53,6 @@ def _read_available(fd):
     return b"".join(chunks).decode()
 
 
-@xfail
 @pytest.mark.parametrize("force", [False, True])
 def test_fifo_is_written_into(force, inputs, expected):
     os.mkfifo(inputs / "pipe")
@@ -73,7 +70,6 @@ def test_fifo_is_written_into(force, inputs, expected):
     assert list_dir(inputs) == ["p.npy", "pipe", "y.npy"]
 
 
-@xfail
 def test_symlink_is_written_through(inputs, expected):
     (inputs / "target.csv").write_text("old\n")
     os.symlink("target.csv", inputs / "link.csv")
@@ -87,7 +83,6 @@ def test_symlink_is_written_through(inputs, expected):
     assert list_dir(inputs) == ["link.csv", "p.npy", "target.csv", "y.npy"]
 
 
-@xfail
 def test_dangling_symlink_creates_its_target(inputs, expected):
     os.mkdir(inputs / "sub")
     os.symlink(os.path.join("sub", "new.csv"), inputs / "link.csv")
@@ -98,13 +93,7 @@ def test_dangling_symlink_creates_its_target(inputs, expected):
     assert list_dir(inputs / "sub") == ["new.csv"]
 
 
-# Not run before the fix: the old code, run as root, replaced the /dev/stdout symlink
-# with a regular file.
-@pytest.mark.parametrize("force", [
-    pytest.param(False, marks=xfail),
-    pytest.param(True, marks=pytest.mark.xfail(strict=True, run=False,
-                                               reason="replaces /dev/stdout")),
-])
+@pytest.mark.parametrize("force", [False, True])
 def test_dev_stdout(force, inputs, expected):
     proc = start(_score("/dev/stdout", *(["--force"] if force else [])), inputs)
     out, err = proc.communicate(timeout=120)
@@ -113,7 +102,6 @@ def test_dev_stdout(force, inputs, expected):
     assert list_dir(inputs) == ["p.npy", "y.npy"]
 
 
-@xfail
 def test_dev_null(inputs):
     code, _, err = run_cli(_score(os.devnull), inputs)
     assert code == 0, err

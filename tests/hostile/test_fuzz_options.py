@@ -33,8 +33,6 @@ pytest.importorskip("pandas")
 EQUIVALENT = [(np.float32(0.5), 0.5), (np.float64(0.25), 0.25), (np.int8(1), 1),
               (np.True_, True)]
 
-xfail = pytest.mark.xfail(strict=True, reason="known defects, fixes pending")
-
 
 def _arrays(K, rng):
     """Array-valued options shaped after the case: hostile counts, joints, thresholds."""
@@ -169,7 +167,6 @@ def check_option(func, names, ok, Y, P, value):
     assert value is before or unchanged(before, value), "the option value was modified"
 
 
-@xfail
 @fuzz_settings()
 @given(case=hs.cases(max_classes=4))
 def test_hostile_option_values(case):
@@ -186,7 +183,6 @@ def test_hostile_option_values(case):
     run_all(calls)
 
 
-@xfail
 @fuzz_settings(fraction=1 / 6, minimum=5)
 @given(case=hs.cases(min_samples=8, max_classes=3))
 def test_hostile_estimator_parameters(case, tmp_path_factory):
