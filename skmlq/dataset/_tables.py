@@ -16,7 +16,7 @@ from .._core._summaries import health_score, issue_counts
 from ..filter._api import check_filter_inputs
 from ..utils._defaults import DEFAULT_FILTER_BY
 from ..utils._docstrings import LABELS_PRED_PROBS_DOC, fill_doc
-from ..utils._errors import InputValueError
+from ..utils._errors import InputTypeError, InputValueError
 from ..utils._optional import require_pandas
 
 __all__ = [
@@ -51,6 +51,11 @@ def default_issue_mask(labels, pred_probs, confident_joint=None):
 def _check_class_names(class_names, n_classes):
     if class_names is None:
         return None
+    if isinstance(class_names, (str, bytes)) or np.ndim(class_names) != 1:
+        raise InputTypeError(
+            f"class_names={class_names!r:.80} is invalid; expected a sequence of "
+            f"{n_classes} names, one per class."
+        )
     names = list(class_names)
     if len(names) != n_classes:
         raise InputValueError(

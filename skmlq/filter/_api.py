@@ -5,7 +5,8 @@ from the confident-learning core (``skmlq._core._confident_learning``), which
 trusts its inputs, and the rankings from the scoring core.
 """
 
-from numbers import Real
+import math
+from numbers import Integral, Real
 
 import numpy as np
 
@@ -19,8 +20,8 @@ from ..utils._docstrings import fill_doc
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._labels import check_labels, positives_per_class
 from ..utils._validation import (
-    check_bool, check_choice, check_integer, check_method, check_pred_probs,
-    check_unit_interval,
+    as_numeric_array, check_bool, check_choice, check_integer, check_method,
+    check_pred_probs, check_unit_interval,
 )
 from ..utils._warnings import warn
 
@@ -73,9 +74,21 @@ def _check_joint(confident_joint, n_classes):
             f"({n_classes}, 2, 2)."
         )
     if J.shape == (n_classes, 2, 2):
-        if not np.isfinite(J).all():
-            raise InputValueError("confident_joint contains NaN or inf; expected finite counts.")
-        return J.astype(np.float64)
+        J = as_numeric_array(J, "confident_joint").astype(np.float64)
+        bad = ~(np.isfinite(J) & (J >= 0))
+        if bad.any():
+            k, given, true = np.argwhere(bad)[0]
+            raise InputValueError(
+                f"confident_joint has {J[k, given, true]!r} at class {k}, [given={given}]"
+                f"[true={true}]; a joint holds counts: finite numbers >= 0."
+            )
+        empty = J.sum(axis=(1, 2)) == 0
+        if empty.any():
+            raise InputValueError(
+                f"confident_joint counts nothing for class {int(np.flatnonzero(empty)[0])} "
+                f"(all four counts are 0); every class needs counts of its examples."
+            )
+        return J
     if J.shape == (n_classes, n_classes):
         warn(
             f"confident_joint has shape {J.shape}, the single-label (K, K) layout; it is "
@@ -88,10 +101,15 @@ def _check_joint(confident_joint, n_classes):
     )
 
 
-def _check_ntr(num_to_remove_per_class, n_classes):
+def _check_ntr(num_to_remove_per_class, n_classes, n_samples):
     if num_to_remove_per_class is None:
         return None
-    ntr = np.asarray(num_to_remove_per_class)
+    ntr = as_numeric_array(num_to_remove_per_class, "num_to_remove_per_class")
+    if ntr.dtype == object and ntr.ndim == 1 and all(
+        isinstance(v, Integral) and not isinstance(v, (bool, np.bool_)) for v in ntr
+    ):
+        # Python ints beyond int64: removing more than n_samples means removing all.
+        ntr = np.array([min(int(v), n_samples) if v > 0 else int(v) for v in ntr])
     if ntr.ndim != 1 or ntr.dtype.kind not in "iu" and not (
         ntr.dtype.kind == "f" and np.all(np.mod(ntr, 1) == 0)
     ):
@@ -99,7 +117,7 @@ def _check_ntr(num_to_remove_per_class, n_classes):
             f"num_to_remove_per_class must be a 1-D sequence of integers, one per class; "
             f"got {num_to_remove_per_class!r}."
         )
-    if ntr.size < n_classes:
+    if ntr.size != n_classes:
         raise InputValueError(
             f"num_to_remove_per_class has {ntr.size} entries but there are {n_classes} "
             f"classes; give one count per class."
@@ -109,7 +127,7 @@ def _check_ntr(num_to_remove_per_class, n_classes):
         raise InputValueError(
             f"num_to_remove_per_class[{c}]={ntr[c]!r} is negative; counts must be >= 0."
         )
-    return ntr[:n_classes].astype(np.float64)
+    return np.minimum(ntr, n_samples).astype(np.float64)
 
 
 def check_filter_inputs(
@@ -135,6 +153,11 @@ def check_filter_inputs(
     _check_filter_by(filter_by)
     P = check_pred_probs(pred_probs)
     Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
+    if P.shape[0] == 0:
+        raise InputValueError(
+            "labels and pred_probs have no examples (0 rows); finding label issues needs "
+            "examples with and without each class."
+        )
     method = None
     if return_indices_ranked_by is not None:
         method = check_method(return_indices_ranked_by, name="return_indices_ranked_by")
@@ -144,7 +167,7 @@ def check_filter_inputs(
         isinstance(min_examples_per_class, bool)
         or not isinstance(min_examples_per_class, Real)
         or min_examples_per_class < 0
-        or not np.isfinite(min_examples_per_class)
+        or not math.isfinite(min_examples_per_class)
     ):
         raise InputValueError(
             f"min_examples_per_class={min_examples_per_class!r} is invalid; expected a "
@@ -153,7 +176,7 @@ def check_filter_inputs(
     check_integer(n_jobs, "n_jobs", minimum=1, allow_none=True)
     check_bool(low_memory, "low_memory")
     n_classes = P.shape[1]
-    ntr = _check_ntr(num_to_remove_per_class, n_classes)
+    ntr = _check_ntr(num_to_remove_per_class, n_classes, P.shape[0])
     joint = _check_joint(confident_joint, n_classes)
     return {
         "Y": Y,

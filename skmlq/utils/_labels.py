@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from . import _blocks
 from ._blocks import row_blocks
 from ._errors import InputTypeError, InputValueError
-from ._validation import first_offending
+from ._validation import as_numeric_array, first_offending
 
 __all__ = ["check_labels", "indicator_block", "labels_to_indicator", "positives_per_class"]
 
@@ -61,30 +61,39 @@ def _as_index_array(flat):
     """
     if not flat:
         return np.zeros(0, dtype=np.int64)
-    if isinstance(flat[0], (bool, np.bool_)):
+    # The set of types is collected at C speed; a bool anywhere (True is an int to
+    # Python) or a non-integer makes the slow path find and name it.
+    if not all(issubclass(t, Integral) and not issubclass(t, (bool, np.bool_))
+               for t in set(map(type, flat))):
         return None
     try:
-        if not isinstance(sum(flat), Integral):
-            return None
         return np.fromiter(flat, dtype=np.int64, count=len(flat))
     except (TypeError, ValueError, OverflowError):
         return None
 
 
+# Rows of a list of lists: sequences of class indices. A str, bytes, dict or set has
+# a length and iterates, but means something else (characters, bytes, keys, no order).
+_ROW_TYPES = (list, tuple, np.ndarray, range)
+
+
 def _list_of_lists_to_csr(labels, n_classes, name):
     rows = labels if isinstance(labels, (list, tuple)) else list(labels)
-    try:
-        lengths = np.fromiter(map(len, rows), dtype=np.intp, count=len(rows))
-    except TypeError:
+    lengths = None
+    if all(issubclass(t, _ROW_TYPES) for t in set(map(type, rows))):
+        try:
+            lengths = np.fromiter(map(len, rows), dtype=np.intp, count=len(rows))
+        except TypeError:  # a 0-d array
+            pass
+    if lengths is None:
         for i, row in enumerate(rows):
-            if not hasattr(row, "__len__") or isinstance(row, (str, bytes)):
+            if not isinstance(row, _ROW_TYPES) or isinstance(row, np.ndarray) and row.ndim != 1:
                 raise InputTypeError(
                     f"{name}[{i}] is {row!r} of type {type(row).__name__}; each entry of "
                     f"{name} must be a list of class indices (an empty list means no "
                     f"class applies). For one class per example, pass [[c] for c in "
                     f"{name}]. Accepted forms: {_ACCEPTED}."
-                ) from None
-        raise
+                )
     indptr = np.zeros(len(rows) + 1, dtype=np.intp)
     np.cumsum(lengths, out=indptr[1:])
     flat = list(chain.from_iterable(rows))
@@ -113,8 +122,37 @@ def _list_of_lists_to_csr(labels, n_classes, name):
     return Y
 
 
+def _sparse_to_csr(labels, name):
+    """Any scipy.sparse indicator as CSR, with the stored values checked first.
+
+    Stored duplicates of an entry mean one annotation, as ``[1, 1]`` in a list does,
+    in every format: scipy's conversions to CSR would add them up (two stored 1s
+    becoming a 2), so non-CSR formats are checked and or-ed entry by entry.
+    """
+    if labels.format == "csr":
+        return sp.csr_matrix(labels)  # shares data with the caller's matrix
+    coo = labels.tocoo()  # duplicates kept
+    if coo.dtype.kind not in "biuf":
+        raise InputTypeError(
+            f"{name} is a sparse matrix of dtype {coo.dtype}; expected 0/1 values."
+        )
+    data = coo.data
+    bad = (data != 0) & (data != 1)
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        raise InputValueError(
+            f"{name} has value {data[pos].item()!r} at row {int(coo.row[pos])}, column "
+            f"{int(coo.col[pos])}; an indicator matrix may only contain 0 and 1."
+        )
+    given = data != 0
+    Y = sp.csr_matrix((np.ones(int(given.sum()), dtype=bool),
+                       (coo.row[given], coo.col[given])), shape=coo.shape)
+    Y.data[:] = True  # summed duplicates of True
+    return Y
+
+
 def _check_sparse(labels, n_classes, name):
-    Y = sp.csr_matrix(labels)  # shares data with a CSR input; copies other formats
+    Y = _sparse_to_csr(labels, name)
     if n_classes is not None and Y.shape[1] != n_classes:
         raise InputValueError(
             f"{name} is a sparse indicator of shape {Y.shape}, but pred_probs has "
@@ -190,9 +228,7 @@ def check_labels(labels, *, n_samples=None, n_classes=None, name="labels"):
     elif isinstance(labels, (list, tuple)):
         Y = _list_of_lists_to_csr(labels, n_classes, name)
     else:
-        if hasattr(labels, "to_numpy") and not hasattr(labels, "__array__"):
-            labels = labels.to_numpy()
-        Y = np.asarray(labels)
+        Y = as_numeric_array(labels, name)
         if Y.dtype == object and Y.ndim == 1:
             Y = _list_of_lists_to_csr(list(Y), n_classes, name)
         elif Y.ndim == 2:

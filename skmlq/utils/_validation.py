@@ -10,6 +10,7 @@ argument, the offending row/column when there is one, and what is accepted.
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 
 from ._blocks import row_blocks
 from ._defaults import METHODS
@@ -17,11 +18,14 @@ from ._errors import InputTypeError, InputValueError
 
 __all__ = [
     "METHODS",
+    "as_numeric_array",
+    "check_aggregated",
     "check_bool",
     "check_choice",
     "check_class_names",
     "check_integer",
     "check_method",
+    "check_n_classes",
     "check_pred_probs",
     "check_positive",
     "check_scoring_options",
@@ -109,22 +113,67 @@ def check_scoring_options(method, adjust_pred_probs, thresholds=None):
         )
 
 
+def _pandas_to_numpy(value, name):
+    """A pandas DataFrame or Series as a numpy array of its values' own dtype.
+
+    Extension dtypes (``Int64``, ``Float64``, ``boolean``... from ``convert_dtypes()``
+    or ``read_csv(dtype_backend="numpy_nullable")``) become the matching numpy
+    dtype; a missing value (``pd.NA``) is an error naming its row and column.
+    """
+    frame = value.to_frame() if value.ndim == 1 else value
+    dtypes = [getattr(d, "numpy_dtype", d) for d in frame.dtypes]  # extension -> numpy
+    if all(isinstance(d, np.dtype) and d.kind in "biuf" for d in dtypes) and dtypes:
+        missing = frame.isna().to_numpy()
+        if missing.any():
+            i, j = first_offending(missing)
+            raise InputValueError(
+                f"{name} has a missing value (NA) at row {i}, column {j}; every entry must "
+                f"be a number."
+            )
+        A = frame.to_numpy(dtype=np.result_type(*dtypes))
+        return A[:, 0] if value.ndim == 1 else A
+    return value.to_numpy()
+
+
+def as_numeric_array(value, name):
+    """``value`` as a numpy array in native byte order: the one normalisation of
+    array inputs (``labels`` indicators, ``pred_probs``, joints...).
+
+    pandas objects (also with nullable extension dtypes) become their numpy values;
+    big-endian arrays are converted to native order (numpy's ufuncs refuse a
+    non-native ``dtype=``); everything else goes through ``np.asarray`` unchanged.
+    A scipy.sparse matrix is not an array here: the caller accepts it or not.
+    """
+    if type(value).__module__.startswith("pandas") and getattr(value, "ndim", 0) in (1, 2):
+        value = _pandas_to_numpy(value, name)
+    elif hasattr(value, "to_numpy") and not hasattr(value, "__array__"):
+        value = value.to_numpy()
+    try:
+        A = np.asarray(value)
+    except ValueError as exc:  # ragged nested lists
+        raise InputValueError(
+            f"{name} could not be read as an array ({' '.join(str(exc).split()[:12])}...); "
+            f"every row must have the same length."
+        ) from None
+    if not A.dtype.isnative:
+        A = A.astype(A.dtype.newbyteorder("="))
+    return A
+
+
 def check_pred_probs(pred_probs, name="pred_probs"):
     """Return ``pred_probs`` as a 2-D float array without copying float input.
 
-    float32 and float64 arrays (also memory-mapped or non-contiguous ones) are
-    returned as they are; bool and integer arrays are converted to float64.
-    Values must be finite and lie in [0, 1].
+    Native float32 and float64 arrays (also memory-mapped or non-contiguous ones)
+    are returned as they are; bool, integer, float16 and extended-precision arrays
+    are converted to float64, big-endian ones to native order, pandas objects
+    (also nullable dtypes) to their values. Values must be finite and lie in [0, 1].
     """
-    if hasattr(pred_probs, "to_numpy") and not hasattr(pred_probs, "__array__"):
-        pred_probs = pred_probs.to_numpy()
-    try:
-        P = np.asarray(pred_probs)
-    except ValueError as exc:  # ragged nested lists
-        raise InputValueError(
-            f"{name} could not be read as a 2-D array ({exc}); expected an array of "
-            f"shape (n_samples, n_classes) with values in [0, 1]."
-        ) from None
+    if sp.issparse(pred_probs):
+        raise InputTypeError(
+            f"{name} is a scipy.sparse matrix; predicted probabilities are dense: pass "
+            f"{name}.toarray(), an array of shape (n_samples, n_classes)."
+        )
+    P = as_numeric_array(pred_probs, name)
     if P.dtype.kind not in "biuf":
         raise InputTypeError(
             f"{name} has dtype {P.dtype}; expected a numeric array of shape "
@@ -140,7 +189,7 @@ def check_pred_probs(pred_probs, name="pred_probs"):
         raise InputValueError(
             f"{name} has shape {P.shape}, no columns; expected one column per class."
         )
-    if P.dtype.kind in "biu" or P.dtype == np.float16:
+    if P.dtype not in (np.float32, np.float64):
         P = P.astype(np.float64)
     for start, stop in row_blocks(*P.shape):
         block = P[start:stop]
@@ -158,6 +207,16 @@ def check_pred_probs(pred_probs, name="pred_probs"):
         raise InputValueError(
             f"{name} has {what} ({float(block[i, j])!r}) at row {start + i}, column {j}; "
             f"probabilities must be finite and in [0, 1]."
+        )
+    return P
+
+
+def check_n_classes(P, n_classes, where):
+    """Check that checked ``pred_probs`` have ``n_classes`` columns (as ``where`` had)."""
+    if n_classes is not None and P.shape[1] != n_classes:
+        raise InputValueError(
+            f"pred_probs has {P.shape[1]} columns but {where} had {n_classes}; every batch "
+            f"must have one column per class."
         )
     return P
 
@@ -207,3 +266,35 @@ def check_class_names(class_names, n_classes, name="class_names"):
             seen.add(c)
         raise InputValueError(f"{name} contains {dup!r} twice; class names must be unique.")
     return classes
+
+
+def check_aggregated(result, aggregator, scores_shape):
+    """Check what a callable aggregator returned for a block of per-class scores.
+
+    The result must be real, finite, in [0, 1] and of shape (n,) for scores of
+    shape (n, K); anything else would silently become a wrong score.
+    """
+    label = f"the aggregator {getattr(aggregator, '__name__', aggregator)!r}"
+    n = scores_shape[0]
+    try:
+        R = np.asarray(result)
+    except Exception as exc:
+        raise InputTypeError(f"{label} returned {type(result).__name__}: {exc}") from None
+    if R.dtype.kind not in "biuf":
+        raise InputTypeError(
+            f"{label} returned an array of dtype {R.dtype} for scores of shape "
+            f"{scores_shape}; it must return one real score in [0, 1] per example."
+        )
+    if R.shape != (n,):
+        raise InputValueError(
+            f"{label} returned shape {R.shape} for scores of shape {scores_shape}; it "
+            f"must reduce axis=1 and return one score per example, shape ({n},)."
+        )
+    bad = ~((R >= 0) & (R <= 1))  # also NaN
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputValueError(
+            f"{label} returned {R[i].item()!r} for row {i} of a block of scores; "
+            f"aggregated scores must be finite and in [0, 1]."
+        )
+    return R

@@ -124,7 +124,7 @@ def test_labels_to_indicator():
         ([[0], [], [None]], TypeError, ["labels[2]", "None"]),
         ([[0], [1, [2]]], TypeError, ["labels[1]", "[2]"]),
         ([[0], 2], TypeError, ["labels[1]", "list of class indices", "[[c] for c in labels]"]),
-        ([[0], "ab"], TypeError, ["labels[1]", "'a'", "str"]),
+        ([[0], "ab"], TypeError, ["labels[1]", "'ab'", "str"]),
         ([[0], [3]], ValueError, ["labels[1]", "class index 3", "[0, 3)"]),
         ([[0], [], [-1]], ValueError, ["labels[2]", "class index -1", "[0, 3)"]),
         ([[0], [2**70]], ValueError, ["labels[1]", str(2**70), "[0, 3)"]),
@@ -170,14 +170,11 @@ def test_list_length_mismatch_and_custom_name():
         check_labels([[0], [1]], n_samples=3, n_classes=2, name="given")
 
 
-def test_bools_mixed_with_indices_read_as_integers():
-    # Only a list made entirely of bools (a likely indicator row) is rejected; checking
-    # the type of every index would cost about a third of the conversion, so a bool
-    # mixed into integer indices is read as 0/1, as cleanlab does.
-    np.testing.assert_array_equal(
-        dense(check_labels([[0], [True, 2]], n_classes=3)),
-        [[True, False, False], [False, True, True]],
-    )
+def test_bools_mixed_with_indices_are_rejected():
+    # A bool among class indices is a mistake (an indicator row pasted into a list),
+    # not class 0 or 1: reading it as an index would be a silent wrong answer.
+    with pytest.raises(TypeError, match=r"labels\[1\] contains True of type bool"):
+        check_labels([[0], [2, True]], n_classes=3)
 
 
 @pytest.mark.parametrize("fmt", ["csr", "csc"])

@@ -72,7 +72,7 @@ def test_bad_value_in_a_later_block_gives_global_row():
         (np.zeros((3, 0)), ValueError, "no columns"),
         (np.array([["a", "b"]]), TypeError, "dtype <U1; expected a numeric"),
         (np.array([[1 + 0j]]), TypeError, "dtype complex128"),
-        ([[0.1, 0.2], [0.3]], ValueError, "could not be read as a 2-D array"),
+        ([[0.1, 0.2], [0.3]], ValueError, "could not be read as an array"),
     ],
 )
 def test_bad_shapes_and_types(P, exc, fragment):
