@@ -6,6 +6,7 @@ block of trusted per-class scores. The public, validating
 ``exponential_moving_average`` and ``softmin`` are in ``skmlq.rank._aggregators``.
 """
 
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -14,7 +15,7 @@ from ..utils._defaults import (
     AGGREGATORS, DEFAULT_AGGREGATOR, DEFAULT_AGGREGATOR_KWARGS, DEFAULT_TEMPERATURE,
 )
 from ..utils._errors import InputTypeError, InputValueError
-from ..utils._validation import check_positive, check_unit_interval
+from ..utils._validation import check_aggregated, check_positive, check_unit_interval
 
 __all__ = ["check_aggregator_name", "ema_last_axis", "resolve_aggregator", "softmin_last_axis"]
 
@@ -49,8 +50,11 @@ def ema_last_axis(s, alpha):
         # 1 - (1 - alpha)**n_kept of it. A partial selection then replaces the full
         # sort, and the rest is represented by the next-smallest score, which is off
         # by at most the (tiny) remaining mass.
-        n_kept = int(np.ceil(np.log(_EMA_TAIL_MASS) / np.log1p(-alpha)))
-        if 4 * n_kept < n_classes:
+        # n_kept = log(mass) / log(1 - alpha) < K / 4, written without the division,
+        # which overflows for a tiny alpha (5e-324: every term is kept).
+        log_keep = math.log1p(-alpha)
+        if math.log(_EMA_TAIL_MASS) > n_classes / 4 * log_keep:
+            n_kept = math.ceil(math.log(_EMA_TAIL_MASS) / log_keep)
             smallest = np.sort(np.partition(s, n_kept, axis=-1)[..., : n_kept + 1], axis=-1)
             tail = np.array([(1 - alpha) ** n_kept], dtype=s.dtype)
             return smallest @ np.concatenate([weights[:n_kept], tail])
@@ -92,13 +96,16 @@ def resolve_aggregator(aggregator_kwargs, name="aggregator_kwargs"):
     aggregate : callable
         Maps a (n, K) block of per-class scores to (n,) aggregated scores.
     """
-    if aggregator_kwargs is None or len(aggregator_kwargs) == 0:
+    if aggregator_kwargs is None:
         aggregator_kwargs = DEFAULT_AGGREGATOR_KWARGS
-    if not isinstance(aggregator_kwargs, dict):
+    if not isinstance(aggregator_kwargs, dict):  # also [], "" and 0: not "the default"
         raise InputTypeError(
-            f"{name} must be a dict such as {DEFAULT_AGGREGATOR_KWARGS!r}; "
-            f"got {type(aggregator_kwargs).__name__}."
+            f"{name} must be a dict such as {DEFAULT_AGGREGATOR_KWARGS!r} (or None for "
+            f"that default); got {aggregator_kwargs!r} of type "
+            f"{type(aggregator_kwargs).__name__}."
         )
+    if not aggregator_kwargs:
+        aggregator_kwargs = DEFAULT_AGGREGATOR_KWARGS
     options = dict(aggregator_kwargs)
     method = options.pop("method", DEFAULT_AGGREGATOR)
     if callable(method):
@@ -135,13 +142,14 @@ def resolve_aggregator(aggregator_kwargs, name="aggregator_kwargs"):
 
 def _callable_aggregator(func, options):
     def aggregate(S):
-        result = np.asarray(func(S, axis=1, **options))
-        if result.shape != (S.shape[0],):
-            raise InputValueError(
-                f"the aggregator {getattr(func, '__name__', func)!r} returned shape "
-                f"{result.shape} for scores of shape {S.shape}; it must reduce axis=1 "
-                f"and return one score per example, shape ({S.shape[0]},)."
-            )
-        return result
+        try:
+            result = func(S, axis=1, **options)
+        except (TypeError, ValueError) as exc:  # e.g. a function without axis=
+            raise InputTypeError(
+                f"the aggregator {getattr(func, '__name__', func)!r} failed on scores of "
+                f"shape {S.shape} ({type(exc).__name__}: {exc}); it is called as "
+                f"f(scores, axis=1, **options) and must return one score per row."
+            ) from exc
+        return check_aggregated(result, func, S.shape)
 
     return aggregate
