@@ -9,20 +9,24 @@ from .._core._aggregation import resolve_aggregator
 from .._core._driver import score_blocks, scoring_thresholds
 from ..utils._labels import check_labels
 from ..utils._optional import uses_dask
-from ..utils._validation import check_pred_probs, check_scoring_options, check_thresholds
+from ..utils._validation import (
+    check_n_classes, check_pred_probs, check_scoring_options, check_thresholds,
+)
 from ._dask import dask_label_quality_scores
 
 __all__ = ["check_scoring_inputs", "label_quality_scores"]
 
 
-def check_scoring_inputs(labels, pred_probs, method, adjust_pred_probs, thresholds=None):
+def check_scoring_inputs(labels, pred_probs, method, adjust_pred_probs, thresholds=None,
+                         n_classes=None):
     """Validate the inputs shared by every scoring entry point.
 
     Returns ``(Y, P, thresholds)`` where ``thresholds`` is None unless
     ``adjust_pred_probs`` is true; then it is the checked ``thresholds`` argument,
-    or the confident thresholds of all rows if that is None.
+    or the confident thresholds of all rows if that is None. ``n_classes`` (of
+    earlier batches), if given, is the number of columns ``pred_probs`` must have.
     """
-    P = check_pred_probs(pred_probs)
+    P = check_n_classes(check_pred_probs(pred_probs), n_classes, "earlier batches")
     Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
     check_scoring_options(method, adjust_pred_probs, thresholds)
     if thresholds is not None:
@@ -31,7 +35,7 @@ def check_scoring_inputs(labels, pred_probs, method, adjust_pred_probs, threshol
 
 
 def label_quality_scores(labels, pred_probs, *, method, adjust_pred_probs, aggregator_kwargs,
-                         thresholds, per_class):
+                         thresholds, per_class, n_classes=None):
     """Aggregated (N,) or per-class (N, K) scores, lazy for dask inputs."""
     if uses_dask(labels, pred_probs):
         return dask_label_quality_scores(
@@ -40,6 +44,6 @@ def label_quality_scores(labels, pred_probs, *, method, adjust_pred_probs, aggre
         )
     aggregate = None if per_class else resolve_aggregator(aggregator_kwargs)
     Y, P, thresholds = check_scoring_inputs(
-        labels, pred_probs, method, adjust_pred_probs, thresholds
+        labels, pred_probs, method, adjust_pred_probs, thresholds, n_classes
     )
     return score_blocks(Y, P, method, thresholds, aggregate)

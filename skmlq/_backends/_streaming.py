@@ -7,6 +7,8 @@ same additive sums as the in-memory path (``threshold_sums`` and
 ``thresholds_from_sums`` of the scoring core).
 """
 
+from contextlib import contextmanager
+
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
@@ -15,9 +17,11 @@ from .._core._aggregation import resolve_aggregator
 from .._core._thresholds import threshold_sums, thresholds_from_sums
 from ..utils._defaults import DEFAULT_METHOD
 from ..utils._docstrings import fill_doc
-from ..utils._errors import InputTypeError, InputValueError
+from ..utils._errors import InputError, InputTypeError, InputValueError
 from ..utils._labels import check_labels
-from ..utils._validation import check_pred_probs, check_scoring_options
+from ..utils._validation import (
+    check_bool, check_n_classes, check_pred_probs, check_scoring_options,
+)
 from ._dispatch import label_quality_scores
 
 __all__ = ["LabelQualityScorer", "iter_label_quality_scores"]
@@ -125,12 +129,8 @@ class LabelQualityScorer(BaseEstimator):
                 "thresholds were given to LabelQualityScorer, so there is nothing to fit; "
                 "set thresholds=None to fit them from the batches."
             )
-        P = check_pred_probs(pred_probs)
-        if hasattr(self, "n_classes_") and P.shape[1] != self.n_classes_:
-            raise InputValueError(
-                f"pred_probs has {P.shape[1]} columns but earlier batches had "
-                f"{self.n_classes_}; every batch must have one column per class."
-            )
+        P = check_n_classes(check_pred_probs(pred_probs), getattr(self, "n_classes_", None),
+                            "earlier batches")
         Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
         sums = threshold_sums(Y, P)
         if not hasattr(self, "n_classes_"):
@@ -160,8 +160,9 @@ class LabelQualityScorer(BaseEstimator):
         """
         for name in ("n_classes_", "n_samples_seen_", "confident_thresholds_", "_sums"):
             self.__dict__.pop(name, None)
-        for labels, pred_probs in batches:
-            self.partial_fit_thresholds(labels, pred_probs)
+        for i, (labels, pred_probs) in _pairs(batches):
+            with _naming_batch(i):
+                self.partial_fit_thresholds(labels, pred_probs)
         if not hasattr(self, "n_classes_"):
             raise InputValueError("batches is empty; expected at least one (labels, pred_probs).")
         return self
@@ -172,7 +173,7 @@ class LabelQualityScorer(BaseEstimator):
             return None
         if self.thresholds is not None:
             return self.thresholds
-        if not hasattr(self, "confident_thresholds_"):
+        if getattr(self, "n_samples_seen_", 0) == 0:
             raise NotFittedError(
                 "LabelQualityScorer(adjust_pred_probs=True) needs thresholds from all rows: "
                 "call partial_fit_thresholds on every batch (or fit_thresholds) before "
@@ -180,11 +181,12 @@ class LabelQualityScorer(BaseEstimator):
             )
         return self.confident_thresholds_
 
-    def _scores(self, labels, pred_probs, per_class):
+    def _scores(self, labels, pred_probs, per_class, n_classes=None):
         return label_quality_scores(
             labels, pred_probs, method=self.method, adjust_pred_probs=self.adjust_pred_probs,
             aggregator_kwargs=None if per_class else self.aggregator_kwargs,
             thresholds=self._scoring_thresholds(), per_class=per_class,
+            n_classes=getattr(self, "n_classes_", n_classes),
         )
 
     def get_label_quality_scores(self, labels, pred_probs):
@@ -262,6 +264,7 @@ def iter_label_quality_scores(batches, *, method=DEFAULT_METHOD, adjust_pred_pro
     scorer = LabelQualityScorer(method=method, adjust_pred_probs=adjust_pred_probs,
                                 aggregator_kwargs=aggregator_kwargs, thresholds=thresholds)
     check_scoring_options(method, adjust_pred_probs, thresholds)
+    per_class = check_bool(per_class, "per_class")
     if not per_class:
         resolve_aggregator(aggregator_kwargs)
     if adjust_pred_probs and thresholds is None:
@@ -273,6 +276,41 @@ def iter_label_quality_scores(batches, *, method=DEFAULT_METHOD, adjust_pred_pro
                 "thresholds=get_confident_thresholds(labels, pred_probs)."
             )
         scorer.fit_thresholds(batches)
-    score = (scorer.get_label_quality_scores_per_class if per_class
-             else scorer.get_label_quality_scores)
-    return (score(labels, pred_probs) for labels, pred_probs in batches)
+    return _score_batches(scorer, batches, per_class)
+
+
+def _score_batches(scorer, batches, per_class):
+    n_classes = None  # of the first batch: every later batch must have as many
+    for i, (labels, pred_probs) in _pairs(batches):
+        with _naming_batch(i):
+            scores = scorer._scores(labels, pred_probs, per_class, n_classes)
+        if n_classes is None:
+            n_classes = np.shape(pred_probs)[1] if np.ndim(pred_probs) == 2 else None
+        yield scores
+
+
+def _pairs(batches):
+    """The ``(labels, pred_probs)`` of each batch, or an error naming the batch."""
+    try:
+        iterator = iter(batches)
+    except TypeError:
+        raise InputTypeError(
+            f"batches is {batches!r:.80} of type {type(batches).__name__}; expected an "
+            f"iterable of (labels, pred_probs) pairs, such as a list."
+        ) from None
+    for i, batch in enumerate(iterator):
+        if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+            raise InputTypeError(
+                f"batches[{i}] is {batch!r:.80} of type {type(batch).__name__}; each batch "
+                f"must be a (labels, pred_probs) pair."
+            )
+        yield i, batch
+
+
+@contextmanager
+def _naming_batch(i):
+    """Prefix the message of a bad-input error with the batch it comes from."""
+    try:
+        yield
+    except InputError as exc:
+        raise type(exc)(f"batches[{i}]: {exc}") from None
