@@ -24,7 +24,7 @@ from ..utils._defaults import (
     DEFAULT_AGGREGATOR, DEFAULT_ALPHA, DEFAULT_HTML_MAX_ROWS, DEFAULT_METHOD,
     DEFAULT_TEMPERATURE,
 )
-from ..utils._errors import InputTypeError, InputValueError
+from ..utils._errors import InputError, InputTypeError, InputValueError
 from ..utils._validation import check_bool, check_pred_probs, check_scoring_options
 from ._cross_fit import cross_fit_pred_probs, default_estimator, fit_full
 from ._proba import check_has_predict_proba, predict_pred_probs
@@ -243,6 +243,25 @@ default="exponential_moving_average"
         check_scoring_options(self.method, self.adjust_pred_probs)
         check_bool(self.refit, "refit")
         check_bool(self.per_class, "per_class")
+        if self.n_jobs is not None and (
+            isinstance(self.n_jobs, (bool, np.bool_)) or not isinstance(self.n_jobs, Integral)
+            or self.n_jobs == 0 or abs(self.n_jobs) >= 2**31
+        ):
+            raise InputValueError(
+                f"n_jobs={self.n_jobs!r} is invalid; expected None or a nonzero integer "
+                f"(-1 means all cores)."
+            )
+        if not isinstance(self.verbose, (bool, np.bool_, Integral)) or self.verbose < 0:
+            raise InputValueError(
+                f"verbose={self.verbose!r} is invalid; expected an integer >= 0 or a bool."
+            )
+        try:
+            check_random_state(self.random_state)
+        except ValueError:
+            raise InputValueError(
+                f"random_state={self.random_state!r} is invalid; expected None, an integer "
+                f"in [0, 2**32 - 1] or a numpy RandomState."
+            ) from None
         return aggregate
 
     def _score(self, Y, pred_probs, aggregate=None):
@@ -263,7 +282,13 @@ default="exponential_moving_average"
     def _folds(self, X, Y):
         n_samples = Y.shape[0]
         cv = 5 if self.cv is None else self.cv
-        if isinstance(cv, Integral) and not isinstance(cv, (bool, np.bool_)):
+        if isinstance(cv, (bool, np.bool_)):
+            raise InputTypeError(
+                f"cv={cv!r} is invalid; expected a number of folds >= 2, a cross-validation "
+                f"splitter or an iterable of (train, test) index arrays."
+            )
+        splitter = None
+        if isinstance(cv, Integral):
             if cv < 2:
                 raise InputValueError(f"cv={cv} is invalid; cross fitting needs at least 2 folds.")
             if cv > n_samples:
@@ -274,12 +299,21 @@ default="exponential_moving_average"
             splitter = MultilabelStratifiedKFold(
                 n_splits=cv, shuffle=True, random_state=self.random_state
             )
-        else:
-            splitter = check_cv(cv)
-        folds = [(np.asarray(train), np.asarray(test)) for train, test in splitter.split(X, Y)]
-        counts = np.bincount(
-            np.concatenate([test for _, test in folds]).astype(np.intp), minlength=n_samples
-        )
+        try:
+            splitter = splitter or check_cv(cv)
+            folds = [(np.asarray(train), np.asarray(test))
+                     for train, test in splitter.split(X, Y)]
+            counts = np.bincount(
+                np.concatenate([test for _, test in folds]).astype(np.intp), minlength=n_samples
+            )
+        except (TypeError, ValueError) as exc:
+            if isinstance(exc, InputError):
+                raise
+            raise InputValueError(
+                f"cv={cv!r} could not split the {n_samples} examples ({exc}); expected a "
+                f"number of folds >= 2, a cross-validation splitter or an iterable of "
+                f"(train, test) index arrays."
+            ) from None
         if counts.shape[0] != n_samples or not np.all(counts == 1):
             raise InputValueError(
                 f"cv={cv!r} does not put every example in exactly one test fold "

@@ -17,6 +17,9 @@ message naming the estimator and the shape it returned.
 
 import numpy as np
 
+from ..utils._errors import InputValueError
+from ..utils._validation import check_pred_probs
+
 __all__ = ["check_has_predict_proba", "predict_pred_probs", "pred_probs_from_output"]
 
 
@@ -52,7 +55,7 @@ def _positive_column(part, classes, k, estimator, n_samples):
     if classes is None:
         if part.shape[1] == 2:
             return part[:, 1]
-        raise ValueError(
+        raise InputValueError(
             f"{_name(estimator)}.predict_proba returned a single column for class {k} "
             f"and the estimator has no classes_ telling which value it stands for; "
             f"cannot read it as P(class {k} applies)."
@@ -108,7 +111,7 @@ def pred_probs_from_output(output, estimator, n_samples, n_classes):
                     return column.astype(np.float64, copy=False)[:, None]
             elif pred_probs.shape == (n_samples, n_classes):
                 return pred_probs.astype(np.float64, copy=False)
-    raise ValueError(
+    raise InputValueError(
         f"{_name(estimator)}.predict_proba returned {_describe(output)} for "
         f"{n_samples} examples and {n_classes} classes; expected an array of shape "
         f"({n_samples}, {n_classes}) of P(class applies) (as OneVsRestClassifier, "
@@ -120,4 +123,8 @@ def pred_probs_from_output(output, estimator, n_samples, n_classes):
 
 def predict_pred_probs(estimator, X, n_samples, n_classes):
     """``estimator.predict_proba(X)`` as an (n_samples, n_classes) float64 array."""
-    return pred_probs_from_output(estimator.predict_proba(X), estimator, n_samples, n_classes)
+    pred_probs = pred_probs_from_output(estimator.predict_proba(X), estimator, n_samples,
+                                        n_classes)
+    # Any model may be plugged in: its probabilities are checked under its own name,
+    # not as a pred_probs the user never passed.
+    return check_pred_probs(pred_probs, name=f"{_name(estimator)}.predict_proba(X)")
