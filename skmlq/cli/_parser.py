@@ -152,7 +152,9 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose usage errors are one line on stderr (exit code 2)."""
 
     def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        # "skmlq: error:" for every command, as for every other error; the hint names
+        # the sub-command's help.
+        self.exit(2, f"skmlq: error: {message} (see '{self.prog} --help')\n")
 
 
 def _formatter(prog):

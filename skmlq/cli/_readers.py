@@ -11,6 +11,7 @@ import csv
 import json
 import os
 import re
+import warnings
 import zipfile
 from contextlib import contextmanager
 
@@ -23,6 +24,7 @@ from ._errors import CLIError
 __all__ = [
     "LABEL_FORMATS",
     "PRED_PROBS_FORMATS",
+    "check_unique_names",
     "read_csv_table",
     "read_labels",
     "read_pred_probs",
@@ -35,6 +37,8 @@ LABEL_FORMATS = (
     "indicator (scipy.sparse.save_npz), .csv/.tsv with a label column, .jsonl (one JSON "
     "list per line)"
 )
+# UTF-8, with or without the byte-order mark that Excel's "CSV UTF-8" writes.
+TEXT_ENCODING = "utf-8-sig"
 _INT = re.compile(r"[+-]?\d+\Z")
 _CSV_SUFFIXES = {".csv": ",", ".tsv": "\t", ".txt": ","}
 
@@ -46,6 +50,13 @@ def _reading(path, what):
         yield
     except InputError:
         raise
+    except UnicodeDecodeError as exc:
+        raise CLIError(
+            f"{what} file {path} is not UTF-8 text (byte {exc.object[exc.start:exc.start + 1]!r} "
+            f"at position {exc.start}); save it as UTF-8"
+        ) from None
+    except KeyError as exc:  # an .npz without an array that its format needs
+        raise CLIError(f"{what} file {path} cannot be read: no array {exc}") from None
     except (ValueError, UnicodeError, csv.Error, EOFError, zipfile.BadZipFile) as exc:
         raise CLIError(f"{what} file {path} cannot be read: {exc}") from None
 
@@ -116,18 +127,24 @@ def read_pred_probs(path, delimiter=None):
             f"accepted: {PRED_PROBS_FORMATS}"
         )
     delimiter = _delimiter(path, delimiter)
-    with _reading(path, "pred_probs"), open(path, newline="", encoding="utf-8") as fh:
+    with _reading(path, "pred_probs"), open(path, newline="", encoding=TEXT_ENCODING) as fh:
         first = next(csv.reader(fh, delimiter=delimiter), None)
     if first is None:
         raise CLIError(f"pred_probs file {path} is empty")
     names = None
     if not all(_is_number(cell) for cell in first):
         names = [cell.strip() for cell in first]
-        _check_unique(names, f"the header of {path}")
-    with _reading(path, "pred_probs"):
+        check_unique_names(names, f"the header of {path}")
+    with _reading(path, "pred_probs"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "input contained no data": below
         P = np.loadtxt(
             path, delimiter=delimiter, skiprows=int(names is not None), ndmin=2,
-            dtype=np.float64, encoding="utf-8",
+            dtype=np.float64, encoding=TEXT_ENCODING, quotechar='"',
+        )
+    if P.shape[0] == 0:
+        raise CLIError(
+            f"pred_probs file {path} has no data rows"
+            + (" (only a header)" if names is not None else "")
         )
     if names is not None and P.shape[1] != len(names):
         raise CLIError(
@@ -136,7 +153,8 @@ def read_pred_probs(path, delimiter=None):
     return P, names
 
 
-def _check_unique(names, where):
+def check_unique_names(names, where):
+    """Class names must be non-empty and distinct."""
     seen = set()
     for name in names:
         if name in seen:
@@ -159,7 +177,7 @@ def read_csv_table(path, delimiter=None):
     """
     _require_file(path, "data")
     delimiter = _delimiter(path, delimiter)
-    with _reading(path, "data"), open(path, newline="", encoding="utf-8") as fh:
+    with _reading(path, "data"), open(path, newline="", encoding=TEXT_ENCODING) as fh:
         reader = csv.reader(fh, delimiter=delimiter)
         header = next(reader, None)
         if header is None:
@@ -197,7 +215,7 @@ def _read_csv_tokens(path, column, label_sep, delimiter):
 
 def _read_jsonl_tokens(path):
     tokens, lines = [], []
-    with _reading(path, "labels"), open(path, encoding="utf-8") as fh:
+    with _reading(path, "labels"), open(path, encoding=TEXT_ENCODING) as fh:
         for line_number, line in enumerate(fh, start=1):
             if not line.strip():
                 continue

@@ -13,10 +13,10 @@ from ..utils._blocks import row_blocks
 from ..utils._defaults import DEFAULT_ALPHA, DEFAULT_TEMPERATURE
 from ._errors import CLIError
 from ._progress import Progress, progress_enabled
-from ._readers import read_labels, read_pred_probs
+from ._readers import check_unique_names, read_labels, read_pred_probs
 from ._label_files import read_label_file
 from ._report_csv import float_format, write_report_csv
-from ._writers import atomic_output, check_output_path, shorten, text_table
+from ._writers import STDOUT, atomic_output, check_output_path, is_stdout, shorten, text_table
 
 __all__ = ["aggregator_kwargs", "check_outputs", "compute_scores", "run_score", "worst_table",
            "write_outputs"]
@@ -145,12 +145,15 @@ def run_score(args, stdout=None, stderr=None):
 
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
+    if is_stdout(args.output):  # -o /dev/stdout means -o -: no summary mixed into the CSV
+        args.output = STDOUT
     check_outputs(args)
     agg_kwargs = aggregator_kwargs(args.aggregator, args.alpha, args.temperature)
     aggregate = resolve_aggregator(agg_kwargs)
     P, class_names = read_pred_probs(args.pred_probs, args.delimiter)
     if args.classes is not None:
         class_names = [c.strip() for c in args.classes.split(",")]
+        check_unique_names(class_names, "--classes")
         if getattr(P, "ndim", 0) == 2 and len(class_names) != P.shape[1]:
             raise CLIError(
                 f"--classes names {len(class_names)} classes but pred_probs has "

@@ -4,10 +4,18 @@ Rows go to a temporary file in the destination's directory, which is renamed ont
 the destination only when everything has been written: an interrupted or failed
 run never leaves a half-written CSV, and an existing file is replaced only when the
 caller allows it (``--force``).
+
+Paths that are not plain files are where the user wants the output to go, so they
+are written through, never replaced: a symbolic link's target is replaced
+atomically (the link stays), and a named pipe, a device (``/dev/null``) or a
+``/dev`` or ``/proc`` file-descriptor path is written into directly (there is no
+file to replace, so no ``--force`` is needed and an interruption can leave part of
+the output in it, as with ``-o -``). ``/dev/stdout`` means ``-``.
 """
 
 import csv
 import os
+import stat
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -15,13 +23,38 @@ from contextlib import contextmanager
 import numpy as np
 
 from ._errors import CLIError
+from ._signals import deferred_interrupts
 
 __all__ = [
-    "FLOAT_FORMATS", "atomic_output", "check_output_path", "csv_writer", "float_strings",
-    "shorten", "suspect", "suspect_class", "text_table",
+    "FLOAT_FORMATS", "STDOUT", "atomic_output", "check_output_path", "csv_writer",
+    "float_strings", "is_stdout", "is_stream", "shorten", "suspect", "suspect_class",
+    "text_table",
 ]
 
 STDOUT = "-"
+_STDOUT_PATHS = ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+
+
+def is_stdout(path):
+    """True for the paths that name this process's standard output."""
+    return path is not None and os.path.abspath(path) in _STDOUT_PATHS
+
+
+def is_stream(path):
+    """True if ``path`` is written into directly: a named pipe, a device, a socket,
+    or a path under /dev or /proc (whatever it points to, it is not ours to replace)."""
+    if os.path.abspath(path).startswith(("/dev/", "/proc/")) and os.path.exists(path):
+        return True
+    try:
+        mode = os.stat(path).st_mode  # follows symbolic links
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _target(path):
+    """The file that writing ``path`` replaces: the final target of a symbolic link."""
+    return os.path.realpath(path) if os.path.islink(path) else os.path.abspath(path)
 
 
 def check_output_path(path, force):
@@ -30,9 +63,13 @@ def check_output_path(path, force):
         return
     if os.path.isdir(path):
         raise CLIError(f"output {path} is a directory; give a file name such as {path}/out.csv")
-    if os.path.exists(path) and not force:
-        raise CLIError(f"output {path} already exists; pass --force to replace it")
-    directory = os.path.dirname(os.path.abspath(path))
+    if is_stream(path):
+        return
+    target = _target(path)
+    if os.path.exists(target) and not force:
+        link = f" (a link to {target})" if os.path.islink(path) else ""
+        raise CLIError(f"output {path}{link} already exists; pass --force to replace it")
+    directory = os.path.dirname(target)
     if not os.path.isdir(directory):
         raise CLIError(f"cannot write {path}: directory {directory} does not exist")
 
@@ -55,11 +92,18 @@ def atomic_output(path, force=False):
         sys.stdout.flush()
         return
     check_output_path(path, force)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(
-        dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".part"
-    )
+    if is_stream(path):
+        with open(path, "a", newline="", encoding="utf-8") as fh:
+            yield fh
+        return
+    path = _target(path)
+    directory = os.path.dirname(path)
+    tmp = None
     try:
+        with deferred_interrupts():  # a signal here would leave a file nobody knows of
+            fd, tmp = tempfile.mkstemp(
+                dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".part"
+            )
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
             yield fh
             fh.flush()
@@ -69,10 +113,11 @@ def atomic_output(path, force=False):
             raise CLIError(f"output {path} already exists; pass --force to replace it")
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
         raise
 
 
