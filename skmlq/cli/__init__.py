@@ -13,10 +13,10 @@ Examples
 """
 
 import os
+import signal
 import sys
 
-from ._errors import USER_ERRORS, debug_enabled, report, report_bug
-from ._parser import build_parser
+from ._signals import StopSignals
 
 __all__ = ["main"]
 
@@ -39,13 +39,12 @@ def _run(args):
     return run_demo(args)
 
 
-def main(argv=None):
-    """Run the ``skmlq`` command line with ``argv`` (default ``sys.argv[1:]``).
+def _main(argv, stop):
+    # Imported here, not at the top: numpy, scipy and scikit-learn take a second to
+    # import, and a signal during that second must be handled like any other.
+    from ._errors import USER_ERRORS, debug_enabled, report, report_bug
+    from ._parser import build_parser
 
-    Returns the exit code; user errors print one line ``skmlq: error: ...`` on
-    stderr and return 2, never a traceback (unless debugging); any other exception
-    is a bug: it returns 1 and says so.
-    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -57,10 +56,33 @@ def main(argv=None):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
-    except USER_ERRORS as exc:
-        return report(exc, debug=debug_enabled(args.debug))
-    except KeyboardInterrupt:
-        print("skmlq: interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:  # anything else is a bug in skmlq
-        return report_bug(exc, debug=debug_enabled(args.debug))
+    except Exception as exc:
+        if stop.received is not None:  # an error caused by the interruption
+            raise
+        if isinstance(exc, USER_ERRORS):
+            return report(exc, debug=debug_enabled(args.debug))
+        return report_bug(exc, debug=debug_enabled(args.debug))  # a bug in skmlq
+
+
+def main(argv=None):
+    """Run the ``skmlq`` command line with ``argv`` (default ``sys.argv[1:]``).
+
+    Returns the exit code; user errors print one line ``skmlq: error: ...`` on
+    stderr and return 2, never a traceback (unless debugging); any other exception
+    is a bug: it returns 1 and says so. Ctrl-C, SIGTERM and SIGHUP (also while the
+    libraries are imported) print one line and return 130, 143 and 129.
+    """
+    with StopSignals() as stop:
+        try:
+            return _main(argv, stop)
+        except BaseException as exc:
+            # A signal can surface as another exception: numpy turns one that arrives
+            # while its C extension loads into an ImportError.
+            signum = getattr(exc, "signum", None) or stop.received
+            if signum is None and isinstance(exc, KeyboardInterrupt):
+                signum = signal.SIGINT
+            if signum is None:
+                raise
+            how = "" if signum == signal.SIGINT else f" ({signal.Signals(signum).name})"
+            print(f"skmlq: interrupted{how}", file=sys.stderr)
+            return 128 + signum
