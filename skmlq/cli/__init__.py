@@ -2,8 +2,9 @@
 
 Run ``skmlq --help`` or ``python -m skmlq --help``. :func:`main` is the console
 script entry point; it returns the exit code (0 success, 1 an internal error, i.e.
-a bug in skmlq, 2 bad input or options, 130 interrupted) instead of raising, so it
-can be called from Python too. ``--debug`` (or ``SKMLQ_DEBUG=1``) shows tracebacks.
+a bug in skmlq, 2 bad input or options, 130/143/129 interrupted by SIGINT/SIGTERM/
+SIGHUP) instead of raising, so it can be called from Python too. ``--debug`` (or
+``SKMLQ_DEBUG=1``) shows tracebacks.
 
 Examples
 --------

@@ -26,7 +26,8 @@ example), and optionally the cleaned labels (--write-labels) and a review file f
 people (--review); apply reads the reviewed file back.
 
 Exit codes: 0 success, 1 internal error (a bug: please report it), 2 bad input or
-options (one line on stderr), 130 interrupted. --debug shows the traceback.
+options (one line on stderr), 130/143/129 interrupted (Ctrl-C, SIGTERM, SIGHUP).
+--debug shows the traceback.
 Run "skmlq COMMAND --help" for formats and examples."""
 
 SCORE_EPILOG = """\
