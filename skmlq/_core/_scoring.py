@@ -29,6 +29,9 @@ def adjust_block(P_block, thresholds):
     shift = ((top - t1) / denom).astype(P_block.dtype)
     out = np.multiply(P_block, scale, order="C")
     out += shift
+    # The affine map rounds p = 0 or 1 to one ulp outside [0, 1] (scores of
+    # -2.2e-16 and 1.0000000000000002): a probability stays a probability.
+    np.clip(out, 0, 1, out=out)
     return out
 
 

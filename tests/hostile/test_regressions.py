@@ -394,3 +394,17 @@ def test_header_only_pred_probs_csv(tmp_path):
         code, _, err = run_cli(["score", "--labels", "y.csv", "--pred-probs", "p.csv"], tmp_path)
     assert code == 2 and "p.csv" in err and "no data rows" in err
     assert list_dir(tmp_path) == ["p.csv", "y.csv"]
+
+
+def test_adjusted_scores_of_exact_zero_and_one_stay_in_unit_interval():
+    # The threshold adjustment is an affine map of p; at p = 0 or 1 it rounded to one
+    # ulp outside [0, 1] (scores 1.0000000000000002 and -2.2e-16), found by the fuzz
+    # profile.
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        Y = rng.random((13, 3)) < 0.3
+        Y[0], Y[1] = True, False
+        P = rng.choice([0.0, 1.0, 0.5, 1e-300, 0.25, 0.9], size=Y.shape)
+        for method in ("self_confidence", "normalized_margin"):
+            S = get_label_quality_scores_per_class(Y, P, adjust_pred_probs=True, method=method)
+            assert S.min() >= 0 and S.max() <= 1
