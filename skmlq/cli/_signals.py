@@ -8,6 +8,7 @@ name) runs under :func:`deferred_interrupts`. This module imports only the
 standard library: it is in place before numpy and scikit-learn are imported.
 """
 
+import os
 import signal
 import threading
 from contextlib import contextmanager
@@ -31,8 +32,13 @@ class Interrupted(KeyboardInterrupt):
 
 
 class StopSignals:
-    """Turn the first stop signal into :class:`Interrupted` while in this context;
-    later ones are ignored, so that they cannot interrupt the cleanup."""
+    """Turn the first stop signal into :class:`Interrupted` while in this context.
+
+    A second signal ends the process at once with the signal's default action (no
+    cleanup): the way to stop a command whose cleanup hangs, or whose first
+    exception was swallowed (raised inside a ``__del__`` or a gc callback, where
+    Python ignores exceptions).
+    """
 
     def __init__(self):
         self.received = None
@@ -41,6 +47,8 @@ class StopSignals:
     def handle(self, signum, frame):
         global _pending
         if self.received is not None:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
             return
         self.received = signum
         if _deferring:

@@ -88,3 +88,20 @@ def test_signal_while_writing(name, existing, tmp_path, big_inputs):
         assert (tmp_path / "out.csv").read_text() == "old\n"
     else:
         assert list_dir(tmp_path) == []
+
+
+def test_second_signal_ends_the_process_with_the_default_action(monkeypatch):
+    # The first signal's exception can be swallowed (raised in a __del__ or a gc
+    # callback); a second signal must then still stop the process.
+    from skmlq.cli import _signals
+
+    killed = []
+    monkeypatch.setattr(_signals.os, "kill", lambda pid, signum: killed.append(signum))
+    stop = _signals.StopSignals()
+    with stop:
+        with pytest.raises(_signals.Interrupted):
+            stop.handle(signal.SIGTERM, None)
+        stop.handle(signal.SIGTERM, None)
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    assert killed == [signal.SIGTERM]
+    assert signal.getsignal(signal.SIGTERM) is not stop.handle  # handlers restored
