@@ -16,8 +16,9 @@ from .._core._summaries import health_score, issue_counts
 from ..filter._api import check_filter_inputs
 from ..utils._defaults import DEFAULT_FILTER_BY
 from ..utils._docstrings import LABELS_PRED_PROBS_DOC, fill_doc
-from ..utils._errors import InputTypeError, InputValueError
+from ..utils._errors import InputValueError
 from ..utils._optional import require_pandas
+from ..utils._validation import check_class_names
 
 __all__ = [
     "common_multilabel_issues",
@@ -49,20 +50,7 @@ def default_issue_mask(labels, pred_probs, confident_joint=None):
 
 
 def _check_class_names(class_names, n_classes):
-    if class_names is None:
-        return None
-    if isinstance(class_names, (str, bytes)) or np.ndim(class_names) != 1:
-        raise InputTypeError(
-            f"class_names={class_names!r:.80} is invalid; expected a sequence of "
-            f"{n_classes} names, one per class."
-        )
-    names = list(class_names)
-    if len(names) != n_classes:
-        raise InputValueError(
-            f"class_names has {len(names)} entries but pred_probs has {n_classes} "
-            f"columns; give one name per class."
-        )
-    return names
+    return None if class_names is None else check_class_names(class_names, n_classes).tolist()
 
 
 def _common_table(counts, n_samples, class_names):

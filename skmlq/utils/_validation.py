@@ -250,6 +250,12 @@ def check_class_names(class_names, n_classes, name="class_names"):
     """``class_names`` as an ndarray of length ``n_classes`` (``arange`` if None)."""
     if class_names is None:
         return np.arange(n_classes)
+    # A string would be read as one name per character, a number not at all.
+    if isinstance(class_names, (str, bytes)) or np.ndim(class_names) != 1:
+        raise InputTypeError(
+            f"{name}={class_names!r:.80} is invalid; expected a sequence of {n_classes} "
+            f"names, one per class."
+        )
     classes = np.asarray(list(class_names) if not hasattr(class_names, "shape")
                          else class_names)
     if classes.shape != (n_classes,):
