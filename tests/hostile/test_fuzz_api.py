@@ -25,6 +25,7 @@ from skmlq.rank import (
     get_label_quality_scores_per_class,
     iter_label_quality_scores,
 )
+from skmlq.report import label_issue_report, model_quality
 from skmlq.utils import labels_to_indicator
 
 from . import strategies as hs
@@ -58,6 +59,9 @@ ENTRY_POINTS = {
     "overall_multilabel_health_score": overall_multilabel_health_score,
     "LabelQualityScorer": _scorer,
     "iter_label_quality_scores": lambda y, p: list(iter_label_quality_scores([(y, p)])),
+    "label_issue_report": label_issue_report,
+    "label_issue_report(wide)": lambda y, p: label_issue_report(y, p, form="wide"),
+    "model_quality": model_quality,
 }
 
 
