@@ -263,7 +263,14 @@ def check_class_names(class_names, n_classes, name="class_names"):
             f"{name} has {classes.size} entries but there are {n_classes} classes "
             f"(columns of pred_probs); give one name per class."
         )
-    if len(set(classes.tolist())) != n_classes:
+    try:
+        distinct = len(set(classes.tolist()))
+    except TypeError:  # unhashable entries (lists, dicts): not names
+        raise InputTypeError(
+            f"{name} contains {type(classes.tolist()[0]).__name__} entries; class names "
+            f"must be strings or numbers."
+        ) from None
+    if distinct != n_classes:
         seen, dup = set(), None
         for c in classes.tolist():
             if c in seen:

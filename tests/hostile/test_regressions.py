@@ -408,3 +408,12 @@ def test_adjusted_scores_of_exact_zero_and_one_stay_in_unit_interval():
         for method in ("self_confidence", "normalized_margin"):
             S = get_label_quality_scores_per_class(Y, P, adjust_pred_probs=True, method=method)
             assert S.min() >= 0 and S.max() <= 1
+
+
+@pytest.mark.parametrize("class_names", ["abc", 3, [{}, {}, {}], np.zeros((3, 1))])
+def test_class_names_that_are_not_names(class_names):
+    # A string was split into one name per character; unhashable entries raised
+    # "unhashable type" (found by the fuzz profile).
+    Y, P = _case(k=3)
+    raises_naming("class_names", rank_classes_by_multilabel_quality, Y, P,
+                  class_names=class_names)
