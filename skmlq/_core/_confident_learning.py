@@ -345,11 +345,11 @@ def _lowest_scores_mask(Y, P, counts, method):
     return mask.T
 
 
-def _low_memory_mask(Y, P, method):
+def _low_memory_mask(Y, P, method, thresholds=None):
     """The reference's batched estimator (rule F7)."""
     n_samples, n_classes = P.shape
     sizes = class_sizes(Y, n_samples)
-    thresholds = confident_thresholds(Y, P)
+    thresholds = confident_thresholds(Y, P) if thresholds is None else thresholds.copy()
     thresholds[sizes == 0] = _LOW_MEMORY_EMPTY_SIDE
     counts = np.zeros(n_classes, dtype=np.int64)
     for start, stop in row_blocks(n_samples, n_classes):
@@ -368,16 +368,18 @@ def _low_memory_mask(Y, P, method):
 
 
 def issue_mask(Y, P, filter_by, *, frac_noise=1.0, ntr=None, min_examples=1.0, joint=None,
-               low_memory=False, low_memory_method=None, return_cl=False):
+               low_memory=False, low_memory_method=None, return_cl=False, thresholds=None):
     """The (N, K) boolean mask of flagged class annotations (rules F1-F6).
 
     ``joint`` is a checked (K, 2, 2) float array or None; inputs must be validated.
+    ``thresholds`` are the confident thresholds of ``(Y, P)`` if the caller has
+    them (the scoring of ``adjust_pred_probs=True``), else None.
     With ``return_cl`` and a ``low_*`` rule, returns ``(mask, cl)``: also the
     confident-learning mask the rule counts, for :func:`low_filter_example_mask`.
     """
     n_samples, n_classes = P.shape
     if low_memory:
-        return _low_memory_mask(Y, P, low_memory_method or DEFAULT_METHOD)
+        return _low_memory_mask(Y, P, low_memory_method or DEFAULT_METHOD, thresholds)
     sizes = class_sizes(Y, n_samples)
     all_positive = np.flatnonzero(sizes[:, 0] == 0)
     if all_positive.size:
@@ -392,7 +394,9 @@ def issue_mask(Y, P, filter_by, *, frac_noise=1.0, ntr=None, min_examples=1.0, j
     if filter_by == "predicted_neq_given":
         return _elementwise_mask(Y, P, _predicted_neq_given)
     want_cl = filter_by not in PRUNE_FILTERS
-    R, cl = raw_joint_and_cl(Y, P, confident_thresholds(Y, P), want_cl=want_cl)
+    if thresholds is None:
+        thresholds = confident_thresholds(Y, P)
+    R, cl = raw_joint_and_cl(Y, P, thresholds, want_cl=want_cl)
     if filter_by == "confident_learning":
         return cl
     if filter_by in LOW_FILTERS:

@@ -171,7 +171,7 @@ def run_score(args, stdout=None, stderr=None):
     n_samples = P.shape[0]
     with Progress("scoring", n_samples, show, stderr) as progress:
         scores = compute_scores(Y, P, args.method, thresholds, aggregate, progress)
-    mask, flagged = find_label_issues_both(Y, P)
+    mask, flagged = find_label_issues_both(Y, P, thresholds=thresholds)
     names = _class_labels(class_names, P.shape[1])
 
     def per_class(rows):

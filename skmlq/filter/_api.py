@@ -143,16 +143,23 @@ def check_filter_inputs(
     confident_joint,
     n_jobs,
     low_memory,
+    trusted=False,
 ):
     """Validate every argument of the filter functions once, at the boundary.
 
+    With ``trusted``, ``labels`` and ``pred_probs`` are already the checked ``Y``
+    and ``P`` of :func:`~skmlq.utils._labels.check_labels` and
+    :func:`~skmlq.utils._validation.check_pred_probs` and are not checked again.
     Returns a dict of checked values: ``Y``, ``P``, ``method`` (or None),
     ``adjust``, ``ntr`` (float (K,) or None), ``joint`` (float (K, 2, 2) or None),
     ``frac_noise`` and ``min_examples``.
     """
     _check_filter_by(filter_by)
-    P = check_pred_probs(pred_probs)
-    Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
+    if trusted:
+        Y, P = labels, pred_probs
+    else:
+        P = check_pred_probs(pred_probs)
+        Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
     if P.shape[0] == 0:
         raise InputValueError(
             "labels and pred_probs have no examples (0 rows); finding label issues needs "
@@ -256,7 +263,7 @@ def _warn_joint_ignored(filter_by):
 
 
 def _per_class_mask(checked, filter_by, *, low_memory, n_jobs, min_examples_per_class,
-                    from_find_label_issues, return_cl=False):
+                    from_find_label_issues, return_cl=False, thresholds=None):
     """Warnings for unused options, then :func:`issue_mask` (``return_cl``: see there)."""
     c = checked
     if low_memory:
@@ -278,7 +285,7 @@ def _per_class_mask(checked, filter_by, *, low_memory, n_jobs, min_examples_per_
                 )
             _warn_unused("confident_joint", "when `low_memory=True`")
         return issue_mask(c["Y"], c["P"], filter_by, low_memory=True,
-                          low_memory_method=c["method"])
+                          low_memory_method=c["method"], thresholds=thresholds)
     if filter_by not in PRUNE_FILTERS:
         if c["ntr"] is not None:
             raise InputValueError(
@@ -292,6 +299,7 @@ def _per_class_mask(checked, filter_by, *, low_memory, n_jobs, min_examples_per_
     return issue_mask(
         c["Y"], c["P"], filter_by, frac_noise=c["frac_noise"], ntr=c["ntr"],
         min_examples=c["min_examples"], joint=c["joint"], return_cl=return_cl,
+        thresholds=thresholds,
     )
 
 
@@ -508,9 +516,10 @@ fill_doc(find_multilabel_issues_per_class, find_label_issues, shared=_SHARED_DOC
 
 
 def find_label_issues_both(
-    labels,
-    pred_probs,
+    Y,
+    P,
     *,
+    thresholds=None,
     rank_by_kwargs={},
     filter_by=DEFAULT_FILTER_BY,
     frac_noise=1.0,
@@ -523,19 +532,24 @@ def find_label_issues_both(
 ):
     """``(find_multilabel_issues_per_class(...), find_label_issues(...))`` as masks,
     validated and computed once (the ``low_*`` rules count one confident-learning
-    mask for both)."""
+    mask for both).
+
+    For callers that have scored already: ``Y`` and ``P`` must be the checked
+    labels and probabilities, and ``thresholds`` (if not None) their confident
+    thresholds, which the scoring computed with ``adjust_pred_probs=True``.
+    """
     checked = check_filter_inputs(
-        labels, pred_probs, return_indices_ranked_by=None,
+        Y, P, return_indices_ranked_by=None,
         rank_by_kwargs=rank_by_kwargs, filter_by=filter_by, frac_noise=frac_noise,
         num_to_remove_per_class=num_to_remove_per_class,
         min_examples_per_class=min_examples_per_class, confident_joint=confident_joint,
-        n_jobs=n_jobs, low_memory=low_memory,
+        n_jobs=n_jobs, low_memory=low_memory, trusted=True,
     )
     low = filter_by in LOW_FILTERS and not low_memory
     result = _per_class_mask(
         checked, filter_by, low_memory=low_memory, n_jobs=n_jobs,
         min_examples_per_class=min_examples_per_class, from_find_label_issues=False,
-        return_cl=low,
+        return_cl=low, thresholds=thresholds,
     )
     mask, cl = result if low else (result, None)
     if verbose:

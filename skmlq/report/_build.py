@@ -15,7 +15,7 @@ import scipy.sparse as sp
 
 from ..utils._blocks import row_blocks
 from ..utils._errors import InputTypeError, InputValueError
-from ..utils._labels import check_labels, indicator_block
+from ..utils._labels import indicator_block
 from ..utils._optional import require_pandas
 from ..utils._validation import (
     check_bool, check_choice, check_class_names, check_integer, check_pred_probs,
@@ -64,25 +64,32 @@ class Suggestions:
                            self.scores[keep], self.n_samples, self.classes)
 
 
-def split_by_row(rows, values, n_samples):
+def split_by_row(rows, values, n_samples, order=None):
     """Per example, the list of ``values`` whose ``rows`` is that example (rows sorted).
 
-    One ``tolist`` and list slices: about 20x faster than ``np.split`` for the
-    many short lists of a report.
+    Returns an object array of lists, for the examples ``order`` (default: all, in row
+    order). One ``tolist`` and list slices: about 20x faster than ``np.split``
+    for the many short lists of a report.
     """
     flat = np.asarray(values).tolist()
     bounds = np.searchsorted(rows, np.arange(n_samples + 1))
-    starts, stops = bounds[:-1], bounds[1:]
+    return _slices(flat, bounds, np.arange(n_samples) if order is None else order)
+
+
+def _slices(flat, bounds, order):
+    """Object array of the lists ``flat[bounds[i]:bounds[i + 1]]`` for ``i`` in ``order``."""
+    starts, stops = bounds[:-1][order], bounds[1:][order]
     with _gc_paused():
         nonempty = np.flatnonzero(stops > starts)
-        if 2 * nonempty.size > n_samples:
-            return [flat[a:b] for a, b in zip(starts.tolist(), stops.tolist())]
+        if 2 * nonempty.size > order.size:
+            out = [flat[a:b] for a, b in zip(starts.tolist(), stops.tolist())]
+            return np.fromiter(out, dtype=object, count=len(out))
         # Mostly empty (the suggestions): fresh empty lists, then the few others.
-        out = [[] for _ in range(n_samples)]
+        out = [[] for _ in range(order.size)]
         for i, a, b in zip(nonempty.tolist(), starts[nonempty].tolist(),
                            stops[nonempty].tolist()):
             out[i] = flat[a:b]
-        return out
+        return np.fromiter(out, dtype=object, count=len(out))
 
 
 @contextmanager
@@ -128,6 +135,42 @@ def _flagged_coordinates(Y, mask, per_class_scores):
     return rows, cols, remove, scores, n_samples
 
 
+def _long_columns(Y, mask, per_class_scores, names, order):
+    """The class-list columns of the long report, for the examples ``order``."""
+    n_samples, n_classes = mask.shape
+    g_rows, g_cols = _given_coordinates(Y)
+    rows, cols, remove, s, _ = _flagged_coordinates(Y, mask, per_class_scores)
+    g_bounds = np.searchsorted(g_rows, np.arange(n_samples + 1))
+    given_flat = names[g_cols].tolist()
+    r_rows, r_cols, r_s = rows[remove], cols[remove], s[remove]
+    a_rows, a_cols, a_s = rows[~remove], cols[~remove], s[~remove]
+    out = {
+        "given": _slices(given_flat, g_bounds, order),
+        "to_remove": split_by_row(r_rows, names[r_cols], n_samples, order),
+        "to_add": split_by_row(a_rows, names[a_cols], n_samples, order),
+    }
+    # The suggested set is the given one except on the few examples with a change:
+    # there, the given labels not to remove and the labels to add, by class.
+    suggested = _slices(given_flat, g_bounds, order)
+    if rows.size:
+        changed = np.zeros(n_samples, dtype=bool)
+        changed[rows] = True
+        in_changed = changed[g_rows]
+        c_rows, c_cols = g_rows[in_changed], g_cols[in_changed]
+        keep = ~np.isin(c_rows * n_classes + c_cols, r_rows * n_classes + r_cols)
+        sugg_rows = np.concatenate([c_rows[keep], a_rows])
+        sugg_cols = np.concatenate([c_cols[keep], a_cols])
+        by_row = np.lexsort((sugg_cols, sugg_rows))
+        at = np.flatnonzero(changed[order])
+        lists = split_by_row(sugg_rows[by_row], names[sugg_cols[by_row]], n_samples,
+                             order[at])
+        suggested[at] = lists
+    out["suggested"] = suggested
+    out["to_remove_scores"] = split_by_row(r_rows, r_s, n_samples, order)
+    out["to_add_scores"] = split_by_row(a_rows, a_s, n_samples, order)
+    return out
+
+
 def build_report(Y, scores, per_class_scores, mask, classes, *, flagged=None,
                  error_proba=None, ids=None, form="long", flagged_only=False, worst=None):
     """Lay out a checked indicator ``Y`` and its scores and mask as the report.
@@ -157,28 +200,18 @@ def build_report(Y, scores, per_class_scores, mask, classes, *, flagged=None,
         columns["error_proba"] = np.asarray(error_proba, dtype=np.float64)
     columns["flagged"] = flagged
     names = np.asarray(classes, dtype=object)
+    order = np.argsort(scores, kind="stable")
+    if flagged_only:
+        order = order[flagged[order]]
+    if worst is not None:
+        order = order[:worst]
     if form == "long":
-        g_rows, g_cols = _given_coordinates(Y)
-        rows, cols, remove, s, _ = _flagged_coordinates(Y, mask, per_class_scores)
-        columns["given"] = split_by_row(g_rows, names[g_cols], n_samples)
-        keep = np.ones(g_rows.size, dtype=bool)
-        if rows.size:
-            # A given annotation stays unless it is flagged (then it is to remove).
-            flat_given = g_rows * len(names) + g_cols
-            flat_removed = rows[remove] * len(names) + cols[remove]
-            keep = ~np.isin(flat_given, flat_removed)
-        r_rows, r_cols, r_s = rows[remove], cols[remove], s[remove]
-        a_rows, a_cols, a_s = rows[~remove], cols[~remove], s[~remove]
-        columns["to_remove"] = split_by_row(r_rows, names[r_cols], n_samples)
-        columns["to_add"] = split_by_row(a_rows, names[a_cols], n_samples)
-        sugg_rows = np.concatenate([g_rows[keep], a_rows])
-        sugg_cols = np.concatenate([g_cols[keep], a_cols])
-        order = np.lexsort((sugg_cols, sugg_rows))
-        columns["suggested"] = split_by_row(
-            sugg_rows[order], names[sugg_cols[order]], n_samples)
-        columns["to_remove_scores"] = split_by_row(r_rows, r_s, n_samples)
-        columns["to_add_scores"] = split_by_row(a_rows, a_s, n_samples)
-        report = pd.DataFrame(columns, index=index)
+        # Only the reported rows are laid out, directly in report order.
+        columns.update(_long_columns(Y, mask, per_class_scores, names, order))
+        for name in ("label_quality", "error_proba", "flagged"):
+            if name in columns:
+                columns[name] = columns[name][order]
+        report = pd.DataFrame(columns, index=index[order])
     else:
         clash = set(map(str, names.tolist())) & set(columns)
         if clash:
@@ -197,13 +230,7 @@ def build_report(Y, scores, per_class_scores, mask, classes, *, flagged=None,
              for k, name in enumerate(names.tolist())},
             index=index,
         )
-        report = pd.concat([report, wide], axis=1)
-    order = np.argsort(scores, kind="stable")
-    if flagged_only:
-        order = order[flagged[order]]
-    if worst is not None:
-        order = order[:worst]
-    report = report.iloc[order]
+        report = pd.concat([report, wide], axis=1).iloc[order]
     report.attrs["classes"] = names.tolist()
     report.attrs["form"] = form
     return report
@@ -299,17 +326,17 @@ sparse matrix
     6                 0.14     True       [dog]        []  [cat]  [cat, dog]
     5                 0.62    False  [cat, dog]        []     []  [cat, dog]
     """
+    from .._backends._dispatch import check_scoring_inputs
+    from .._core._aggregation import resolve_aggregator
+    from .._core._driver import score_blocks
     from ..filter._api import find_label_issues_both
-    from ..rank import get_label_quality_scores, get_label_quality_scores_per_class
 
-    P = check_pred_probs(pred_probs)
-    Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
+    aggregate = resolve_aggregator(aggregator_kwargs)
+    Y, P, thresholds = check_scoring_inputs(labels, pred_probs, method, adjust_pred_probs)
     classes = check_class_names(class_names, P.shape[1])
-    per_class = get_label_quality_scores_per_class(
-        Y, P, method=method, adjust_pred_probs=adjust_pred_probs)
-    scores = get_label_quality_scores(
-        Y, P, method=method, adjust_pred_probs=adjust_pred_probs,
-        aggregator_kwargs=aggregator_kwargs)
+    # One pass for both scores; the filter reuses the thresholds of the adjustment.
+    per_class, scores = score_blocks(Y, P, method, thresholds, aggregate,
+                                     keep_per_class=True)
     flagged = None
     if error_proba_per_class is not None or error_proba is not None:
         mask, flagged = error_flags(error_proba, error_proba_per_class, error_threshold,
@@ -323,7 +350,7 @@ sparse matrix
             raise InputTypeError(
                 "return_indices_ranked_by is not accepted here: the report is already "
                 "sorted by label_quality.")
-        mask, flagged = find_label_issues_both(Y, P, **filter_kwargs)
+        mask, flagged = find_label_issues_both(Y, P, thresholds=thresholds, **filter_kwargs)
     return build_report(Y, scores, per_class, mask, classes, flagged=flagged,
                         error_proba=error_proba, ids=ids, form=form,
                         flagged_only=flagged_only, worst=worst)
