@@ -16,6 +16,7 @@ Examples
 import os
 import signal
 import sys
+import warnings
 
 from ._signals import StopSignals
 
@@ -40,6 +41,12 @@ def _run(args):
     return run_demo(args)
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """One line per warning, like the error lines: ``skmlq: warning: ...``."""
+    text = " ".join(str(message).split())
+    print(f"skmlq: warning: {text}", file=sys.stderr if file is None else file)
+
+
 def _main(argv, stop):
     # Imported here, not at the top: numpy, scipy and scikit-learn take a second to
     # import, and a signal during that second must be handled like any other.
@@ -52,7 +59,9 @@ def _main(argv, stop):
     except SystemExit as exc:  # --help, --version, usage errors (code 2)
         return exc.code if isinstance(exc.code, int) else 2
     try:
-        return _run(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return _run(args)
     except BrokenPipeError:  # e.g. `skmlq score ... -o - | head`: stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -1,5 +1,7 @@
 """``skmlq score``: every input format, options, streaming and the output file."""
 
+import warnings
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -196,3 +198,21 @@ def test_one_column_csv_blank_line_is_an_example_without_labels(tmp_path):
     assert main(["score", "--labels", str(tmp_path / "l.csv"), "--pred-probs",
                  str(tmp_path / "p.npy"), "-o", str(out), *EXACT]) == 0
     _check_ranked(out, Y, P)
+
+
+def test_warnings_print_as_one_skmlq_line(tmp_path, capsys):
+    # Class 1 is given on a single example: the filter warns that it cannot flag there.
+    Y, P = make_case(seed=6)
+    Y[:, 1] = False
+    Y[0, 1] = True
+    np.save(tmp_path / "y.npy", Y)
+    np.save(tmp_path / "p.npy", P)
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        assert main(["score", "--labels", str(tmp_path / "y.npy"), "--pred-probs",
+                     str(tmp_path / "p.npy"), "-o", str(tmp_path / "out.csv")]) == 0
+    err = [line for line in capsys.readouterr().err.splitlines() if "warning" in line.lower()]
+    assert err, "the small-side warning is shown"
+    for line in err:
+        assert line.startswith("skmlq: warning: May not flag all label issues"), line
+        assert "UserWarning" not in line and ".py:" not in line
