@@ -292,8 +292,31 @@ def flag_smallest(key, members, u):
 
 
 # --------------------------------------------------------------------------- masks
+def _gated_candidates(Y, P, limit):
+    """Row-major ``(rows, cols, p, y)`` of the annotations the gate (rule F2) passes,
+    or None if there are more than ``limit``."""
+    n_samples, n_classes = P.shape
+    parts, total = [], 0
+    for start, stop in row_blocks(n_samples, n_classes):
+        p = _float_block(P, start, stop)
+        y = indicator_block(Y, start, stop)
+        r, c = np.nonzero(_gate(p, y))
+        total += r.size
+        if total > limit:
+            return None
+        parts.append((r + start, c, p[r, c], y[r, c]))
+    if not parts:
+        return None
+    return [np.concatenate(a) for a in zip(*parts)]
+
+
 def _prune_mask(Y, P, filter_by, by_class, by_noise):
     n_samples, n_classes = P.shape
+    # Flag where the model disagrees: usually few annotations. Then the selection
+    # is one sort of those candidates instead of a pass over every class's column.
+    found = _gated_candidates(Y, P, (n_samples * n_classes) // 8)
+    if found is not None:
+        return _prune_mask_few(filter_by, by_class, by_noise, *found, P.shape)
     # Built class-major (contiguous chunks); the (N, K) result is its transpose.
     mask = np.empty((n_classes, n_samples), dtype=bool)
     Y = column_source(Y)
@@ -317,6 +340,31 @@ def _prune_mask(Y, P, filter_by, by_class, by_noise):
             chunk &= flags.popitem()[1]
         mask[c0:c1] = chunk
     return mask.T
+
+
+def _prune_mask_few(filter_by, by_class, by_noise, rows, cols, p, y, shape):
+    """:func:`_prune_mask` from the gated candidates.
+
+    Per class and side, the flags are the ``u`` candidates with the smallest key
+    (``p`` on the given side, ``-p`` on the absent side; ties to the lower
+    example), as in :func:`flag_smallest`; ``both`` needs both budgets, and the
+    two selections are prefixes of the same order, so it keeps the shorter one.
+    """
+    side = y.astype(np.intp)
+    key = np.where(y, p, -p)
+    order = np.lexsort((rows, key, side, cols))
+    group = cols[order] * 2 + side[order]  # (class, side), sorted
+    rank = np.arange(group.size) - np.searchsorted(group, group)
+    if filter_by == "prune_by_class":
+        budget = by_class
+    elif filter_by == "prune_by_noise_rate":
+        budget = by_noise
+    else:
+        budget = np.minimum(by_class, by_noise)
+    keep = rank < budget.reshape(-1)[group]
+    mask = np.zeros(shape, dtype=bool)
+    mask[rows[order[keep]], cols[order[keep]]] = True
+    return mask
 
 
 def _elementwise_mask(Y, P, rule):
