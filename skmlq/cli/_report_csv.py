@@ -8,7 +8,7 @@ Class lists are joined by the label separator; floats follow ``--float-format``.
 
 import numpy as np
 
-from ..report._build import build_report
+from ..report._build import class_lists
 from ..utils._blocks import row_blocks
 from ._errors import CLIError
 from ._writers import csv_writer
@@ -60,19 +60,18 @@ def write_report_csv(fh, order, scores, Y, mask, classes, per_class, *, label_se
     for start, stop in row_blocks(len(order), n_classes + 6, _CHUNK_ELEMENTS):
         rows = order[start:stop]
         read = np.sort(rows)  # read (memory-mapped) inputs in file order
-        S = per_class(read)
-        chunk = build_report(Y[read], scores[read], S, np.asarray(mask[read]), names,
-                             ids=read)
+        pos = np.searchsorted(read, rows)  # the ranked rows within the chunk
+        # Only the three class lists of the file: no DataFrame, no score lists.
+        lists = class_lists(Y[read], np.asarray(mask[read]), names, pos)
         join = label_sep.join
         fields = zip(
-            chunk.index.tolist(),
-            [ffmt % v for v in chunk["label_quality"].tolist()],
+            rows.tolist(),
+            [ffmt % v for v in scores[rows].tolist()],
             range(start + 1, stop + 1),
-            map(join, chunk["given"]), map(join, chunk["to_remove"]), map(join, chunk["to_add"]),
+            map(join, lists["given"]), map(join, lists["to_remove"]), map(join, lists["to_add"]),
         )
         if with_per_class:
-            pos = np.searchsorted(read, chunk.index.to_numpy())
-            cells = [[ffmt % v for v in row] for row in S[pos].tolist()]
+            cells = [[ffmt % v for v in row] for row in per_class(read)[pos].tolist()]
             writer.writerows(f + tuple(c) for f, c in zip(fields, cells))
         else:
             writer.writerows(fields)

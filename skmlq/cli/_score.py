@@ -55,14 +55,18 @@ def _class_labels(class_names, n_classes):
     return [str(c) for c in (class_names if class_names is not None else range(n_classes))]
 
 
-def worst_table(report, label_sep=";"):
-    """Lines of a text table of a (worst-first) report: given labels and the fixes."""
+def worst_table(worst, label_sep=";"):
+    """Lines of a text table of the worst examples: given labels and the fixes.
+
+    ``worst`` holds ``(row, label_quality, given, to_remove, to_add)`` tuples,
+    worst first, as :func:`write_outputs` returns them.
+    """
     table = [("rank", "row", "label_quality", "given", "to remove", "to add")]
-    for r, (i, row) in enumerate(report.iterrows(), start=1):
-        table.append((str(r), str(i), f"{row['label_quality']:.4f}",
-                      shorten(label_sep.join(map(str, row["given"])) or "(none)"),
-                      shorten(label_sep.join(map(str, row["to_remove"]))),
-                      shorten(label_sep.join(map(str, row["to_add"])))))
+    for r, (i, quality, given, to_remove, to_add) in enumerate(worst, start=1):
+        table.append((str(r), str(i), f"{quality:.4f}",
+                      shorten(label_sep.join(map(str, given)) or "(none)"),
+                      shorten(label_sep.join(map(str, to_remove))),
+                      shorten(label_sep.join(map(str, to_add)))))
     return text_table(table)
 
 
@@ -72,10 +76,10 @@ def write_outputs(args, Y, P, scores, mask, flagged, per_class, names, label_fil
 
     ``per_class`` maps sorted rows to their (n, K) per-class scores; ``label_file``
     is None or a function returning the :class:`LabelFile` of the labels to clean.
-    Returns the report of the worst examples (for the table on stdout).
+    Returns the worst examples for :func:`worst_table`.
     """
     from ..report import apply_suggestions, write_review
-    from ..report._build import build_report
+    from ..report._build import build_report, class_lists
 
     order = np.argsort(scores, kind="stable")
     if args.output is not None:
@@ -103,7 +107,10 @@ def write_outputs(args, Y, P, scores, mask, flagged, per_class, names, label_fil
                   file=stdout)
     worst = order[:N_SHOWN]
     read = np.sort(worst)
-    return build_report(Y[read], scores[read], per_class(read), mask[read], names, ids=read)
+    pos = np.searchsorted(read, worst)
+    lists = class_lists(Y[read], np.asarray(mask[read]), names, pos)
+    return list(zip(worst.tolist(), scores[worst].tolist(), lists["given"], lists["to_remove"],
+                    lists["to_add"]))
 
 
 def write_html(args, Y, scores, mask, flagged, per_class, names, summary, stdout, *,

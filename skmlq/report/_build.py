@@ -23,7 +23,7 @@ from ..utils._validation import (
 )
 
 __all__ = [
-    "FORMS", "LONG_COLUMNS", "WIDE_STATES", "Suggestions", "build_report",
+    "FORMS", "LONG_COLUMNS", "WIDE_STATES", "Suggestions", "build_report", "class_lists",
     "label_issue_report", "suggestions_from_report",
 ]
 
@@ -131,24 +131,32 @@ def _flagged_coordinates(Y, mask, per_class_scores):
         if hi > lo:
             block = indicator_block(Y, start, stop)
             remove[lo:hi] = block[rows[lo:hi] - start, cols[lo:hi]]
-    scores = np.asarray(per_class_scores)[rows, cols] if rows.size else np.zeros(0)
+    scores = (np.asarray(per_class_scores)[rows, cols] if rows.size and per_class_scores.size
+              else np.zeros(0))
     return rows, cols, remove, scores, n_samples
 
 
-def _long_columns(Y, mask, per_class_scores, names, order):
-    """The class-list columns of the long report, for the examples ``order``."""
+def class_lists(Y, mask, names, order, per_class_scores=None):
+    """``given``, ``to_remove`` and ``to_add`` (object arrays of lists of ``names``)
+    of the examples ``order``; with ``per_class_scores`` also the rest of the long
+    report's list columns (``suggested``, ``to_remove_scores``, ``to_add_scores``)."""
+    names = np.asarray(names, dtype=object)
     n_samples, n_classes = mask.shape
     g_rows, g_cols = _given_coordinates(Y)
-    rows, cols, remove, s, _ = _flagged_coordinates(Y, mask, per_class_scores)
+    rows, cols, remove, s, _ = _flagged_coordinates(
+        Y, mask, np.zeros((0, 0)) if per_class_scores is None else per_class_scores)
     g_bounds = np.searchsorted(g_rows, np.arange(n_samples + 1))
     given_flat = names[g_cols].tolist()
-    r_rows, r_cols, r_s = rows[remove], cols[remove], s[remove]
-    a_rows, a_cols, a_s = rows[~remove], cols[~remove], s[~remove]
+    r_rows, r_cols = rows[remove], cols[remove]
+    a_rows, a_cols = rows[~remove], cols[~remove]
     out = {
         "given": _slices(given_flat, g_bounds, order),
         "to_remove": split_by_row(r_rows, names[r_cols], n_samples, order),
         "to_add": split_by_row(a_rows, names[a_cols], n_samples, order),
     }
+    if per_class_scores is None:
+        return out
+    r_s, a_s = s[remove], s[~remove]
     # The suggested set is the given one except on the few examples with a change:
     # there, the given labels not to remove and the labels to add, by class.
     suggested = _slices(given_flat, g_bounds, order)
@@ -207,7 +215,7 @@ def build_report(Y, scores, per_class_scores, mask, classes, *, flagged=None,
         order = order[:worst]
     if form == "long":
         # Only the reported rows are laid out, directly in report order.
-        columns.update(_long_columns(Y, mask, per_class_scores, names, order))
+        columns.update(class_lists(Y, mask, names, order, per_class_scores))
         for name in ("label_quality", "error_proba", "flagged"):
             if name in columns:
                 columns[name] = columns[name][order]
