@@ -12,7 +12,7 @@ from ._label_files import read_label_file
 from ._models import audit_model, numeric_features
 from ._progress import progress_enabled
 from ._readers import column_index, read_csv_table, split_labels
-from ._score import check_outputs, worst_table, write_html, write_outputs
+from ._score import check_outputs, print_results, write_html, write_outputs
 
 __all__ = ["build_model_input", "run_audit"]
 
@@ -122,13 +122,7 @@ def run_audit(args, stdout=None, stderr=None):
     if quiet:
         print(textwrap.fill(str(summary), width=88), file=stderr)
         return 0
-    print(f"Done in {seconds:.1f} s. The {min(N_SHOWN, len(rows))} most likely "
-          f"mislabelled examples (row = 0-based data row):", file=stdout)
-    print("\n".join(worst_table(worst, args.label_sep)), file=stdout)
-    print("", file=stdout)
-    print(textwrap.fill(str(summary), width=88), file=stdout)
-    if args.output is None:
-        print("(write all rows with -o OUT.csv)", file=stdout)
-    else:
-        print(f"wrote {len(rows)} rows to {args.output}", file=stdout)
+    print_results(f"Done in {seconds:.1f} s. The {min(N_SHOWN, len(rows))} most likely "
+                  f"mislabelled examples (row = 0-based data row):", worst, summary, len(rows),
+                  args, stdout)
     return 0

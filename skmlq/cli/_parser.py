@@ -30,6 +30,24 @@ options (one line on stderr), 130/143/129 interrupted (Ctrl-C, SIGTERM, SIGHUP).
 --debug shows the traceback.
 Run "skmlq COMMAND --help" for formats and examples."""
 
+# The output of score and audit, which write one report shape.
+_OUTPUT_HELP = """\
+output (-o OUT.csv, or -o - for stdout): one row per example, worst first (ties
+keep input order):  row,label_quality,rank,given,to_remove,to_add
+"row" is the 0-based data row; given, to_remove (given labels that look wrong) and
+to_add (absent labels that look missing) join classes with --label-sep. Floats have
+6 significant digits (--float-format exact: the shortest text that reads back to
+the same number; or a %-format such as %.3f). Without -o the 20 worst rows are
+printed.
+--write-labels FILE  the labels with every suggestion applied, in the labels file's
+                     format (a CSV keeps its other columns)
+--review FILE        one row per suggested change, with an empty decision column to
+                     fill in a spreadsheet (accept / reject); then run skmlq apply
+--html REPORT.html   the audit as one self-contained HTML file to open in a browser
+                     (no network needed): summary, figures, the 1000 worst examples
+                     (sort and filter them), per-class table
+"""
+
 SCORE_EPILOG = """\
 input formats:
   --pred-probs  .npy (memory-mapped), .npz (key 'pred_probs' or the first array), or
@@ -46,21 +64,7 @@ input formats:
                 indices, and names are assigned to columns in sorted order (the mapping
                 is printed on stderr).
 
-output (-o OUT.csv, or -o - for stdout): one row per example, worst first (ties
-keep input order):  row,label_quality,rank,given,to_remove,to_add
-"row" is the 0-based data row; given, to_remove (given labels that look wrong) and
-to_add (absent labels that look missing) join classes with --label-sep. Floats have
-6 significant digits (--float-format exact: the shortest text that reads back to
-the same number; or a %-format such as %.3f). Without -o the 20 worst rows are
-printed.
---write-labels FILE  the labels with every suggestion applied, in the labels file's
-                     format (a CSV keeps its other columns)
---review FILE        one row per suggested change, with an empty decision column to
-                     fill in a spreadsheet (accept / reject); then run skmlq apply
---html REPORT.html   the audit as one self-contained HTML file to open in a browser
-                     (no network needed): summary, figures, the 1000 worst examples
-                     (sort and filter them), per-class table
---per-class          adds label_quality_<class> columns to OUT.csv
+{output}--per-class          adds label_quality_<class> columns to OUT.csv
 
 examples:
   skmlq score --labels labels.npy --pred-probs pred_probs.npy -o ranked.csv
@@ -74,7 +78,7 @@ examples:
     1,cat;dog                  0.9,0.8,0.1
     2,bird                     0.2,0.1,0.3
     3,                         0.1,0.2,0.1
-"""
+""".format(output=_OUTPUT_HELP)
 
 AUDIT_EPILOG = """\
 input: a CSV file with a header row. The labels column (--labels-column, default
@@ -89,21 +93,7 @@ cell means none. The model is one-vs-rest logistic regression on:
 A summary of the audit (how many examples and labels look wrong, and whether the
 model is good enough to trust the flags) is printed at the end.
 
-output (-o OUT.csv, or -o - for stdout): one row per example, worst first (ties
-keep input order):  row,label_quality,rank,given,to_remove,to_add
-"row" is the 0-based data row; given, to_remove (given labels that look wrong) and
-to_add (absent labels that look missing) join classes with --label-sep. Floats have
-6 significant digits (--float-format exact: the shortest text that reads back to
-the same number; or a %-format such as %.3f). Without -o the 20 worst rows are
-printed.
---write-labels FILE  the labels with every suggestion applied, in the labels file's
-                     format (a CSV keeps its other columns)
---review FILE        one row per suggested change, with an empty decision column to
-                     fill in a spreadsheet (accept / reject); then run skmlq apply
---html REPORT.html   the audit as one self-contained HTML file to open in a browser
-                     (no network needed): summary, figures, the 1000 worst examples
-                     (sort and filter them), per-class table
-
+{output}
 
 examples:
   skmlq audit reviews.csv --labels-column tags --text-column text -o ranked.csv
@@ -115,7 +105,7 @@ examples:
     text,tags
     "great battery, poor screen",battery;screen
     "arrived late",shipping
-"""
+""".format(output=_OUTPUT_HELP)
 
 APPLY_EPILOG = """\
 input: a labels file (the formats of skmlq score --labels: .csv/.tsv with a label

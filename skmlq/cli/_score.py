@@ -18,8 +18,8 @@ from ._label_files import read_label_file
 from ._report_csv import float_format, write_report_csv
 from ._writers import STDOUT, atomic_output, check_output_path, is_stdout, shorten, text_table
 
-__all__ = ["aggregator_kwargs", "check_outputs", "compute_scores", "run_score", "worst_table",
-           "write_outputs"]
+__all__ = ["aggregator_kwargs", "check_outputs", "compute_scores", "print_results", "run_score",
+           "worst_table", "write_outputs"]
 
 N_SHOWN = 20
 # Rows per scoring step: large enough to amortise overhead, small enough to report
@@ -204,8 +204,15 @@ def run_score(args, stdout=None, stderr=None):
         return 0
     options = ", ".join(f"{k}={v}" for k, v in agg_kwargs.items() if k != "method")
     adjusted = ", adjusted" if args.adjust_pred_probs else ""
-    print(f"{n_samples} examples scored ({args.method}{adjusted}; {agg_kwargs['method']} "
-          f"{options}); the {min(N_SHOWN, n_samples)} most likely mislabelled:", file=stdout)
+    print_results(f"{n_samples} examples scored ({args.method}{adjusted}; "
+                  f"{agg_kwargs['method']} {options}); the {min(N_SHOWN, n_samples)} most "
+                  f"likely mislabelled:", worst, summary, n_samples, args, stdout)
+    return 0
+
+
+def print_results(headline, worst, summary, n_samples, args, stdout):
+    """What score and audit print at the end: the worst rows, the summary, the output."""
+    print(headline, file=stdout)
     print("\n".join(worst_table(worst, args.label_sep)), file=stdout)
     print("", file=stdout)
     print(textwrap.fill(str(summary), width=88), file=stdout)
@@ -213,4 +220,3 @@ def run_score(args, stdout=None, stderr=None):
         print("(write all rows with -o OUT.csv)", file=stdout)
     else:
         print(f"wrote {n_samples} rows to {args.output}", file=stdout)
-    return 0

@@ -250,6 +250,12 @@ sparse matrix
         Use the batched estimator (see Notes); most other options are then unused."""
 
 
+def _print_flagged(mask, filter_by):
+    """The ``verbose`` line of the per-class mask."""
+    print(f"Flagged {int(mask.sum())} class annotations on {int(mask.any(1).sum())} "
+          f"of {mask.shape[0]} examples ({filter_by}).")
+
+
 def _warn_unused(name, reason):
     warn(f"`{name}` is not used {reason}.")
 
@@ -398,8 +404,7 @@ def find_multilabel_issues_per_class(
         from_find_label_issues=False,
     )
     if verbose:
-        print(f"Flagged {int(mask.sum())} class annotations on {int(mask.any(1).sum())} "
-              f"of {mask.shape[0]} examples ({filter_by}).")
+        _print_flagged(mask, filter_by)
     if checked["method"] is None:
         return mask
     Y, P = checked["Y"], checked["P"]
@@ -553,6 +558,5 @@ def find_label_issues_both(
     )
     mask, cl = result if low else (result, None)
     if verbose:
-        print(f"Flagged {int(mask.sum())} class annotations on {int(mask.any(1).sum())} "
-              f"of {mask.shape[0]} examples ({filter_by}).")
+        _print_flagged(mask, filter_by)
     return mask, _low_filter_issues(checked, filter_by, cl) if low else mask.any(axis=1)
