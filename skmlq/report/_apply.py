@@ -7,6 +7,7 @@ operations (a removal clears, an addition sets), so applying the same changes
 twice gives the same labels as applying them once.
 """
 
+from itertools import chain
 from numbers import Integral
 
 import numpy as np
@@ -15,7 +16,7 @@ import scipy.sparse as sp
 from ..utils._errors import InputValueError
 from ..utils._labels import check_labels
 from ..utils._validation import check_bool, check_unit_interval
-from ._build import _gc_paused, suggestions_from_report
+from ._build import _gc_paused, in_sorted, suggestions_from_report
 
 __all__ = ["apply_changes", "apply_suggestions", "labels_form"]
 
@@ -84,15 +85,47 @@ def _to_lists(rows, Y, classes):
         changed = np.flatnonzero(np.diff((Y_new != sp.csr_matrix(Y, dtype=bool)).indptr))
         with _gc_paused():
             out = [list(row) for row in rows]
-        for i in changed.tolist():
-            cols = Y_new.indices[Y_new.indptr[i]:Y_new.indptr[i + 1]]
-            new = (classes[cols] if classes is not None else cols).tolist()
-            keep = set(new)
-            kept = [v for v in out[i] if v in keep]
-            have = set(kept)
-            out[i] = kept + [v for v in new if v not in have]
+            for i, row in zip(changed.tolist(), _changed_rows(rows, Y_new, classes, changed)):
+                out[i] = row
         return out
     return restore
+
+
+def _entries(indptr, indices, which):
+    """Positions (into ``which``) and values of the CSR entries of rows ``which``."""
+    starts, stops = indptr[which], indptr[which + 1]
+    lengths = stops - starts
+    pos = np.repeat(np.arange(which.size), lengths)
+    offsets = np.arange(pos.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return pos, indices[np.repeat(starts, lengths) + offsets].astype(np.int64)
+
+
+def _changed_rows(rows, Y_new, classes, changed):
+    """The new lists of the rows ``changed``, all at once: the caller's entries whose
+    class is still set (in their order, the caller's objects), then the classes set
+    anew (in column order)."""
+    n_classes = Y_new.shape[1]
+    old = [rows[i] for i in changed.tolist()]
+    lengths = np.fromiter(map(len, old), dtype=np.int64, count=len(old))
+    flat = list(chain.from_iterable(old))
+    if classes is None:
+        old_cols = np.fromiter(flat, dtype=np.int64, count=len(flat))
+    else:
+        lookup = {c: k for k, c in enumerate(classes.tolist())}
+        old_cols = np.fromiter(map(lookup.__getitem__, flat), dtype=np.int64, count=len(flat))
+    old_pos = np.repeat(np.arange(changed.size), lengths)
+    new_pos, new_cols = _entries(Y_new.indptr, Y_new.indices, changed)
+    old_keys, new_keys = old_pos * n_classes + old_cols, new_pos * n_classes + new_cols
+    kept = in_sorted(old_keys, new_keys)  # CSR rows in order, sorted indices: sorted
+    added = ~in_sorted(new_keys, np.sort(old_keys))
+    values = np.fromiter(flat, dtype=object, count=len(flat))
+    names = new_cols[added] if classes is None else classes[new_cols[added]]
+    merged = np.concatenate([values[kept], np.asarray(names, dtype=object)])
+    pos = np.concatenate([old_pos[kept], new_pos[added]])
+    order = np.argsort(pos, kind="stable")  # per row: kept entries, then added ones
+    merged = merged[order].tolist()
+    bounds = np.searchsorted(pos[order], np.arange(changed.size + 1))
+    return [merged[a:b] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
 
 
 def apply_changes(Y, suggestions, name="labels"):

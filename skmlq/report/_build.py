@@ -92,6 +92,15 @@ def _slices(flat, bounds, order):
         return np.fromiter(out, dtype=object, count=len(out))
 
 
+def in_sorted(values, keys):
+    """``np.isin(values, keys)`` for a sorted ``keys``: a binary search per value,
+    several times faster than ``isin``'s hashing for the report's int64 keys."""
+    if keys.size == 0:
+        return np.zeros(np.shape(values), dtype=bool)
+    at = np.minimum(np.searchsorted(keys, values), keys.size - 1)
+    return keys[at] == values
+
+
 @contextmanager
 def _gc_paused():
     """Pause the cyclic garbage collector while making many small lists.
@@ -165,7 +174,7 @@ def class_lists(Y, mask, names, order, per_class_scores=None):
         changed[rows] = True
         in_changed = changed[g_rows]
         c_rows, c_cols = g_rows[in_changed], g_cols[in_changed]
-        keep = ~np.isin(c_rows * n_classes + c_cols, r_rows * n_classes + r_cols)
+        keep = ~in_sorted(c_rows * n_classes + c_cols, r_rows * n_classes + r_cols)
         sugg_rows = np.concatenate([c_rows[keep], a_rows])
         sugg_cols = np.concatenate([c_cols[keep], a_cols])
         by_row = np.lexsort((sugg_cols, sugg_rows))
