@@ -435,3 +435,26 @@ def test_calibration_restores_total_on_entry_with_largest_rounding_loss():
     R = np.array([[[22, 17], [2, 6]]])
     C = calibrate_joint(R, np.array([[45, 10]]), 55)
     assert C.tolist() == [[[25, 20], [3, 7]]]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_prune_selection_paths_agree(seed, monkeypatch):
+    # The prune rules select among the gated candidates with one sort when they are
+    # few, else class by class over every column; both must flag the same
+    # annotations, ties (rounded probabilities) included.
+    from skmlq._core import _confident_learning as cl
+
+    rng = np.random.default_rng(seed)
+    Y = rng.random((300, 4)) < 0.3
+    Y[0] = False
+    P = np.round(np.clip(np.where(Y, 0.7, 0.3) + rng.normal(0, 0.3, Y.shape), 0, 1), 1)
+    gated = cl._gated_candidates
+    masks = {}
+    for path, limit in (("few", 10**9), ("chunks", -1)):
+        monkeypatch.setattr(cl, "_gated_candidates",
+                            lambda Y, P, _, limit=limit: gated(Y, P, limit))
+        for rule in cl.PRUNE_FILTERS:
+            masks[path, rule] = cl.issue_mask(Y, P, rule, frac_noise=0.7)
+    for rule in cl.PRUNE_FILTERS:
+        np.testing.assert_array_equal(masks["few", rule], masks["chunks", rule])
+    assert masks["few", "prune_by_class"].any()
