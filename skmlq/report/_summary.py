@@ -194,7 +194,13 @@ def quality_advice(classes, n_given, ap, auc, min_positives=MIN_POSITIVES,
     if too_few:
         text.append(f"{len(too_few)} class(es) have fewer than {min_positives} given "
                     f"examples, too few to judge their labels: {_names(too_few)}.")
-    if not trusted:
+    if not trusted and not weak:
+        # Nothing could be judged (every class too rare or never absent): the model's
+        # quality is unknown, which is not the same as known to be weak.
+        text.append("No class has enough given examples to judge the model, so the "
+                    "flags cannot be trusted yet. Add labelled data or drop the rare "
+                    "classes.")
+    elif not trusted:
         text.append(
             f"The model is too weak for the flags to be trusted: classes holding most "
             f"annotations have an out-of-fold average precision below "

@@ -62,6 +62,14 @@ def test_warning_names_rare_classes_and_a_weak_model():
         check_model_quality(names, [50, 40, 30], np.full(3, 0.6), np.full(3, 0.55))
 
 
+def test_warning_when_no_class_can_be_judged_does_not_call_the_model_weak():
+    with pytest.warns(ModelQualityWarning) as record:
+        check_model_quality(["a", "b"], [3, 2], np.array([0.9, 0.9]), np.ones(2))
+    message = str(record[0].message)
+    assert "No class has enough given examples" in message
+    assert "too weak" not in message
+
+
 def test_audit_summary_counts_and_words():
     Y, P = _case()
     P[:5] = 1 - P[:5]
