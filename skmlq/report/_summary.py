@@ -306,6 +306,12 @@ class AuditSummary:
         self.trusted = None
         self.advice = []
         if model_quality is not None:
+            missing = pd.Index(per_class["class"]).difference(model_quality["class"])
+            if len(missing):
+                raise ValueError(
+                    f"model_quality has no row for class {missing[0]!r} of the report; "
+                    f"expected the table of model_quality(labels, pred_probs, "
+                    f"class_names=...) with the report's class names.")
             mq = model_quality.set_index("class").reindex(per_class["class"])
             for column in ("average_precision", "roc_auc", "too_few", "weak"):
                 per_class[column] = mq[column].to_numpy()

@@ -90,7 +90,10 @@ def test_audit_summary_counts_and_words():
     assert f"{n_remove} given labels look wrong" in text and "median AUROC" in text
     assert "label quality" not in text.lower()
     assert repr(summary).startswith("AuditSummary(n_examples=200")
-    weak = audit_summary(report, model_quality(Y, np.full(P.shape, 0.5)))
+    weak = audit_summary(report, model_quality(Y, np.full(P.shape, 0.5),
+                                               class_names=list("abcd")))
+    with pytest.raises(ValueError, match="model_quality has no row for class 'a'"):
+        audit_summary(report, model_quality(Y, P))  # the table of other class names
     assert weak.trusted is False and "too weak" in str(weak)
     with pytest.raises(ValueError, match="long report"):
         audit_summary(label_issue_report(Y, P, form="wide"))
