@@ -102,7 +102,8 @@ def make_model(model, data):
         n_trees = 50 if data == "bibtex" else 100
         return RandomForestClassifier(n_estimators=n_trees, min_samples_leaf=2, random_state=0)
     if model == "knn":
-        knn = KNeighborsClassifier(n_neighbors=15, metric="cosine" if data == "bibtex" else "minkowski")
+        metric = "cosine" if data == "bibtex" else "minkowski"
+        knn = KNeighborsClassifier(n_neighbors=15, metric=metric)
         return knn if data == "bibtex" else make_pipeline(StandardScaler(), knn)
     raise ValueError(model)
 

@@ -1,0 +1,194 @@
+"""Detection benchmark: how well each scoring configuration finds wrong annotations.
+
+Run ``python benchmarks/bench_detection.py`` (``--markdown`` for the README table,
+``--only bibtex`` to restrict the cases). The out-of-fold probabilities come from
+``benchmarks/_detect_data.py``'s disk cache; missing cases are built first (minutes
+for bibtex), so a new scorer costs seconds.
+
+A *benchmark* is (data set, noise kind, base model); each runs 3 seeds, and the
+table gives the mean (and, with ``--spread``, the standard deviation over seeds)
+of AUROC and average precision (AP) of "this example has a wrong annotation"
+(low scores first). Rows: every cleanlab configuration (3 per-class methods x
+adjust_pred_probs off/on x 6 aggregators; confidence_weighted_entropy has no
+adjusted form), computed by skmlq's core, which reproduces cleanlab's scores;
+skmlq's own methods; and the estimator's default. The summary compares every row
+with cleanlab's best configuration *chosen in hindsight for each benchmark*.
+"""
+
+import argparse
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _detect_data import build, cases, load_case  # noqa: E402
+
+from skmlq import get_label_quality_scores_per_class  # noqa: E402
+from skmlq._aggregation import resolve_aggregator  # noqa: E402
+from skmlq.benchmarking import detection_metrics  # noqa: E402
+
+AGGREGATORS = {
+    "ema0.8": {"method": "exponential_moving_average", "alpha": 0.8},
+    "ema0.5": {"method": "exponential_moving_average", "alpha": 0.5},
+    "softmin0.1": {"method": "softmin", "temperature": 0.1},
+    "softmin0.01": {"method": "softmin", "temperature": 0.01},
+    "min": {"method": np.min},
+    "mean": {"method": np.mean},
+}
+CLEANLAB_METHODS = [
+    ("self_confidence", False), ("self_confidence", True),
+    ("normalized_margin", False), ("normalized_margin", True),
+    ("confidence_weighted_entropy", False),
+]
+SHORT = {"self_confidence": "sc", "normalized_margin": "nm",
+         "confidence_weighted_entropy": "cwe"}
+
+
+def cleanlab_rows():
+    """``{row name: (method, adjust, aggregator name)}`` of every cleanlab configuration."""
+    return {
+        f"{SHORT[m]}{'+adj' if adj else ''} {agg}": (m, adj, agg)
+        for m, adj in CLEANLAB_METHODS for agg in AGGREGATORS
+    }
+
+
+def new_rows():
+    """skmlq's own scoring configurations: ``{row name: (method, adjust, aggregator)}``."""
+    return {}
+
+
+DEFAULT_ROW = "default (estimator)"
+
+
+def estimator_default():
+    from skmlq import MultilabelLabelQuality
+
+    est = MultilabelLabelQuality()
+    agg = est._aggregator_kwargs()
+    name = next(k for k, v in AGGREGATORS.items() if v == agg)
+    return est.method, est.adjust_pred_probs, name
+
+
+def per_class_scores(Y, P, method, adjust, cache):
+    key = (method, adjust)
+    if key not in cache:
+        cache[key] = get_label_quality_scores_per_class(
+            Y, P, method=method, adjust_pred_probs=adjust
+        )
+    return cache[key]
+
+
+def evaluate(case, rows):
+    d = load_case(*case)
+    Y, P, wrong = d["noisy"], d["pred_probs"], d["wrong"]
+    cache = {}
+    results = {}
+    for name, (method, adjust, agg) in rows.items():
+        S = per_class_scores(Y, P, method, adjust, cache)
+        scores = resolve_aggregator(AGGREGATORS[agg])(S)
+        m = detection_metrics(scores, wrong, per_class_scores=S)
+        results[name] = m
+    return results
+
+
+def summarise(all_results, rows, clean_names):
+    """Per-benchmark means over seeds, cleanlab's best in hindsight, margins."""
+    by_bench = defaultdict(lambda: defaultdict(list))
+    for (data, noise, model, seed), res in all_results.items():
+        for name, m in res.items():
+            by_bench[(data, noise, model)][name].append((m["auroc"], m["ap"]))
+    table = {}
+    for bench, per_row in by_bench.items():
+        table[bench] = {
+            name: (np.mean([v[0] for v in vals]), np.std([v[0] for v in vals]),
+                   np.mean([v[1] for v in vals]), np.std([v[1] for v in vals]))
+            for name, vals in per_row.items()
+        }
+    best = {}
+    for bench, per_row in table.items():
+        auroc_name = max(clean_names, key=lambda n: per_row[n][0])
+        ap_name = max(clean_names, key=lambda n: per_row[n][2])
+        best[bench] = (per_row[auroc_name][0], auroc_name, per_row[ap_name][2], ap_name)
+    return table, best
+
+
+def print_report(table, best, rows, clean_names, *, markdown=False, spread=False):
+    benches = sorted(table)
+    head = ["benchmark", "cleanlab best AUROC (config)", "cleanlab best AP"]
+    focus = [DEFAULT_ROW] + list(new_rows())
+    sep = " | " if markdown else "  "
+    print()
+    print("Per benchmark (mean over seeds; AUROC / AP):")
+    header = head + [f"{n} AUROC/AP" for n in focus]
+    if markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|" + "---|" * len(header))
+    else:
+        print(sep.join(header))
+    for bench in benches:
+        b = best[bench]
+        cells = ["-".join(bench), f"{b[0]:.3f} ({b[1]})", f"{b[2]:.3f} ({b[3]})"]
+        for n in focus:
+            r = table[bench][n]
+            cell = f"{r[0]:.3f} / {r[2]:.3f}"
+            if spread:
+                cell += f" (sd {r[1]:.3f} / {r[3]:.3f})"
+            cells.append(cell)
+        print(("| " + " | ".join(cells) + " |") if markdown else sep.join(cells))
+    print()
+    print("Summary over all benchmarks (mean AUROC, mean AP, worst margin to cleanlab's "
+          "best in hindsight for each benchmark):")
+    best_mean = np.mean([best[b][0] for b in benches])
+    best_ap_mean = np.mean([best[b][2] for b in benches])
+    print(f"  cleanlab best in hindsight: mean AUROC {best_mean:.3f}, mean AP {best_ap_mean:.3f}")
+    lines = []
+    for name in rows:
+        au = np.array([table[b][name][0] for b in benches])
+        ap = np.array([table[b][name][2] for b in benches])
+        d_au = au - np.array([best[b][0] for b in benches])
+        d_ap = ap - np.array([best[b][2] for b in benches])
+        worst = int(np.argmin(np.minimum(d_au, d_ap)))
+        passes = au.mean() >= best_mean + 0.03 and d_au.min() >= -0.01 and d_ap.min() >= -0.01
+        lines.append((au.mean(), name, ap.mean(), d_au.min(), d_ap.min(),
+                      "-".join(benches[worst]), passes))
+    lines.sort(reverse=True)
+    print(f"  {'row':34s} {'AUROC':>6s} {'AP':>6s} {'min dAUROC':>10s} {'min dAP':>8s}  "
+          f"target  worst benchmark")
+    for au, name, ap, dau, dap, worst, passes in lines:
+        print(f"  {name:34s} {au:6.3f} {ap:6.3f} {dau:+10.3f} {dap:+8.3f}  "
+              f"{'PASS' if passes else 'fail':6s}  {worst}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="", help="run only cases whose name contains this")
+    parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--spread", action="store_true", help="print standard deviations")
+    parser.add_argument("--no-build", action="store_true", help="skip cases not in the cache")
+    args = parser.parse_args(argv)
+    rows = dict(cleanlab_rows())
+    clean_names = list(rows)
+    rows.update(new_rows())
+    rows[DEFAULT_ROW] = estimator_default()
+    all_results = {}
+    t0 = time.perf_counter()
+    for case in cases():
+        if args.only not in "-".join(map(str, case)):
+            continue
+        from _detect_data import case_path
+
+        if args.no_build and not case_path(*case).exists():
+            continue
+        build(*case)
+        all_results[case] = evaluate(case, rows)
+    print(f"{len(all_results)} cases scored in {time.perf_counter() - t0:.1f} s")
+    table, best = summarise(all_results, rows, clean_names)
+    print_report(table, best, rows, clean_names, markdown=args.markdown, spread=args.spread)
+
+
+if __name__ == "__main__":
+    main()
