@@ -56,9 +56,31 @@ def cleanlab_rows():
     }
 
 
+NEW_AGGREGATORS = ("softmin0.1", "softmin0.01", "min", "ema0.8")
+
+
 def new_rows():
     """skmlq's own scoring configurations: ``{row name: (method, adjust, aggregator)}``."""
-    return {}
+    rows = {}
+    for adj in (False, True):
+        for agg in NEW_AGGREGATORS:
+            rows[f"cooc{'+adj' if adj else ''} {agg}"] = ("cooccurrence", adj, agg)
+    return rows
+
+
+def second_stage(case, Y, P):
+    """The co-occurrence stage's probabilities of a case, cached next to the case."""
+    from _detect_data import case_path
+
+    from skmlq._cooccurrence import cooccurrence_block, fit_cooccurrence
+
+    path = case_path(*case).with_suffix(".cooc-v1.npy")
+    if path.exists():
+        return np.load(path)
+    params = fit_cooccurrence(Y, P)
+    Q = cooccurrence_block(P, Y, params)
+    np.save(path, Q)
+    return Q
 
 
 DEFAULT_ROW = "default (estimator)"
@@ -73,9 +95,13 @@ def estimator_default():
     return est.method, est.adjust_pred_probs, name
 
 
-def per_class_scores(Y, P, method, adjust, cache):
+def per_class_scores(case, Y, P, method, adjust, cache):
     key = (method, adjust)
     if key not in cache:
+        if method == "cooccurrence":
+            if "Q" not in cache:
+                cache["Q"] = second_stage(case, Y, P)
+            P, method = cache["Q"], "self_confidence"
         cache[key] = get_label_quality_scores_per_class(
             Y, P, method=method, adjust_pred_probs=adjust
         )
@@ -88,11 +114,68 @@ def evaluate(case, rows):
     cache = {}
     results = {}
     for name, (method, adjust, agg) in rows.items():
-        S = per_class_scores(Y, P, method, adjust, cache)
+        S = per_class_scores(case, Y, P, method, adjust, cache)
         scores = resolve_aggregator(AGGREGATORS[agg])(S)
         m = detection_metrics(scores, wrong, per_class_scores=S)
         results[name] = m
     return results
+
+
+def expected_calibration_error(proba, truth, n_bins=10):
+    """Mean |predicted - observed| over 10 equal-width bins, weighted by bin size."""
+    bins = np.minimum((proba * n_bins).astype(int), n_bins - 1)
+    ece = 0.0
+    for b in np.unique(bins):
+        sel = bins == b
+        ece += sel.mean() * abs(proba[sel].mean() - truth[sel].mean())
+    return ece
+
+
+def calibration(case):
+    """Estimated vs true number of wrong examples, ECE, flagged at 0.5, AUROC."""
+    from _detect_data import case_path
+
+    from skmlq._error_proba import (
+        error_proba_block, example_error_proba, fit_noise_model, noise_histogram,
+    )
+
+    d = load_case(*case)
+    Y, P, wrong = d["noisy"], d["pred_probs"], d["wrong"]
+    Q = second_stage(case, Y, P)
+    model = fit_noise_model(*noise_histogram(Y, lambda a, b: Q[a:b], *Q.shape))
+    proba = example_error_proba(error_proba_block(Q, Y, model))
+    truth = wrong.any(axis=1)
+    return {
+        "true": int(truth.sum()), "estimated": float(proba.sum()),
+        "ece": expected_calibration_error(proba, truth),
+        "flagged": int((proba >= 0.5).sum()),
+        "precision": float(truth[proba >= 0.5].mean()) if (proba >= 0.5).any() else np.nan,
+        "auroc": detection_metrics(-proba, wrong)["auroc"],
+    }
+
+
+def print_calibration(calib):
+    by_bench = defaultdict(list)
+    for case, c in calib.items():
+        by_bench[case[:3]].append(c)
+    print()
+    print("Error probabilities (mean over seeds): wrong examples true vs estimated "
+          "(sum of error_proba), expected calibration error, flagged at error_proba >= 0.5 "
+          "and their precision, AUROC of error_proba")
+    print(f"  {'benchmark':28s} {'true':>6s} {'estim.':>7s} {'ratio':>6s} {'ECE':>6s} "
+          f"{'flagged':>7s} {'prec.':>6s} {'AUROC':>6s}")
+    ratios = []
+    for bench in sorted(by_bench):
+        cs = by_bench[bench]
+        true = np.mean([c["true"] for c in cs])
+        est = np.mean([c["estimated"] for c in cs])
+        ratios.append(est / true)
+        print(f"  {'-'.join(bench):28s} {true:6.0f} {est:7.0f} {est / true:6.2f} "
+              f"{np.mean([c['ece'] for c in cs]):6.3f} {np.mean([c['flagged'] for c in cs]):7.0f} "
+              f"{np.nanmean([c['precision'] for c in cs]):6.3f} "
+              f"{np.mean([c['auroc'] for c in cs]):6.3f}")
+    within = np.mean([abs(r - 1) <= 0.25 for r in ratios])
+    print(f"  estimated count within 25% of the truth on {within:.0%} of the benchmarks")
 
 
 def summarise(all_results, rows, clean_names):
@@ -169,12 +252,14 @@ def main(argv=None):
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--spread", action="store_true", help="print standard deviations")
     parser.add_argument("--no-build", action="store_true", help="skip cases not in the cache")
+    parser.add_argument("--no-calibration", action="store_true",
+                        help="skip the error-probability calibration table")
     args = parser.parse_args(argv)
     rows = dict(cleanlab_rows())
     clean_names = list(rows)
     rows.update(new_rows())
     rows[DEFAULT_ROW] = estimator_default()
-    all_results = {}
+    all_results, calib = {}, {}
     t0 = time.perf_counter()
     for case in cases():
         if args.only not in "-".join(map(str, case)):
@@ -185,9 +270,13 @@ def main(argv=None):
             continue
         build(*case)
         all_results[case] = evaluate(case, rows)
+        if not args.no_calibration:
+            calib[case] = calibration(case)
     print(f"{len(all_results)} cases scored in {time.perf_counter() - t0:.1f} s")
     table, best = summarise(all_results, rows, clean_names)
     print_report(table, best, rows, clean_names, markdown=args.markdown, spread=args.spread)
+    if calib:
+        print_calibration(calib)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils import check_random_state
 
-from .._labels import labels_to_indicator
+from ..utils import labels_to_indicator
 
 __all__ = [
     "class_conditional_noise",

@@ -1,0 +1,123 @@
+"""Calibrated probabilities that annotations are wrong: a per-class noise model.
+
+For class k, let ``u = logit(q)`` be the co-occurrence stage's probability that
+the class is annotated (see ``_cooccurrence``). The given annotation is modelled
+as the true one seen through a per-class 2x2 noise matrix: a class that does not
+apply is annotated with probability ``r_absent``, one that applies is left out
+with probability ``r_given``, and the true class applies with probability
+``s = sigmoid(alpha u + beta)``::
+
+    P(given | u) = r_absent + (1 - r_absent - r_given) s
+
+The four parameters of each class are fitted by maximum likelihood on a
+histogram of ``u`` per class and side (counts from one pass over the rows, which
+add up over blocks, batches or chunks; fitting them costs nothing next to that
+pass). Bayes' rule then gives the probability that each annotation is wrong::
+
+    given:  r_absent (1 - s) / P(given | u)
+    absent: r_given s / (1 - P(given | u))
+
+and an example has at least one wrong annotation with probability
+``1 - prod_k (1 - e_k)`` (annotations independent given ``u``).
+"""
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.special import expit
+
+from ._blocks import row_blocks, run_blocks
+from ._labels import indicator_block
+
+__all__ = [
+    "error_proba_block",
+    "example_error_proba",
+    "fit_noise_model",
+    "noise_histogram",
+]
+
+_N_BINS = 128
+_U_MAX = 12.0
+# Flip rates above one half would swap the meaning of the two sides.
+_MAX_RATE = 0.49
+
+
+def _logit(Q_block):
+    q = np.clip(Q_block.astype(np.float64), 1e-9, 1 - 1e-9)
+    return np.log(q) - np.log1p(-q)
+
+
+def _bins(u):
+    b = np.floor((u + _U_MAX) * (_N_BINS / (2 * _U_MAX))).astype(np.intp)
+    return np.clip(b, 0, _N_BINS - 1)
+
+
+def noise_histogram(Y, Q_blocks, n_samples, n_classes):
+    """Per class, side and bin of ``u``: counts and sums of ``u``, shape (2, K, bins) each.
+
+    ``Q_blocks(start, stop)`` returns the second-stage probabilities of a block.
+    """
+    def block_hist(start, stop):
+        u = _logit(Q_blocks(start, stop))
+        y = indicator_block(Y, start, stop)
+        flat = (np.arange(n_classes) * _N_BINS + _bins(u)) + y * (n_classes * _N_BINS)
+        size = 2 * n_classes * _N_BINS
+        counts = np.bincount(flat.ravel(), minlength=size)
+        sums = np.bincount(flat.ravel(), weights=u.ravel(), minlength=size)
+        return counts, sums
+
+    counts = np.zeros(2 * n_classes * _N_BINS)
+    sums = np.zeros(2 * n_classes * _N_BINS)
+    for c, s in run_blocks(block_hist, row_blocks(n_samples, n_classes)):
+        counts += c
+        sums += s
+    shape = (2, n_classes, _N_BINS)
+    return counts.reshape(shape), sums.reshape(shape)
+
+
+def fit_noise_model(counts, sums):
+    """Per-class ``[alpha, beta, r_absent, r_given]``, shape (K, 4), from the histogram."""
+    n_classes = counts.shape[1]
+    total = counts.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = np.where(total > 0, sums.sum(axis=0) / total, 0.0)
+    n0, n1 = counts[0], counts[1]
+    scale = max(float(total.sum()), 1.0)
+
+    def loss_grad(theta):
+        alpha, beta, r0, r1 = theta.reshape(4, n_classes)
+        s = expit(alpha[:, None] * centre + beta[:, None])
+        span = (1 - r0 - r1)[:, None]
+        q = np.clip(r0[:, None] + span * s, 1e-12, 1 - 1e-12)
+        loss = -(n1 * np.log(q) + n0 * np.log1p(-q)).sum()
+        dq = -(n1 / q - n0 / (1 - q))
+        ds = dq * span * s * (1 - s)
+        grad = np.concatenate([
+            (ds * centre).sum(axis=1), ds.sum(axis=1),
+            (dq * (1 - s)).sum(axis=1), (-dq * s).sum(axis=1),
+        ])
+        return loss / scale, grad / scale
+
+    theta0 = np.concatenate([np.ones(n_classes), np.zeros(n_classes),
+                             np.full(n_classes, 0.01), np.full(n_classes, 0.01)])
+    bounds = [(None, None)] * (2 * n_classes) + [(0.0, _MAX_RATE)] * (2 * n_classes)
+    result = minimize(loss_grad, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
+                      options={"maxiter": 2000})
+    return result.x.reshape(4, n_classes).T.copy()
+
+
+def error_proba_block(Q_block, Y_block, model):
+    """Probability that each annotation of a block is wrong, (n, K) float64."""
+    alpha, beta, r0, r1 = model.T
+    u = _logit(Q_block)
+    s = expit(u * alpha + beta)
+    q = r0 + (1 - r0 - r1) * s
+    with np.errstate(invalid="ignore", divide="ignore"):
+        e = np.where(Y_block, r0 * (1 - s) / q, r1 * s / (1 - q))
+    return np.nan_to_num(np.clip(e, 0.0, 1.0), nan=0.0)
+
+
+def example_error_proba(E_block):
+    """``1 - prod_k (1 - e_k)`` per row, computed in log space."""
+    return -np.expm1(np.log1p(-np.minimum(E_block, 1 - 1e-16)).sum(axis=1))
+
+
