@@ -119,5 +119,3 @@ def error_proba_block(Q_block, Y_block, model):
 def example_error_proba(E_block):
     """``1 - prod_k (1 - e_k)`` per row, computed in log space."""
     return -np.expm1(np.log1p(-np.minimum(E_block, 1 - 1e-16)).sum(axis=1))
-
-
