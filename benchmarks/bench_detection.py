@@ -133,7 +133,6 @@ def expected_calibration_error(proba, truth, n_bins=10):
 
 def calibration(case):
     """Estimated vs true number of wrong examples, ECE, flagged at 0.5, AUROC."""
-
     from skmlq._error_proba import (
         error_proba_block, example_error_proba, fit_noise_model, noise_histogram,
     )
