@@ -25,10 +25,11 @@ and fails otherwise).
    formulas live here**: ``_scoring`` (per-class scores), ``_thresholds``
    (confident thresholds), ``_aggregation`` (aggregation kernels),
    ``_driver`` (``score_blocks``, the one block driver every score goes
-   through), ``_confident_learning`` (counting, calibrated joint, budgets, issue
-   masks), ``_summaries`` (dataset counts, health score). New scoring methods or
-   error probabilities go here, as a module per concept, called through
-   ``_driver``.
+   through), ``_cooccurrence`` (the second stage of ``method="cooccurrence"``),
+   ``_error_proba`` (the noise model of the error probabilities),
+   ``_confident_learning`` (counting, calibrated joint, budgets, issue masks),
+   ``_summaries`` (dataset counts, health score). New scoring methods or error
+   probabilities go here, as a module per concept, called through ``_driver``.
 3. ``skmlq._backends`` -- where the rows live: ``_dispatch`` (in memory, the
    validation of scoring inputs), ``_dask`` (lazy dask chunks), ``_streaming``
    (batches: ``LabelQualityScorer``).
@@ -42,6 +43,8 @@ and fails otherwise).
    ``_review`` files, ``_summary``: model quality and the audit summary). New
    public modules (displays, ``skmlq.datasets``) belong to this layer, as a
    subpackage each; displays and HTML reports go in ``skmlq.plotting``.
+   ``skmlq.benchmarking`` holds the seeded noise generators and detection
+   metrics (``_noise``, ``_metrics``).
 5. ``skmlq.cli`` -- the command line (``skmlq``, ``python -m skmlq``); it uses
    the public API and the layers below.
 

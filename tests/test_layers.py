@@ -25,6 +25,7 @@ LAYERS = {
     "skmlq.dataset": 3,
     "skmlq.plotting": 3,
     "skmlq.model_selection": 3,
+    "skmlq.benchmarking": 3,
     "skmlq._estimator": 3,
     "skmlq.report": 3,
     "skmlq.cli": 4,

@@ -6,15 +6,21 @@ inputs go to ``_dask``, everything else is validated once
 """
 
 from .._core._aggregation import resolve_aggregator
+from .._core._cooccurrence import fit_cooccurrence_params, second_stage_thresholds
 from .._core._driver import score_blocks, scoring_thresholds
+from ..utils._defaults import (
+    COOCCURRENCE, DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS, SCORING_METHODS,
+)
+from ..utils._errors import InputValueError
 from ..utils._labels import check_labels
 from ..utils._optional import uses_dask
 from ..utils._validation import (
-    check_n_classes, check_pred_probs, check_scoring_options, check_thresholds,
+    check_cooccurrence_options, check_cooccurrence_params, check_n_classes,
+    check_pred_probs, check_scoring_options, check_thresholds,
 )
 from ._dask import dask_label_quality_scores
 
-__all__ = ["check_scoring_inputs", "label_quality_scores"]
+__all__ = ["check_scoring_inputs", "check_second_stage_inputs", "label_quality_scores"]
 
 
 def check_scoring_inputs(labels, pred_probs, method, adjust_pred_probs, thresholds=None,
@@ -34,9 +40,48 @@ def check_scoring_inputs(labels, pred_probs, method, adjust_pred_probs, threshol
     return Y, P, scoring_thresholds(Y, P, adjust_pred_probs, thresholds)
 
 
+def check_second_stage_inputs(labels, pred_probs, adjust_pred_probs, thresholds=None,
+                              cooccurrence_params=None, random_state=0):
+    """Validate the inputs of ``method="cooccurrence"``; fit its stage if not given.
+
+    Returns ``(Y, P, thresholds, params)``: the thresholds are those of the
+    second-stage probabilities (None unless ``adjust_pred_probs``).
+    """
+    P = check_pred_probs(pred_probs)
+    Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
+    check_scoring_options(COOCCURRENCE, adjust_pred_probs, thresholds,
+                          methods=SCORING_METHODS)
+    if thresholds is not None:
+        thresholds = check_thresholds(thresholds, P.shape[1])
+    if cooccurrence_params is None:
+        options = check_cooccurrence_options(
+            DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS, random_state
+        )
+        cooccurrence_params = fit_cooccurrence_params(Y, P, *options)
+    else:
+        check_cooccurrence_params(cooccurrence_params, P.shape[1])
+    if adjust_pred_probs and thresholds is None:
+        thresholds = second_stage_thresholds(Y, P, cooccurrence_params)
+    return Y, P, thresholds, cooccurrence_params
+
+
 def label_quality_scores(labels, pred_probs, *, method, adjust_pred_probs, aggregator_kwargs,
-                         thresholds, per_class, n_classes=None):
+                         thresholds, per_class, n_classes=None, cooccurrence_params=None):
     """Aggregated (N,) or per-class (N, K) scores, lazy for dask inputs."""
+    check_scoring_options(method, adjust_pred_probs, thresholds, methods=SCORING_METHODS,
+                          cooccurrence_params=cooccurrence_params)
+    if method == COOCCURRENCE:
+        if uses_dask(labels, pred_probs):
+            raise InputValueError(
+                "method='cooccurrence' is not available for dask inputs; compute the "
+                "arrays (or score them in memory-mapped form) instead."
+            )
+        aggregate = None if per_class else resolve_aggregator(aggregator_kwargs)
+        Y, P, thresholds, params = check_second_stage_inputs(
+            labels, pred_probs, adjust_pred_probs, thresholds, cooccurrence_params
+        )
+        return score_blocks(Y, P, "self_confidence", thresholds, aggregate,
+                            second_stage=params)
     if uses_dask(labels, pred_probs):
         return dask_label_quality_scores(
             labels, pred_probs, method=method, adjust_pred_probs=adjust_pred_probs,

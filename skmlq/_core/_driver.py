@@ -8,6 +8,7 @@ import numpy as np
 
 from ..utils._blocks import row_blocks, run_blocks
 from ..utils._labels import indicator_block
+from ._cooccurrence import second_stage_block
 from ._scoring import class_scores_block
 from ._thresholds import confident_thresholds
 
@@ -21,12 +22,15 @@ def scoring_thresholds(Y, P, adjust_pred_probs, thresholds=None):
     return confident_thresholds(Y, P)
 
 
-def score_blocks(Y, P, method, thresholds, aggregate=None, *, keep_per_class=False):
+def score_blocks(Y, P, method, thresholds, aggregate=None, *, keep_per_class=False,
+                 second_stage=None):
     """Run the scoring core over row blocks.
 
     Returns per-class scores (N, K) if ``aggregate`` is None, else the aggregated
     (N,) scores, or both ``(per_class, aggregated)`` with ``keep_per_class``; the
-    dtype is that of ``P``. Inputs must already be validated.
+    dtype is that of ``P``. Inputs must already be validated. With
+    ``second_stage`` (fitted co-occurrence parameters), each block's ``P`` is first
+    replaced by the second-stage probabilities, which ``method`` then scores.
     """
     n_samples, n_classes = P.shape
     per_class = None
@@ -36,8 +40,11 @@ def score_blocks(Y, P, method, thresholds, aggregate=None, *, keep_per_class=Fal
 
     def score_block(start, stop):
         out = None if per_class is None else per_class[start:stop]
-        S = class_scores_block(P[start:stop], indicator_block(Y, start, stop), method,
-                               thresholds, out=out)
+        Y_block = indicator_block(Y, start, stop)
+        P_block = P[start:stop]
+        if second_stage is not None:
+            P_block = second_stage_block(P_block, Y_block, second_stage)
+        S = class_scores_block(P_block, Y_block, method, thresholds, out=out)
         if aggregate is not None:
             aggregated[start:stop] = aggregate(S)
 

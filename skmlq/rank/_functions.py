@@ -7,7 +7,9 @@ the one block driver of the scoring core.
 
 from .._backends import label_quality_scores
 from ..utils._defaults import DEFAULT_AGGREGATOR_KWARGS, DEFAULT_METHOD
-from ..utils._docstrings import LABELS_DOC, METHOD_DOC, THRESHOLDS_DOC, fill_doc
+from ..utils._docstrings import (
+    COOCCURRENCE_PARAMS_DOC, LABELS_DOC, METHOD_DOC, THRESHOLDS_DOC, fill_doc,
+)
 
 __all__ = ["get_label_quality_scores", "get_label_quality_scores_per_class"]
 
@@ -20,6 +22,7 @@ def get_label_quality_scores(
     adjust_pred_probs=False,
     aggregator_kwargs=DEFAULT_AGGREGATOR_KWARGS,
     thresholds=None,
+    cooccurrence_params=None,
 ):
     """Score how likely each example's set of annotations is correct.
 
@@ -41,6 +44,7 @@ def get_label_quality_scores(
         scoring, which corrects for classes the model is systematically over- or
         under-confident about. Not defined for ``"confidence_weighted_entropy"``.
     {thresholds}
+    {cooccurrence_params}
     aggregator_kwargs : dict, default={{"method": "exponential_moving_average", \
 "alpha": 0.8}}
         How per-class scores become one score: ``"method"`` is
@@ -88,6 +92,7 @@ def get_label_quality_scores(
     return label_quality_scores(
         labels, pred_probs, method=method, adjust_pred_probs=adjust_pred_probs,
         aggregator_kwargs=aggregator_kwargs, thresholds=thresholds, per_class=False,
+        cooccurrence_params=cooccurrence_params,
     )
 
 
@@ -98,6 +103,7 @@ def get_label_quality_scores_per_class(
     method=DEFAULT_METHOD,
     adjust_pred_probs=False,
     thresholds=None,
+    cooccurrence_params=None,
 ):
     """Score how likely each single class annotation is correct.
 
@@ -109,7 +115,10 @@ def get_label_quality_scores_per_class(
     - ``"normalized_margin"``: ``(q[y] - q[1 - y] + 1) / 2``;
     - ``"confidence_weighted_entropy"``: ``log(1 + r) / r`` with
       ``r = H(q) / q[y]`` and ``H`` the binary entropy in bits (1 at ``r = 0``,
-      i.e. ``q[y] = 1``; 0 at ``q[y] = 0``).
+      i.e. ``q[y] = 1``; 0 at ``q[y] = 0``);
+    - ``"cooccurrence"``: ``"self_confidence"`` of second-stage probabilities
+      that also weigh the example's other annotations (see
+      :func:`get_cooccurrence_params`).
 
     Parameters
     ----------
@@ -122,6 +131,7 @@ def get_label_quality_scores_per_class(
         Subtract per-class confident thresholds from the probabilities before
         scoring. Not defined for ``"confidence_weighted_entropy"``.
     {thresholds}
+    {cooccurrence_params}
 
     Returns
     -------
@@ -145,8 +155,10 @@ def get_label_quality_scores_per_class(
     return label_quality_scores(
         labels, pred_probs, method=method, adjust_pred_probs=adjust_pred_probs,
         aggregator_kwargs=None, thresholds=thresholds, per_class=True,
+        cooccurrence_params=cooccurrence_params,
     )
 
 
 fill_doc(get_label_quality_scores, get_label_quality_scores_per_class,
-         labels=LABELS_DOC, method=METHOD_DOC, thresholds=THRESHOLDS_DOC)
+         labels=LABELS_DOC, method=METHOD_DOC, thresholds=THRESHOLDS_DOC,
+         cooccurrence_params=COOCCURRENCE_PARAMS_DOC)

@@ -8,12 +8,17 @@ __all__ = [
     "DEFAULT_AGGREGATOR",
     "DEFAULT_AGGREGATOR_KWARGS",
     "DEFAULT_ALPHA",
+    "DEFAULT_COOCCURRENCE_C",
+    "DEFAULT_COOCCURRENCE_FOLDS",
+    "DEFAULT_ERROR_THRESHOLD",
     "DEFAULT_FILTER_BY",
     "DEFAULT_HTML_MAX_ROWS",
     "DEFAULT_METHOD",
     "DEFAULT_PROBABILITY_CUTOFF",
     "DEFAULT_TEMPERATURE",
+    "COOCCURRENCE",
     "METHODS",
+    "SCORING_METHODS",
     "AGGREGATORS",
     "RANKING_AGGREGATOR_KWARGS",
 ]
@@ -21,6 +26,16 @@ __all__ = [
 #: Per-class scoring methods (the formulas are in ``skmlq._core._scoring``).
 METHODS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
 DEFAULT_METHOD = "self_confidence"
+#: The second-stage method: self_confidence on the probabilities of a model of each
+#: annotation given the model's probability and the example's other annotations
+#: (``skmlq._core._cooccurrence``). Not available for the confident-learning filter,
+#: the streaming scorer or dask inputs.
+COOCCURRENCE = "cooccurrence"
+#: Every value of ``method`` accepted by the rank functions and the estimator.
+SCORING_METHODS = METHODS + (COOCCURRENCE,)
+#: Options of the co-occurrence stage: inverse L2 penalty, folds, fold seed.
+DEFAULT_COOCCURRENCE_C = 1.0
+DEFAULT_COOCCURRENCE_FOLDS = 5
 
 #: Built-in aggregators and the options each accepts.
 AGGREGATORS = {
@@ -47,3 +62,6 @@ DEFAULT_PROBABILITY_CUTOFF = 0.5
 #: ``audit_report``, the command line's ``--html``): the worst only, so that a report
 #: on millions of examples stays small and opens fast.
 DEFAULT_HTML_MAX_ROWS = 1000
+
+#: Error probability at or above which the estimator flags an example.
+DEFAULT_ERROR_THRESHOLD = 0.5

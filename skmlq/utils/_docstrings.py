@@ -4,7 +4,10 @@ A fragment is written once and inserted with ``str.format``, so that the same
 parameter is documented in the same words everywhere.
 """
 
-__all__ = ["LABELS_DOC", "LABELS_PRED_PROBS_DOC", "METHOD_DOC", "THRESHOLDS_DOC", "fill_doc"]
+__all__ = [
+    "COOCCURRENCE_PARAMS_DOC", "LABELS_DOC", "LABELS_PRED_PROBS_DOC", "METHOD_DOC",
+    "THRESHOLDS_DOC", "fill_doc",
+]
 
 LABELS_DOC = """labels : list of lists of int, array-like of shape (n_samples, n_classes) or \
 sparse matrix
@@ -14,8 +17,20 @@ sparse matrix
         always read as lists of class indices."""
 
 METHOD_DOC = """method : {"self_confidence", "normalized_margin", \
-"confidence_weighted_entropy"}, default="self_confidence"
-        Per-class scoring method."""
+"confidence_weighted_entropy", "cooccurrence"}, default="self_confidence"
+        Per-class scoring method. The first three are cleanlab's; ``"cooccurrence"``
+        scores second-stage probabilities that also weigh each example's other
+        annotations (:func:`~skmlq.rank.get_cooccurrence_params`): much stronger
+        where classes are structured and on wrongly added tags, weaker than
+        ``adjust_pred_probs=True`` with a cleanlab method on missing tags of many
+        rare classes (see the detection benchmark in the README)."""
+
+COOCCURRENCE_PARAMS_DOC = """cooccurrence_params : CooccurrenceParams, default=None
+        The fitted second stage of ``method="cooccurrence"``, from
+        :func:`~skmlq.rank.get_cooccurrence_params` over all rows. None fits it on
+        the given rows (folds seeded by 0). Pass it to score a part of the data (a
+        batch, a slice of a memory-mapped file) exactly as if all rows were scored
+        together. Giving it with another method raises ValueError."""
 
 THRESHOLDS_DOC = """thresholds : array-like of shape (n_classes, 2), default=None
         Precomputed per-class thresholds ``[t0, t1]`` (column 0: the absent side,

@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._blocks import row_blocks
-from ._defaults import METHODS
+from ._defaults import COOCCURRENCE, METHODS
 from ._errors import InputTypeError, InputValueError
 
 __all__ = [
@@ -21,6 +21,8 @@ __all__ = [
     "as_numeric_array",
     "check_aggregated",
     "check_bool",
+    "check_cooccurrence_options",
+    "check_cooccurrence_params",
     "check_choice",
     "check_class_names",
     "check_integer",
@@ -91,15 +93,24 @@ def check_integer(value, name, *, minimum, allow_none=False):
     return int(value)
 
 
-def check_method(method, name="method"):
-    """Check a per-class scoring method name."""
-    return check_choice(method, name, METHODS, what="scoring method", plural="methods")
+def check_method(method, name="method", methods=METHODS):
+    """Check a per-class scoring method name (one of ``methods``)."""
+    return check_choice(method, name, methods, what="scoring method", plural="methods")
 
 
-def check_scoring_options(method, adjust_pred_probs, thresholds=None):
-    """Check ``method``, ``adjust_pred_probs`` and whether ``thresholds`` may be given."""
-    check_method(method)
+def check_scoring_options(method, adjust_pred_probs, thresholds=None, *,
+                          methods=METHODS, cooccurrence_params=None):
+    """Check ``method``, ``adjust_pred_probs`` and whether ``thresholds`` may be given.
+
+    Entry points that run the co-occurrence stage pass ``methods=SCORING_METHODS``.
+    """
+    check_method(method, methods=methods)
     check_bool(adjust_pred_probs, "adjust_pred_probs")
+    if cooccurrence_params is not None and method != COOCCURRENCE:
+        raise InputValueError(
+            f"cooccurrence_params were given but method={method!r}; they are only used "
+            f"by method='cooccurrence': pass that method, or cooccurrence_params=None."
+        )
     if adjust_pred_probs and method == "confidence_weighted_entropy":
         raise InputValueError(
             "adjust_pred_probs=True is not defined for method='confidence_weighted_entropy'; "
@@ -311,3 +322,42 @@ def check_aggregated(result, aggregator, scores_shape):
             f"aggregated scores must be finite and in [0, 1]."
         )
     return R
+
+
+def check_cooccurrence_options(C, n_folds, random_state):
+    """Check the options of the co-occurrence stage; None as ``random_state`` means 0."""
+    C = check_positive(C, "C")
+    n_folds = check_integer(n_folds, "n_folds", minimum=2)
+    if random_state is None:
+        random_state = 0
+    if isinstance(random_state, bool) or not isinstance(random_state, Integral) \
+            or random_state < 0:
+        raise _invalid(
+            "random_state", random_state,
+            "a non-negative integer (or None for 0): it seeds the folds of the "
+            "co-occurrence stage",
+        )
+    return C, n_folds, int(random_state)
+
+
+def check_cooccurrence_params(params, n_classes, name="cooccurrence_params"):
+    """Check precomputed co-occurrence parameters (from ``get_cooccurrence_params``)."""
+    coef = getattr(params, "coef", None)
+    if coef is None or not hasattr(params, "random_state") or isinstance(params, np.ndarray):
+        raise InputTypeError(
+            f"{name} must be the CooccurrenceParams returned by get_cooccurrence_params; "
+            f"got {type(params).__name__}."
+        )
+    if coef.ndim != 3 or coef.shape[1:] != (n_classes + 2, n_classes) or coef.shape[0] < 2:
+        raise InputValueError(
+            f"{name} has coefficients of shape {coef.shape}; expected (n_folds, "
+            f"{n_classes + 2}, {n_classes}) (pred_probs has {n_classes} columns): fit them "
+            f"with get_cooccurrence_params on the same classes."
+        )
+    if not np.isfinite(coef).all():
+        f, r, c = np.unravel_index(int(np.flatnonzero(~np.isfinite(coef))[0]), coef.shape)
+        raise InputValueError(
+            f"{name} has a non-finite coefficient at fold {f}, row {r}, column {c}; "
+            f"fit them with get_cooccurrence_params."
+        )
+    return params

@@ -25,13 +25,14 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit
 
-from ._blocks import row_blocks, run_blocks
-from ._labels import indicator_block
+from ..utils._blocks import row_blocks, run_blocks
+from ..utils._labels import indicator_block
 
 __all__ = [
     "error_proba_block",
     "example_error_proba",
     "fit_noise_model",
+    "label_error_probabilities",
     "noise_histogram",
 ]
 
@@ -119,3 +120,29 @@ def error_proba_block(Q_block, Y_block, model):
 def example_error_proba(E_block):
     """``1 - prod_k (1 - e_k)`` per row, computed in log space."""
     return -np.expm1(np.log1p(-np.minimum(E_block, 1 - 1e-16)).sum(axis=1))
+
+
+def label_error_probabilities(Y, P, params):
+    """``(example_proba (N,), per_class_proba (N, K))`` from validated inputs.
+
+    Two passes over row blocks: the noise model's histogram, then the
+    probabilities (the second-stage probabilities are recomputed per block).
+    """
+    from ._cooccurrence import second_stage_block
+
+    n_samples, n_classes = P.shape
+
+    def q_block(start, stop):
+        return second_stage_block(P[start:stop], indicator_block(Y, start, stop), params)
+
+    model = fit_noise_model(*noise_histogram(Y, q_block, n_samples, n_classes))
+    per_class = np.empty((n_samples, n_classes))
+    example = np.empty(n_samples)
+
+    def block(start, stop):
+        E = error_proba_block(q_block(start, stop), indicator_block(Y, start, stop), model)
+        per_class[start:stop] = E
+        example[start:stop] = example_error_proba(E)
+
+    run_blocks(block, row_blocks(n_samples, n_classes))
+    return example, per_class, model

@@ -20,39 +20,33 @@ Cross-fitting: a row's own annotations must not shape the weights that judge it
 (in-sample, the fit partly memorises the errors; measured on bibtex with a k-NN
 model, AUROC 0.88 in-sample against 0.92 cross-fitted). Rows are split into
 ``n_folds`` folds and the row's ``q`` uses the weights fitted without its fold.
-The fold of a row is a seeded hash of the bits of its ``pred_probs`` values
-(summed over classes, so class order does not matter) rather than of its
-position, so any block, slice, batch or memory-mapped part of the data is scored
+The fold of a row is a seeded hash of the bits of its ``pred_probs`` values and
+annotations (summed over classes, so class order does not matter) rather than of
+its position, so any block, slice, batch or memory-mapped part of the data is scored
 exactly as in one in-memory call, from the fitted ``(n_folds, K + 2, K)``
 parameters of the first pass alone. Identical rows share a fold.
 """
-
-from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, log_expit
 from threadpoolctl import threadpool_limits
 
-from . import _blocks
-from ._blocks import row_blocks
-from ._labels import indicator_block
-from ._validation import check_positive
+from ..utils import _blocks
+from ..utils._blocks import row_blocks, run_blocks
+from ..utils._labels import indicator_block, positives_per_class
+from ._thresholds import thresholds_from_sums
 
 __all__ = [
     "CooccurrenceParams",
-    "DEFAULT_COOCCURRENCE",
-    "check_cooccurrence_options",
-    "check_cooccurrence_params",
-    "check_params_object",
     "cooccurrence_block",
     "fit_cooccurrence",
     "fit_cooccurrence_params",
     "row_folds",
     "second_stage_block",
+    "second_stage_thresholds",
 ]
 
-DEFAULT_COOCCURRENCE = {"C": 1.0, "n_folds": 5, "random_state": 0}
 # Probabilities are clipped to [_EPS, 1 - _EPS] before the logit: tree ensembles
 # and k-NN give exact 0 and 1, whose infinite logits would dominate the fit.
 _EPS = 1e-4
@@ -62,49 +56,15 @@ _TOL = 1e-6
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 
 
-def check_cooccurrence_options(C=1.0, n_folds=5, random_state=0):
-    """Validate the second stage's options; return them normalised."""
-    C = check_positive(C, "C")
-    if isinstance(n_folds, bool) or not isinstance(n_folds, Integral) or n_folds < 2:
-        raise ValueError(f"n_folds={n_folds!r} is invalid; expected an integer >= 2.")
-    if random_state is None:
-        random_state = 0
-    if isinstance(random_state, bool) or not isinstance(random_state, Integral) \
-            or random_state < 0:
-        raise ValueError(
-            f"random_state={random_state!r} is invalid; the folds of the co-occurrence "
-            f"stage need a non-negative integer seed (or None for 0)."
-        )
-    return C, int(n_folds), int(random_state)
+def row_folds(P_block, Y_block, n_folds, random_state):
+    """Fold of each row: a seeded hash of the bits of its values and annotations.
 
-
-def check_cooccurrence_params(params, n_classes, name="cooccurrence_params"):
-    """Validate precomputed second-stage parameters (n_folds, K + 2, K)."""
-    try:
-        theta = np.asarray(params, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{name} could not be read as a numeric array; expected the (n_folds, "
-            f"n_classes + 2, n_classes) array returned by get_cooccurrence_params."
-        ) from None
-    if theta.ndim != 3 or theta.shape[1:] != (n_classes + 2, n_classes) or theta.shape[0] < 2:
-        raise ValueError(
-            f"{name} has shape {theta.shape}; expected (n_folds, {n_classes + 2}, "
-            f"{n_classes}) with n_folds >= 2 (pred_probs has {n_classes} columns), as "
-            f"returned by get_cooccurrence_params."
-        )
-    if not np.isfinite(theta).all():
-        f, r, c = np.unravel_index(int(np.flatnonzero(~np.isfinite(theta))[0]), theta.shape)
-        raise ValueError(
-            f"{name} has a non-finite value at fold {f}, row {r}, column {c}; the "
-            f"parameters must be finite, as returned by get_cooccurrence_params."
-        )
-    return theta
-
-
-def row_folds(P_block, n_folds, random_state):
-    """Fold of each row: a seeded hash of its values' bits, class-order invariant."""
-    bits = np.ascontiguousarray(P_block, dtype=np.float64).view(np.uint64)
+    Each (p, y) pair is mixed on its own (y in the sign bit of p, which is
+    otherwise 0) and the mixes are summed over classes, so class order does not
+    matter.
+    """
+    bits = np.ascontiguousarray(P_block, dtype=np.float64).view(np.uint64).copy()
+    bits |= np.asarray(Y_block, dtype=np.uint64) << np.uint64(63)
     with np.errstate(over="ignore"):
         h = bits * _MIX[0]
         h ^= h >> np.uint64(31)
@@ -152,7 +112,7 @@ def _pair_matrix(L, n_classes):
 def _newton_pass(Y, P, theta, train, with_hessian, inv_c):
     """Penalised loss per class (and gradient, Hessian) over the training rows.
 
-    ``train(start, stop, P_block)`` gives the 0/1 weight of each row of a block.
+    ``train(P_block, Y_block)`` gives the 0/1 weight of each row of a block.
     """
     n_samples, n_classes = P.shape
     a, b, W = theta[0], theta[1], theta[2:]
@@ -164,10 +124,10 @@ def _newton_pass(Y, P, theta, train, with_hessian, inv_c):
     block_elements = _blocks.BLOCK_ELEMENTS * (8 if with_hessian else 1)
     for start, stop in row_blocks(n_samples, n_classes, block_elements):
         P_block = P[start:stop]
-        v = train(P_block)[:, None]
-        Z = _logit(P_block)
         L = _csr_block(Y, start, stop)
         y = L.toarray()
+        v = train(P_block, y)[:, None]
+        Z = _logit(P_block)
         eta = Z * a
         eta += b
         eta += L @ W
@@ -198,6 +158,8 @@ def _newton_pass(Y, P, theta, train, with_hessian, inv_c):
     grad[:, 0] += inv_c * a
     grad[:, 2:] += inv_c * W.T
     hess[:, 0, 0] += inv_c
+    # A tiny ridge on the intercept keeps a class without training rows solvable.
+    hess[:, 1, 1] += 1e-9
     diag = np.arange(2, n_classes + 2)
     hess[:, diag, diag] += inv_c
     # W_kk = 0: class k's own label is not a feature of class k.
@@ -245,14 +207,14 @@ def fit_cooccurrence(Y, P, C=1.0, n_folds=5, random_state=0):
     inv_c = 1.0 / C
     counts = np.zeros(n_folds, dtype=np.int64)
     for start, stop in row_blocks(*P.shape):
-        counts += np.bincount(row_folds(P[start:stop], n_folds, random_state),
-                              minlength=n_folds)
+        folds = row_folds(P[start:stop], indicator_block(Y, start, stop), n_folds, random_state)
+        counts += np.bincount(folds, minlength=n_folds)
     params = []
     theta = np.zeros((P.shape[1] + 2, P.shape[1]))
     theta[0] = 1.0
     for fold in range(n_folds):
-        def train(P_block, fold=fold):
-            return (row_folds(P_block, n_folds, random_state) != fold).astype(np.float64)
+        def train(P_block, Y_block, fold=fold):
+            return (row_folds(P_block, Y_block, n_folds, random_state) != fold).astype(float)
 
         # Each fold starts from the previous fold's solution, which is close.
         theta = _fit_one(Y, P, train, inv_c, n_samples - counts[fold], theta)
@@ -266,7 +228,7 @@ def cooccurrence_block(P_block, Y_block, params, random_state=0):
     Each row uses the parameters of the fold it was held out of.
     """
     n_folds = params.shape[0]
-    folds = row_folds(P_block, n_folds, random_state)
+    folds = row_folds(P_block, Y_block, n_folds, random_state)
     Z = _logit(P_block)
     Yf = Y_block.astype(np.float64)
     eta = np.empty_like(Z)
@@ -318,23 +280,32 @@ class CooccurrenceParams:
         )
 
 
-def fit_cooccurrence_params(Y, P, C=1.0, n_folds=5, random_state=0):
-    """:class:`CooccurrenceParams` fitted on validated ``(Y, P)``."""
-    C, n_folds, random_state = check_cooccurrence_options(C, n_folds, random_state)
+def fit_cooccurrence_params(Y, P, C, n_folds, random_state):
+    """:class:`CooccurrenceParams` fitted on validated ``(Y, P)`` and options."""
     return CooccurrenceParams(fit_cooccurrence(Y, P, C, n_folds, random_state), random_state, C)
-
-
-def check_params_object(params, n_classes, name="cooccurrence_params"):
-    """Validate a :class:`CooccurrenceParams` given by a caller."""
-    if not isinstance(params, CooccurrenceParams):
-        raise TypeError(
-            f"{name} must be the CooccurrenceParams returned by get_cooccurrence_params; "
-            f"got {type(params).__name__}."
-        )
-    check_cooccurrence_params(params.coef, n_classes, name)
-    return params
 
 
 def second_stage_block(P_block, Y_block, params):
     """``q`` of one block from a :class:`CooccurrenceParams`."""
     return cooccurrence_block(P_block, Y_block, params.coef, params.random_state)
+
+
+def second_stage_thresholds(Y, P, params):
+    """Confident thresholds ``[t0, t1]`` of the second-stage probabilities ``q``.
+
+    Computed in one pass over row blocks, like those of ``pred_probs``.
+    """
+    n_samples, n_classes = P.shape
+
+    def block_sums(start, stop):
+        Y_block = indicator_block(Y, start, stop)
+        Q = second_stage_block(P[start:stop], Y_block, params)
+        return (np.multiply(Q, Y_block).sum(axis=0, dtype=np.float64),
+                Q.sum(axis=0, dtype=np.float64))
+
+    sum_pos = np.zeros(n_classes)
+    sum_all = np.zeros(n_classes)
+    for block_pos, block_all in run_blocks(block_sums, row_blocks(n_samples, n_classes)):
+        sum_pos += block_pos
+        sum_all += block_all
+    return thresholds_from_sums(sum_pos, sum_all, positives_per_class(Y), n_samples)
