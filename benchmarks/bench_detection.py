@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _detect_data import build, cases, load_case  # noqa: E402
 
 from skmlq import get_label_quality_scores_per_class  # noqa: E402
-from skmlq._aggregation import resolve_aggregator  # noqa: E402
+from skmlq._core._aggregation import resolve_aggregator  # noqa: E402
 from skmlq.benchmarking import detection_metrics  # noqa: E402
 
 AGGREGATORS = {
@@ -72,13 +72,16 @@ def second_stage(case, Y, P):
     """The co-occurrence stage's probabilities of a case, cached next to the case."""
     from _detect_data import case_path
 
-    from skmlq._cooccurrence import cooccurrence_block, fit_cooccurrence
+    from skmlq._core._cooccurrence import second_stage_block
+    from skmlq.rank import get_cooccurrence_params
 
-    path = case_path(*case).with_suffix(".cooc-v1.npy")
+    path = case_path(*case).with_suffix(".cooc-v2.npy")
     if path.exists():
         return np.load(path)
-    params = fit_cooccurrence(Y, P)
-    Q = cooccurrence_block(P, Y, params)
+    t0 = time.perf_counter()
+    params = get_cooccurrence_params(Y, P, random_state=0)
+    Q = second_stage_block(P, Y, params)
+    print(f"  {path.name}: second stage fitted in {time.perf_counter() - t0:.1f} s", flush=True)
     np.save(path, Q)
     return Q
 
@@ -133,7 +136,7 @@ def expected_calibration_error(proba, truth, n_bins=10):
 
 def calibration(case):
     """Estimated vs true number of wrong examples, ECE, flagged at 0.5, AUROC."""
-    from skmlq._error_proba import (
+    from skmlq._core._error_proba import (
         error_proba_block, example_error_proba, fit_noise_model, noise_histogram,
     )
 
