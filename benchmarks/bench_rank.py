@@ -215,6 +215,29 @@ def check_c_d(n_samples, n_classes, results):
     print(f"  skmlq <= 1.5x pred_probs: {verdict(ok)}")
 
 
+def check_f(n_samples, n_classes, results):
+    """The co-occurrence method against the default (self_confidence + EMA 0.8)."""
+    from skmlq.rank import get_cooccurrence_params
+
+    _, Y, _, P = make_data(n_samples, n_classes)
+    print(f"\n(f) method='cooccurrence' against the defaults, sparse labels, N={n_samples:,}, "
+          f"K={n_classes} (bar: within 5x of the defaults)")
+    base = best_of(lambda: get_label_quality_scores(Y, P))
+    fit = once(lambda: get_cooccurrence_params(Y, P))
+    params = get_cooccurrence_params(Y, P)
+    score = once(lambda: get_label_quality_scores(Y, P, method="cooccurrence",
+                                                  cooccurrence_params=params))
+    total = fit + score
+    peak = peak_extra_memory(lambda: get_label_quality_scores(Y, P, method="cooccurrence"))
+    results["f"] = total <= 5 * base and peak <= 2 * P.nbytes
+    results["summary"].append((f"rank {n_samples}x{n_classes} cooccurrence", total, None,
+                               f"{total / base:.0f}x the defaults (fit {fit:.1f} s)"))
+    print(f"  defaults {base * 1e3:.1f} ms; cooccurrence: fit {fit:.2f} s + scoring "
+          f"{score:.2f} s = {total / base:.0f}x the defaults; peak extra memory "
+          f"{mb(peak)} = {peak / P.nbytes:.2f}x pred_probs (bar <= 2x): "
+          f"{verdict(results['f'])}")
+
+
 def sweep(sizes, classes):
     print("\n(e) sweep, defaults, labels as list of lists (skmlq best of 3, cleanlab 1 run)")
     print(f"  {'N':>9s} {'K':>5s} {'pred_probs':>10s} {'skmlq s':>9s} {'cleanlab s':>10s} "
@@ -256,6 +279,7 @@ def main(argv=None):
     results = {"summary": []}
     check_a_b(n_samples, n_classes, results)
     check_c_d(n_samples, n_classes, results)
+    check_f(n_samples, n_classes, results)
     if args.quick:
         sweep([1_000, 10_000], [10, 100])
     else:
