@@ -229,15 +229,25 @@ def cooccurrence_block(P_block, Y_block, params, random_state=0):
     """
     n_folds = params.shape[0]
     folds = row_folds(P_block, Y_block, n_folds, random_state)
-    Z = _logit(P_block)
-    Yf = Y_block.astype(np.float64)
-    eta = np.empty_like(Z)
-    for fold in range(n_folds):  # a handful of folds, not classes or examples
-        rows = folds == fold
-        if rows.any():
-            a, b, W = params[fold, 0], params[fold, 1], params[fold, 2:]
-            eta[rows] = Z[rows] * a + b + Yf[rows] @ W
+    eta = _logit(P_block)
+    # Per row, the coefficients of its fold: a and b gathered, the label term as a
+    # sparse product (labels are sparse; a dense (n, K) @ (K, K) per fold is not).
+    eta *= params[folds, 0]
+    eta += params[folds, 1]
+    L = sp.csr_matrix(Y_block)
+    rows = np.repeat(np.arange(L.shape[0]), np.diff(L.indptr))
+    # sum over the row's labels j of W_fold[j, :]
+    flat = folds[rows] * params.shape[1] + 2 + L.indices
+    W_rows = params.reshape(-1, params.shape[2])[flat]
+    if rows.size:
+        _scatter_add(eta, rows, W_rows)
     return expit(eta).astype(P_block.dtype, copy=False)
+
+
+def _scatter_add(eta, rows, values):
+    """``eta[rows] += values`` with repeated rows summed (rows are sorted)."""
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    eta[rows[starts]] += np.add.reduceat(values, starts, axis=0)
 
 
 class CooccurrenceParams:
