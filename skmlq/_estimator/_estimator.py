@@ -549,9 +549,9 @@ default=None
         >>> mlq = MultilabelLabelQuality(forest, cv=3, random_state=0).fit(X, Y)
         >>> report = mlq.find_label_issues()
         >>> list(report.columns[:6])
-        ['label_quality', 'flagged', 'given', 'to_remove', 'to_add', 'suggested']
+        ['label_quality', 'error_proba', 'flagged', 'given', 'to_remove', 'to_add']
         >>> report.shape
-        (60, 8)
+        (60, 9)
         """
         from ..filter._api import find_label_issues_both
         from ..report._build import build_report, error_flags

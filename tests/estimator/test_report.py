@@ -25,22 +25,26 @@ def fitted():
 def test_estimator_report_is_the_functional_report_of_its_out_of_fold_results(fitted):
     X, Y, mlq = fitted
     report = mlq.find_label_issues()
-    assert report.shape == (80, 8)
+    assert report.shape == (80, 9)
     np.testing.assert_array_equal(report["label_quality"],
                                   np.sort(mlq.label_quality_scores_, kind="stable"))
-    pd.testing.assert_frame_equal(report, label_issue_report(Y, mlq.pred_probs_))
-    np.testing.assert_array_equal(report.sort_index()["flagged"],
-                                  find_label_issues(Y, mlq.pred_probs_))
+    # The estimator has error probabilities: they decide the flags.
+    pd.testing.assert_frame_equal(report, label_issue_report(
+        Y, mlq.pred_probs_, error_proba=mlq.error_proba_,
+        error_proba_per_class=mlq.error_proba_per_class_))
+    np.testing.assert_array_equal(report.sort_index()["flagged"], mlq.error_proba_ >= 0.5)
     assert report["flagged"].any()
-    both = mlq.find_label_issues(filter_by="confident_learning")
+    strict = mlq.find_label_issues(error_threshold=0.9)
+    np.testing.assert_array_equal(strict.sort_index()["flagged"], mlq.error_proba_ >= 0.9)
+    # The confident-learning flags remain available from the functional report.
+    both = label_issue_report(Y, mlq.pred_probs_, filter_by="confident_learning")
     mask = find_multilabel_issues_per_class(Y, mlq.pred_probs_, filter_by="confident_learning")
     np.testing.assert_array_equal(both.sort_index()["flagged"], mask.any(axis=1))
-    low = mlq.find_label_issues(filter_by="low_self_confidence")
     np.testing.assert_array_equal(
-        low.sort_index()["flagged"],
-        find_label_issues(Y, mlq.pred_probs_, filter_by="low_self_confidence"))
-    with pytest.raises(TypeError, match="return_indices_ranked_by"):
-        mlq.find_label_issues(return_indices_ranked_by="self_confidence")
+        label_issue_report(Y, mlq.pred_probs_).sort_index()["flagged"],
+        find_label_issues(Y, mlq.pred_probs_))
+    with pytest.raises(TypeError, match="is a filter option"):
+        mlq.find_label_issues(filter_by="low_self_confidence")
     with pytest.raises(ValueError, match="form='tall'"):
         mlq.find_label_issues(form="tall")
 

@@ -41,8 +41,8 @@ def fitted():
 def test_fit_report_review_decide_apply(fitted):
     mlq, truth, given, tags, flipped = fitted
     report = mlq.find_label_issues()
-    assert list(report.columns) == ["label_quality", "flagged", "given", "to_remove",
-                                    "to_add", "suggested", "to_remove_scores",
+    assert list(report.columns) == ["label_quality", "error_proba", "flagged", "given",
+                                    "to_remove", "to_add", "suggested", "to_remove_scores",
                                     "to_add_scores"]
     assert sorted(report.attrs["classes"]) == sorted(NAMES)
     assert sorted(report.loc[0, "given"]) == sorted(tags[0])
@@ -78,8 +78,8 @@ def test_report_options_and_summary(fitted):
     flagged = mlq.find_label_issues(flagged_only=True)
     assert flagged["flagged"].all() and len(flagged) == full["flagged"].sum()
     wide = mlq.find_label_issues(form="wide")
-    assert list(wide.columns[2:]) == list(mlq.classes_)
-    assert "error_proba" not in full.columns  # the estimator has no error probabilities
+    assert list(wide.columns[3:]) == list(mlq.classes_)
+    assert "error_proba" in full.columns  # the estimator's error probabilities
     cleaned = apply_suggestions(given.astype(int), full)
     assert cleaned.dtype == int and cleaned.shape == given.shape
     summary = mlq.audit_summary()
@@ -93,6 +93,7 @@ def test_report_options_and_summary(fitted):
 
 def test_report_carries_error_probabilities_when_the_estimator_has_them(fitted):
     mlq, truth, given, tags, flipped = fitted
+    saved = mlq.error_proba_per_class_, mlq.error_proba_
     mlq.error_proba_per_class_ = np.where(mlq.label_quality_scores_per_class_ < 0.2, 0.9, 0.1)
     mlq.error_proba_ = mlq.error_proba_per_class_.max(axis=1)
     try:
@@ -101,4 +102,4 @@ def test_report_carries_error_probabilities_when_the_estimator_has_them(fitted):
         np.testing.assert_array_equal(report.sort_index()["flagged"],
                                       mlq.error_proba_ >= 0.5)
     finally:
-        del mlq.error_proba_per_class_, mlq.error_proba_
+        mlq.error_proba_per_class_, mlq.error_proba_ = saved
