@@ -40,14 +40,16 @@ def test_audit_report_of_the_training_data(fitted, tmp_path):
                             max_rows=25, title="News tags")
     page = open(path, encoding="utf-8").read()
     assert _rows(page) == 25 and "The 25 worst of 60 examples" in page
-    assert page.count('src="data:image/png;base64,') == 2  # histogram and class rates
+    # histograms of label quality and error_proba, and class rates
+    assert page.count('src="data:image/png;base64,') == 3
     assert page.count("<script") == 1 and "<b>news</b>" not in page
     assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in page
     report = mlq.find_label_issues()
     flag = "flagged"
     assert f"<b>{int(report[flag].sum())}</b><span>examples flagged" in page
-    # The worst example comes first, with its text.
-    worst = int(report.index[0])
+    # The likeliest wrong example (by error_proba, which the estimator has) comes
+    # first, with its text.
+    worst = int(report["error_proba"].idxmax())
     assert re.search(rf'data-v="1">1</td><td class="num" data-v="{worst}">{worst}</td>'
                      rf'<td class="text">doc {worst}</td>', page)
     # The per-class table lists every class.
