@@ -520,12 +520,13 @@ default=None
         error_threshold : float in [0, 1], default=None
             When the estimator has error probabilities (``error_proba_`` and
             ``error_proba_per_class_``), the flag threshold on them (None: the
-            estimator's ``error_threshold``, else 0.5). Not used otherwise.
+            estimator's ``error_threshold``). Not accepted with filter options or new data.
         **filter_kwargs : dict
-            Without error probabilities, passed to
+            Flag by confident learning instead of by error probabilities (always the
+            case on new data): passed to
             :func:`skmlq.filter.find_multilabel_issues_per_class`: ``filter_by``,
             ``frac_noise``, ``num_to_remove_per_class``, ``min_examples_per_class``,
-            ``confident_joint``, ``low_memory``.
+            ``confident_joint``, ``low_memory``. The ``error_proba`` column stays.
 
         Returns
         -------
@@ -572,17 +573,23 @@ default=None
         else:
             Y, pred_probs = self._new_data(X, labels, "find_label_issues")
             per_class, scores = self._score(Y, pred_probs)
-        if error_proba is not None and error_proba_per_class is not None:
-            if filter_kwargs:
-                raise InputTypeError(
-                    f"{sorted(filter_kwargs)[0]} is a filter option; this estimator has "
-                    f"error probabilities, so the flags come from error_threshold.")
+        # Filter options ask for confident-learning flags explicitly; the error
+        # probabilities, when they exist, stay in the report as evidence.
+        if error_proba_per_class is not None and not filter_kwargs:
             if error_threshold is None:
                 error_threshold = getattr(self, "error_threshold", 0.5)
             mask, flagged = error_flags(error_proba, error_proba_per_class, error_threshold,
                                         pred_probs.shape)
         else:
-            error_proba = None
+            if error_threshold is not None:
+                raise InputTypeError(
+                    "error_threshold sets the flags of error probabilities; it cannot be "
+                    "combined with filter options (which flag by confident learning) or "
+                    "used on new data, which has no error probabilities.")
+            if "return_indices_ranked_by" in filter_kwargs:
+                raise InputTypeError(
+                    "return_indices_ranked_by is not accepted here: the report is already "
+                    "sorted by label_quality.")
             mask, flagged = find_label_issues_both(Y, pred_probs, **filter_kwargs)
         return build_report(Y, scores, per_class, mask, self.classes_, flagged=flagged,
                             error_proba=error_proba, form=form, flagged_only=flagged_only,

@@ -43,8 +43,13 @@ def test_estimator_report_is_the_functional_report_of_its_out_of_fold_results(fi
     np.testing.assert_array_equal(
         label_issue_report(Y, mlq.pred_probs_).sort_index()["flagged"],
         find_label_issues(Y, mlq.pred_probs_))
-    with pytest.raises(TypeError, match="is a filter option"):
-        mlq.find_label_issues(filter_by="low_self_confidence")
+    # Filter options ask the estimator for confident-learning flags; the error
+    # probabilities stay in the report.
+    cl = mlq.find_label_issues(filter_by="confident_learning")
+    np.testing.assert_array_equal(cl.sort_index()["flagged"], mask.any(axis=1))
+    np.testing.assert_array_equal(cl.sort_index()["error_proba"], mlq.error_proba_)
+    with pytest.raises(TypeError, match="error_threshold"):
+        mlq.find_label_issues(filter_by="low_self_confidence", error_threshold=0.5)
     with pytest.raises(ValueError, match="form='tall'"):
         mlq.find_label_issues(form="tall")
 
