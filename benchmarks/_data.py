@@ -2,14 +2,16 @@
 
 ``load_bibtex`` reads ``shared/data/bibtex.arff`` (Mulan sparse ARFF: 7,395 BibTeX
 entries, 1,836 binary word features, 159 ``TAG_`` label attributes). The file is
-looked up in ``$SKMLQ_BIBTEX`` or next to the repository as ``../shared/data``.
+looked up in ``$SKMLQ_BIBTEX`` or next to the repository as ``../shared/data``, and
+read by :func:`skmlq.datasets.load_arff`.
 """
 
 import os
 from pathlib import Path
 
-import numpy as np
 import scipy.sparse as sp
+
+from skmlq.datasets import load_arff
 
 BIBTEX_CANDIDATES = (
     os.environ.get("SKMLQ_BIBTEX", ""),
@@ -37,32 +39,6 @@ def load_bibtex(path=None):
             "bibtex.arff not found; set SKMLQ_BIBTEX or place the repository next to "
             "shared/data/bibtex.arff"
         )
-    names, rows, cols, vals = [], [], [], []
-    n_rows = 0
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            line = line.strip()
-            if not line or line.startswith("%"):
-                continue
-            lower = line.lower()
-            if lower.startswith("@attribute"):
-                names.append(line.split()[1].strip("'\""))
-            elif lower.startswith("@data") or lower.startswith("@relation"):
-                continue
-            else:
-                for item in line.strip("{}").split(","):
-                    if item:
-                        index, value = item.split()
-                        rows.append(n_rows)
-                        cols.append(int(index))
-                        vals.append(float(value))
-                n_rows += 1
-    full = sp.csr_matrix(
-        (np.asarray(vals), (np.asarray(rows), np.asarray(cols))), shape=(n_rows, len(names))
-    )
-    is_tag = np.array([name.startswith("TAG_") for name in names])
-    X = full[:, np.flatnonzero(~is_tag)].tocsr()
-    Y = full[:, np.flatnonzero(is_tag)].astype(bool).tocsr()
-    feature_names = [n for n, t in zip(names, is_tag) if not t]
-    tag_names = [n[len("TAG_"):] for n, t in zip(names, is_tag) if t]
-    return X, Y, feature_names, tag_names
+    bunch = load_arff(path, label_prefix="TAG_")
+    tag_names = [name[len("TAG_"):] for name in bunch.target_names]
+    return bunch.data, sp.csr_matrix(bunch.target, dtype=bool), bunch.feature_names, tag_names
