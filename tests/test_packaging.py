@@ -1,0 +1,57 @@
+"""Packaging a user can trust: one version, the licence files, type information."""
+
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+import skmlq
+
+ROOT = Path(__file__).resolve().parents[1]
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    tomllib = pytest.importorskip("tomli")
+
+
+def pyproject():
+    with open(ROOT / "pyproject.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+def test_version_has_one_source():
+    project = pyproject()["project"]
+    assert "version" not in project and "version" in project["dynamic"]
+    attr = pyproject()["tool"]["setuptools"]["dynamic"]["version"]["attr"]
+    assert attr == "skmlq._version.__version__"
+    try:
+        installed = metadata.version("skmlq")
+    except metadata.PackageNotFoundError:  # pragma: no cover - run from a plain checkout
+        pytest.skip("skmlq is not installed")
+    assert installed == skmlq.__version__
+
+
+def test_licence_metadata_and_files():
+    project = pyproject()["project"]
+    assert project["license"] == "BSD-3-Clause"
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("BSD 3-Clause License")
+    for pattern in project["license-files"]:
+        assert list(ROOT.glob(pattern)), f"license-files pattern {pattern!r} matches nothing"
+
+
+def test_typed_marker_is_package_data():
+    assert (Path(skmlq.__file__).parent / "py.typed").is_file()
+    assert "py.typed" in pyproject()["tool"]["setuptools"]["package-data"]["skmlq"]
+
+
+def test_test_extra_does_without_the_agpl_oracle():
+    extras = pyproject()["project"]["optional-dependencies"]
+    assert not any(req.startswith("cleanlab") for req in extras["test"])
+    assert any(req.startswith("cleanlab") for req in extras["oracle"])
+    # CI runs README's test command, which must install the oracle.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = readme.split("<!-- ci: test command -->", 1)[1].split("python ", 1)[1]
+    assert "oracle" in command.splitlines()[0]
