@@ -30,12 +30,12 @@ def load_yeast(*, as_frame: bool = False, return_X_y: bool = False):
     on average. Read the full description, with the provenance and licence, in the
     ``DESCR`` attribute or in :ref:`the user guide <yeast_dataset>`.
 
-    =================   ==============
+    ==================  ==============
     Examples            2,417
     Features            103, real
     Classes             14
     Labels per example  1 to 11 (4.24)
-    =================   ==============
+    ==================  ==============
 
     Parameters
     ----------

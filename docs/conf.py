@@ -1,0 +1,165 @@
+"""Sphinx configuration of the skmlq documentation.
+
+Build with ``python -m sphinx -W --keep-going -b html docs docs/_build/html`` (or
+``make -C docs html``) from the repository root; ``make -C docs doctest`` runs the
+``>>>`` examples of the pages. The build works offline: links to numpy, scipy and
+scikit-learn (intersphinx) are only made when ``SKMLQ_DOCS_INTERSPHINX=1`` is set,
+because fetching their inventories needs the network.
+"""
+
+import argparse
+import contextlib
+import doctest
+import io
+import os
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+import skmlq  # noqa: E402
+
+project = "skmlq"
+author = "the skmlq developers"
+copyright = "2026, the skmlq developers"
+release = skmlq.__version__
+version = ".".join(release.split(".")[:2])
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.doctest",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+]
+if os.environ.get("SKMLQ_DOCS_INTERSPHINX") == "1":
+    extensions.append("sphinx.ext.intersphinx")
+    intersphinx_mapping = {
+        "python": ("https://docs.python.org/3", None),
+        "numpy": ("https://numpy.org/doc/stable", None),
+        "scipy": ("https://docs.scipy.org/doc/scipy", None),
+        "sklearn": ("https://scikit-learn.org/stable", None),
+        "pandas": ("https://pandas.pydata.org/docs", None),
+    }
+
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "auto_examples/*.ipynb",
+                    "auto_examples/*.py", "auto_examples/*.zip"]
+root_doc = "index"
+default_role = "literal"
+
+# Every reference to skmlq's own objects must resolve. Names of other packages
+# cannot be checked offline (no intersphinx), so they are exempt.
+nitpicky = True
+nitpick_ignore_regex = [
+    (r"py:.*", r"(numpy|np|scipy|sp|sklearn|pandas|pd|joblib|dask|distributed|matplotlib)"
+               r"(\..*)?"),
+    (r"py:.*", r"(array-like|array_like|ndarray|sparse matrix|callable|optional|default"
+               r"|estimator object|DataFrame|Series|file-like|os\.PathLike|PathLike"
+               r"|int|float|bool|str|dict|list|tuple|None|Axes|Figure|object)"),
+]
+
+# autosummary writes one page per public name (the API reference).
+autosummary_generate = True
+autosummary_imported_members = True
+autodoc_default_options = {"inherited-members": False}
+autodoc_typehints = "none"  # the numpydoc Parameters sections say it all
+
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+numpydoc_xref_param_type = False
+numpydoc_validation_checks = set()
+
+html_theme = "pydata_sphinx_theme"
+html_title = f"skmlq {release}"
+html_static_path = ["_static"]
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    "header_links_before_dropdown": 8,
+    "navbar_align": "left",
+}
+html_sidebars = {"changelog": [], "benchmarks": []}
+html_show_sourcelink = False
+
+# Gallery: examples/ at the repository root, run at build time (each under a minute
+# on 2 cores; sphinx-gallery prints its times).
+sphinx_gallery_conf = {
+    "examples_dirs": str(ROOT / "examples"),
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "download_all_examples": False,
+    "within_subsection_order": "FileNameSortKey",
+    "remove_config_comments": True,
+    "show_memory": False,
+    "min_reported_time": 1,
+    "reference_url": {"skmlq": None},
+    "abort_on_example_error": True,
+}
+
+# The options of the test suite's doctests (pyproject.toml), less pytest's NUMBER.
+doctest_default_flags = (
+    doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE | doctest.IGNORE_EXCEPTION_DETAIL
+    | doctest.DONT_ACCEPT_TRUE_FOR_1
+)
+doctest_global_setup = """
+import numpy as np
+np.set_printoptions(legacy=False)
+"""
+
+
+def write_cli_help(app):
+    """Write ``skmlq [COMMAND] --help`` to _generated/ for the command-line page."""
+    from skmlq.cli import build_parser
+
+    out = HERE / "user_guide" / "_generated"
+    out.mkdir(exist_ok=True)
+    parser = build_parser()
+    subparsers = next(
+        a for a in parser._actions if isinstance(a, argparse._SubParsersAction)
+    )
+    pages = {"skmlq": parser, **{f"skmlq-{name}": p for name, p in subparsers.choices.items()}}
+    for name, p in pages.items():
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            p.print_help()
+        path = out / f"{name}.txt"
+        text = buffer.getvalue()
+        if not path.exists() or path.read_text() != text:
+            path.write_text(text)
+
+
+# A fitted attribute as numpydoc renders it: "**estimator_** : estimator object".
+_ATTRIBUTE_LINE = re.compile(r"^\s*\*\*(\w+_)\*\* : ")
+
+
+def add_attribute_targets(app, what, name, obj, options, lines):
+    """Give the fitted attributes of a class (``estimator_``...) link targets.
+
+    numpydoc lists them under "Attributes" as text; an invisible
+    ``py:attribute`` entry per name lets ``:attr:`estimator_``` resolve, so nitpicky
+    mode still catches a reference to an attribute that does not exist.
+    """
+    if what != "class":
+        return
+    names = [m.group(1) for m in map(_ATTRIBUTE_LINE.match, lines) if m]
+    for attribute in dict.fromkeys(names):
+        lines += ["", f".. py:attribute:: {attribute}", "   :no-typesetting:", ""]
+
+
+def skip_member(app, what, name, obj, skip, options):
+    """Leave out scikit-learn's generated metadata-routing setters."""
+    if re.fullmatch(r"set_\w+_request", name):
+        return True
+    return None
+
+
+def setup(app):
+    app.connect("builder-inited", write_cli_help)
+    app.connect("autodoc-process-docstring", add_attribute_targets, priority=600)
+    app.connect("autodoc-skip-member", skip_member)
