@@ -243,3 +243,20 @@ def test_load_arff_numeric_label_must_be_0_or_1(tmp_path):
     np.testing.assert_array_equal(ok.target, [[1], [0]])
     with pytest.raises(ValueError, match=r"line 6: label attribute 'L' has value 0.5"):
         load_arff(write(tmp_path, head + "{0 3,1 1}\n2,0.5\n", "b.arff"), n_labels=1)
+
+
+_HEADER = "@relation r\n@attribute a numeric\n@attribute b {x,y}\n@attribute L {0,1}\n@data\n"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet="{}0123456789 ,.-?'\"xyab%\t", max_size=25), max_size=4))
+def test_load_arff_malformed_data_raises_only_value_error(rows):
+    """Whatever the data rows hold, the reader returns arrays or raises ValueError."""
+    text = _HEADER + "\n".join(rows) + "\n"
+    try:
+        got = load_arff(io.StringIO(text), n_labels=1)
+    except ValueError as exc:
+        assert str(exc).startswith("line ")
+    else:
+        assert got.data.shape[1] == 2 and got.target.shape[1] == 1
+        assert set(np.unique(got.target)) <= {0, 1}
