@@ -37,14 +37,15 @@ and fails otherwise).
    modules: ``skmlq.rank``, ``skmlq.filter`` (``_api``: option checks and warning
    policy), ``skmlq.dataset`` (``_tables``: the only place cleanlab's column
    names appear), ``skmlq.plotting``, ``skmlq.model_selection`` (the splitter),
-   ``skmlq._estimator`` (``MultilabelLabelQuality``: ``_targets``,
+   ``skmlq.datasets`` (the bundled yeast data, ``_base``, and the ARFF reader,
+   ``_arff``), ``skmlq._estimator`` (``MultilabelLabelQuality``: ``_targets``,
    ``_proba``, ``_cross_fit``, ``_progress``, ``_estimator``) and
    ``skmlq.report`` (the issue report ``_build``, ``_apply`` of suggested fixes,
    ``_review`` files, ``_summary``: model quality and the audit summary). New
-   public modules (displays, ``skmlq.datasets``) belong to this layer, as a
-   subpackage each; displays and HTML reports go in ``skmlq.plotting``.
-   ``skmlq.benchmarking`` holds the seeded noise generators and detection
-   metrics (``_noise``, ``_metrics``).
+   public modules (displays) belong to this layer, as a subpackage each;
+   displays and HTML reports go in ``skmlq.plotting``. ``skmlq.benchmarking``
+   holds the seeded noise generators and detection metrics (``_noise``,
+   ``_metrics``).
 5. ``skmlq.cli`` -- the command line (``skmlq``, ``python -m skmlq``); it uses
    the public API and the layers below.
 

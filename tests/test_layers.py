@@ -26,6 +26,7 @@ LAYERS = {
     "skmlq.plotting": 3,
     "skmlq.model_selection": 3,
     "skmlq.benchmarking": 3,
+    "skmlq.datasets": 3,
     "skmlq._estimator": 3,
     "skmlq.report": 3,
     "skmlq.cli": 4,

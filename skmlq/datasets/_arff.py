@@ -24,6 +24,9 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import Bunch
 
+from ..utils._errors import InputTypeError, InputValueError
+from ..utils._validation import check_bool, check_choice
+
 __all__ = ["load_arff"]
 
 _NUMERIC_TYPES = {"numeric", "real", "integer"}
@@ -51,10 +54,10 @@ def _unquote(token):
 def _split_nominal(spec, line_no):
     body = spec.strip()
     if not body.endswith("}"):
-        raise ValueError(f"line {line_no}: nominal attribute {spec!r} has no closing '}}'.")
+        raise InputValueError(f"line {line_no}: nominal attribute {spec!r} has no closing '}}'.")
     values = [_unquote(v.strip()) for v in _split_top_level(body[1:-1])]
     if not values or any(v == "" for v in values):
-        raise ValueError(f"line {line_no}: nominal attribute {spec!r} has an empty value.")
+        raise InputValueError(f"line {line_no}: nominal attribute {spec!r} has an empty value.")
     return tuple(values)
 
 
@@ -92,7 +95,7 @@ def _read_header(lines):
         elif lower.startswith("@attribute"):
             match = _ATTRIBUTE.match(line)
             if match is None or not match.group(2):
-                raise ValueError(
+                raise InputValueError(
                     f"line {line_no}: cannot read the attribute declaration {line!r}; "
                     "expected '@attribute NAME TYPE'."
                 )
@@ -103,20 +106,20 @@ def _read_header(lines):
             elif kind in _NUMERIC_TYPES:
                 attributes.append(_Attribute(name, line_no, None))
             else:
-                raise ValueError(
+                raise InputValueError(
                     f"line {line_no}: attribute {name!r} has type {kind!r}; only numeric, "
                     "real, integer and nominal ({...}) attributes are supported."
                 )
         elif lower.startswith("@data"):
             if not attributes:
-                raise ValueError(f"line {line_no}: @data before any @attribute.")
+                raise InputValueError(f"line {line_no}: @data before any @attribute.")
             return relation, attributes, i + 1
         else:
-            raise ValueError(
+            raise InputValueError(
                 f"line {line_no}: expected @relation, @attribute or @data in the header, "
                 f"got {line[:60]!r}."
             )
-    raise ValueError("the file has no @data section.")
+    raise InputValueError("the file has no @data section.")
 
 
 def _nominal_codes(attribute):
@@ -204,7 +207,7 @@ def _convert_value(token, attribute, line_no):
     if attribute.values is not None:
         code = _nominal_codes(attribute).get(value)
         if code is None:
-            raise ValueError(
+            raise InputValueError(
                 f"line {line_no}: value {value!r} of attribute {attribute.name!r} is not "
                 f"one of its declared values {{{','.join(attribute.values)}}}."
             )
@@ -212,7 +215,7 @@ def _convert_value(token, attribute, line_no):
     try:
         return float(value)
     except ValueError:
-        raise ValueError(
+        raise InputValueError(
             f"line {line_no}: value {value!r} of numeric attribute {attribute.name!r} is "
             "not a number."
         ) from None
@@ -224,13 +227,15 @@ def _tokens(body, line_no):
     while pos <= len(body):
         match = _TOKEN.match(body, pos)
         if match is None:
-            raise ValueError(f"line {line_no}: cannot read the row near {body[pos:pos + 30]!r}.")
+            raise InputValueError(
+                f"line {line_no}: cannot read the row near {body[pos:pos + 30]!r}."
+            )
         tokens.append(match.group(1))
         pos = match.end()
         if pos == len(body):
             break
         if body[pos] != ",":
-            raise ValueError(
+            raise InputValueError(
                 f"line {line_no}: expected ',' at {body[pos:pos + 30]!r} in the row."
             )
         pos += 1
@@ -248,33 +253,33 @@ def _slow_parse(lines, start, attributes):
         if not line or line[0] == "%":
             continue
         if _WEIGHT.search(line):
-            raise ValueError(
+            raise InputValueError(
                 f"line {line_no}: instance weights ('{{w}}' after the row) are not supported."
             )
         if line[0] == "{":
             if not line.endswith("}"):
-                raise ValueError(f"line {line_no}: a sparse row must end with '}}'.")
+                raise InputValueError(f"line {line_no}: a sparse row must end with '}}'.")
             body = line[1:-1].strip()
             seen = set()
             for item in _split_top_level(body) if body else []:
                 parts = item.strip().split(None, 1)
                 if len(parts) != 2:
-                    raise ValueError(
+                    raise InputValueError(
                         f"line {line_no}: sparse entry {item.strip()!r} is not 'INDEX VALUE'."
                     )
                 try:
                     col = int(parts[0])
                 except ValueError:
-                    raise ValueError(
+                    raise InputValueError(
                         f"line {line_no}: sparse index {parts[0]!r} is not an integer."
                     ) from None
                 if not 0 <= col < n_attr:
-                    raise ValueError(
+                    raise InputValueError(
                         f"line {line_no}: sparse index {col} is out of range; the file "
                         f"declares {n_attr} attributes (indices 0 to {n_attr - 1})."
                     )
                 if col in seen:
-                    raise ValueError(f"line {line_no}: sparse index {col} appears twice.")
+                    raise InputValueError(f"line {line_no}: sparse index {col} appears twice.")
                 seen.add(col)
                 rows.append(n_rows)
                 cols.append(col)
@@ -282,7 +287,7 @@ def _slow_parse(lines, start, attributes):
         else:
             tokens = _tokens(line, line_no)
             if len(tokens) != n_attr:
-                raise ValueError(
+                raise InputValueError(
                     f"line {line_no}: the row has {len(tokens)} values; the file declares "
                     f"{n_attr} attributes."
                 )
@@ -311,15 +316,15 @@ def _data_line_numbers(lines, start):
 def _label_columns(attributes, relation, label_prefix, n_labels, label_location):
     n_attr = len(attributes)
     if label_prefix is not None and n_labels is not None:
-        raise ValueError("give label_prefix or n_labels, not both.")
-    if label_location not in ("start", "end"):
-        raise ValueError(f"label_location must be 'start' or 'end', got {label_location!r}.")
+        raise InputValueError("give label_prefix or n_labels, not both.")
+    check_choice(label_location, "label_location", ("start", "end"), what="location",
+                 plural="locations")
     if label_prefix is not None:
         if not isinstance(label_prefix, str) or not label_prefix:
-            raise ValueError(f"label_prefix must be a non-empty str, got {label_prefix!r}.")
+            raise InputTypeError(f"label_prefix={label_prefix!r} must be a non-empty str.")
         columns = [j for j, a in enumerate(attributes) if a.name.startswith(label_prefix)]
         if not columns:
-            raise ValueError(
+            raise InputValueError(
                 f"no attribute name starts with label_prefix={label_prefix!r}; the first "
                 f"attributes are {[a.name for a in attributes[:5]]}."
             )
@@ -327,7 +332,7 @@ def _label_columns(attributes, relation, label_prefix, n_labels, label_location)
     if n_labels is None:
         match = _MEKA_C.search(relation)
         if match is None:
-            raise ValueError(
+            raise InputValueError(
                 "cannot tell which attributes are the labels: give label_prefix (e.g. "
                 "'TAG_') or n_labels (the number of label attributes, at the start or the "
                 "end, see label_location); the relation name has no MEKA '-C n' option."
@@ -335,9 +340,9 @@ def _label_columns(attributes, relation, label_prefix, n_labels, label_location)
         c = int(match.group(1))
         n_labels, label_location = abs(c), ("start" if c > 0 else "end")
     if isinstance(n_labels, bool) or not isinstance(n_labels, (int, np.integer)):
-        raise ValueError(f"n_labels must be an int, got {n_labels!r}.")
+        raise InputTypeError(f"n_labels={n_labels!r} must be an int.")
     if not 1 <= n_labels <= n_attr:
-        raise ValueError(
+        raise InputValueError(
             f"n_labels must be between 1 and the number of attributes ({n_attr}), got "
             f"{n_labels}."
         )
@@ -455,13 +460,14 @@ def load_arff(
     >>> toy.target_names
     array(['TAG_a', 'TAG_b'], dtype=object)
     """
+    return_X_y = check_bool(return_X_y, "return_X_y")
     lines = _read_lines(path, encoding)
     relation, attributes, start = _read_header(lines)
     label_cols = _label_columns(attributes, relation, label_prefix, n_labels, label_location)
     n_attr = len(attributes)
     for j in label_cols:
         if attributes[j].values not in (None, ("0", "1")):
-            raise ValueError(
+            raise InputValueError(
                 f"line {attributes[j].line}: label attribute {attributes[j].name!r} is "
                 f"declared {{{','.join(attributes[j].values)}}}; a label must be nominal "
                 "{0,1} or numeric."
@@ -489,7 +495,7 @@ def load_arff(
         k = np.flatnonzero(bad)[0]
         row, col = rows[on_label][k], cols[on_label][k]
         line_no = _data_line_numbers(lines, start)[row]
-        raise ValueError(
+        raise InputValueError(
             f"line {line_no}: label attribute {attributes[col].name!r} has value "
             f"{float(label_vals[k]):g}; labels must be 0 or 1."
         )

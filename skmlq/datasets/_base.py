@@ -7,6 +7,9 @@ from importlib import resources
 import numpy as np
 from sklearn.utils import Bunch
 
+from ..utils._optional import require_pandas
+from ..utils._validation import check_bool
+
 __all__ = ["load_yeast"]
 
 _YEAST_FILE = "yeast.csv.gz"
@@ -86,6 +89,9 @@ def load_yeast(*, as_frame: bool = False, return_X_y: bool = False):
     >>> float(Y.sum(axis=1).mean())
     4.237...
     """
+    as_frame = check_bool(as_frame, "as_frame")
+    return_X_y = check_bool(return_X_y, "return_X_y")
+    pd = require_pandas("load_yeast(as_frame=True) frames") if as_frame else None
     raw = _data_file(_YEAST_FILE).read_bytes()
     if hashlib.sha256(raw).hexdigest() != _YEAST_SHA256:
         raise OSError(
@@ -101,12 +107,6 @@ def load_yeast(*, as_frame: bool = False, return_X_y: bool = False):
     Y = values[:, d:].astype(np.int8)
     frame = None
     if as_frame:
-        try:
-            import pandas as pd
-        except ImportError as exc:
-            raise ImportError(
-                'load_yeast(as_frame=True) requires pandas: pip install "skmlq[pandas]"'
-            ) from exc
         X = pd.DataFrame(X, columns=feature_names)
         Y = pd.DataFrame(Y, columns=list(target_names))
         frame = pd.concat([X, Y], axis=1)

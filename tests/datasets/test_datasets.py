@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skmlq.datasets import load_arff, load_yeast
+from skmlq.utils._errors import InputValueError
 
 TOY = """% a comment
 @RELATION 'toy data'
@@ -173,7 +174,7 @@ def test_load_arff_empty_data_section(tmp_path):
 def test_load_arff_malformed_rows_name_the_line(tmp_path, body, message):
     head = "@relation t\n@attribute a numeric\n@attribute b {0,1}\n@attribute TAG_x {0,1}\n@data\n"
     path = write(tmp_path, head + body + "\n")
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(InputValueError, match=message):
         load_arff(path, label_prefix="TAG_")
 
 
@@ -198,14 +199,33 @@ def test_load_arff_malformed_rows_name_the_line(tmp_path, body, message):
         ("@relation r\n@attribute a numeric\n@data\n", {"n_labels": 1, "label_prefix": "a"},
          "not both"),
         ("@relation r\n@attribute a numeric\n@data\n", {"n_labels": 1, "label_location": "mid"},
-         "label_location must be 'start' or 'end'"),
-        ("@relation r\n@attribute a numeric\n@data\n", {"n_labels": 1.0},
-         "n_labels must be an int"),
+         "label_location='mid' is not a valid location; valid locations are 'start', 'end'"),
     ],
 )
 def test_load_arff_bad_header_or_options(tmp_path, text, kwargs, message):
-    with pytest.raises(ValueError, match=message):
+    # InputValueError: the command line reports these as bad input (exit 2).
+    with pytest.raises(InputValueError, match=message):
         load_arff(write(tmp_path, text), **kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"n_labels": 1.0}, r"n_labels=1.0 must be an int"),
+        ({"n_labels": True}, r"n_labels=True must be an int"),
+        ({"label_prefix": ""}, r"label_prefix='' must be a non-empty str"),
+        ({"n_labels": 1, "return_X_y": "yes"}, r"return_X_y='yes' must be True or False"),
+    ],
+)
+def test_load_arff_option_types(tmp_path, kwargs, message):
+    path = write(tmp_path, "@relation r\n@attribute a numeric\n@data\n")
+    with pytest.raises(TypeError, match=message):
+        load_arff(path, **kwargs)
+
+
+def test_load_yeast_option_types():
+    with pytest.raises(TypeError, match="as_frame=1 must be True or False"):
+        load_yeast(as_frame=1)
 
 
 @settings(max_examples=40, deadline=None)
