@@ -169,7 +169,7 @@ default="exponential_moving_average"
         The classifier fitted on all the data. Only set when ``refit=True``.
     n_features_in_ : int
         Number of features of ``X``; only set when ``X`` has a shape.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features of ``X``; only set when ``X`` has string column names.
 
     See Also
