@@ -55,3 +55,40 @@ def test_test_extra_does_without_the_agpl_oracle():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     command = readme.split("<!-- ci: test command -->", 1)[1].split("python ", 1)[1]
     assert "oracle" in command.splitlines()[0]
+
+
+def _public_callables():
+    import importlib
+    import inspect
+
+    from tests.test_docs import public_modules
+
+    for module_name in public_modules():
+        module = importlib.import_module(module_name)
+        for name in getattr(module, "__all__", []):
+            obj = getattr(module, name)
+            if inspect.isclass(obj):
+                yield f"{module_name}.{name}", obj.__init__
+                for attr, member in vars(obj).items():
+                    if inspect.isfunction(member) and not attr.startswith("_"):
+                        yield f"{module_name}.{name}.{attr}", member
+            elif callable(obj):
+                yield f"{module_name}.{name}", obj
+
+
+def test_no_mutable_default_arguments():
+    """A default shared between calls (a list, dict or set) could be changed by one."""
+    import inspect
+
+    offenders = []
+    for qualified, func in _public_callables():
+        try:
+            parameters = inspect.signature(func).parameters.values()
+        except (TypeError, ValueError):  # pragma: no cover - builtins
+            continue
+        offenders += [
+            f"{qualified}({p.name}={p.default!r})"
+            for p in parameters
+            if isinstance(p.default, (list, dict, set, bytearray))
+        ]
+    assert not offenders, f"mutable default arguments: {offenders}"

@@ -7,7 +7,10 @@ same additive sums as the in-memory path (``threshold_sums`` and
 ``thresholds_from_sums`` of the scoring core).
 """
 
+from __future__ import annotations
+
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -23,6 +26,14 @@ from ..utils._validation import (
     check_bool, check_n_classes, check_pred_probs, check_scoring_options,
 )
 from ._dispatch import label_quality_scores
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from typing import Any
+
+    from numpy.typing import ArrayLike
+
+    from ..utils._typing import Labels, ProbabilityArray
 
 __all__ = ["LabelQualityScorer", "iter_label_quality_scores"]
 
@@ -95,14 +106,17 @@ class LabelQualityScorer(BaseEstimator):
     array([0.7670..., 0.5757..., 0.7441..., 0.6337...])
     """
 
-    def __init__(self, *, method=DEFAULT_METHOD, adjust_pred_probs=False,
-                 aggregator_kwargs=None, thresholds=None):
+    def __init__(self, *, method: str = DEFAULT_METHOD, adjust_pred_probs: bool = False,
+                 aggregator_kwargs: dict[str, Any] | None = None,
+                 thresholds: ArrayLike | None = None):
         self.method = method
         self.adjust_pred_probs = adjust_pred_probs
         self.aggregator_kwargs = aggregator_kwargs
         self.thresholds = thresholds
 
-    def partial_fit_thresholds(self, labels, pred_probs):
+    def partial_fit_thresholds(
+        self, labels: Labels, pred_probs: ProbabilityArray
+    ) -> LabelQualityScorer:
         """Add one batch to the per-class threshold sums.
 
         Parameters
@@ -144,7 +158,9 @@ class LabelQualityScorer(BaseEstimator):
         self.confident_thresholds_ = thresholds_from_sums(*self._sums, self.n_samples_seen_)
         return self
 
-    def fit_thresholds(self, batches):
+    def fit_thresholds(
+        self, batches: Iterable[tuple[Labels, ProbabilityArray]]
+    ) -> LabelQualityScorer:
         """Fit the thresholds on an iterable of ``(labels, pred_probs)`` batches.
 
         Forgets earlier fits, then calls :meth:`partial_fit_thresholds` on each batch.
@@ -189,7 +205,9 @@ class LabelQualityScorer(BaseEstimator):
             n_classes=getattr(self, "n_classes_", n_classes),
         )
 
-    def get_label_quality_scores(self, labels, pred_probs):
+    def get_label_quality_scores(
+        self, labels: Labels, pred_probs: ProbabilityArray
+    ) -> np.ndarray:
         """One label quality score per example of a batch.
 
         Parameters
@@ -202,7 +220,9 @@ class LabelQualityScorer(BaseEstimator):
         """
         return self._scores(labels, pred_probs, per_class=False)
 
-    def get_label_quality_scores_per_class(self, labels, pred_probs):
+    def get_label_quality_scores_per_class(
+        self, labels: Labels, pred_probs: ProbabilityArray
+    ) -> np.ndarray:
         """Per-class label quality scores of a batch.
 
         Parameters
@@ -220,8 +240,15 @@ fill_doc(LabelQualityScorer.get_label_quality_scores,
          LabelQualityScorer.get_label_quality_scores_per_class, batch=_BATCH_DOC)
 
 
-def iter_label_quality_scores(batches, *, method=DEFAULT_METHOD, adjust_pred_probs=False,
-                              aggregator_kwargs=None, thresholds=None, per_class=False):
+def iter_label_quality_scores(
+    batches: Iterable[tuple[Labels, ProbabilityArray]],
+    *,
+    method: str = DEFAULT_METHOD,
+    adjust_pred_probs: bool = False,
+    aggregator_kwargs: dict[str, Any] | None = None,
+    thresholds: ArrayLike | None = None,
+    per_class: bool = False,
+) -> Iterator[np.ndarray]:
     """Yield the label quality scores of each ``(labels, pred_probs)`` batch.
 
     Parameters

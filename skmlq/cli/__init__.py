@@ -13,12 +13,18 @@ Examples
 2
 """
 
+from __future__ import annotations
+
 import os
 import signal
 import sys
 import warnings
+from typing import TYPE_CHECKING
 
 from ._signals import StopSignals
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = ["main"]
 
@@ -74,7 +80,7 @@ def _main(argv, stop):
         return report_bug(exc, debug=debug_enabled(args.debug))  # a bug in skmlq
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``skmlq`` command line with ``argv`` (default ``sys.argv[1:]``).
 
     Returns the exit code; user errors print one line ``skmlq: error: ...`` on

@@ -9,6 +9,10 @@ with ``In Suggested Label=True`` (the class should be added). pandas is an
 optional extra, imported only when a table is built.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .._core._confident_learning import issue_mask
@@ -19,6 +23,15 @@ from ..utils._docstrings import LABELS_PRED_PROBS_DOC, fill_doc
 from ..utils._errors import InputValueError
 from ..utils._optional import require_pandas
 from ..utils._validation import check_class_names
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    import pandas as pd
+    from numpy.typing import ArrayLike
+
+    from ..utils._typing import Labels, ProbabilityArray
 
 __all__ = [
     "common_multilabel_issues",
@@ -40,7 +53,7 @@ def default_issue_mask(labels, pred_probs, confident_joint=None):
         if value is None:
             raise InputValueError(f"{name} is required; got None.")
     checked = check_filter_inputs(
-        labels, pred_probs, return_indices_ranked_by=None, rank_by_kwargs={},
+        labels, pred_probs, return_indices_ranked_by=None, rank_by_kwargs=None,
         filter_by=DEFAULT_FILTER_BY, frac_noise=1.0, num_to_remove_per_class=None,
         min_examples_per_class=1, confident_joint=confident_joint, n_jobs=None,
         low_memory=False,
@@ -89,7 +102,13 @@ def _classes_table(counts, n_samples, class_names):
     return pd.DataFrame(columns)
 
 
-def common_multilabel_issues(labels, pred_probs, *, class_names=None, confident_joint=None):
+def common_multilabel_issues(
+    labels: Labels,
+    pred_probs: ProbabilityArray,
+    *,
+    class_names: Sequence[str] | None = None,
+    confident_joint: ArrayLike | None = None,
+) -> pd.DataFrame:
     """Tabulate, per class, how often it looks missing or wrong.
 
     Parameters
@@ -144,8 +163,13 @@ def _pick_joint(joint, confident_joint):
 
 
 def rank_classes_by_multilabel_quality(
-    labels=None, pred_probs=None, *, class_names=None, joint=None, confident_joint=None
-):
+    labels: Labels | None = None,
+    pred_probs: ProbabilityArray | None = None,
+    *,
+    class_names: Sequence[str] | None = None,
+    joint: ArrayLike | None = None,
+    confident_joint: ArrayLike | None = None,
+) -> pd.DataFrame:
     """Rank classes by the quality of their annotations, worst first.
 
     Parameters
@@ -192,7 +216,12 @@ def rank_classes_by_multilabel_quality(
     return _classes_table(issue_counts(Y, mask), mask.shape[0], names)
 
 
-def overall_multilabel_health_score(labels=None, pred_probs=None, *, confident_joint=None):
+def overall_multilabel_health_score(
+    labels: Labels | None = None,
+    pred_probs: ProbabilityArray | None = None,
+    *,
+    confident_joint: ArrayLike | None = None,
+) -> float:
     """Fraction of examples without a detected label issue.
 
     Parameters
@@ -224,14 +253,14 @@ def overall_multilabel_health_score(labels=None, pred_probs=None, *, confident_j
 
 
 def multilabel_health_summary(
-    labels=None,
-    pred_probs=None,
+    labels: Labels | None = None,
+    pred_probs: ProbabilityArray | None = None,
     *,
-    class_names=None,
-    num_examples=None,
-    confident_joint=None,
-    verbose=True,
-):
+    class_names: Sequence[str] | None = None,
+    num_examples: int | None = None,
+    confident_joint: ArrayLike | None = None,
+    verbose: bool = True,
+) -> dict[str, Any]:
     """Health score, classes ranked by quality and common issues, in one call.
 
     Parameters

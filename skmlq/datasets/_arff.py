@@ -14,11 +14,13 @@ value, a nominal value that is not a number, an error), the file is parsed again
 by line, which names the offending line in the error message.
 """
 
+from __future__ import annotations
+
 import gzip
 import io
 import os
 import re
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -365,14 +367,14 @@ def _read_lines(path, encoding):
 
 
 def load_arff(
-    path,
+    path: str | os.PathLike[str] | IO[str] | IO[bytes],
     *,
     label_prefix: str | None = None,
     n_labels: int | None = None,
     label_location: str = "end",
     encoding: str = "utf-8",
     return_X_y: bool = False,
-):
+) -> Bunch | tuple[sp.csr_matrix, np.ndarray]:
     """Load a multi-label data set from an ARFF file (Mulan or MEKA layout).
 
     Dense rows (``0.5,1,0``) and sparse rows (``{0 0.5,1 1}``, unlisted attributes are

@@ -1,8 +1,11 @@
 """The data set bundled with skmlq, loaded like scikit-learn's ``load_*`` functions."""
 
+from __future__ import annotations
+
 import gzip
 import hashlib
 from importlib import resources
+from typing import Any
 
 import numpy as np
 from sklearn.utils import Bunch
@@ -25,7 +28,7 @@ def _descr(name):
     return resources.files("skmlq.datasets").joinpath("descr", name).read_text("utf-8")
 
 
-def load_yeast(*, as_frame: bool = False, return_X_y: bool = False):
+def load_yeast(*, as_frame: bool = False, return_X_y: bool = False) -> Bunch | tuple[Any, Any]:
     """Load the yeast multi-label data set (bundled: no network needed).
 
     2,417 yeast genes described by 103 numeric features (micro-array expression and

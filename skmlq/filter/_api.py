@@ -5,8 +5,11 @@ from the confident-learning core (``skmlq._core._confident_learning``), which
 trusts its inputs, and the rankings from the scoring core.
 """
 
+from __future__ import annotations
+
 import math
 from numbers import Integral, Real
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,6 +27,14 @@ from ..utils._validation import (
     check_pred_probs, check_unit_interval,
 )
 from ..utils._warnings import warn
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    from numpy.typing import ArrayLike
+
+    from ..utils._typing import Labels, ProbabilityArray
 
 __all__ = [
     "check_aggregate_rankable",
@@ -226,8 +237,9 @@ sparse matrix
 "confidence_weighted_entropy"}}, default=None
         None returns a boolean mask; a scoring method returns flagged indices ranked
         by that score, worst first.
-    rank_by_kwargs : dict, default={{}}
-        Options of the ranking score; the only key is ``"adjust_pred_probs"``.
+    rank_by_kwargs : dict or None, default=None
+        Options of the ranking score; the only key is ``"adjust_pred_probs"``. None
+        means no options (``{{}}``).
     filter_by : {{"prune_by_noise_rate", "prune_by_class", "both", \
 "confident_learning", "predicted_neq_given", "low_self_confidence", \
 "low_normalized_margin"}}, default="prune_by_noise_rate"
@@ -310,20 +322,20 @@ def _per_class_mask(checked, filter_by, *, low_memory, n_jobs, min_examples_per_
 
 
 def find_multilabel_issues_per_class(
-    labels,
-    pred_probs,
+    labels: Labels,
+    pred_probs: ProbabilityArray,
     *,
-    return_indices_ranked_by=None,
-    rank_by_kwargs={},
-    filter_by=DEFAULT_FILTER_BY,
-    frac_noise=1.0,
-    num_to_remove_per_class=None,
-    min_examples_per_class=1,
-    confident_joint=None,
-    n_jobs=None,
-    verbose=False,
-    low_memory=False,
-):
+    return_indices_ranked_by: str | None = None,
+    rank_by_kwargs: dict[str, Any] | None = None,
+    filter_by: str = DEFAULT_FILTER_BY,
+    frac_noise: float = 1.0,
+    num_to_remove_per_class: Sequence[int] | None = None,
+    min_examples_per_class: int = 1,
+    confident_joint: ArrayLike | None = None,
+    n_jobs: int | None = None,
+    verbose: bool = False,
+    low_memory: bool = False,
+) -> np.ndarray | tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
     """Find which class annotations look wrong, class by class.
 
     Each class is treated as a one-vs-rest binary problem (annotated or not) and
@@ -434,20 +446,20 @@ def _low_filter_issues(checked, filter_by, cl=None):
 
 
 def find_label_issues(
-    labels,
-    pred_probs,
+    labels: Labels,
+    pred_probs: ProbabilityArray,
     *,
-    return_indices_ranked_by=None,
-    rank_by_kwargs={},
-    filter_by=DEFAULT_FILTER_BY,
-    frac_noise=1.0,
-    num_to_remove_per_class=None,
-    min_examples_per_class=1,
-    confident_joint=None,
-    n_jobs=None,
-    verbose=False,
-    low_memory=False,
-):
+    return_indices_ranked_by: str | None = None,
+    rank_by_kwargs: dict[str, Any] | None = None,
+    filter_by: str = DEFAULT_FILTER_BY,
+    frac_noise: float = 1.0,
+    num_to_remove_per_class: Sequence[int] | None = None,
+    min_examples_per_class: int = 1,
+    confident_joint: ArrayLike | None = None,
+    n_jobs: int | None = None,
+    verbose: bool = False,
+    low_memory: bool = False,
+) -> np.ndarray:
     """Find the examples whose set of annotations looks wrong.
 
     An example is flagged if any of its class annotations is flagged by
@@ -525,7 +537,7 @@ def find_label_issues_both(
     P,
     *,
     thresholds=None,
-    rank_by_kwargs={},
+    rank_by_kwargs=None,
     filter_by=DEFAULT_FILTER_BY,
     frac_noise=1.0,
     num_to_remove_per_class=None,

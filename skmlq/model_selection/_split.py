@@ -1,5 +1,8 @@
 """Multi-label stratified k-fold cross-validation (iterative stratification)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 from numbers import Integral
 
 import numpy as np
@@ -10,6 +13,11 @@ from sklearn.utils import check_random_state
 from ..utils._blocks import row_blocks
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._labels import check_labels
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..utils._typing import Labels
 
 __all__ = ["MultilabelStratifiedKFold"]
 
@@ -312,13 +320,19 @@ class MultilabelStratifiedKFold(BaseCrossValidator):
     [1 5 6 7] [0 2 3 4]
     """
 
-    def __init__(self, n_splits=5, *, shuffle=False, random_state=None):
+    def __init__(
+        self,
+        n_splits: int = 5,
+        *,
+        shuffle: bool = False,
+        random_state: int | np.random.RandomState | None = None,
+    ):
         _check_params(n_splits, shuffle, random_state)
         self.n_splits = n_splits
         self.shuffle = shuffle
         self.random_state = random_state
 
-    def get_n_splits(self, X=None, y=None, groups=None):
+    def get_n_splits(self, X: object = None, y: object = None, groups: object = None) -> int:
         """Return the number of splits, ``n_splits``.
 
         Parameters
@@ -332,7 +346,9 @@ class MultilabelStratifiedKFold(BaseCrossValidator):
         """
         return self.n_splits
 
-    def split(self, X, y=None, groups=None):
+    def split(
+        self, X: object, y: Labels | None = None, groups: object = None
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Generate train and test indices for each fold.
 
         Parameters

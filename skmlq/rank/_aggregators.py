@@ -1,11 +1,18 @@
 """The public aggregators of per-class scores (validating wrappers of the kernels)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .._core._aggregation import ema_last_axis, softmin_last_axis
 from ..utils._defaults import DEFAULT_TEMPERATURE
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._validation import check_positive, check_unit_interval
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = ["exponential_moving_average", "softmin"]
 
@@ -21,7 +28,9 @@ def _check_scores(s, name="s"):
     return s
 
 
-def exponential_moving_average(s, *, alpha=None, axis=1):
+def exponential_moving_average(
+    s: ArrayLike, *, alpha: float | None = None, axis: int = 1
+) -> np.ndarray:
     r"""Aggregate scores by an exponential moving average over their sorted values.
 
     The scores along ``axis`` are sorted from largest to smallest,
@@ -76,7 +85,9 @@ def exponential_moving_average(s, *, alpha=None, axis=1):
     return ema_last_axis(s, alpha)
 
 
-def softmin(s, *, temperature=DEFAULT_TEMPERATURE, axis=1):
+def softmin(
+    s: ArrayLike, *, temperature: float = DEFAULT_TEMPERATURE, axis: int = 1
+) -> np.ndarray:
     r"""Aggregate scores by a softmin: a softmax-weighted average favouring small scores.
 
     With weights :math:`w = \mathrm{softmax}((1 - s) / T)` along ``axis``, the

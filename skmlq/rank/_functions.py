@@ -5,25 +5,37 @@ picks the backend (in memory or dask), which validates the inputs once and runs
 the one block driver of the scoring core.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .._backends import label_quality_scores
-from ..utils._defaults import DEFAULT_AGGREGATOR_KWARGS, DEFAULT_METHOD
+from ..utils._defaults import DEFAULT_METHOD
 from ..utils._docstrings import (
     COOCCURRENCE_PARAMS_DOC, LABELS_DOC, METHOD_DOC, THRESHOLDS_DOC, fill_doc,
 )
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    import numpy as np
+    from numpy.typing import ArrayLike
+
+    from ..utils._typing import Labels, ProbabilityArray
 
 __all__ = ["get_label_quality_scores", "get_label_quality_scores_per_class"]
 
 
 def get_label_quality_scores(
-    labels,
-    pred_probs,
+    labels: Labels,
+    pred_probs: ProbabilityArray,
     *,
-    method=DEFAULT_METHOD,
-    adjust_pred_probs=False,
-    aggregator_kwargs=DEFAULT_AGGREGATOR_KWARGS,
-    thresholds=None,
-    cooccurrence_params=None,
-):
+    method: str = DEFAULT_METHOD,
+    adjust_pred_probs: bool = False,
+    aggregator_kwargs: dict[str, Any] | None = None,
+    thresholds: ArrayLike | None = None,
+    cooccurrence_params: Any = None,
+) -> np.ndarray:
     """Score how likely each example's set of annotations is correct.
 
     Each class annotation of each example gets a one-vs-rest quality score (see
@@ -45,13 +57,13 @@ def get_label_quality_scores(
         under-confident about. Not defined for ``"confidence_weighted_entropy"``.
     {thresholds}
     {cooccurrence_params}
-    aggregator_kwargs : dict, default={{"method": "exponential_moving_average", \
-"alpha": 0.8}}
-        How per-class scores become one score: ``"method"`` is
+    aggregator_kwargs : dict or None, default=None
+        How per-class scores become one score; None (or an empty dict) means
+        ``{{"method": "exponential_moving_average", "alpha": 0.8}}``: ``"method"`` is
         ``"exponential_moving_average"`` (option ``alpha``; ``alpha`` omitted means
         ``2 / (K + 1)``), ``"softmin"`` (option ``temperature``), or a callable
         ``f(scores, axis=1, **options)`` returning one value per row, such as
-        ``np.min`` or ``np.mean``. An empty dict means the default.
+        ``np.min`` or ``np.mean``.
 
     Returns
     -------
@@ -97,14 +109,14 @@ def get_label_quality_scores(
 
 
 def get_label_quality_scores_per_class(
-    labels,
-    pred_probs,
+    labels: Labels,
+    pred_probs: ProbabilityArray,
     *,
-    method=DEFAULT_METHOD,
-    adjust_pred_probs=False,
-    thresholds=None,
-    cooccurrence_params=None,
-):
+    method: str = DEFAULT_METHOD,
+    adjust_pred_probs: bool = False,
+    thresholds: ArrayLike | None = None,
+    cooccurrence_params: Any = None,
+) -> np.ndarray:
     """Score how likely each single class annotation is correct.
 
     For class k of example i, the binary one-vs-rest view has the given side

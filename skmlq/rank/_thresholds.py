@@ -6,16 +6,25 @@ the batches of a data loader, or lazily with dask) and pass them back through th
 ``thresholds=`` keyword of the rank functions when scoring a part of the data.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .._backends._dask import dask_confident_thresholds
 from .._core._thresholds import confident_thresholds
 from ..utils._labels import check_labels
 from ..utils._optional import uses_dask
 from ..utils._validation import check_pred_probs
 
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..utils._typing import Labels, ProbabilityArray
+
 __all__ = ["get_confident_thresholds"]
 
 
-def get_confident_thresholds(labels, pred_probs):
+def get_confident_thresholds(labels: Labels, pred_probs: ProbabilityArray) -> np.ndarray:
     """Per-class one-vs-rest confident thresholds used by ``adjust_pred_probs=True``.
 
     For class k, ``t1`` (the given side, column 1) is the mean predicted

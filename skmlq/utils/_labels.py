@@ -9,8 +9,11 @@ read row blocks of it as boolean arrays with :func:`indicator_block`, which keep
 peak memory proportional to the block, not to N x K.
 """
 
+from __future__ import annotations
+
 from itertools import chain
 from numbers import Integral
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,6 +22,9 @@ from . import _blocks
 from ._blocks import row_blocks
 from ._errors import InputTypeError, InputValueError
 from ._validation import as_numeric_array, first_offending
+
+if TYPE_CHECKING:
+    from ._typing import Labels
 
 __all__ = ["check_labels", "indicator_block", "labels_to_indicator", "positives_per_class"]
 
@@ -280,7 +286,7 @@ def positives_per_class(Y):
     return counts
 
 
-def labels_to_indicator(labels, n_classes=None):
+def labels_to_indicator(labels: Labels, n_classes: int | None = None) -> np.ndarray:
     """Convert any accepted ``labels`` form to a dense boolean indicator array.
 
     Parameters
