@@ -128,10 +128,21 @@ def write_cli_help(app):
         buffer = io.StringIO()
         with contextlib.redirect_stdout(buffer):
             p.print_help()
-        path = out / f"{name}.txt"
-        text = buffer.getvalue()
-        if not path.exists() or path.read_text() != text:
-            path.write_text(text)
+        _write_if_changed(out / f"{name}.txt", buffer.getvalue())
+    # One section per sub-command, so that a new command appears by itself.
+    sections = []
+    for command in subparsers.choices:
+        title = f"``skmlq {command}``"
+        path = f"/user_guide/_generated/skmlq-{command}.txt"  # from the docs root
+        sections += [title, "^" * len(title), "",
+                     f".. literalinclude:: {path}", "   :language: text", ""]
+    _write_if_changed(out / "commands.rst", "\n".join(sections))
+
+
+def _write_if_changed(path, text):
+    # Unchanged files keep their time stamp, so that Sphinx does not re-read pages.
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
 
 
 # A fitted attribute as numpydoc renders it: "**estimator_** : estimator object".
