@@ -8,8 +8,9 @@
   for a person to accept or reject, and the labels with the accepted ones applied.
 - :func:`model_quality` and :func:`audit_summary`: whether the model is good enough
   to judge the labels, and the audit in plain words.
-- :func:`write_html_report`: the report and its summary as one self-contained HTML
-  file (from :mod:`skmlq.plotting`, where it lives with the displays it shows).
+- :func:`~skmlq.plotting.write_html_report`: the report and its summary as one
+  self-contained HTML file (from :mod:`skmlq.plotting`, where it lives with the
+  displays it shows).
 
 The tables are pandas DataFrames (``pip install "skmlq[pandas]"``).
 """
