@@ -115,7 +115,8 @@ np.set_printoptions(legacy=False)
 
 def write_cli_help(app):
     """Write ``skmlq [COMMAND] --help`` to _generated/ for the command-line page."""
-    from skmlq.cli import build_parser
+    # The command line imports its parser lazily (fast start-up), from here.
+    from skmlq.cli._parser import build_parser
 
     out = HERE / "user_guide" / "_generated"
     out.mkdir(exist_ok=True)
