@@ -158,7 +158,7 @@ def check_a_b(n_samples, n_classes, results):
             )
             diff = np.abs(get_label_quality_scores(labels, P, **kwargs) - expected)
             # confidence_weighted_entropy differs by design where some p is within 1e-6
-            # of 0 or 1 (README, "Differences from cleanlab"): compare the other rows.
+            # of 0 or 1 (docs/user_guide/cleanlab.rst, "Every difference"): compare the other rows.
             diff = diff[comparable].max() if method == "confidence_weighted_entropy" else diff.max()
             ratio = theirs / ours
             ok &= ratio >= 5
@@ -169,7 +169,7 @@ def check_a_b(n_samples, n_classes, results):
     results["b"] = ok
     print(f"  max|diff| of confidence_weighted_entropy over the {comparable.sum():,} rows with "
           f"every p in [1e-6, 1 - 1e-6]; the other {(~comparable).sum():,} rows differ by "
-          f"design (saturated predictions, see README)")
+          f"design (saturated predictions, see docs/user_guide/cleanlab.rst)")
     print(f"  all >= 5x (wall): {verdict(ok)}")
 
 

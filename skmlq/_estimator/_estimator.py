@@ -84,7 +84,8 @@ class MultilabelLabelQuality(TransformerMixin, BaseEstimator):
         stage cross-fitted on the out-of-fold probabilities, its folds seeded by an
         int ``random_state``, else 0). It is not the default: on the detection
         benchmark it is far stronger on structured classes and on wrongly added
-        tags, and far weaker on missing tags of many rare classes (see the README).
+        tags, and far weaker on missing tags of many rare classes (see the detection
+        benchmark on the Benchmarks page of the documentation).
     adjust_pred_probs : bool, default=False
         Subtract per-class confident thresholds from the probabilities before
         scoring. Not defined for ``"confidence_weighted_entropy"``.
@@ -629,7 +630,7 @@ default=None
             likely kind: missing tags". The count is the sum of
             :attr:`error_proba_`: close to the truth when errors are per-class
             flips, an overestimate when they hit a fixed share of the examples
-            (see the README's detection benchmark).
+            (see the detection benchmark on the Benchmarks page).
         """
         check_is_fitted(self)
         return self.error_estimate_

@@ -104,7 +104,7 @@ def get_label_error_probabilities(labels, pred_probs, *, cooccurrence_params=Non
     ``example_proba`` is within 10% of the true number of wrong examples when the
     errors are class-conditional flips, but overestimates it (1.3-1.6x on yeast,
     2-4x on bibtex) when errors hit a fixed fraction of the examples: read it as
-    an upper estimate there (see the README).
+    an upper estimate there (see the detection benchmark on the Benchmarks page).
 
     Examples
     --------

@@ -137,8 +137,8 @@ sparse matrix
     >>> model_quality(labels, pred_probs, class_names=["cat", "dog"],
     ...               min_positives=2)[["class", "n_given", "average_precision", "weak"]]
       class  n_given  average_precision   weak
-    0   cat        3                1.0  False
-    1   dog        3                1.0  False
+    0   cat        3           1.000000  False
+    1   dog        3           0.916667  False
     """
     P = check_pred_probs(pred_probs)
     Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])

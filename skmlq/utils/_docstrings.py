@@ -23,7 +23,7 @@ METHOD_DOC = """method : {"self_confidence", "normalized_margin", \
         annotations (:func:`~skmlq.rank.get_cooccurrence_params`): much stronger
         where classes are structured and on wrongly added tags, weaker than
         ``adjust_pred_probs=True`` with a cleanlab method on missing tags of many
-        rare classes (see the detection benchmark in the README)."""
+        rare classes (see the detection benchmark on the Benchmarks page)."""
 
 COOCCURRENCE_PARAMS_DOC = """cooccurrence_params : CooccurrenceParams, default=None
         The fitted second stage of ``method="cooccurrence"``, from

@@ -3,7 +3,7 @@
 Seeded random cases (N 20..500, K 2..20, continuous probabilities without ties), every
 labels form skmlq accepts: 200 cases per ``filter_by``, 200 low-memory cases and 50
 dataset-table cases. Masks and ranked index arrays must be identical; tables equal
-within 1e-9. Where skmlq deliberately differs (README, "Differences from cleanlab")
+within 1e-9. Where skmlq deliberately differs (docs/user_guide/cleanlab.rst, "Every difference")
 the test checks the documented relation instead.
 
 The reference is slow (one Python pass per class, a process pool per dataset call), so

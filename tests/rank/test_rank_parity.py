@@ -2,7 +2,7 @@
 
 Seeded random cases cover every method, adjustment (where defined), aggregator and
 labels form; pred_probs stay away from exact 0 and 1, where skmlq deliberately differs
-(see README, "Differences from cleanlab").
+(see docs/user_guide/cleanlab.rst, "Every difference").
 """
 
 import itertools
@@ -140,7 +140,7 @@ def test_normalized_margin_after_adjustment_matches_cleanlab():
 
 
 def test_saturated_predictions_differ_from_cleanlab_only_by_design():
-    # p = 1.0 with the class given: cleanlab scores ~0, skmlq 1 (README).
+    # p = 1.0 with the class given: cleanlab scores ~0, skmlq 1 (docs/user_guide/cleanlab.rst).
     labels = [[0], [1], [0, 1]]
     pred_probs = np.array([[1.0, 0.2], [0.3, 0.7], [0.6, 0.9]])
     with warnings.catch_warnings():
