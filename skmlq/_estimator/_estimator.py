@@ -6,7 +6,11 @@ annotations (``_targets``) with the one block driver of the scoring core; it
 never computes a score itself.
 """
 
+from __future__ import annotations
+
 from numbers import Integral
+from typing import TYPE_CHECKING
+
 
 import numpy as np
 import scipy.sparse as sp
@@ -36,6 +40,16 @@ from ._cross_fit import cross_fit_pred_probs, default_estimator, fit_full
 from ._error_estimate import ErrorEstimate
 from ._proba import check_has_predict_proba, predict_pred_probs
 from ._targets import check_learnable, encode_targets, n_examples
+
+if TYPE_CHECKING:
+    import os
+    from typing import Any
+
+    import pandas as pd
+    from numpy.typing import ArrayLike
+
+    from ..report import AuditSummary
+    from ..utils._typing import Labels
 
 __all__ = ["MultilabelLabelQuality", "SYNTHETIC_ERROR_RATE"]
 
@@ -413,7 +427,7 @@ default="exponential_moving_average"
 
     # -------------------------------------------------------------- public API
 
-    def fit(self, X, y):
+    def fit(self, X: Any, y: Labels) -> MultilabelLabelQuality:
         """Cross-fit the classifier and score the annotations out of fold.
 
         Sets :attr:`pred_probs_`, :attr:`label_quality_scores_` and
@@ -493,8 +507,10 @@ default="exponential_moving_average"
         self.average_precision_per_class_, self.roc_auc_per_class_ = ap, auc
         check_model_quality(self.classes_, n_given, ap, auc)
 
-    def find_label_issues(self, X=None, labels=None, *, form="long", flagged_only=False,
-                          worst=None, error_threshold=None, **filter_kwargs):
+    def find_label_issues(self, X: Any = None, labels: Labels | None = None, *,
+                          form: str = "long", flagged_only: bool = False,
+                          worst: int | None = None, error_threshold: float | None = None,
+                          **filter_kwargs: Any) -> pd.DataFrame:
         """Report which examples look mislabelled, and which labels to remove or add.
 
         Without ``X`` the report covers the training data and uses the out-of-fold
@@ -596,7 +612,7 @@ default=None
                             error_proba=error_proba, form=form, flagged_only=flagged_only,
                             worst=worst)
 
-    def audit_summary(self):
+    def audit_summary(self) -> AuditSummary:
         """The audit in plain words: flagged examples, labels to remove and add, model quality.
 
         Quiet: nothing is printed; ``print(mlq.audit_summary())`` shows the
@@ -619,7 +635,7 @@ default=None
                                 self.roc_auc_per_class_)
         return AuditSummary(self.find_label_issues(), quality)
 
-    def estimate_errors(self):
+    def estimate_errors(self) -> ErrorEstimate:
         """How many training examples have a wrong annotation, and of which kind.
 
         Returns
@@ -635,7 +651,7 @@ default=None
         check_is_fitted(self)
         return self.error_estimate_
 
-    def fit_transform(self, X, y):
+    def fit_transform(self, X: Any, y: Labels) -> np.ndarray:
         """Fit, then return the out-of-fold label quality scores.
 
         The scores come from cross fitting: each example is scored with a model
@@ -662,7 +678,7 @@ default=None
         self.fit(X, y)
         return self._output(self.label_quality_scores_per_class_, self.label_quality_scores_)
 
-    def transform(self, X, labels=None):
+    def transform(self, X: Any, labels: Labels | None = None) -> np.ndarray:
         """Score the given labels of new data with the refitted classifier.
 
         .. note::
@@ -691,7 +707,7 @@ default=None
         """
         return self._output(*self._score_new(X, labels, "transform"))
 
-    def score_samples(self, X, labels=None):
+    def score_samples(self, X: Any, labels: Labels | None = None) -> np.ndarray:
         """Label quality score of each example of new data, with the refitted classifier.
 
         .. note::
@@ -713,7 +729,7 @@ default=None
         """
         return self._score_new(X, labels, "score_samples")[1]
 
-    def score(self, X, y, label_issue_mask=None):
+    def score(self, X: Any, y: Labels, label_issue_mask: ArrayLike | None = None) -> float:
         """How well the scores find annotation errors: an average precision.
 
         A model-selection objective (higher is better), used by ``GridSearchCV``
@@ -776,7 +792,7 @@ default=None
         scores = self._score(Y, pred_probs)[1]
         return float(average_precision_score(is_issue, -scores))
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(self, input_features: ArrayLike | None = None) -> np.ndarray:
         """Names of the output columns of ``transform``.
 
         Parameters
@@ -807,8 +823,10 @@ default=None
             return np.asarray([f"label_quality_{c}" for c in self.classes_], dtype=object)
         return np.asarray(["label_quality"], dtype=object)
 
-    def audit_report(self, path, X=None, labels=None, *, text=None,
-                     max_rows=DEFAULT_HTML_MAX_ROWS, title="Label audit", **report_kwargs):
+    def audit_report(self, path: str | os.PathLike, X: Any = None,
+                     labels: Labels | None = None, *, text: ArrayLike | None = None,
+                     max_rows: int = DEFAULT_HTML_MAX_ROWS, title: str = "Label audit",
+                     **report_kwargs: Any) -> str:
         """Write the audit as one self-contained HTML file, to open in any browser.
 
         The file holds the plain-language summary, the figures of
