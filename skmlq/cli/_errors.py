@@ -22,7 +22,6 @@ __all__ = [
 EXIT_USAGE = 2
 EXIT_BUG = 1
 DEBUG_ENV = "SKMLQ_DEBUG"
-ISSUES_URL = "https://github.com/skmlq/skmlq/issues"
 
 
 class CLIError(InputValueError):
@@ -63,5 +62,6 @@ def report_bug(exc, stream=None, debug=False):
         traceback.print_exception(exc, file=stream)
     print(f"skmlq: internal error: {type(exc).__name__}: {error_message(exc)}", file=stream)
     hint = "" if debug else " with the output of the same command run with --debug"
-    print(f"skmlq: this is a bug, please report it at {ISSUES_URL}{hint}.", file=stream)
+    print(f"skmlq: this is a bug, please report it to the skmlq developers{hint}.",
+          file=stream)
     return EXIT_BUG
