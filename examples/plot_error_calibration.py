@@ -83,8 +83,8 @@ print(f"expected calibration error: {display.expected_calibration_error:.3f}")
 plt.show()
 
 # %%
-# Where the estimate overestimates: forgotten tags on a fixed share of examples
-# ----------------------------------------------------------------------------
+# Where the count is too high: tags forgotten on a fixed share of examples
+# ------------------------------------------------------------------------
 # The error probabilities assume that each class's annotations flip at their
 # own rate, as above. Real errors are often different: here
 # :func:`~skmlq.benchmarking.missing_tags_noise` removes one or two tags from
