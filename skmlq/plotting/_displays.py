@@ -7,11 +7,24 @@ attributes, and draws them with ``plot(ax=...)``, which sets ``ax_`` and
 counts and draws them.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._optional import require_pyplot
 from ..utils._validation import check_bool, check_choice, check_integer
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
+    from sklearn.base import BaseEstimator
+
+    from ..utils._typing import Labels, ProbabilityArray
 
 __all__ = [
     "ClassIssueRatesDisplay",
@@ -154,15 +167,17 @@ class LabelQualityHistogramDisplay:
     ['all examples (4)', 'flagged (1)', 'threshold (0.1)']
     """
 
-    def __init__(self, scores, flagged=None, *, threshold=None, score_name="label quality",
-                 threshold_name="threshold"):
+    def __init__(self, scores: ArrayLike, flagged: ArrayLike | None = None, *,
+                 threshold: float | None = None, score_name: str = "label quality",
+                 threshold_name: str = "threshold") -> None:
         self.scores = scores
         self.flagged = flagged
         self.threshold = threshold
         self.score_name = score_name
         self.threshold_name = threshold_name
 
-    def plot(self, ax=None, *, bins=20, log=False):
+    def plot(self, ax: Axes | None = None, *, bins: int = 20,
+             log: bool = False) -> LabelQualityHistogramDisplay:
         """Draw the histogram.
 
         Parameters
@@ -220,8 +235,10 @@ class LabelQualityHistogramDisplay:
         return self
 
     @classmethod
-    def from_estimator(cls, mlq, X=None, labels=None, *, score="label_quality",
-                       threshold="auto", bins=20, log=False, ax=None, **filter_kwargs):
+    def from_estimator(cls, mlq: BaseEstimator, X: Any = None, labels: Labels | None = None,
+                       *, score: str = "label_quality", threshold: float | str | None = "auto",
+                       bins: int = 20, log: bool = False, ax: Axes | None = None,
+                       **filter_kwargs: Any) -> LabelQualityHistogramDisplay:
         """Histogram of a fitted :class:`~skmlq.MultilabelLabelQuality`'s scores.
 
         Parameters
@@ -264,8 +281,13 @@ class LabelQualityHistogramDisplay:
         return cls._build(scores, flagged, score, threshold, bins, log, ax)
 
     @classmethod
-    def from_predictions(cls, labels, pred_probs, *, flagged=None, threshold="auto",
-                         bins=20, log=False, ax=None, score_kwargs=None, filter_kwargs=None):
+    def from_predictions(cls, labels: Labels, pred_probs: ProbabilityArray, *,
+                         flagged: ArrayLike | None = None,
+                         threshold: float | str | None = "auto", bins: int = 20,
+                         log: bool = False, ax: Axes | None = None,
+                         score_kwargs: dict[str, Any] | None = None,
+                         filter_kwargs: dict[str, Any] | None = None,
+                         ) -> LabelQualityHistogramDisplay:
         """Histogram of the label quality scores of ``labels`` under ``pred_probs``.
 
         Parameters
@@ -382,8 +404,9 @@ class ClassIssueRatesDisplay:
     ['rare tag', 'b']
     """
 
-    def __init__(self, n_flagged, n_annotations, *, class_names=None,
-                 relative_to="annotations"):
+    def __init__(self, n_flagged: ArrayLike, n_annotations: ArrayLike, *,
+                 class_names: ArrayLike | None = None,
+                 relative_to: str = "annotations") -> None:
         self.n_flagged = n_flagged
         self.n_annotations = n_annotations
         self.class_names = class_names
@@ -422,7 +445,8 @@ class ClassIssueRatesDisplay:
         check_choice(self.relative_to, "relative_to", ("annotations", "examples"))
         return flagged.astype(np.int64), total.astype(np.int64), names
 
-    def plot(self, ax=None, *, top=20, sort_by="rate"):
+    def plot(self, ax: Axes | None = None, *, top: int | None = 20,
+             sort_by: str = "rate") -> ClassIssueRatesDisplay:
         """Draw the bars.
 
         Parameters
@@ -488,8 +512,9 @@ class ClassIssueRatesDisplay:
         return self
 
     @classmethod
-    def from_estimator(cls, mlq, X=None, labels=None, *, top=20, sort_by="rate", ax=None,
-                       **filter_kwargs):
+    def from_estimator(cls, mlq: BaseEstimator, X: Any = None, labels: Labels | None = None,
+                       *, top: int | None = 20, sort_by: str = "rate", ax: Axes | None = None,
+                       **filter_kwargs: Any) -> ClassIssueRatesDisplay:
         """Issue rates of the classes of a fitted :class:`~skmlq.MultilabelLabelQuality`.
 
         The counts come from ``mlq.find_label_issues(X, labels, **filter_kwargs)``.
@@ -517,8 +542,10 @@ class ClassIssueRatesDisplay:
         return display.plot(ax=ax, top=top, sort_by=sort_by)
 
     @classmethod
-    def from_predictions(cls, labels, pred_probs, *, class_names=None, top=20, sort_by="rate",
-                         ax=None, **filter_kwargs):
+    def from_predictions(cls, labels: Labels, pred_probs: ProbabilityArray, *,
+                         class_names: ArrayLike | None = None, top: int | None = 20,
+                         sort_by: str = "rate", ax: Axes | None = None,
+                         **filter_kwargs: Any) -> ClassIssueRatesDisplay:
         """Issue rates per class of ``labels`` under ``pred_probs``.
 
         Parameters
@@ -644,13 +671,15 @@ class ErrorCalibrationDisplay:
     ([0.1, 0.9], [0.0, 0.5], [2, 2])
     """
 
-    def __init__(self, prob_true, prob_pred, counts, *, expected_calibration_error=None):
+    def __init__(self, prob_true: ArrayLike, prob_pred: ArrayLike, counts: ArrayLike, *,
+                 expected_calibration_error: float | None = None) -> None:
         self.prob_true = prob_true
         self.prob_pred = prob_pred
         self.counts = counts
         self.expected_calibration_error = expected_calibration_error
 
-    def plot(self, ax=None, *, name=None):
+    def plot(self, ax: Axes | None = None, *,
+             name: str | None = None) -> ErrorCalibrationDisplay:
         """Draw the reliability curve and the diagonal.
 
         Parameters
@@ -680,7 +709,9 @@ class ErrorCalibrationDisplay:
         return self
 
     @classmethod
-    def from_predictions(cls, error_proba, is_error, *, n_bins=10, name=None, ax=None):
+    def from_predictions(cls, error_proba: ArrayLike, is_error: ArrayLike, *, n_bins: int = 10,
+                         name: str | None = None,
+                         ax: Axes | None = None) -> ErrorCalibrationDisplay:
         """Reliability of ``error_proba`` against the known errors ``is_error``.
 
         Parameters
@@ -725,7 +756,9 @@ class ErrorCalibrationDisplay:
         return display.plot(ax=ax, name=name)
 
     @classmethod
-    def from_estimator(cls, mlq, is_error, *, per_class=False, n_bins=10, name=None, ax=None):
+    def from_estimator(cls, mlq: BaseEstimator, is_error: ArrayLike, *, per_class: bool = False,
+                       n_bins: int = 10, name: str | None = None,
+                       ax: Axes | None = None) -> ErrorCalibrationDisplay:
         """Reliability of a fitted estimator's error probabilities on known errors.
 
         Parameters

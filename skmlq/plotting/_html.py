@@ -8,6 +8,8 @@ carries its stylesheet, its script and its figures inline (PNG as base64), and i
 content security policy forbids every network request and every script but its own.
 """
 
+from __future__ import annotations
+
 import base64
 import hashlib
 import html
@@ -16,6 +18,7 @@ import math
 import os
 import tempfile
 from numbers import Integral, Real
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,6 +26,15 @@ from .._version import __version__
 from ..utils._defaults import DEFAULT_HTML_MAX_ROWS
 from ..utils._errors import InputTypeError, InputValueError
 from ._html_assets import CSS, JS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+    from typing import Any, Union
+
+    import pandas as pd
+
+    #: ``figures``: captions with a matplotlib Figure, a Display or PNG bytes each.
+    Figures = Union[Mapping[str, Any], Iterable[tuple[str, Any]]]
 
 __all__ = ["DEFAULT_MAX_ROWS", "render_html_report", "write_html_report"]
 
@@ -299,8 +311,10 @@ def _csp(script):
             f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'")
 
 
-def render_html_report(report, *, summary=None, class_table=None, figures=None, text=None,
-                       max_rows=DEFAULT_MAX_ROWS, title="Label audit"):
+def render_html_report(report: pd.DataFrame, *, summary: Any = None,
+                       class_table: pd.DataFrame | None = None, figures: Figures | None = None,
+                       text: Sequence[str] | pd.Series | None = None,
+                       max_rows: int = DEFAULT_MAX_ROWS, title: str = "Label audit") -> str:
     """The HTML audit report as a string (see :func:`write_html_report`).
 
     Parameters
@@ -368,8 +382,11 @@ def render_html_report(report, *, summary=None, class_table=None, figures=None, 
     ])
 
 
-def write_html_report(path, report, *, summary=None, class_table=None, figures=None,
-                      text=None, max_rows=DEFAULT_MAX_ROWS, title="Label audit"):
+def write_html_report(path: str | os.PathLike[str], report: pd.DataFrame, *,
+                      summary: Any = None, class_table: pd.DataFrame | None = None,
+                      figures: Figures | None = None,
+                      text: Sequence[str] | pd.Series | None = None,
+                      max_rows: int = DEFAULT_MAX_ROWS, title: str = "Label audit") -> str:
     """Write the self-contained HTML audit report to ``path``.
 
     One file with its stylesheet, script and figures inline; it opens in any browser

@@ -1,5 +1,9 @@
 """The two plotting functions of skmlq's first release, as thin wrappers of the displays."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .._core._confident_learning import class_sizes
@@ -10,11 +14,20 @@ from ._displays import (
     ClassIssueRatesDisplay, LabelQualityHistogramDisplay, check_flags, check_probabilities,
 )
 
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
+
+    from ..utils._typing import Labels
+
 __all__ = ["plot_class_issue_rates", "plot_label_quality_histogram"]
 
 
-def plot_label_quality_histogram(label_quality_scores, label_issues=None, *, bins=20,
-                                 threshold=None, log=False, ax=None):
+def plot_label_quality_histogram(label_quality_scores: ArrayLike,
+                                 label_issues: ArrayLike | None = None, *, bins: int = 20,
+                                 threshold: float | None = None, log: bool = False,
+                                 ax: Axes | None = None) -> Axes:
     """Histogram of label quality scores, with the flagged issues marked.
 
     A shortcut for :class:`LabelQualityHistogramDisplay` that returns the axes.
@@ -69,7 +82,8 @@ default=None
     return ax
 
 
-def plot_class_issue_rates(classes_by_quality, *, top=20, labels=None, ax=None):
+def plot_class_issue_rates(classes_by_quality: pd.DataFrame, *, top: int | None = 20,
+                           labels: Labels | None = None, ax: Axes | None = None) -> Axes:
     """Bar chart of the issue rates of the worst classes.
 
     A shortcut for :class:`ClassIssueRatesDisplay` on the table of
