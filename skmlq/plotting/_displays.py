@@ -697,8 +697,8 @@ class ErrorCalibrationDisplay:
         label = name or "error probabilities"
         if self.expected_calibration_error is not None:
             label += f" (ECE {self.expected_calibration_error:.3f})"
-        (self.line_,) = ax.plot(self.prob_pred, self.prob_true, marker="s", color=WRONG_COLOR,
-                                label=label)
+        self.line_ = ax.plot(self.prob_pred, self.prob_true, marker="s", color=WRONG_COLOR,
+                             label=label)[0]
         ax.set_xlim(0.0, 1.0)
         ax.set_ylim(0.0, 1.0)
         ax.set_xlabel("predicted probability of a wrong annotation")
