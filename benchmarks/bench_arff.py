@@ -11,14 +11,12 @@ liac-arff (``pip install liac-arff``) is a reference here, not a dependency.
 """
 
 import argparse
-import gc
-import time
-import tracemalloc
 from importlib import metadata
 
 import numpy as np
 import scipy.sparse as sp
 from _data import bibtex_path
+from _measure import best_time, peak_mb
 from _report import summary_line
 
 from skmlq.datasets import load_arff
@@ -49,25 +47,6 @@ def read_liac(path):
     X = full[:, np.flatnonzero(~is_tag)].tocsr()
     Y = full[:, np.flatnonzero(is_tag)].toarray().astype(np.int8)
     return X, Y
-
-
-def best_time(func, repeat):
-    best, out = np.inf, None
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        out = func()
-        best = min(best, time.perf_counter() - start)
-    return best, out
-
-
-def peak_mb(func):
-    gc.collect()
-    tracemalloc.start()
-    func()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak / 1e6
 
 
 def main(argv=None):

@@ -22,10 +22,10 @@ import gc
 import sys
 import tempfile
 import time
-import tracemalloc
 import warnings
 
 import numpy as np
+from _measure import peak_mb
 from _report import summary_line
 from sklearn.datasets import make_multilabel_classification
 from sklearn.linear_model import LogisticRegression
@@ -94,15 +94,6 @@ def bare_route(estimator, X, Y, folds):
     cvp_s = time.perf_counter() - start
     labels = [np.flatnonzero(row).tolist() for row in Y]
     return P, cleanlab_scores(labels, P), cvp_s
-
-
-def peak_mb(func):
-    gc.collect()
-    tracemalloc.start()
-    func()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak / 2**20
 
 
 def bench_overhead(name, estimator, X, Y, repeat):

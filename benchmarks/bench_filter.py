@@ -15,12 +15,10 @@ separate traced call of each. The two masks are checked to be identical.
 """
 
 import argparse
-import gc
-import time
-import tracemalloc
 import warnings
 
 import numpy as np
+from _measure import best_time, peak_mb
 from _report import summary_line
 
 from skmlq.filter import find_label_issues
@@ -44,26 +42,6 @@ def make_data(n_samples, n_classes, seed=0):
     given[0] = False  # no class annotated everywhere
     labels = [np.flatnonzero(row).tolist() for row in given]
     return labels, signal
-
-
-def best_time(func, repeat):
-    best = np.inf
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        out = func()
-        best = min(best, time.perf_counter() - start)
-    return best, out
-
-
-def peak_mb(func):
-    gc.collect()
-    tracemalloc.start()
-    try:
-        func()
-        return tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
 
 
 def main(argv=None):
