@@ -13,6 +13,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ..utils import labels_to_indicator
+from ..utils._validation import check_per_class_sides
 
 __all__ = [
     "class_conditional_noise",
@@ -235,27 +236,13 @@ sparse matrix
 
 
 def _check_flip_rates(flip_rates, n_classes):
-    try:
-        R = np.asarray(flip_rates, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(
-            "flip_rates could not be read as a numeric array; expected shape "
-            f"(n_classes, 2) = ({n_classes}, 2)."
-        ) from None
-    if R.shape != (n_classes, 2):
-        raise ValueError(
-            f"flip_rates has shape {R.shape}; expected ({n_classes}, 2): per class, column "
-            f"0 the probability that an absent annotation becomes given, column 1 that "
-            f"a given one becomes absent."
-        )
-    bad = ~((R >= 0) & (R <= 1))
-    if bad.any():
-        k, c = divmod(int(np.flatnonzero(bad.ravel())[0]), 2)
-        raise ValueError(
-            f"flip_rates has value {R[k, c]!r} at row (class) {k}, column {c}; flip rates "
-            f"must be probabilities in [0, 1]."
-        )
-    return R
+    return check_per_class_sides(
+        flip_rates, n_classes, "flip_rates",
+        valid=lambda R: (R >= 0) & (R <= 1),
+        accepted="flip rates must be probabilities in [0, 1]",
+        shape_hint=(": per class, column 0 the probability that an absent annotation "
+                    "becomes given, column 1 that a given one becomes absent"),
+    )
 
 
 def class_conditional_noise(labels, flip_rates, *, random_state=None):

@@ -232,29 +232,44 @@ def check_n_classes(P, n_classes, where):
     return P
 
 
-def check_thresholds(thresholds, n_classes, name="thresholds"):
-    """Validate precomputed thresholds; return them as a float64 (n_classes, 2) array."""
+def check_per_class_sides(value, n_classes, name, *, valid, accepted, shape_hint="",
+                          type_hint=""):
+    """Read a float64 ``(n_classes, 2)`` array of per-class, per-side values.
+
+    ``valid(A)`` gives the entries that are acceptable; the first one that is not is
+    named by its row (class) and column, followed by ``accepted``. ``shape_hint``
+    and ``type_hint`` end the shape and type messages.
+    """
     try:
-        T = np.asarray(thresholds, dtype=np.float64)
+        A = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
         raise InputTypeError(
             f"{name} could not be read as a numeric array; expected an array of shape "
-            f"(n_classes, 2) = ({n_classes}, 2) as returned by get_confident_thresholds."
+            f"(n_classes, 2) = ({n_classes}, 2){type_hint}."
         ) from None
-    if T.shape != (n_classes, 2):
-        raise InputValueError(
-            f"{name} has shape {T.shape}; expected ({n_classes}, 2), one row [t0, t1] per "
-            f"class (pred_probs has {n_classes} columns), as returned by "
-            f"get_confident_thresholds."
-        )
-    bad = ~(np.isfinite(T) & (T > 0))
+    if A.shape != (n_classes, 2):
+        raise InputValueError(f"{name} has shape {A.shape}; expected ({n_classes}, 2)"
+                              f"{shape_hint}.")
+    bad = ~valid(A)
     if bad.any():
         k, c = first_offending(bad)
         raise InputValueError(
-            f"{name} has value {T[k, c]!r} at row (class) {k}, column {c}; thresholds "
-            f"must be finite and > 0, as returned by get_confident_thresholds."
+            f"{name} has value {A[k, c]!r} at row (class) {k}, column {c}; {accepted}."
         )
-    return T
+    return A
+
+
+def check_thresholds(thresholds, n_classes, name="thresholds"):
+    """Validate precomputed thresholds; return them as a float64 (n_classes, 2) array."""
+    source = "as returned by get_confident_thresholds"
+    return check_per_class_sides(
+        thresholds, n_classes, name,
+        valid=lambda T: np.isfinite(T) & (T > 0),
+        accepted=f"thresholds must be finite and > 0, {source}",
+        shape_hint=(f", one row [t0, t1] per class (pred_probs has {n_classes} columns), "
+                    f"{source}"),
+        type_hint=f" {source}",
+    )
 
 
 def check_class_names(class_names, n_classes, name="class_names"):
