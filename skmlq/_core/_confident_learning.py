@@ -16,7 +16,7 @@ docs/architecture.rst, "Reference parity"; the comments below cite them as F1...
 import numpy as np
 import scipy.sparse as sp
 
-from ..utils._blocks import row_blocks
+from ..utils._blocks import nonzero_2d, row_blocks
 from ..utils._defaults import DEFAULT_METHOD, RANKING_AGGREGATOR_KWARGS
 from ..utils._errors import InputValueError
 from ..utils._labels import indicator_block, positives_per_class
@@ -107,7 +107,7 @@ def _gate(p, y):
 
 def _gate_sparse(flags, p, y):
     """Apply :func:`_gate` in place, evaluating it only where ``flags`` is True."""
-    rows, cols = np.nonzero(flags)
+    rows, cols = nonzero_2d(flags)
     drop = ~_gate(p[rows, cols], y[rows, cols])
     flags[rows[drop], cols[drop]] = False
 
@@ -255,7 +255,7 @@ def _kth_smallest(key, u):
 
 def _flag_smallest_few(key, members, u, rows, out):
     """:func:`flag_smallest` when few entries are members: one sort of the members."""
-    r, c = np.nonzero(members[rows])
+    r, c = nonzero_2d(members[rows])
     order = np.lexsort((c, key[rows[r], c], r))  # by row, then key, then example
     r, c = r[order], c[order]
     rank = np.arange(r.size) - np.searchsorted(r, r)  # position within its row
@@ -300,7 +300,7 @@ def _gated_candidates(Y, P, limit):
     for start, stop in row_blocks(n_samples, n_classes):
         p = _float_block(P, start, stop)
         y = indicator_block(Y, start, stop)
-        r, c = np.nonzero(_gate(p, y))
+        r, c = nonzero_2d(_gate(p, y))
         total += r.size
         if total > limit:
             return None
