@@ -56,7 +56,11 @@ def _target_form(y, name):
     if isinstance(y, (list, tuple)):
         if len(y) == 0:
             raise InputValueError(f"{name} is empty; expected {_TARGET_FORMS}.")
-        is_row = [isinstance(row, (list, tuple, set, frozenset, np.ndarray)) for row in y]
+        row_types = (list, tuple, set, frozenset, np.ndarray)
+        kinds = set(map(type, y))  # a few types: checked once each, not per row
+        if kinds.issubset(row_types):
+            return "lists", y
+        is_row = [isinstance(row, row_types) for row in y]
         if all(is_row):
             return "lists", y
         if not any(is_row):
