@@ -62,7 +62,7 @@ def write_report_csv(fh, order, scores, Y, mask, classes, per_class, *, label_se
         read = np.sort(rows)  # read (memory-mapped) inputs in file order
         pos = np.searchsorted(read, rows)  # the ranked rows within the chunk
         # Only the three class lists of the file: no DataFrame, no score lists.
-        lists = class_lists(Y[read], np.asarray(mask[read]), names, pos)
+        lists = class_lists(Y[read], np.asarray(mask[read]), names, pos, plain=True)
         join = label_sep.join
         fields = zip(
             rows.tolist(),

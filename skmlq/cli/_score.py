@@ -108,7 +108,7 @@ def write_outputs(args, Y, P, scores, mask, flagged, per_class, names, label_fil
     worst = order[:N_SHOWN]
     read = np.sort(worst)
     pos = np.searchsorted(read, worst)
-    lists = class_lists(Y[read], np.asarray(mask[read]), names, pos)
+    lists = class_lists(Y[read], np.asarray(mask[read]), names, pos, plain=True)
     return list(zip(worst.tolist(), scores[worst].tolist(), lists["given"], lists["to_remove"],
                     lists["to_add"]))
 

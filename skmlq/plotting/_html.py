@@ -180,8 +180,8 @@ def _summary_block(summary, report):
     counters = {
         "n_examples": lambda: len(report),
         "n_flagged": lambda: int(report["flagged"].to_numpy(dtype=bool).sum()),
-        "n_to_remove": lambda: int(report["to_remove"].map(len).sum()),
-        "n_to_add": lambda: int(report["to_add"].map(len).sum()),
+        "n_to_remove": lambda: _n_listed(report["to_remove"]),
+        "n_to_add": lambda: _n_listed(report["to_add"]),
     }
     # The summary's own counts when it has them; counted from the report otherwise.
     figures = {k: getattr(summary, k, None) for k in counters}
@@ -203,6 +203,13 @@ def _summary_block(summary, report):
                      f'</div>')
     parts.append("</div></section>")
     return "".join(parts)
+
+
+def _n_listed(column):
+    """How many entries a report's list column holds (its lists' lengths, summed)."""
+    # The report's own columns know their lengths; a user's plain lists are counted.
+    lengths = getattr(column.array, "lengths", None)
+    return int(lengths().sum()) if callable(lengths) else int(column.map(len).sum())
 
 
 def _examples_block(report, positions, texts, max_rows, n_examples=None):

@@ -16,7 +16,8 @@ import scipy.sparse as sp
 from ..utils._errors import InputValueError
 from ..utils._labels import check_labels
 from ..utils._validation import check_bool, check_unit_interval
-from ._build import _gc_paused, in_sorted, suggestions_from_report
+from ._build import in_sorted, suggestions_from_report
+from ._flat import gc_paused
 
 __all__ = ["apply_changes", "apply_suggestions", "labels_form"]
 
@@ -83,7 +84,7 @@ def _to_lists(rows, Y, classes):
         Y_new = sp.csr_matrix(Y_new, dtype=bool)
         Y_new.sort_indices()
         changed = np.flatnonzero(np.diff((Y_new != sp.csr_matrix(Y, dtype=bool)).indptr))
-        with _gc_paused():
+        with gc_paused():
             out = [list(row) for row in rows]
             for i, row in zip(changed.tolist(), _changed_rows(rows, Y_new, classes, changed)):
                 out[i] = row

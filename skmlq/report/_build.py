@@ -7,13 +7,12 @@ feed :func:`~skmlq.report.apply_suggestions` and the review file, so the report,
 the cleaned labels and the review file always agree.
 """
 
-import gc
-from contextlib import contextmanager
+from collections.abc import Hashable
 
 import numpy as np
 import scipy.sparse as sp
 
-from ..utils._blocks import row_blocks
+from ..utils._blocks import nonzero_2d, row_blocks
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._labels import indicator_block
 from ..utils._optional import require_pandas
@@ -21,6 +20,7 @@ from ..utils._validation import (
     check_bool, check_choice, check_class_names, check_integer, check_pred_probs,
     check_unit_interval,
 )
+from ._flat import FlatLists, row_offsets
 
 __all__ = [
     "FORMS", "LONG_COLUMNS", "WIDE_STATES", "Suggestions", "build_report", "class_lists",
@@ -64,34 +64,6 @@ class Suggestions:
                            self.scores[keep], self.n_samples, self.classes)
 
 
-def split_by_row(rows, values, n_samples, order=None):
-    """Per example, the list of ``values`` whose ``rows`` is that example (rows sorted).
-
-    Returns an object array of lists, for the examples ``order`` (default: all, in row
-    order). One ``tolist`` and list slices: about 20x faster than ``np.split``
-    for the many short lists of a report.
-    """
-    flat = np.asarray(values).tolist()
-    bounds = np.searchsorted(rows, np.arange(n_samples + 1))
-    return _slices(flat, bounds, np.arange(n_samples) if order is None else order)
-
-
-def _slices(flat, bounds, order):
-    """Object array of the lists ``flat[bounds[i]:bounds[i + 1]]`` for ``i`` in ``order``."""
-    starts, stops = bounds[:-1][order], bounds[1:][order]
-    with _gc_paused():
-        nonempty = np.flatnonzero(stops > starts)
-        if 2 * nonempty.size > order.size:
-            out = [flat[a:b] for a, b in zip(starts.tolist(), stops.tolist())]
-            return np.fromiter(out, dtype=object, count=len(out))
-        # Mostly empty (the suggestions): fresh empty lists, then the few others.
-        out = [[] for _ in range(order.size)]
-        for i, a, b in zip(nonempty.tolist(), starts[nonempty].tolist(),
-                           stops[nonempty].tolist()):
-            out[i] = flat[a:b]
-        return np.fromiter(out, dtype=object, count=len(out))
-
-
 def in_sorted(values, keys):
     """``np.isin(values, keys)`` for a sorted ``keys``: a binary search per value,
     several times faster than ``isin``'s hashing for the report's int64 keys."""
@@ -101,29 +73,15 @@ def in_sorted(values, keys):
     return keys[at] == values
 
 
-@contextmanager
-def _gc_paused():
-    """Pause the cyclic garbage collector while making many small lists.
-
-    The lists cannot form cycles, but allocating them triggers collections that
-    scan every tracked object: two thirds of the time of a 100,000-row report.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _given_coordinates(Y):
     """(rows, cols) of the given annotations of a checked indicator, row-major."""
     if sp.issparse(Y):
         Y = Y.tocsr()
+        if not Y.has_sorted_indices:
+            Y = Y.sorted_indices()
         rows = np.repeat(np.arange(Y.shape[0], dtype=np.int64), np.diff(Y.indptr))
         return rows, Y.indices.astype(np.int64)
-    parts = [np.nonzero(indicator_block(Y, a, b)) for a, b in row_blocks(*Y.shape)]
+    parts = [nonzero_2d(indicator_block(Y, a, b)) for a, b in row_blocks(*Y.shape)]
     rows = np.concatenate([r + a for (r, _), (a, _) in zip(parts, row_blocks(*Y.shape))]
                           or [np.zeros(0, np.int64)])
     cols = np.concatenate([c for _, c in parts] or [np.zeros(0, np.int64)])
@@ -132,7 +90,7 @@ def _given_coordinates(Y):
 
 def _flagged_coordinates(Y, mask, per_class_scores):
     """The :class:`Suggestions` of the flagged annotations of ``mask``."""
-    rows, cols = np.nonzero(mask)
+    rows, cols = nonzero_2d(mask)
     n_samples = mask.shape[0]
     remove = np.zeros(rows.size, dtype=bool)
     for start, stop in row_blocks(*mask.shape):
@@ -145,47 +103,68 @@ def _flagged_coordinates(Y, mask, per_class_scores):
     return rows, cols, remove, scores, n_samples
 
 
-def class_lists(Y, mask, names, order, per_class_scores=None):
-    """``given``, ``to_remove`` and ``to_add`` (object arrays of lists of ``names``)
-    of the examples ``order``; with ``per_class_scores`` also the rest of the long
-    report's list columns (``suggested``, ``to_remove_scores``, ``to_add_scores``)."""
+def class_lists(Y, mask, names, order, per_class_scores=None, *, plain=False):
+    """``given``, ``to_remove`` and ``to_add`` (:class:`ListArray` columns of
+    ``names``) of the examples ``order``; with ``per_class_scores`` also the rest of
+    the long report's list columns (``suggested``, ``to_remove_scores``,
+    ``to_add_scores``).
+
+    Every column is a gather of coordinates (no Python object per row): the lists
+    are made when a row is read. ``plain=True`` gives lists of Python lists instead
+    (for writers that format every row anyway; needs no pandas).
+    """
+    if plain:
+        ListArray = FlatLists
+    else:
+        from ._lists import ListArray
+
     names = np.asarray(names, dtype=object)
     n_samples, n_classes = mask.shape
     g_rows, g_cols = _given_coordinates(Y)
     rows, cols, remove, s, _ = _flagged_coordinates(
         Y, mask, np.zeros((0, 0)) if per_class_scores is None else per_class_scores)
-    g_bounds = np.searchsorted(g_rows, np.arange(n_samples + 1))
-    given_flat = names[g_cols].tolist()
     r_rows, r_cols = rows[remove], cols[remove]
     a_rows, a_cols = rows[~remove], cols[~remove]
+
+    def column(rows_, values, categories=names):
+        return ListArray.from_offsets(row_offsets(rows_, n_samples), values, categories)
+
     out = {
-        "given": _slices(given_flat, g_bounds, order),
-        "to_remove": split_by_row(r_rows, names[r_cols], n_samples, order),
-        "to_add": split_by_row(a_rows, names[a_cols], n_samples, order),
+        "given": column(g_rows, g_cols),
+        "to_remove": column(r_rows, r_cols),
+        "to_add": column(a_rows, a_cols),
     }
-    if per_class_scores is None:
-        return out
-    r_s, a_s = s[remove], s[~remove]
-    # The suggested set is the given one except on the few examples with a change:
-    # there, the given labels not to remove and the labels to add, by class.
-    suggested = _slices(given_flat, g_bounds, order)
-    if rows.size:
-        changed = np.zeros(n_samples, dtype=bool)
-        changed[rows] = True
-        in_changed = changed[g_rows]
-        c_rows, c_cols = g_rows[in_changed], g_cols[in_changed]
-        keep = ~in_sorted(c_rows * n_classes + c_cols, r_rows * n_classes + r_cols)
-        sugg_rows = np.concatenate([c_rows[keep], a_rows])
-        sugg_cols = np.concatenate([c_cols[keep], a_cols])
-        by_row = np.lexsort((sugg_cols, sugg_rows))
-        at = np.flatnonzero(changed[order])
-        lists = split_by_row(sugg_rows[by_row], names[sugg_cols[by_row]], n_samples,
-                             order[at])
-        suggested[at] = lists
-    out["suggested"] = suggested
-    out["to_remove_scores"] = split_by_row(r_rows, r_s, n_samples, order)
-    out["to_add_scores"] = split_by_row(a_rows, a_s, n_samples, order)
+    if per_class_scores is not None:
+        out["suggested"] = _suggested(out["given"], g_rows, r_rows, r_cols, a_rows, a_cols,
+                                      n_classes)
+        out["to_remove_scores"] = column(r_rows, s[remove], None)
+        out["to_add_scores"] = column(a_rows, s[~remove], None)
+    out = {name: array.take(order) for name, array in out.items()}
+    if plain:
+        return {name: array.tolist() for name, array in out.items()}
     return out
+
+
+def _suggested(given, g_rows, r_rows, r_cols, a_rows, a_cols, n_classes):
+    """The suggested label sets: the given ones, except on the examples with a change,
+    which get the given annotations not removed and the added ones, in class order."""
+    n_samples = len(given)
+    changed = np.zeros(n_samples, dtype=bool)
+    changed[r_rows] = True
+    changed[a_rows] = True
+    in_changed = changed[g_rows]
+    k = max(n_classes, 1)
+    keys = g_rows[in_changed] * k + given._values[in_changed]  # sorted: given is row-major
+    keys = np.delete(keys, np.searchsorted(keys, r_rows * k + r_cols))
+    added = a_rows * k + a_cols
+    keys = np.insert(keys, np.searchsorted(keys, added), added)
+    rows, cols = np.divmod(keys, k)
+    offsets = row_offsets(rows, n_samples)
+    starts, stops = given._starts.copy(), given._stops.copy()
+    starts[changed] = offsets[:-1][changed] + given._values.size
+    stops[changed] = offsets[1:][changed] + given._values.size
+    return type(given)(np.concatenate([given._values, cols]), starts, stops,
+                       given._categories)
 
 
 def build_report(Y, scores, per_class_scores, mask, classes, *, flagged=None,
@@ -419,29 +398,51 @@ def suggestions_from_report(report, classes=None):
         raise InputValueError(
             f"report's index holds example ids such as {rows_index[0]!r}; applying needs "
             f"the 0-based row numbers (build the report without ids).")
+    from ._lists import list_parts
+
+    def unknown(column, lengths, at, value):
+        pos = np.searchsorted(np.cumsum(lengths), at, side="right")
+        raise InputValueError(
+            f"report row {rows_index[pos].item()!r}, column {column!r}: unknown class "
+            f"{value!r}; known classes: {classes.tolist()[:10]}")
+
+    def columns_of(values, column, lengths):
+        out = np.empty(len(values), dtype=np.int64)
+        for at, value in enumerate(values):
+            try:
+                out[at] = lookup[value]
+            except (KeyError, TypeError):
+                unknown(column, lengths, at, value)
+        return out
+
     parts = []
     for column, score_column, remove in (("to_remove", "to_remove_scores", True),
                                          ("to_add", "to_add_scores", False)):
-        names = report[column].to_numpy()
-        lengths = np.fromiter(map(len, names), dtype=np.int64, count=names.size)
-        nonempty = np.flatnonzero(lengths)  # most examples have nothing to change
-        flat = [c for row in names[nonempty] for c in row]
-        try:
-            cols = np.fromiter((lookup[c] for c in flat), dtype=np.int64, count=len(flat))
-        except KeyError as exc:
-            pos = nonempty[np.searchsorted(np.cumsum(lengths[nonempty]),
-                                           flat.index(exc.args[0]), side="right")]
+        lengths, flat, codes, categories = list_parts(report[column])
+        score_lengths, flat_scores, _, _ = list_parts(report[score_column])
+        if not np.array_equal(lengths, score_lengths):
+            pos = np.flatnonzero(lengths != score_lengths)[0]
             raise InputValueError(
-                f"report row {rows_index[pos].item()!r}, column {column!r}: unknown class "
-                f"{exc.args[0]!r}; known classes: {classes.tolist()[:10]}") from None
-        score_lists = report[score_column].to_numpy()[nonempty]
-        flat_scores = [s for row in score_lists for s in row]
-        if len(flat_scores) != len(flat):
-            raise InputValueError(f"report columns {column!r} and {score_column!r} are not "
-                                  f"aligned; each score list must match its class list.")
-        parts.append((np.repeat(rows_index[nonempty].astype(np.int64), lengths[nonempty]),
-                      cols, np.full(len(flat), remove),
-                      np.asarray(flat_scores, dtype=np.float64)))
+                f"report row {rows_index[pos].item()!r}: columns {column!r} and "
+                f"{score_column!r} are not aligned; each score list must match its class "
+                f"list.")
+        if codes is not None:
+            # A report's own column: map its few categories, not every entry.
+            known = np.array([lookup.get(c, -1) if isinstance(c, Hashable) else -1
+                              for c in categories.tolist()], dtype=np.int64)
+            cols = known[codes] if codes.size else np.zeros(0, np.int64)
+            if (cols < 0).any():
+                at = int(np.flatnonzero(cols < 0)[0])
+                unknown(column, lengths, at, categories[codes[at]])
+        else:
+            cols = columns_of(flat.tolist(), column, lengths)
+        try:
+            scores = np.asarray(flat_scores, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InputValueError(f"report column {score_column!r} holds a value that is "
+                                  f"not a number; it lists the suspects' scores.") from None
+        parts.append((np.repeat(rows_index.astype(np.int64), lengths), cols,
+                      np.full(cols.size, remove), scores))
     rows, cols, remove, scores = (np.concatenate(p) for p in zip(*parts))
     order = np.lexsort((cols, rows))
     n_samples = int(rows_index.max()) + 1 if rows_index.size else 0

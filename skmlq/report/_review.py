@@ -86,8 +86,9 @@ def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
     order = np.lexsort((suggestions.cols, pos))
     s = suggestions.select(order)
     pos = pos[order]
-    given_lists = report["given"].to_numpy()
-    given = {p: GIVEN_SEP.join(map(str, given_lists[p])) for p in np.unique(pos).tolist()}
+    changed = np.unique(pos)  # only the rows with a change are read, in one take
+    given = dict(zip(changed.tolist(), (GIVEN_SEP.join(map(str, row)) for row in
+                                        report["given"].array.take(changed).tolist())))
     quality = report["label_quality"].to_numpy()
     header = ["example", "class", "change", "given", "annotation_score"]
     columns = [s.rows.tolist(), [_name(c) for c in classes[s.cols].tolist()],

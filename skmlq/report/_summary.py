@@ -250,6 +250,9 @@ class AuditSummary:
 
     def __init__(self, report, model_quality=None, *, min_positives=MIN_POSITIVES,
                  min_average_precision=MIN_AVERAGE_PRECISION):
+        pd = require_pandas("the audit summary of a report")
+        from ._lists import list_lengths, list_parts
+
         for column in ("flagged", "given", "to_remove", "to_add"):
             if column not in report.columns:
                 raise InputValueError(f"report has no {column!r} column; pass the whole long "
@@ -259,12 +262,12 @@ class AuditSummary:
             classes = sorted(set().union(*report["given"], *report["to_add"]))
         counts = {}
         for column in ("given", "to_remove", "to_add"):
-            flat = report[column].explode().dropna()
+            flat = pd.Series(list_parts(report[column])[1], dtype=object)
             counts[column] = flat.value_counts().reindex(classes, fill_value=0).to_numpy()
         self._set(classes, len(report), int(report["flagged"].sum()), counts["given"],
                   counts["to_remove"], counts["to_add"],
-                  int((report["to_remove"].map(len) > 0).sum()),
-                  int((report["to_add"].map(len) > 0).sum()), model_quality, min_positives,
+                  int((list_lengths(report["to_remove"]) > 0).sum()),
+                  int((list_lengths(report["to_add"]) > 0).sum()), model_quality, min_positives,
                   min_average_precision)
 
     @classmethod
