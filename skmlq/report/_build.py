@@ -114,9 +114,9 @@ def class_lists(Y, mask, names, order, per_class_scores=None, *, plain=False):
     (for writers that format every row anyway; needs no pandas).
     """
     if plain:
-        ListArray = FlatLists
+        array_type = FlatLists
     else:
-        from ._lists import ListArray
+        from ._lists import ListArray as array_type
 
     names = np.asarray(names, dtype=object)
     n_samples, n_classes = mask.shape
@@ -127,7 +127,7 @@ def class_lists(Y, mask, names, order, per_class_scores=None, *, plain=False):
     a_rows, a_cols = rows[~remove], cols[~remove]
 
     def column(rows_, values, categories=names):
-        return ListArray.from_offsets(row_offsets(rows_, n_samples), values, categories)
+        return array_type.from_offsets(row_offsets(rows_, n_samples), values, categories)
 
     out = {
         "given": column(g_rows, g_cols),
