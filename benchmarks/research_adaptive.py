@@ -13,7 +13,9 @@ upper bounds, not candidates. No candidate has a constant fitted to a result.
 Findings (2026-12-01; mean over the 26 benchmarks of the mean over 3 seeds; cleanlab
 best in hindsight: AUROC 0.723, AP 0.400; "#ok" counts the benchmarks where the
 candidate is at most 0.01 AUROC and 0.01 AP below it; the target needs AUROC >= 0.753
-and #ok = 26)::
+and #ok = 26). The families: 1. switch ``adjust_pred_probs`` on an estimate of the
+direction; 2. put the absent and the given side on a common scale (priors per side, or
+ranks); 3. blend the first-stage ``p`` and the second-stage ``q``::
 
     candidate                            AUROC     AP  min dAU  min dAP  #ok  worst
     cooc min (today's best mean)         0.777  0.545   -0.375   -0.333   16  bib-missing-forest
