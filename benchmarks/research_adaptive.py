@@ -34,6 +34,7 @@ ranks); 3. blend the first-stage ``p`` and the second-stage ``q``::
     3. g+adj softmin0.1                  0.773  0.494   -0.293   -0.409   15  bib-toggle-forest
     rank-min, p+adj softmin & cooc min   0.793  0.465   -0.088   -0.166   14  bib-toggle-forest
     ORACLE switch adjust, true direction 0.815  0.610   -0.138   -0.115   16  bib-missing-knn
+    ORACLE odds, true per-class rates    0.770  0.496   -0.247   -0.288   18  bib-missing-forest
     ORACLE weighted, absent g, given q   0.833  0.613   -0.054   -0.056   18  syn-realistic-knn
     best of 33 candidates per benchmark  0.848  0.642   -0.041   -0.032   22  bib-missing-knn
 
@@ -86,7 +87,11 @@ What this shows:
   noise kind, so a switch on its share always adjusts. The per-class noise model's
   share of error mass on the absent side overlaps between the kinds (bibtex: toggle
   0.48-0.74, missing 0.61-0.95, truth 0.02 and 1.00). Priors built from these
-  estimates (idea 2, posterior odds) lose where they are most wrong.
+  estimates (family 2, posterior odds) lose where they are most wrong; and even the
+  true per-class, per-side rates as priors, ``logit(self-confidence) - logit(rate)``,
+  only reach 0.770 (ORACLE odds): with ``q`` calibrated to the noisy annotations,
+  ``q / (1 - q)`` is not the likelihood ratio of a flip, so better priors alone do
+  not fix that family.
 - Putting the two sides on a common scale *without* estimating the direction works
   best: the min of the two sides' ranks (or robust z-scores) lets whichever side holds
   the outliers decide. It raises the mean AUROC from 0.777 to 0.810-0.815 and the
@@ -96,7 +101,7 @@ What this shows:
   better than ``q`` (seed 0; bibtex missing, absent side only: AUROC 0.73-0.75 with ``p``,
   0.64-0.73 with ``q``), and ``q`` is far better on structured classes (yeast
   missing: 0.80-0.85 with ``p``, 0.91 with ``q``); the logit average ``g`` of the two
-  is within reach of the better one on both (0.70-0.76 and 0.93-0.94), hence idea 3.
+  is within reach of the better one on both (0.70-0.76 and 0.93-0.94), hence family 3.
 - ``g`` also repairs the synthetic benchmark, whose classes are independent (the
   label-to-label weights of ``q`` add only noise there): ``g`` + softmin 0.1 is within
   0.003 of cleanlab's best or above it on its class-conditional noise (0.708 / 0.674 /
@@ -556,6 +561,19 @@ def c_rank_witnesses_sides(Y, P, Q):
 
 CANDIDATES["rank-min of p+adj softmin and cooc min"] = c_rank_witnesses
 CANDIDATES["rank-min of p+adj softmin and sides g/q"] = c_rank_witnesses_sides
+
+
+def c_odds_oracle(Y, P, Q, wrong):
+    """Idea 2 with the TRUE per-class, per-side share of wrong annotations as the prior."""
+    n1 = Y.sum(axis=0)
+    n0 = len(Y) - n1
+    rates = np.column_stack([(wrong & ~Y).sum(0) / np.maximum(n0, 1),
+                             (wrong & Y).sum(0) / np.maximum(n1, 1)])
+    prior = np.clip(np.where(Y, rates[:, 1], rates[:, 0]), 1.0 / len(Y), 0.5)
+    return (logit(sc(Y, geo(P, Q))) - logit(prior)).min(axis=1)
+
+
+ORACLES["ORACLE odds, true per-class rates, g"] = c_odds_oracle
 
 
 # ---------------------------------------------------------------- evaluation
