@@ -251,7 +251,7 @@ def c_switch_cj(Y, P, Q):
 
 
 def c_oracle_switch(Y, P, Q, wrong):
-    """Not a candidate: the switch with the TRUE direction, an upper bound of idea 1."""
+    """Not a candidate: the switch with the TRUE direction, an upper bound of family 1."""
     miss = (wrong & ~Y).sum()
     return smin(sc_adj(Y, Q)) if miss > (wrong & Y).sum() else smin(sc(Y, Q))
 
