@@ -11,25 +11,37 @@ labels::
 
 with an L2 penalty ``1 / (2 C)`` on ``a`` and ``W`` (scikit-learn's ``C``), fitted
 for all classes at once: the problem separates into K logistic regressions with
-K + 2 coefficients, solved together by a batched Newton method (one pass over row
-blocks per step; one (K + 2) x (K + 2) system per class). The label-to-label
-weights form one K x K matrix ``W`` with a zero diagonal (a label never explains
-itself). ``q`` then replaces ``pred_probs`` in the per-class scoring methods.
+K + 2 coefficients, solved together by a batched Newton method (one pass over the
+rows per step, which gives the loss, gradient and Hessian together; one
+(K + 2) x (K + 2) system per class; a class whose loss rises halves its step).
+The label-to-label weights form one K x K matrix ``W`` with a zero diagonal (a
+label never explains itself). ``q`` then replaces ``pred_probs`` in the per-class
+scoring methods.
 
 Cross-fitting: a row's own annotations must not shape the weights that judge it
 (in-sample, the fit partly memorises the errors; measured on bibtex with a k-NN
 model, AUROC 0.88 in-sample against 0.92 cross-fitted). Rows are split into
 ``n_folds`` folds and the row's ``q`` uses the weights fitted without its fold.
+Those are not refitted from scratch: Newton's method runs once on all rows, and
+each fold's weights are one Newton step from that solution on the rows outside
+the fold (the per-fold sums of gradient and Hessian come from one pass at the
+solution; the step is exact for a quadratic loss and very close here, within
+0.01 of an exact refit's probabilities on 1,500 rows, and the same detection
+figures to 0.001 AUROC on every benchmark). At 100,000 x 100 this fits in about
+1.2 s where five separate Newton fits took about 20 s.
+
 The fold of a row is a seeded hash of the bits of its ``pred_probs`` values and
 annotations (summed over classes, so class order does not matter) rather than of
 its position, so any block, slice, batch or memory-mapped part of the data is scored
 exactly as in one in-memory call, from the fitted ``(n_folds, K + 2, K)``
-parameters of the first pass alone. Identical rows share a fold.
+parameters of the first pass alone. Identical rows share a fold. Beyond
+``_MAX_FIT_ROWS`` rows the same hash picks a sample of about that many to fit on
+(the fit's time and memory then stop growing with N), so the sample too depends
+on the rows' contents only.
 """
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import expit
 from threadpoolctl import threadpool_limits
 
 from ..utils import _blocks
@@ -85,8 +97,19 @@ def row_folds(P_block, Y_block, n_folds, random_state):
 
 
 def _logit(P_block):
-    p = np.clip(P_block, _EPS, 1 - _EPS).astype(np.float64)
-    return np.log(p / (1 - p))
+    p = np.clip(np.asarray(P_block, dtype=np.float64), _EPS, 1 - _EPS)
+    odds = np.subtract(1, p)
+    np.divide(p, odds, out=odds)
+    return np.log(odds, out=odds)
+
+
+def _sigmoid(eta):
+    """``1 / (1 + exp(-eta))`` in place (3x faster than scipy's expit, as exact)."""
+    with np.errstate(over="ignore"):  # exp(-eta) = inf gives 0, as it should
+        np.negative(eta, out=eta)
+        np.exp(eta, out=eta)
+    eta += 1
+    return np.reciprocal(eta, out=eta)
 
 
 def _pair_matrix(L, n_classes):
@@ -148,7 +171,7 @@ class _FitSample:
             for start, stop in row_blocks(hi - lo, n_classes, size):
                 L_block = L[lo + start:lo + stop]
                 self.blocks.append((fold, Z[lo + start:lo + stop], L_block, L_block.T.tocsr(),
-                                    L_block.toarray(), _pair_matrix(L_block, n_classes)))
+                                    L_block.toarray() > 0, _pair_matrix(L_block, n_classes)))
 
 
 def _log_loss(eta, y):
@@ -160,18 +183,17 @@ def _log_loss(eta, y):
     """
     e = np.exp(-np.abs(eta))
     loss = np.log1p(e)
-    loss += np.maximum(np.where(y > 0, -eta, eta), 0)
+    loss += np.maximum(np.where(y, -eta, eta), 0)
     d = 1 + e
     s = np.where(eta >= 0, 1 / d, e / d)
     return loss.sum(axis=0), s
 
 
-def _data_terms(sample, theta, with_hessian):
-    """Unpenalised log-loss per class (and gradient, Hessian) of each fold's rows.
+def _data_terms(sample, theta, with_hessian, fold=None):
+    """Unpenalised log-loss per class (and gradient, Hessian) of the sample's rows.
 
-    Returns a list over folds of ``(loss, grad, hess)``. Blocks run on the thread
-    pool a few at a time (each holds a Hessian) and are summed in block order, so
-    the result does not depend on the threading.
+    Over the rows of ``fold`` only if given. Blocks run on the thread pool and are
+    summed in block order, so the result does not depend on the threading.
     """
     n_classes = sample.n_classes
     a, b, W = theta[0], theta[1], theta[2:]
@@ -202,26 +224,20 @@ def _data_terms(sample, theta, with_hessian):
         hess[:, 2:, 2:] = (pairs @ w).reshape(n_classes, n_classes, n_classes).transpose(2, 0, 1)
         return loss, grad, hess
 
-    zero = (np.zeros(n_classes),
-            np.zeros((n_classes, n_classes + 2)) if with_hessian else None,
-            np.zeros((n_classes, n_classes + 2, n_classes + 2)) if with_hessian else None)
-    folds = [zero] * sample.n_folds
-    indices = list(range(len(sample.blocks)))
-    step = _blocks._MAX_THREADS
+    indices = [i for i, block in enumerate(sample.blocks) if fold in (None, block[0])]
+    total = [np.zeros(n_classes), None, None]
+    if with_hessian:
+        total[1:] = np.zeros((n_classes, n_classes + 2)), np.zeros(
+            (n_classes, n_classes + 2, n_classes + 2))
+    # as many blocks in flight as threads: each holds a Hessian
+    step = max(1, min(_blocks._MAX_THREADS, _blocks._available_cores()))
     for group in range(0, len(indices), step):
         part = indices[group:group + step]
-        for index, terms in zip(part, run_blocks(lambda i, _: block_terms(i),
-                                                 [(i, i + 1) for i in part])):
-            fold = sample.blocks[index][0]
-            folds[fold] = tuple(None if s is None else s + t for s, t in zip(folds[fold], terms))
-    return folds
-
-
-def _summed(folds, skip=None):
-    """Sum of per-fold terms, leaving out fold ``skip``."""
-    kept = [terms for fold, terms in enumerate(folds) if fold != skip]
-    return tuple(None if parts[0] is None else sum(parts[1:], parts[0].copy())
-                 for parts in zip(*kept))
+        for terms in run_blocks(lambda i, _: block_terms(i), [(i, i + 1) for i in part]):
+            for acc, value in zip(total, terms):
+                if acc is not None:
+                    acc += value
+    return tuple(total)
 
 
 def _penalised(theta, inv_c, loss, grad=None, hess=None):
@@ -260,7 +276,7 @@ def _newton_step(grad, hess):
 def _fit_all(sample, inv_c):
     """Newton's method on all the sample's rows, with step halving per class.
 
-    Returns the solution and the unpenalised per-fold data terms there. Each pass computes
+    Returns the solution and the unpenalised data terms there. Each pass computes
     the loss with the gradient and Hessian, so a step costs one pass; a class
     whose loss rose halves its step (classes are independent problems).
     """
@@ -269,14 +285,15 @@ def _fit_all(sample, inv_c):
     theta[0] = 1.0
     n_rows = sample.n_rows
     terms = _data_terms(sample, theta, True)
-    loss, grad, hess = _penalised(theta, inv_c, *_summed(terms))
+    loss, grad, hess = _penalised(theta, inv_c, *terms)
     for _ in range(_MAX_NEWTON):
         step = _newton_step(grad, hess)
+        terms = grad = hess = None  # free before the next pass
         t = np.ones(n_classes)
         for halving in range(7):
             trial = theta - t * step
             new_terms = _data_terms(sample, trial, True)
-            new = _penalised(trial, inv_c, *_summed(new_terms))
+            new = _penalised(trial, inv_c, *new_terms)
             # (a rise within rounding is not a rise)
             worse = new[0] > loss + 1e-12 * np.abs(loss)
             if not worse.any():
@@ -302,10 +319,12 @@ def fit_cooccurrence(Y, P, C=1.0, n_folds=5, random_state=0):
     """
     inv_c = 1.0 / C
     sample = _FitSample(Y, P, n_folds, random_state)
-    theta, terms = _fit_all(sample, inv_c)
+    theta, total = _fit_all(sample, inv_c)
     params = []
     for fold in range(n_folds):
-        _, grad, hess = _penalised(theta, inv_c, *_summed(terms, skip=fold))
+        held = _data_terms(sample, theta, True, fold)
+        _, grad, hess = _penalised(theta, inv_c, *(t - h for t, h in zip(total, held)))
+        del held
         params.append(theta - _newton_step(grad, hess))
     return np.stack(params)
 
@@ -322,13 +341,15 @@ def cooccurrence_block(P_block, Y_block, params, random_state=0):
     eta += params[folds, 1]
     # The label term of all folds in one sparse product: row i's label j is column
     # fold_i * K + j of a widened indicator, against the folds' stacked W.
-    L = sp.csr_matrix(Y_block, dtype=np.float64)
-    widened = sp.csr_matrix(
-        (L.data, L.indices + np.repeat(folds * n_classes, np.diff(L.indptr)), L.indptr),
-        shape=(L.shape[0], n_folds * n_classes),
-    )
+    n_rows = eta.shape[0]
+    flat = np.flatnonzero(Y_block)
+    rows, labels = np.divmod(flat, n_classes)
+    indptr = np.zeros(n_rows + 1, dtype=np.intp)
+    np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+    widened = sp.csr_matrix((np.ones(flat.size), labels + folds[rows] * n_classes, indptr),
+                            shape=(n_rows, n_folds * n_classes))
     eta += widened @ params[:, 2:].reshape(n_folds * n_classes, n_classes)
-    return expit(eta).astype(P_block.dtype, copy=False)
+    return _sigmoid(eta).astype(P_block.dtype, copy=False)
 
 
 class CooccurrenceParams:
