@@ -45,7 +45,7 @@ import scipy.sparse as sp
 from threadpoolctl import threadpool_limits
 
 from ..utils import _blocks
-from ..utils._blocks import row_blocks, run_blocks
+from ..utils._blocks import nonzero_2d, row_blocks, run_blocks
 from ..utils._labels import indicator_block, positives_per_class
 from ._thresholds import thresholds_from_sums
 
@@ -342,11 +342,10 @@ def cooccurrence_block(P_block, Y_block, params, random_state=0):
     # The label term of all folds in one sparse product: row i's label j is column
     # fold_i * K + j of a widened indicator, against the folds' stacked W.
     n_rows = eta.shape[0]
-    flat = np.flatnonzero(Y_block)
-    rows, labels = np.divmod(flat, n_classes)
+    rows, labels = nonzero_2d(Y_block)
     indptr = np.zeros(n_rows + 1, dtype=np.intp)
     np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
-    widened = sp.csr_matrix((np.ones(flat.size), labels + folds[rows] * n_classes, indptr),
+    widened = sp.csr_matrix((np.ones(rows.size), labels + folds[rows] * n_classes, indptr),
                             shape=(n_rows, n_folds * n_classes))
     eta += widened @ params[:, 2:].reshape(n_folds * n_classes, n_classes)
     return _sigmoid(eta).astype(P_block.dtype, copy=False)
