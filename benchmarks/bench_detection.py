@@ -75,7 +75,7 @@ def second_stage(case, Y, P):
     from skmlq._core._cooccurrence import second_stage_block
     from skmlq.rank import get_cooccurrence_params
 
-    path = case_path(*case).with_suffix(".cooc-v2.npy")
+    path = case_path(*case).with_suffix(".cooc-v3.npy")
     if path.exists():
         return np.load(path)
     t0 = time.perf_counter()

@@ -24,10 +24,14 @@ def get_cooccurrence_params(labels, pred_probs, *, C=DEFAULT_COOCCURRENCE_C,
 
     The stage is **cross-fitted**: the rows are split into ``n_folds`` folds,
     and each row is scored by the weights fitted without its fold, so that an
-    annotation never helps to judge itself. A row's fold is a hash, seeded by
+    annotation never helps to judge itself. The weights of a fold are one Newton
+    step, on the rows outside the fold, from the fit on all rows (close to an
+    exact refit: within 0.01 of its probabilities on 1,500 rows, and the same
+    detection figures on the benchmarks). A row's fold is a hash, seeded by
     ``random_state``, of its values and annotations (not of its position), so any
     part of the rows scored with these parameters gets the numbers it gets in a
-    call over all rows.
+    call over all rows. Beyond 32,768 rows the stage is fitted on a sample of
+    about that many, chosen by the same hash.
 
     Parameters
     ----------
@@ -48,9 +52,11 @@ def get_cooccurrence_params(labels, pred_probs, *, C=DEFAULT_COOCCURRENCE_C,
 
     Notes
     -----
-    Costs a few Newton steps (each one pass over the rows) per fold, plus one
-    (K + 2) x (K + 2) solve per class; the Hessian holds ``K (K + 2)^2`` floats
-    (33 MB at K = 159), so very large K is expensive.
+    Costs one pass over the rows to take the fit's sample, then a few Newton
+    steps on it (each one pass over the sample and one (K + 2) x (K + 2) solve
+    per class), then one more pass and solve for the folds: about 1.2 s at
+    100,000 x 100. The Hessian holds ``K (K + 2)^2`` floats (33 MB at K = 159),
+    so very large K is expensive.
 
     Examples
     --------
