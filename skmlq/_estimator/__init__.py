@@ -6,6 +6,6 @@ is), ``_estimator`` is the estimator; its issue report is :mod:`skmlq.report`'s.
 """
 
 from ._cross_fit import default_estimator
-from ._estimator import SYNTHETIC_ERROR_RATE, MultilabelLabelQuality
+from ._estimator import SYNTHETIC_DRAWS, MultilabelLabelQuality
 
-__all__ = ["MultilabelLabelQuality", "SYNTHETIC_ERROR_RATE", "default_estimator"]
+__all__ = ["MultilabelLabelQuality", "SYNTHETIC_DRAWS", "default_estimator"]

@@ -51,11 +51,27 @@ if TYPE_CHECKING:
     from ..report import AuditSummary
     from ..utils._typing import Labels
 
-__all__ = ["MultilabelLabelQuality", "SYNTHETIC_ERROR_RATE"]
+__all__ = ["MultilabelLabelQuality", "SYNTHETIC_DRAWS"]
 
-#: Fraction of examples (at least one) whose labels :meth:`MultilabelLabelQuality.score`
-#: corrupts, by toggling one class each, when no ``label_issue_mask`` is given.
-SYNTHETIC_ERROR_RATE = 0.1
+#: Number of seeded draws of synthetic errors whose average precisions
+#: :meth:`MultilabelLabelQuality.score` averages when no ``label_issue_mask`` is given.
+SYNTHETIC_DRAWS = 3
+
+
+def _inject_estimated_errors(Y, flip_rates, rng):
+    """Flip each annotation with its class's estimated flip rate for its side.
+
+    Returns the corrupted copy and which examples were corrupted. A draw that
+    corrupts no example toggles one random annotation instead, so the average
+    precision stays defined on small data with small rates.
+    """
+    n_samples, n_classes = Y.shape
+    given = Y.astype(bool)
+    rates = np.where(given, flip_rates[:, 1], flip_rates[:, 0])
+    flip = rng.random_sample((n_samples, n_classes)) < rates
+    if not flip.any():
+        flip[rng.randint(n_samples), rng.randint(n_classes)] = True
+    return (given ^ flip).astype(Y.dtype), flip.any(axis=1)
 
 
 class MultilabelLabelQuality(TransformerMixin, BaseEstimator):
@@ -740,11 +756,18 @@ default=None
         - With ``label_issue_mask`` (True for examples known to be mislabelled;
           route it with ``set_score_request(label_issue_mask=True)``): the average
           precision of ranking those examples first, scoring the given ``y``.
-        - Without it: a copy of ``y`` gets synthetic errors, one class toggled on
-          each of ``SYNTHETIC_ERROR_RATE`` = 10% of the examples (at least one),
-          drawn with ``random_state`` (0 when None); the result is the average
-          precision of ranking the corrupted examples first.
+        - Without it: copies of ``y`` get synthetic errors that follow the noise
+          the fit estimated, each annotation flipped with its class's flip rate
+          for its side (:attr:`flip_rates_`, from the training data);
+          ``SYNTHETIC_DRAWS`` = 3 draws seeded by ``random_state`` (0 when None),
+          and the result is the mean over the draws of the average precision of
+          ranking the corrupted examples first. The flip rates do not depend on
+          ``method`` or the aggregator, so every candidate of a search over
+          them is judged on the same errors.
 
+        Errors injected uniformly (one random class toggled per example) would
+        favour whatever finds that kind of error, which misleads when the real
+        noise is concentrated on some classes or on one side (forgotten tags).
         The mean label quality score is deliberately not used: it is maximised by
         whatever setting inflates all scores, not by one that finds errors.
 
@@ -767,28 +790,27 @@ default=None
         n_samples = Y.shape[0]
         if label_issue_mask is None:
             rng = check_random_state(0 if self.random_state is None else self.random_state)
-            n_errors = max(1, int(round(SYNTHETIC_ERROR_RATE * n_samples)))
-            is_issue = np.zeros(n_samples, dtype=bool)
-            rows = rng.choice(n_samples, size=n_errors, replace=False)
-            is_issue[rows] = True
-            Y = Y.copy()
-            Y[rows, rng.randint(Y.shape[1], size=n_errors)] ^= 1
-        else:
-            is_issue = np.asarray(label_issue_mask)
-            if is_issue.shape != (n_samples,) or (
-                is_issue.dtype != bool and not np.isin(is_issue, (0, 1)).all()
-            ):
-                raise InputValueError(
-                    f"label_issue_mask must be a boolean array of shape ({n_samples},), "
-                    f"one entry per example; got shape {is_issue.shape}, dtype "
-                    f"{is_issue.dtype}."
-                )
-            is_issue = is_issue.astype(bool)
-            if not is_issue.any():
-                raise InputValueError(
-                    "label_issue_mask has no True entry; the average precision of "
-                    "finding label issues is undefined without any."
-                )
+            precisions = []
+            for _ in range(SYNTHETIC_DRAWS):
+                noisy, is_issue = _inject_estimated_errors(Y, self.flip_rates_, rng)
+                scores = self._score(noisy, pred_probs)[1]
+                precisions.append(average_precision_score(is_issue, -scores))
+            return float(np.mean(precisions))
+        is_issue = np.asarray(label_issue_mask)
+        if is_issue.shape != (n_samples,) or (
+            is_issue.dtype != bool and not np.isin(is_issue, (0, 1)).all()
+        ):
+            raise InputValueError(
+                f"label_issue_mask must be a boolean array of shape ({n_samples},), "
+                f"one entry per example; got shape {is_issue.shape}, dtype "
+                f"{is_issue.dtype}."
+            )
+        is_issue = is_issue.astype(bool)
+        if not is_issue.any():
+            raise InputValueError(
+                "label_issue_mask has no True entry; the average precision of "
+                "finding label issues is undefined without any."
+            )
         scores = self._score(Y, pred_probs)[1]
         return float(average_precision_score(is_issue, -scores))
 

@@ -575,22 +575,32 @@ def test_transform_labels_routed_through_pipeline(data):
 # ------------------------------------------------------------------- score()
 
 
-def test_score_synthetic_errors_is_seeded_average_precision(fitted, data):
+def test_score_synthetic_errors_follow_the_estimated_noise(fitted, data):
     X, Y = data
     s1 = fitted.score(X, Y)
     assert s1 == fitted.score(X, Y)
     assert 0 < s1 <= 1
-    # Reconstruct the documented corruption: 10% of examples, one class toggled each.
+    # Reconstruct the documented corruption: 3 seeded draws, each annotation
+    # flipped with its class's estimated rate for its side, precisions averaged.
     rng = np.random.RandomState(0)
-    rows = rng.choice(N, size=12, replace=False)
-    noisy = Y.copy()
-    noisy[rows, rng.randint(K, size=12)] ^= 1
-    is_issue = np.zeros(N, dtype=bool)
-    is_issue[rows] = True
-    expected = average_precision_score(is_issue, -fitted.score_samples(X, noisy))
-    assert s1 == pytest.approx(expected)
+    rates = np.where(Y.astype(bool), fitted.flip_rates_[:, 1], fitted.flip_rates_[:, 0])
+    expected = []
+    for _ in range(3):
+        flip = rng.random_sample(Y.shape) < rates
+        assert flip.any()
+        noisy = (Y.astype(bool) ^ flip).astype(Y.dtype)
+        expected.append(average_precision_score(flip.any(axis=1),
+                                                -fitted.score_samples(X, noisy)))
+    assert s1 == pytest.approx(np.mean(expected))
     # Not the mean quality score (degenerate: favours inflated scores).
     assert s1 != pytest.approx(fitted.score_samples(X, Y).mean())
+
+
+def test_score_without_estimated_noise_still_corrupts_one_annotation(fitted, data):
+    X, Y = data
+    clean = pickle.loads(pickle.dumps(fitted))
+    clean.flip_rates_ = np.zeros_like(fitted.flip_rates_)
+    assert 0 < clean.score(X, Y) <= 1
 
 
 def test_score_with_known_mask(fitted, data):
