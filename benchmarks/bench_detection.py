@@ -166,36 +166,45 @@ TUNING_GRID = [
 def tuning_margins(case):
     """How far a search guided by injected errors lands from its grid's best.
 
-    For each candidate of ``TUNING_GRID`` the objective is the AUROC of finding
+    For each candidate of ``TUNING_GRID`` the objective is how well it finds
     errors injected on top of the noisy annotations: ``uniform`` toggles one class
-    on 10% of the examples (the estimator's ``score`` today), ``estimated`` flips
-    annotations with the per-class flip rates estimated by the noise model. The
-    probabilities (and the co-occurrence stage) are not refitted after the
-    injection, an approximation of what a grid search over refits would see.
-    Returns ``{objective: true AUROC of the grid's best - that of the pick}``.
+    on 10% of the examples (the estimator's ``score`` before it followed the
+    estimated noise), ``estimated`` is what ``MultilabelLabelQuality.score`` does
+    now: ``SYNTHETIC_DRAWS`` draws of flips with the per-class, per-side rates of
+    the noise model, average precision averaged over the draws. The probabilities
+    (and the co-occurrence stage) are not refitted after the injection, an
+    approximation of what a grid search over refits would see.
+    Returns ``{objective: (true AUROC of the grid's best - that of the pick, pick)}``.
     """
+    from sklearn.utils import check_random_state
+
     from skmlq._core._error_proba import fit_noise_model, noise_histogram
-    from skmlq.benchmarking import class_conditional_noise, random_toggle_noise
+    from skmlq._estimator._estimator import SYNTHETIC_DRAWS, _inject_estimated_errors
+    from skmlq.benchmarking import random_toggle_noise
 
     d = load_case(*case)
     Y, P, wrong = d["noisy"], d["pred_probs"], d["wrong"]
     Q = second_stage(case, Y, P)
     model = fit_noise_model(*noise_histogram(Y, lambda a, b: Q[a:b], *Q.shape))
+    rng = check_random_state(0)
+    noisy, mask = random_toggle_noise(Y, rate=0.1, random_state=0)
     injected = {
-        "uniform": random_toggle_noise(Y, rate=0.1, random_state=0),
-        "estimated": class_conditional_noise(Y, model[:, 2:4], random_state=0),
+        "uniform": [(noisy, mask.any(axis=1))],
+        "estimated": [_inject_estimated_errors(Y, model[:, 2:4], rng)
+                      for _ in range(SYNTHETIC_DRAWS)],
     }
 
-    def auroc(labels, mask, method, adjust, agg):
+    def metric(labels, mask, method, adjust, agg, key="auroc"):
         probs = Q if method == "cooccurrence" else P
         S = get_label_quality_scores_per_class(labels, probs, adjust_pred_probs=adjust)
-        return detection_metrics(resolve_aggregator(AGGREGATORS[agg])(S), mask)["auroc"]
+        return detection_metrics(resolve_aggregator(AGGREGATORS[agg])(S), mask)[key]
 
-    truth = {c: auroc(Y, wrong, *c) for c in TUNING_GRID}
+    truth = {c: metric(Y, wrong, *c) for c in TUNING_GRID}
     best = max(truth.values())
     margins = {}
-    for name, (noisy, mask) in injected.items():
-        objective = {c: auroc(noisy, mask, *c) for c in TUNING_GRID}
+    for name, draws in injected.items():
+        objective = {c: np.mean([metric(n, m, *c, key="ap") for n, m in draws])
+                     for c in TUNING_GRID}
         pick = max(objective, key=objective.get)
         margins[name] = (best - truth[pick], pick)
     return margins
