@@ -660,9 +660,9 @@ default=None
             :attr:`error_estimate_`; ``print(estimate)`` gives one line such as
             "about 9% of examples, 712 of 7,395, have a wrong annotation; most
             likely kind: missing tags". The count is the sum of
-            :attr:`error_proba_`: close to the truth when errors are per-class
-            flips, an overestimate when they hit a fixed share of the examples
-            (see the detection benchmark on the Benchmarks page).
+            :attr:`error_proba_`: within 25% of the truth on most of the
+            detection benchmark, up to 2x (and more with a weak model) off
+            elsewhere; an "about", not a count (see the Benchmarks page).
         """
         check_is_fitted(self)
         return self.error_estimate_
