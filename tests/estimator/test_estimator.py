@@ -694,3 +694,28 @@ def test_detects_annotation_errors_like_cleanlab():
     labels = [np.flatnonzero(row).tolist() for row in noisy]
     cleanlab_scores = rank.get_label_quality_scores(labels, mlq.pred_probs_)
     assert ap == pytest.approx(average_precision_score(is_issue, -cleanlab_scores), abs=1e-12)
+
+
+def test_synthetic_errors_flip_each_side_at_its_rate():
+    from skmlq._estimator._estimator import _inject_estimated_errors
+
+    rng = np.random.RandomState(0)
+    Y = (rng.uniform(size=(20000, 3)) < 0.3).astype(np.int64)
+    before = Y.copy()
+    rates = np.array([[0.0, 0.2], [0.05, 0.0], [0.01, 0.01]])
+    noisy, corrupted = _inject_estimated_errors(Y, rates, np.random.RandomState(1))
+    np.testing.assert_array_equal(Y, before)  # the input is not touched
+    assert noisy.dtype == Y.dtype
+    flipped = noisy != Y
+    np.testing.assert_array_equal(corrupted, flipped.any(axis=1))
+    given = Y.astype(bool)
+    observed = np.column_stack([
+        [flipped[~given[:, k], k].mean() for k in range(3)],
+        [flipped[given[:, k], k].mean() for k in range(3)],
+    ])
+    # binomial spread on >= 6,000 annotations per cell: well under 0.01
+    np.testing.assert_allclose(observed, rates, atol=0.01)
+    assert observed[0, 0] == 0 and observed[1, 1] == 0
+    # no estimated noise at all: one annotation is toggled, so the objective is defined
+    noisy, corrupted = _inject_estimated_errors(Y, np.zeros((3, 2)), np.random.RandomState(1))
+    assert (noisy != Y).sum() == 1 and corrupted.sum() == 1
