@@ -193,7 +193,9 @@ default="exponential_moving_average"
     flip_rates_ : ndarray of shape (n_classes, 2)
         Estimated per-class noise: column 0 (absent side) the probability that a
         class that does not apply is annotated, column 1 (given side) that one
-        that applies is left out.
+        that applies is left out. Every row is the same pair when the noise model
+        found per-class rates not worth their parameters (the usual case with
+        many rare classes). :meth:`score` injects its synthetic errors with them.
     cooccurrence_params_ : CooccurrenceParams
         The co-occurrence stage fitted on the out-of-fold probabilities.
     estimator_ : estimator object
