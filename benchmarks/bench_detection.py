@@ -252,8 +252,8 @@ def print_calibration(calib):
               f"{np.mean([c['ece'] for c in cs]):6.3f} {np.mean([c['flagged'] for c in cs]):7.0f} "
               f"{np.nanmean([c['precision'] for c in cs]):6.3f} "
               f"{np.mean([c['auroc'] for c in cs]):6.3f}")
-    within = np.mean([abs(r - 1) <= 0.25 for r in ratios])
-    print(f"  estimated count within 25% of the truth on {within:.0%} of the benchmarks")
+    within = sum(abs(r - 1) <= 0.25 for r in ratios)
+    print(f"  estimated count within 25% of the truth on {within} of {len(ratios)} benchmarks")
 
 
 def summarise(all_results, rows, clean_names):
