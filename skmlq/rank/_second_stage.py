@@ -111,7 +111,7 @@ def get_label_error_probabilities(labels, pred_probs, *, cooccurrence_params=Non
     the per-class rates not worth their parameters. On the detection benchmark the
     sum of ``example_proba`` is within 25% of the true number of wrong examples on
     18 of 26 benchmarks; it underestimates (0.44-0.46x) class-conditional flips of
-    very unequal rates on 20 independent classes, and overestimates (2.6-5.7x)
+    very unequal rates on 20 independent classes, and overestimates (2.8-5.7x)
     when a weak model meets few errors: read it as "about" (see the detection
     benchmark on the Benchmarks page).
 
