@@ -230,16 +230,29 @@ class ListArray(FlatLists, ExtensionArray):
 
     def __setitem__(self, key, value):
         # Rare (a person editing a cell): rebuild the column from its lists.
+        def cell(v):
+            if is_list_like(v) and not isinstance(v, dict):
+                return list(v)
+            if _is_na(v):
+                return v
+            raise TypeError(f"a cell of a list column holds a list of values (for example "
+                            f"[{v!r}]), not {v!r}")
+
         rows = self._as_object()
-        if isinstance(key, numbers.Integral):
-            rows[key] = list(value) if is_list_like(value) else value
+        if isinstance(key, tuple) and len(key) == 1:
+            key = key[0]
+        if isinstance(key, numbers.Integral) and not isinstance(key, (bool, np.bool_)):
+            rows[key] = cell(value)
         else:
-            key = check_array_indexer(self, key)
-            target = np.arange(len(self))[key]
-            one = not is_list_like(value) or len(value) != target.size or (
-                target.size and not is_list_like(value[0]))
-            for i, v in zip(target.tolist(), [value] * target.size if one else list(value)):
-                rows[i] = list(v) if is_list_like(v) else v
+            if not isinstance(key, slice):
+                key = check_array_indexer(self, key)
+            target = np.atleast_1d(np.arange(len(self))[key])
+            values = list(value) if is_list_like(value) else None
+            # One list for each cell, or one list for them all.
+            each = (values is not None and target.size > 0 and len(values) == target.size
+                    and all(is_list_like(v) or _is_na(v) for v in values))
+            for i, v in zip(target.tolist(), values if each else [value] * target.size):
+                rows[i] = cell(v)
         new = type(self)._from_sequence(rows)
         self._values, self._starts, self._stops, self._categories, self._na = (
             new._values, new._starts, new._stops, new._categories, new._na)

@@ -175,3 +175,54 @@ def test_to_parquet_through_arrow(report, tmp_path):
     report.to_parquet(path)
     back = pd.read_parquet(path)
     assert [list(v) for v in back["suggested"]] == report["suggested"].tolist()
+
+
+def test_editing_with_a_non_list_names_what_a_cell_holds(report):
+    edited = report.copy()
+    with pytest.raises(TypeError, match=r"holds a list of values \(for example \['cat'\]\), "
+                                        r"not 'cat'"):
+        edited.at[6, "to_add"] = "cat"
+    assert edited.loc[6, "to_add"] == ["cat"]  # unchanged
+    edited.at[6, "to_add"] = []
+    assert edited.loc[6, "to_add"] == []
+    edited["given"].array[[0, 1]] = [["dog"], ["cat", "dog"]]  # one list per cell
+    assert edited["given"].tolist()[:2] == [["dog"], ["cat", "dog"]]
+    edited["given"].array[[0, 1]] = ["emu"]  # one list for them all
+    assert edited["given"].tolist()[:2] == [["emu"], ["emu"]]
+
+
+operations = st.lists(st.one_of(
+    st.tuples(st.just("take"), st.lists(st.integers(-1, 7), max_size=10)),
+    st.tuples(st.just("slice"), st.integers(-9, 9), st.integers(-9, 9),
+              st.sampled_from([1, 2, -1])),
+    st.tuples(st.just("concat")),
+), max_size=4)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(list(NAMES)), max_size=3), min_size=1,
+                max_size=8), operations)
+def test_any_sequence_of_row_operations_matches_an_object_array(rows, ops):
+    codes = {n: k for k, n in enumerate(NAMES)}
+    offsets = np.cumsum([0] + [len(r) for r in rows])
+    flat = np.array([codes[v] for r in rows for v in r], dtype=np.int64)
+    array = ListArray.from_offsets(offsets, flat, NAMES)
+    objects = np.empty(len(rows), dtype=object)
+    objects[:] = [list(r) for r in rows]
+    for op in ops:
+        if op[0] == "take":
+            at = [i for i in op[1] if -1 <= i < len(objects)]
+            array = array.take(at, allow_fill=True)
+            taken = np.empty(len(at), dtype=object)
+            taken[:] = [np.nan if i == -1 else objects[i] for i in at]
+            objects = taken
+        elif op[0] == "slice":
+            array, objects = array[op[1]:op[2]:op[3]], objects[op[1]:op[2]:op[3]]
+        else:
+            array = ListArray._concat_same_type([array, array])
+            objects = np.concatenate([objects, objects])
+        got = array.tolist()
+        assert len(got) == len(objects)
+        for g, o in zip(got, objects.tolist()):
+            assert (g != g and o != o) if not isinstance(o, list) else g == o
+        assert array.isna().tolist() == [not isinstance(o, list) for o in objects.tolist()]
