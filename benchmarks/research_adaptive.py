@@ -578,6 +578,31 @@ ORACLES["ORACLE odds, true per-class rates, g"] = c_odds_oracle
 
 # ---------------------------------------------------------------- evaluation
 
+def summarise(per, best, width=34):
+    """Print one row per candidate of ``per[name][benchmark] = [(AUROC, AP), ...]``
+    against cleanlab's ``best``; candidates not run on every benchmark are left out.
+    Returns the benchmarks and each candidate's (benchmarks, 2) mean metrics."""
+    benches = sorted(best)
+    best_au = np.array([best[b][0] for b in benches])
+    best_ap = np.array([best[b][1] for b in benches])
+    print(f"cleanlab best in hindsight: mean AUROC {best_au.mean():.3f}, AP {best_ap.mean():.3f}"
+          f"; target mean AUROC >= {best_au.mean() + 0.03:.3f}, #ok {len(benches)}")
+    print(f"{'candidate':{width}s} {'AUROC':>6s} {'AP':>6s} {'min dAU':>8s} {'min dAP':>8s} "
+          f"{'#ok':>4s}  worst benchmark")
+    out = {}
+    for name, rows in per.items():
+        if any(b not in rows for b in benches):
+            continue
+        m = np.array([np.mean(rows[b], axis=0) for b in benches])
+        d_au, d_ap = m[:, 0] - best_au, m[:, 1] - best_ap
+        worst = int(np.argmin(np.minimum(d_au, d_ap)))
+        ok = int(((d_au >= -0.01) & (d_ap >= -0.01)).sum())
+        print(f"{name:{width}s} {m[:, 0].mean():6.3f} {m[:, 1].mean():6.3f} {d_au.min():+8.3f} "
+              f"{d_ap.min():+8.3f} {ok:4d}  {'-'.join(benches[worst])}")
+        out[name] = m
+    return benches, out
+
+
 def run(data, best, candidates, oracles=None):
     per = defaultdict(lambda: defaultdict(list))
     for case, (Y, P, Q, wrong) in data.items():
@@ -585,22 +610,9 @@ def run(data, best, candidates, oracles=None):
             per[name][case[:3]].append(metrics(f(Y, P, Q), wrong))
         for name, f in (oracles or {}).items():
             per[name][case[:3]].append(metrics(f(Y, P, Q, wrong), wrong))
-    benches = sorted(best)
+    benches, out = summarise(per, best)
     best_au = np.array([best[b][0] for b in benches])
     best_ap = np.array([best[b][1] for b in benches])
-    print(f"cleanlab best in hindsight: mean AUROC {best_au.mean():.3f}, AP {best_ap.mean():.3f}"
-          f"; target mean AUROC >= {best_au.mean() + 0.03:.3f}")
-    print(f"{'candidate':34s} {'AUROC':>6s} {'AP':>6s} {'min dAU':>8s} {'min dAP':>8s} "
-          f"{'#ok':>4s}  worst benchmark")
-    out = {}
-    for name, rows in per.items():
-        m = np.array([np.mean(rows[b], axis=0) for b in benches])
-        d_au, d_ap = m[:, 0] - best_au, m[:, 1] - best_ap
-        worst = int(np.argmin(np.minimum(d_au, d_ap)))
-        ok = int(((d_au >= -0.01) & (d_ap >= -0.01)).sum())
-        print(f"{name:34s} {m[:, 0].mean():6.3f} {m[:, 1].mean():6.3f} {d_au.min():+8.3f} "
-              f"{d_ap.min():+8.3f} {ok:4d}  {'-'.join(benches[worst])}")
-        out[name] = m
     union = np.max([out[n] for n in candidates], axis=0)  # best candidate per benchmark
     d_au, d_ap = union[:, 0] - best_au, union[:, 1] - best_ap
     print(f"{'(best candidate per benchmark, hindsight)':34s} {union[:, 0].mean():6.3f} "

@@ -178,6 +178,7 @@ from research_adaptive import (  # noqa: E402
     side_min,
     smin,
     softmin,
+    summarise,
 )
 
 from skmlq._core._error_proba import (  # noqa: E402
@@ -383,28 +384,6 @@ def baselines(Y, P, Q0):
     }
 
 
-def summarise(per, best):
-    benches = sorted(best)
-    best_au = np.array([best[b][0] for b in benches])
-    best_ap = np.array([best[b][1] for b in benches])
-    print(f"cleanlab best in hindsight: mean AUROC {best_au.mean():.3f}, AP {best_ap.mean():.3f}"
-          f"; target mean AUROC >= {best_au.mean() + 0.03:.3f}, #ok {len(benches)}")
-    print(f"{'candidate':62s} {'AUROC':>6s} {'AP':>6s} {'min dAU':>8s} {'min dAP':>8s} "
-          f"{'#ok':>4s}  worst")
-    out = {}
-    for name, rows in per.items():
-        if any(b not in rows for b in benches):
-            continue
-        m = np.array([np.mean(rows[b], axis=0) for b in benches])
-        d_au, d_ap = m[:, 0] - best_au, m[:, 1] - best_ap
-        worst = int(np.argmin(np.minimum(d_au, d_ap)))
-        ok = int(((d_au >= -0.01) & (d_ap >= -0.01)).sum())
-        print(f"{name:62s} {m[:, 0].mean():6.3f} {m[:, 1].mean():6.3f} {d_au.min():+8.3f} "
-              f"{d_ap.min():+8.3f} {ok:4d}  {'-'.join(benches[worst])}")
-        out[name] = m
-    return benches, out
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="substring of the case names to run")
@@ -442,7 +421,7 @@ def main(argv=None):
               file=sys.stderr, flush=True)
     if {c[:3] for c in cases} != set(best):  # a partial run: per-benchmark figures only
         best = {b: best[b] for b in {c[:3] for c in cases}}
-    benches, out = summarise(per, best)
+    benches, out = summarise(per, best, width=62)
     print("\nestimated vs true wrong annotations (sum of posteriors; mean over seeds):")
     print(f"{'variant':36s} {'benchmark':24s} {'r_wrong':>8s} {'r_miss':>8s} "
           f"{'E given':>8s} {'E absent':>8s} {'true wr':>8s} {'true mi':>8s}")
