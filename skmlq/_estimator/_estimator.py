@@ -25,6 +25,7 @@ from .._core._aggregation import check_aggregator_name, resolve_aggregator
 from .._core._cooccurrence import fit_cooccurrence_params, second_stage_thresholds
 from .._core._driver import score_blocks, scoring_thresholds
 from .._core._error_proba import label_error_probabilities
+from ..benchmarking._noise import class_conditional_noise
 from ..model_selection import MultilabelStratifiedKFold
 from ..utils._defaults import (
     COOCCURRENCE, DEFAULT_AGGREGATOR, DEFAULT_ALPHA, DEFAULT_COOCCURRENCE_C,
@@ -65,13 +66,11 @@ def _inject_estimated_errors(Y, flip_rates, rng):
     corrupts no example toggles one random annotation instead, so the average
     precision stays defined on small data with small rates.
     """
-    n_samples, n_classes = Y.shape
-    given = Y.astype(bool)
-    rates = np.where(given, flip_rates[:, 1], flip_rates[:, 0])
-    flip = rng.random_sample((n_samples, n_classes)) < rates
+    noisy, flip = class_conditional_noise(Y, flip_rates, random_state=rng)
     if not flip.any():
-        flip[rng.randint(n_samples), rng.randint(n_classes)] = True
-    return (given ^ flip).astype(Y.dtype), flip.any(axis=1)
+        flip[rng.randint(Y.shape[0]), rng.randint(Y.shape[1])] = True
+        noisy = noisy ^ flip
+    return noisy.astype(Y.dtype), flip.any(axis=1)
 
 
 class MultilabelLabelQuality(TransformerMixin, BaseEstimator):
