@@ -17,7 +17,7 @@ from ..utils._errors import InputValueError
 from ..utils._labels import check_labels
 from ..utils._validation import check_bool, check_unit_interval
 from ._build import in_sorted, suggestions_from_report
-from ._flat import gc_paused
+from ._flat import gc_paused, to_lists
 
 __all__ = ["apply_changes", "apply_suggestions", "labels_form"]
 
@@ -69,15 +69,15 @@ def labels_form(labels, classes, name="labels"):
     if form == "lists" and (indices or not int_classes):
         try:  # lists of class indices (into ``classes``)
             Y = check_labels(rows, n_classes=n_classes, name=name)
-            return Y, _to_lists(rows, Y, None)
+            return Y, _restore_lists(rows, Y, None)
         except TypeError:  # lists of class names
             pass
     # Class labels (names, or ints that are not the column indices).
     Y = encode_targets(labels, classes, name=name)[0].astype(bool)
-    return Y, _to_lists(rows, Y, classes)
+    return Y, _restore_lists(rows, Y, classes)
 
 
-def _to_lists(rows, Y, classes):
+def _restore_lists(rows, Y, classes):
     """``restore`` for lists: unchanged rows come back as copies of the caller's rows;
     a changed row keeps its remaining labels in their order, then the added ones."""
     def restore(Y_new):
@@ -126,7 +126,7 @@ def _changed_rows(rows, Y_new, classes, changed):
     order = np.argsort(pos, kind="stable")  # per row: kept entries, then added ones
     merged = merged[order].tolist()
     bounds = np.searchsorted(pos[order], np.arange(changed.size + 1))
-    return [merged[a:b] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
+    return to_lists(bounds, merged)
 
 
 def apply_changes(Y, suggestions, name="labels"):
