@@ -65,7 +65,7 @@ class ListDtype(ExtensionDtype):
 
 
 def _is_na(value):
-    return value is None or (isinstance(value, float) and np.isnan(value)) or value is np.nan
+    return value is None or (isinstance(value, float) and np.isnan(value))
 
 
 class ListArray(FlatLists, ExtensionArray):
@@ -173,9 +173,8 @@ class ListArray(FlatLists, ExtensionArray):
         to_concat = list(to_concat)
         cats = to_concat[0]._categories if to_concat else None
         same = all(a._categories is cats or (
-            a._categories is not None and cats is not None and a._categories.size == cats.size
-            and all(x == y for x, y in zip(a._categories.tolist(), cats.tolist())))
-            for a in to_concat)
+            a._categories is not None and cats is not None
+            and np.array_equal(a._categories, cats)) for a in to_concat)
         parts, offsets, na, shift = [], [np.zeros(1, dtype=np.int64)], [], 0
         for a in to_concat:
             off, values = a.compact()
