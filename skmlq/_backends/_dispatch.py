@@ -6,10 +6,12 @@ inputs go to ``_dask``, everything else is validated once
 """
 
 from .._core._aggregation import resolve_aggregator
-from .._core._cooccurrence import fit_cooccurrence_params, second_stage_thresholds
+from .._core._cooccurrence import second_stage_thresholds
 from .._core._driver import score_blocks, scoring_thresholds
+from .._core._error_proba import fit_second_stage
 from ..utils._defaults import (
-    COOCCURRENCE, DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS, SCORING_METHODS,
+    COOCCURRENCE, DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS, NOISE_POSTERIOR,
+    SCORING_METHODS, SECOND_STAGE_METHODS,
 )
 from ..utils._errors import InputValueError
 from ..utils._labels import check_labels
@@ -41,23 +43,23 @@ def check_scoring_inputs(labels, pred_probs, method, adjust_pred_probs, threshol
 
 
 def check_second_stage_inputs(labels, pred_probs, adjust_pred_probs, thresholds=None,
-                              cooccurrence_params=None, random_state=0):
-    """Validate the inputs of ``method="cooccurrence"``; fit its stage if not given.
+                              cooccurrence_params=None, random_state=0,
+                              method=COOCCURRENCE):
+    """Validate the inputs of a second-stage ``method``; fit its stage if not given.
 
     Returns ``(Y, P, thresholds, params)``: the thresholds are those of the
     second-stage probabilities (None unless ``adjust_pred_probs``).
     """
     P = check_pred_probs(pred_probs)
     Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
-    check_scoring_options(COOCCURRENCE, adjust_pred_probs, thresholds,
-                          methods=SCORING_METHODS)
+    check_scoring_options(method, adjust_pred_probs, thresholds, methods=SCORING_METHODS)
     if thresholds is not None:
         thresholds = check_thresholds(thresholds, P.shape[1])
     if cooccurrence_params is None:
         options = check_cooccurrence_options(
             DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS, random_state
         )
-        cooccurrence_params = fit_cooccurrence_params(Y, P, *options)
+        cooccurrence_params = fit_second_stage(Y, P, *options)
     else:
         check_cooccurrence_params(cooccurrence_params, P.shape[1])
     if adjust_pred_probs and thresholds is None:
@@ -70,18 +72,19 @@ def label_quality_scores(labels, pred_probs, *, method, adjust_pred_probs, aggre
     """Aggregated (N,) or per-class (N, K) scores, lazy for dask inputs."""
     check_scoring_options(method, adjust_pred_probs, thresholds, methods=SCORING_METHODS,
                           cooccurrence_params=cooccurrence_params)
-    if method == COOCCURRENCE:
+    if method in SECOND_STAGE_METHODS:
         if uses_dask(labels, pred_probs):
             raise InputValueError(
-                "method='cooccurrence' is not available for dask inputs; compute the "
-                "arrays (or score them in memory-mapped form) instead."
+                f"method={method!r} is not available for dask inputs; compute the "
+                f"arrays (or score them in memory-mapped form) instead."
             )
         aggregate = None if per_class else resolve_aggregator(aggregator_kwargs)
         Y, P, thresholds, params = check_second_stage_inputs(
-            labels, pred_probs, adjust_pred_probs, thresholds, cooccurrence_params
+            labels, pred_probs, adjust_pred_probs, thresholds, cooccurrence_params,
+            method=method,
         )
-        return score_blocks(Y, P, "self_confidence", thresholds, aggregate,
-                            second_stage=params)
+        scorer = NOISE_POSTERIOR if method == NOISE_POSTERIOR else "self_confidence"
+        return score_blocks(Y, P, scorer, thresholds, aggregate, second_stage=params)
     if uses_dask(labels, pred_probs):
         return dask_label_quality_scores(
             labels, pred_probs, method=method, adjust_pred_probs=adjust_pred_probs,

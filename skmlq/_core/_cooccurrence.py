@@ -53,7 +53,6 @@ __all__ = [
     "CooccurrenceParams",
     "cooccurrence_block",
     "fit_cooccurrence",
-    "fit_cooccurrence_params",
     "row_folds",
     "second_stage_block",
     "second_stage_thresholds",
@@ -363,16 +362,24 @@ class CooccurrenceParams:
         Seed of the fold hash; scoring uses it to give each row its fold.
     C : float
         Inverse L2 penalty the coefficients were fitted with.
+    noise_model : ndarray of shape (n_classes, 4)
+        Per class ``[alpha, beta, r_absent, r_given]``: the calibration of the
+        stage's probabilities and the flip rates of the noise model fitted on the
+        same rows (``skmlq._core._error_proba``), which ``method="noise_posterior"``
+        and the error probabilities read.
     """
 
-    __slots__ = ("coef", "random_state", "C")
+    __slots__ = ("coef", "random_state", "C", "noise_model")
 
-    def __init__(self, coef, random_state, C):
+    def __init__(self, coef, random_state, C, noise_model):
         coef = np.array(coef, dtype=np.float64)
         coef.setflags(write=False)
+        noise_model = np.array(noise_model, dtype=np.float64)
+        noise_model.setflags(write=False)
         self.coef = coef
         self.random_state = int(random_state)
         self.C = float(C)
+        self.noise_model = noise_model
 
     @property
     def n_folds(self):
@@ -382,18 +389,13 @@ class CooccurrenceParams:
         return {name: getattr(self, name) for name in self.__slots__}
 
     def __setstate__(self, state):
-        self.__init__(state["coef"], state["random_state"], state["C"])
+        self.__init__(state["coef"], state["random_state"], state["C"], state["noise_model"])
 
     def __repr__(self):
         return (
             f"CooccurrenceParams(n_folds={self.n_folds}, n_classes={self.coef.shape[2]}, "
             f"random_state={self.random_state}, C={self.C:g})"
         )
-
-
-def fit_cooccurrence_params(Y, P, C, n_folds, random_state):
-    """:class:`CooccurrenceParams` fitted on validated ``(Y, P)`` and options."""
-    return CooccurrenceParams(fit_cooccurrence(Y, P, C, n_folds, random_state), random_state, C)
 
 
 def second_stage_block(P_block, Y_block, params):

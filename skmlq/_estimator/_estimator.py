@@ -22,15 +22,16 @@ from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.validation import check_is_fitted, check_memory, validate_data
 
 from .._core._aggregation import check_aggregator_name, resolve_aggregator
-from .._core._cooccurrence import fit_cooccurrence_params, second_stage_thresholds
+from .._core._cooccurrence import second_stage_thresholds
 from .._core._driver import score_blocks, scoring_thresholds
-from .._core._error_proba import label_error_probabilities
+from .._core._error_proba import fit_second_stage, label_error_probabilities
 from ..benchmarking._noise import class_conditional_noise
 from ..model_selection import MultilabelStratifiedKFold
 from ..utils._defaults import (
-    COOCCURRENCE, DEFAULT_AGGREGATOR, DEFAULT_ALPHA, DEFAULT_COOCCURRENCE_C,
+    DEFAULT_AGGREGATOR, DEFAULT_ALPHA, DEFAULT_COOCCURRENCE_C,
     DEFAULT_COOCCURRENCE_FOLDS, DEFAULT_ERROR_THRESHOLD, DEFAULT_HTML_MAX_ROWS,
-    DEFAULT_METHOD, DEFAULT_TEMPERATURE, SCORING_METHODS,
+    DEFAULT_METHOD, DEFAULT_TEMPERATURE, NOISE_POSTERIOR, SCORING_METHODS,
+    SECOND_STAGE_METHODS,
 )
 from ..utils._errors import InputError, InputTypeError, InputValueError
 from ..utils._validation import (
@@ -107,14 +108,19 @@ class MultilabelLabelQuality(TransformerMixin, BaseEstimator):
         index arrays is used as given, but must put every example in exactly one
         test fold.
     method : {"self_confidence", "normalized_margin", \
-"confidence_weighted_entropy", "cooccurrence"}, default="self_confidence"
+"confidence_weighted_entropy", "cooccurrence", "noise_posterior"}, \
+default="self_confidence"
         Per-class scoring method, as in :func:`skmlq.rank.get_label_quality_scores`.
         ``"cooccurrence"`` also weighs each example's other annotations (a second
         stage cross-fitted on the out-of-fold probabilities, its folds seeded by an
         int ``random_state``, else 0). It is not the default: on the detection
         benchmark it is far stronger on structured classes and on wrongly added
-        tags, and far weaker on missing tags of many rare classes (see the detection
-        benchmark on the Benchmarks page of the documentation).
+        tags, and far weaker on missing tags of many rare classes.
+        ``"noise_posterior"`` scores each annotation by ``1 -``
+        :attr:`error_proba_per_class_`, the probability that it is right under
+        the noise model of that stage: the strongest on average, and it recovers
+        most of those missing tags (see the detection benchmark on the
+        Benchmarks page of the documentation).
     adjust_pred_probs : bool, default=False
         Subtract per-class confident thresholds from the probabilities before
         scoring. Not defined for ``"confidence_weighted_entropy"``.
@@ -196,7 +202,9 @@ default="exponential_moving_average"
         found per-class rates not worth their parameters (the usual case with
         many rare classes). :meth:`score` injects its synthetic errors with them.
     cooccurrence_params_ : CooccurrenceParams
-        The co-occurrence stage fitted on the out-of-fold probabilities.
+        The co-occurrence stage fitted on the out-of-fold probabilities, with its
+        noise model (``noise_model``, of which :attr:`flip_rates_` are columns 2
+        and 3); new data is scored with them.
     estimator_ : estimator object
         The classifier fitted on all the data. Only set when ``refit=True``.
     n_features_in_ : int
@@ -341,20 +349,21 @@ default="exponential_moving_average"
 
         ``Y`` is an encoded indicator (from ``encode_targets``), trusted; the
         classifier's probabilities are checked, since any model may be plugged in.
-        ``method="cooccurrence"`` uses ``second_stage``, else the stage fitted in
+        The second-stage methods use ``second_stage``, else the stage fitted in
         :meth:`fit`.
         """
         if aggregate is None:
             aggregate = self._check_params()
         P = check_pred_probs(pred_probs)
-        if self.method != COOCCURRENCE:
+        if self.method not in SECOND_STAGE_METHODS:
             thresholds = scoring_thresholds(Y, P, self.adjust_pred_probs)
             return score_blocks(Y, P, self.method, thresholds, aggregate, keep_per_class=True)
         if second_stage is None:
             second_stage = self.cooccurrence_params_
         thresholds = (second_stage_thresholds(Y, P, second_stage)
                       if self.adjust_pred_probs else None)
-        return score_blocks(Y, P, "self_confidence", thresholds, aggregate,
+        scorer = NOISE_POSTERIOR if self.method == NOISE_POSTERIOR else "self_confidence"
+        return score_blocks(Y, P, scorer, thresholds, aggregate,
                             keep_per_class=True, second_stage=second_stage)
 
     def _output(self, per_class, scores):
@@ -494,15 +503,15 @@ default="exponential_moving_average"
         self.classes_ = classes
         P = check_pred_probs(pred_probs)
         # The second stage serves method="cooccurrence" and the error probabilities.
-        second_stage = fit_cooccurrence_params(Y, P, *self._second_stage_seed())
+        second_stage = fit_second_stage(Y, P, *self._second_stage_seed())
         self.label_quality_scores_per_class_, self.label_quality_scores_ = self._score(
             Y, pred_probs, aggregate, second_stage
         )
         self.cooccurrence_params_ = second_stage
-        self.error_proba_, self.error_proba_per_class_, noise = label_error_probabilities(
+        self.error_proba_, self.error_proba_per_class_ = label_error_probabilities(
             Y, P, second_stage
         )
-        self.flip_rates_ = noise[:, 2:4].copy()
+        self.flip_rates_ = second_stage.noise_model[:, 2:4].copy()
         self.error_estimate_ = ErrorEstimate.from_probabilities(
             self.error_proba_, self.error_proba_per_class_, Y
         )

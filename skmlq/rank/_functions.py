@@ -130,7 +130,10 @@ def get_label_quality_scores_per_class(
       i.e. ``q[y] = 1``; 0 at ``q[y] = 0``);
     - ``"cooccurrence"``: ``"self_confidence"`` of second-stage probabilities
       that also weigh the example's other annotations (see
-      :func:`get_cooccurrence_params`).
+      :func:`get_cooccurrence_params`);
+    - ``"noise_posterior"``: the probability that the annotation is right, given
+      those second-stage probabilities, under a per-class noise model fitted with
+      the stage (``1 - per_class_proba`` of :func:`get_label_error_probabilities`).
 
     Parameters
     ----------

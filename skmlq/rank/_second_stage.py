@@ -1,8 +1,7 @@
 """Public functions of the co-occurrence stage and of the error probabilities."""
 
 from .._backends import check_second_stage_inputs
-from .._core._cooccurrence import fit_cooccurrence_params
-from .._core._error_proba import label_error_probabilities
+from .._core._error_proba import fit_second_stage, label_error_probabilities
 from ..utils._defaults import DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS
 from ..utils._docstrings import LABELS_PRED_PROBS_DOC, fill_doc
 from ..utils._labels import check_labels
@@ -13,7 +12,7 @@ __all__ = ["get_cooccurrence_params", "get_label_error_probabilities"]
 
 def get_cooccurrence_params(labels, pred_probs, *, C=DEFAULT_COOCCURRENCE_C,
                             n_folds=DEFAULT_COOCCURRENCE_FOLDS, random_state=0):
-    """Fit the second stage of ``method="cooccurrence"``.
+    """Fit the second stage of ``method="cooccurrence"`` and ``"noise_posterior"``.
 
     For every class k, a logistic regression of the given annotation ``y_ik`` on
     ``logit(pred_probs[i, k])`` and the example's other given annotations:
@@ -33,6 +32,11 @@ def get_cooccurrence_params(labels, pred_probs, *, C=DEFAULT_COOCCURRENCE_C,
     call over all rows. Beyond 32,768 rows the stage is fitted on a sample of
     about that many, chosen by the same hash.
 
+    The noise model of :func:`get_label_error_probabilities` and
+    ``method="noise_posterior"`` is then fitted on the stage's probabilities of
+    all rows, and kept with the stage, so that a part of the rows is scored by
+    the model of all of them too.
+
     Parameters
     ----------
     {labels_pred_probs}
@@ -48,15 +52,18 @@ def get_cooccurrence_params(labels, pred_probs, *, C=DEFAULT_COOCCURRENCE_C,
     params : CooccurrenceParams
         Pass it as ``cooccurrence_params`` to the rank functions or to
         :func:`get_label_error_probabilities`. ``params.coef`` has shape
-        ``(n_folds, n_classes + 2, n_classes)``.
+        ``(n_folds, n_classes + 2, n_classes)``; ``params.noise_model`` has shape
+        ``(n_classes, 4)``, per class ``[alpha, beta, r_absent, r_given]`` (see
+        :func:`get_label_error_probabilities`).
 
     Notes
     -----
     Costs one pass over the rows to take the fit's sample, then a few Newton
     steps on it (each one pass over the sample and one (K + 2) x (K + 2) solve
-    per class), then one more pass and solve for the folds: about 1.2 s at
-    100,000 x 100. The Hessian holds ``K (K + 2)^2`` floats (33 MB at K = 159),
-    so very large K is expensive.
+    per class), then one more pass and solve for the folds, then one pass for
+    the noise model's histogram and its fit: about 1.5 s at 100,000 x 100. The
+    Hessian holds ``K (K + 2)^2`` floats (33 MB at K = 159), so very large K is
+    expensive.
 
     Examples
     --------
@@ -76,7 +83,7 @@ def get_cooccurrence_params(labels, pred_probs, *, C=DEFAULT_COOCCURRENCE_C,
     P = check_pred_probs(pred_probs)
     Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
     C, n_folds, random_state = check_cooccurrence_options(C, n_folds, random_state)
-    return fit_cooccurrence_params(Y, P, C, n_folds, random_state)
+    return fit_second_stage(Y, P, C, n_folds, random_state)
 
 
 def get_label_error_probabilities(labels, pred_probs, *, cooccurrence_params=None):
@@ -87,13 +94,16 @@ def get_label_error_probabilities(labels, pred_probs, *, cooccurrence_params=Non
     probability ``s = sigmoid(alpha logit(q) + beta)``, and is annotated with
     probability ``1 - r_given`` if it applies, ``r_absent`` if it does not. The
     four parameters per class are fitted by maximum likelihood on all rows; Bayes'
-    rule then gives the probability that the given annotation is wrong.
+    rule then gives the probability that the given annotation is wrong. The
+    noise model is the one fitted with the stage (``params.noise_model``), on
+    the rows the stage was fitted on.
 
     Parameters
     ----------
     {labels_pred_probs}
     cooccurrence_params : CooccurrenceParams, default=None
-        From :func:`get_cooccurrence_params`; None fits it on the given rows.
+        From :func:`get_cooccurrence_params`, with its noise model; None fits both
+        on the given rows.
 
     Returns
     -------
@@ -131,8 +141,7 @@ def get_label_error_probabilities(labels, pred_probs, *, cooccurrence_params=Non
     Y, P, _, params = check_second_stage_inputs(
         labels, pred_probs, False, None, cooccurrence_params
     )
-    example, per_class, _ = label_error_probabilities(Y, P, params)
-    return example, per_class
+    return label_error_probabilities(Y, P, params)
 
 
 fill_doc(get_cooccurrence_params, get_label_error_probabilities,

@@ -18,7 +18,9 @@ __all__ = [
     "DEFAULT_TEMPERATURE",
     "COOCCURRENCE",
     "METHODS",
+    "NOISE_POSTERIOR",
     "SCORING_METHODS",
+    "SECOND_STAGE_METHODS",
     "AGGREGATORS",
     "RANKING_AGGREGATOR_KWARGS",
 ]
@@ -31,8 +33,13 @@ DEFAULT_METHOD = "self_confidence"
 #: (``skmlq._core._cooccurrence``). Not available for the confident-learning filter,
 #: the streaming scorer or dask inputs.
 COOCCURRENCE = "cooccurrence"
+#: The probability that an annotation is right under the noise model fitted on the
+#: second-stage probabilities (``skmlq._core._error_proba``); same availability.
+NOISE_POSTERIOR = "noise_posterior"
+#: The methods that run the co-occurrence stage (and take ``cooccurrence_params``).
+SECOND_STAGE_METHODS = (COOCCURRENCE, NOISE_POSTERIOR)
 #: Every value of ``method`` accepted by the rank functions and the estimator.
-SCORING_METHODS = METHODS + (COOCCURRENCE,)
+SCORING_METHODS = METHODS + SECOND_STAGE_METHODS
 #: Options of the co-occurrence stage: inverse L2 penalty, folds, fold seed.
 DEFAULT_COOCCURRENCE_C = 1.0
 DEFAULT_COOCCURRENCE_FOLDS = 5

@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._blocks import row_blocks
-from ._defaults import COOCCURRENCE, METHODS
+from ._defaults import METHODS, NOISE_POSTERIOR, SECOND_STAGE_METHODS
 from ._errors import InputTypeError, InputValueError
 
 __all__ = [
@@ -106,10 +106,16 @@ def check_scoring_options(method, adjust_pred_probs, thresholds=None, *,
     """
     check_method(method, methods=methods)
     check_bool(adjust_pred_probs, "adjust_pred_probs")
-    if cooccurrence_params is not None and method != COOCCURRENCE:
+    if cooccurrence_params is not None and method not in SECOND_STAGE_METHODS:
         raise InputValueError(
             f"cooccurrence_params were given but method={method!r}; they are only used "
-            f"by method='cooccurrence': pass that method, or cooccurrence_params=None."
+            f"by method='cooccurrence' and method='noise_posterior': pass one of those, "
+            f"or cooccurrence_params=None."
+        )
+    if adjust_pred_probs and method == NOISE_POSTERIOR:
+        raise InputValueError(
+            "adjust_pred_probs=True is not defined for method='noise_posterior', whose "
+            "noise model already calibrates each class; set adjust_pred_probs=False."
         )
     if adjust_pred_probs and method == "confidence_weighted_entropy":
         raise InputValueError(
@@ -374,5 +380,12 @@ def check_cooccurrence_params(params, n_classes, name="cooccurrence_params"):
         raise InputValueError(
             f"{name} has a non-finite coefficient at fold {f}, row {r}, column {c}; "
             f"fit them with get_cooccurrence_params."
+        )
+    model = np.asarray(getattr(params, "noise_model", None))
+    if model.shape != (n_classes, 4) or not np.isfinite(model).all():
+        raise InputValueError(
+            f"{name} has a noise model of shape {model.shape} (or non-finite values); "
+            f"expected finite values of shape ({n_classes}, 4): fit them with "
+            f"get_cooccurrence_params."
         )
     return params
