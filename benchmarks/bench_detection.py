@@ -65,6 +65,8 @@ def new_rows():
     for adj in (False, True):
         for agg in NEW_AGGREGATORS:
             rows[f"cooc{'+adj' if adj else ''} {agg}"] = ("cooccurrence", adj, agg)
+    for agg in NEW_AGGREGATORS:
+        rows[f"posterior {agg}"] = ("noise_posterior", False, agg)
     return rows
 
 
@@ -86,6 +88,20 @@ def second_stage(case, Y, P):
     return Q
 
 
+def noise_model(case, Y, P, cache=None):
+    """The noise model fitted on a case's second stage, as ``get_cooccurrence_params``
+    fits it (on the same ``q``); returns ``(q, model)``."""
+    from skmlq._core._error_proba import fit_noise_model, noise_histogram
+
+    cache = {} if cache is None else cache
+    if "Q" not in cache:
+        cache["Q"] = second_stage(case, Y, P)
+    if "model" not in cache:
+        Q = cache["Q"]
+        cache["model"] = fit_noise_model(*noise_histogram(Y, lambda a, b: Q[a:b], *Q.shape))
+    return cache["Q"], cache["model"]
+
+
 DEFAULT_ROW = "default (estimator)"
 
 
@@ -99,8 +115,14 @@ def estimator_default():
 
 
 def per_class_scores(case, Y, P, method, adjust, cache):
+    from skmlq._core._error_proba import posterior_scores_block
+
     key = (method, adjust)
     if key not in cache:
+        if method == "noise_posterior":
+            Q, model = noise_model(case, Y, P, cache)
+            cache[key] = posterior_scores_block(Q, Y, model)
+            return cache[key]
         if method == "cooccurrence":
             if "Q" not in cache:
                 cache["Q"] = second_stage(case, Y, P)
@@ -136,14 +158,11 @@ def expected_calibration_error(proba, truth, n_bins=10):
 
 def calibration(case):
     """Estimated vs true number of wrong examples, ECE, flagged at 0.5, AUROC."""
-    from skmlq._core._error_proba import (
-        error_proba_block, example_error_proba, fit_noise_model, noise_histogram,
-    )
+    from skmlq._core._error_proba import error_proba_block, example_error_proba
 
     d = load_case(*case)
     Y, P, wrong = d["noisy"], d["pred_probs"], d["wrong"]
-    Q = second_stage(case, Y, P)
-    model = fit_noise_model(*noise_histogram(Y, lambda a, b: Q[a:b], *Q.shape))
+    Q, model = noise_model(case, Y, P)
     proba = example_error_proba(error_proba_block(Q, Y, model))
     truth = wrong.any(axis=1)
     return {
@@ -157,10 +176,30 @@ def calibration(case):
 
 TUNING_GRID = [
     (method, adjust, agg)
-    for method in ("self_confidence", "cooccurrence")
+    for method in ("self_confidence", "cooccurrence", "noise_posterior")
     for adjust in (False, True)
     for agg in ("ema0.8", "softmin0.1", "softmin0.01", "min")
+    if not (adjust and method == "noise_posterior")
 ]
+
+
+def stage_params(case, Y, P):
+    """The co-occurrence stage of a case with its noise model, cached next to the case
+    (the same fit as the cached ``q``)."""
+    import pickle
+
+    from _detect_data import case_path
+
+    from skmlq.rank import get_cooccurrence_params
+
+    path = case_path(*case).with_suffix(".cooc-v3.params.pkl")
+    if path.exists():
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    params = get_cooccurrence_params(Y, P, random_state=0)
+    with open(path, "wb") as f:
+        pickle.dump(params, f)
+    return params
 
 
 def tuning_margins(case):
@@ -171,32 +210,34 @@ def tuning_margins(case):
     on 10% of the examples (the estimator's ``score`` before it followed the
     estimated noise), ``estimated`` is what ``MultilabelLabelQuality.score`` does
     now: ``SYNTHETIC_DRAWS`` draws of flips with the per-class, per-side rates of
-    the noise model, average precision averaged over the draws. The probabilities
-    (and the co-occurrence stage) are not refitted after the injection, an
-    approximation of what a grid search over refits would see.
+    the noise model, average precision averaged over the draws. As in ``score``,
+    the second stage and its noise model are those fitted on the given
+    annotations, and score the injected ones (their other annotations change the
+    stage's probabilities); the base model's probabilities are not refitted after
+    the injection, an approximation of what a grid search over refits would see.
     Returns ``{objective: (true AUROC of the grid's best - that of the pick, pick)}``.
     """
     from sklearn.utils import check_random_state
 
-    from skmlq._core._error_proba import fit_noise_model, noise_histogram
     from skmlq._estimator._estimator import SYNTHETIC_DRAWS, _inject_estimated_errors
     from skmlq.benchmarking import random_toggle_noise
 
     d = load_case(*case)
     Y, P, wrong = d["noisy"], d["pred_probs"], d["wrong"]
-    Q = second_stage(case, Y, P)
-    model = fit_noise_model(*noise_histogram(Y, lambda a, b: Q[a:b], *Q.shape))
+    params = stage_params(case, Y, P)
     rng = check_random_state(0)
     noisy, mask = random_toggle_noise(Y, rate=0.1, random_state=0)
     injected = {
         "uniform": [(noisy, mask.any(axis=1))],
-        "estimated": [_inject_estimated_errors(Y, model[:, 2:4], rng)
+        "estimated": [_inject_estimated_errors(Y, params.noise_model[:, 2:4], rng)
                       for _ in range(SYNTHETIC_DRAWS)],
     }
 
     def metric(labels, mask, method, adjust, agg, key="auroc"):
-        probs = Q if method == "cooccurrence" else P
-        S = get_label_quality_scores_per_class(labels, probs, adjust_pred_probs=adjust)
+        second = method in ("cooccurrence", "noise_posterior")
+        S = get_label_quality_scores_per_class(
+            labels, P, method=method, adjust_pred_probs=adjust,
+            cooccurrence_params=params if second else None)
         return detection_metrics(resolve_aggregator(AGGREGATORS[agg])(S), mask)[key]
 
     truth = {c: metric(Y, wrong, *c) for c in TUNING_GRID}
@@ -217,7 +258,8 @@ def print_tuning(tuning):
     print()
     print("Tuning objective: true AUROC of the grid's best minus that of the configuration "
           f"an objective picks ({len(TUNING_GRID)} candidates: self_confidence or "
-          "cooccurrence x adjust x 4 aggregators; mean over seeds)")
+          "cooccurrence x adjust x 4 aggregators, noise_posterior x 4 aggregators; mean "
+          "over seeds)")
     print(f"  {'benchmark':28s} {'uniform toggles':>16s} {'estimated noise':>16s}")
     within = defaultdict(list)
     for bench in sorted(by_bench):

@@ -26,7 +26,8 @@ and fails otherwise).
    (confident thresholds), ``_aggregation`` (aggregation kernels),
    ``_driver`` (``score_blocks``, the one block driver every score goes
    through), ``_cooccurrence`` (the second stage of ``method="cooccurrence"``),
-   ``_error_proba`` (the noise model of the error probabilities),
+   ``_error_proba`` (the noise model of the error probabilities and of
+   ``method="noise_posterior"``, fitted with the stage),
    ``_confident_learning`` (counting, calibrated joint, budgets, issue masks),
    ``_summaries`` (dataset counts, health score). New scoring methods or error
    probabilities go here, as a module per concept, called through ``_driver``.
