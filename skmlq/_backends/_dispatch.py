@@ -8,9 +8,9 @@ inputs go to ``_dask``, everything else is validated once
 from .._core._aggregation import resolve_aggregator
 from .._core._cooccurrence import second_stage_thresholds
 from .._core._driver import score_blocks, scoring_thresholds
-from .._core._error_proba import fit_second_stage
+from .._core._second_stage import fit_second_stage
 from ..utils._defaults import (
-    COOCCURRENCE, DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS, NOISE_POSTERIOR,
+    COOCCURRENCE, DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS, POSTERIOR_METHODS,
     SCORING_METHODS, SECOND_STAGE_METHODS,
 )
 from ..utils._errors import InputValueError
@@ -83,7 +83,7 @@ def label_quality_scores(labels, pred_probs, *, method, adjust_pred_probs, aggre
             labels, pred_probs, adjust_pred_probs, thresholds, cooccurrence_params,
             method=method,
         )
-        scorer = NOISE_POSTERIOR if method == NOISE_POSTERIOR else "self_confidence"
+        scorer = method if method in POSTERIOR_METHODS else "self_confidence"
         return score_blocks(Y, P, scorer, thresholds, aggregate, second_stage=params)
     if uses_dask(labels, pred_probs):
         return dask_label_quality_scores(

@@ -350,6 +350,12 @@ def cooccurrence_block(P_block, Y_block, params, random_state=0):
     return _sigmoid(eta).astype(P_block.dtype, copy=False)
 
 
+def _frozen(values):
+    values = np.array(values, dtype=np.float64)
+    values.setflags(write=False)
+    return values
+
+
 class CooccurrenceParams:
     """Fitted parameters of the co-occurrence stage (see :func:`get_cooccurrence_params`).
 
@@ -367,19 +373,20 @@ class CooccurrenceParams:
         stage's probabilities and the flip rates of the noise model fitted on the
         same rows (``skmlq._core._error_proba``), which ``method="noise_posterior"``
         and the error probabilities read.
+    error_shares : ndarray of shape (3,)
+        Shares of clean examples, of examples with one tag missing and of those
+        with one tag wrongly given, fitted on the same rows
+        (``skmlq._core._single_error``), which ``method="single_error"`` reads.
     """
 
-    __slots__ = ("coef", "random_state", "C", "noise_model")
+    __slots__ = ("coef", "random_state", "C", "noise_model", "error_shares")
 
-    def __init__(self, coef, random_state, C, noise_model):
-        coef = np.array(coef, dtype=np.float64)
-        coef.setflags(write=False)
-        noise_model = np.array(noise_model, dtype=np.float64)
-        noise_model.setflags(write=False)
-        self.coef = coef
+    def __init__(self, coef, random_state, C, noise_model, error_shares):
+        self.coef = _frozen(coef)
         self.random_state = int(random_state)
         self.C = float(C)
-        self.noise_model = noise_model
+        self.noise_model = _frozen(noise_model)
+        self.error_shares = _frozen(error_shares)
 
     @property
     def n_folds(self):
@@ -389,7 +396,7 @@ class CooccurrenceParams:
         return {name: getattr(self, name) for name in self.__slots__}
 
     def __setstate__(self, state):
-        self.__init__(state["coef"], state["random_state"], state["C"], state["noise_model"])
+        self.__init__(*(state[name] for name in self.__slots__))
 
     def __repr__(self):
         return (

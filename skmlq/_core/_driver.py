@@ -31,14 +31,13 @@ def score_blocks(Y, P, method, thresholds, aggregate=None, *, keep_per_class=Fal
     dtype is that of ``P``. Inputs must already be validated. With
     ``second_stage`` (fitted co-occurrence parameters), each block's ``P`` is first
     replaced by the second-stage probabilities, which ``method`` then scores
-    (``"noise_posterior"`` through the stage's noise model).
+    (``"noise_posterior"`` and ``"single_error"`` through what was fitted with it).
     """
     n_samples, n_classes = P.shape
     per_class = None
     if aggregate is None or keep_per_class:
         per_class = np.empty((n_samples, n_classes), dtype=P.dtype)
     aggregated = None if aggregate is None else np.empty(n_samples, dtype=P.dtype)
-    noise_model = None if second_stage is None else second_stage.noise_model
 
     def score_block(start, stop):
         out = None if per_class is None else per_class[start:stop]
@@ -47,7 +46,7 @@ def score_blocks(Y, P, method, thresholds, aggregate=None, *, keep_per_class=Fal
         if second_stage is not None:
             P_block = second_stage_block(P_block, Y_block, second_stage)
         S = class_scores_block(P_block, Y_block, method, thresholds, out=out,
-                               noise_model=noise_model)
+                               second_stage=second_stage)
         if aggregate is not None:
             aggregated[start:stop] = aggregate(S)
 

@@ -23,7 +23,7 @@ and an example has at least one wrong annotation with probability
 ``1 - prod_k (1 - e_k)`` (annotations independent given ``u``). The probability
 that an annotation is right, ``1 - e_k``, is the per-class score of
 ``method="noise_posterior"``. The model is fitted with the stage
-(:func:`fit_second_stage`) and kept in its parameters, so a block, batch or slice
+(``_second_stage.fit_second_stage``) and kept in its parameters, so a block, batch or slice
 is scored by the model of all rows.
 """
 
@@ -33,15 +33,13 @@ from scipy.special import expit
 
 from ..utils._blocks import row_blocks, run_blocks
 from ..utils._labels import indicator_block
-from ._cooccurrence import (
-    CooccurrenceParams, cooccurrence_block, fit_cooccurrence, second_stage_block,
-)
+from ._cooccurrence import second_stage_block
 
 __all__ = [
     "error_proba_block",
     "example_error_proba",
+    "calibrated_block",
     "fit_noise_model",
-    "fit_second_stage",
     "label_error_probabilities",
     "noise_histogram",
     "posterior_scores_block",
@@ -172,9 +170,9 @@ def fit_noise_model(counts, sums):
     return per_class if gain > (n_classes - 1) * np.log(max(n_samples, 2.0)) else shared
 
 
-def error_proba_block(Q_block, Y_block, model):
-    """Probability that each annotation of a block is wrong, (n, K) float64."""
-    alpha, beta, r0, r1 = model.T
+def calibrated_block(Q_block, model):
+    """The noise model's probability that each class truly applies, ``s``, (n, K) float64."""
+    alpha, beta = model[:, 0], model[:, 1]
     s = _logit(Q_block)
     s *= -alpha
     s -= beta
@@ -182,7 +180,13 @@ def error_proba_block(Q_block, Y_block, model):
     with np.errstate(over="ignore", under="ignore"):
         np.exp(s, out=s)
     s += 1
-    np.reciprocal(s, out=s)
+    return np.reciprocal(s, out=s)
+
+
+def error_proba_block(Q_block, Y_block, model):
+    """Probability that each annotation of a block is wrong, (n, K) float64."""
+    r0, r1 = model[:, 2], model[:, 3]
+    s = calibrated_block(Q_block, model)
     # absent: r_given s / (1 - r_absent - span s); given: r_absent (1 - s) / (r_absent
     # + span s). A denominator is 0 only where its numerator is (a zero rate), and
     # those annotations are not wrong: flooring the denominators leaves them 0 (a
@@ -211,20 +215,6 @@ def posterior_scores_block(Q_block, Y_block, model, out=None):
     """
     E = error_proba_block(Q_block, Y_block, model)
     return np.subtract(1, E, out=out, dtype=Q_block.dtype, casting="same_kind")
-
-
-def fit_second_stage(Y, P, C, n_folds, random_state):
-    """:class:`CooccurrenceParams` fitted on validated ``(Y, P)``: the stage, then its
-    noise model (one more pass over the rows, for the histogram of ``q``)."""
-    coef = fit_cooccurrence(Y, P, C, n_folds, random_state)
-    n_samples, n_classes = P.shape
-
-    def q_block(start, stop):
-        Y_block = indicator_block(Y, start, stop)
-        return cooccurrence_block(P[start:stop], Y_block, coef, random_state)
-
-    model = fit_noise_model(*noise_histogram(Y, q_block, n_samples, n_classes))
-    return CooccurrenceParams(coef, random_state, C, model)
 
 
 def label_error_probabilities(Y, P, params):

@@ -13,6 +13,7 @@ probabilities ``q = (1 - p, p)`` with ``p = pred_probs[i, k]``.
 import numpy as np
 
 from ._error_proba import posterior_scores_block
+from ._single_error import single_error_scores_block
 
 __all__ = ["adjust_block", "class_scores_block"]
 
@@ -38,7 +39,7 @@ def adjust_block(P_block, thresholds):
 
 
 def class_scores_block(P_block, Y_block, method, thresholds=None, out=None,
-                       noise_model=None):
+                       second_stage=None):
     """Per-class label quality scores of one row block.
 
     Parameters
@@ -46,25 +47,30 @@ def class_scores_block(P_block, Y_block, method, thresholds=None, out=None,
     P_block : ndarray of shape (n, K), float32 or float64
     Y_block : ndarray of shape (n, K), bool
     method : {"self_confidence", "normalized_margin", "confidence_weighted_entropy", \
-"noise_posterior"}
-        ``"noise_posterior"`` scores second-stage probabilities (``P_block`` is
-        ``q``) by the probability that each annotation is right under
-        ``noise_model`` (see ``_error_proba``).
+"noise_posterior", "single_error"}
+        The last two score second-stage probabilities (``P_block`` is ``q``) by
+        the probability that each annotation is right: under the noise model of
+        ``second_stage`` (see ``_error_proba``), or under its single-error
+        mixture (see ``_single_error``).
     thresholds : ndarray of shape (K, 2) or None
         If given, score the threshold-adjusted probabilities (not defined for
-        ``confidence_weighted_entropy`` or ``noise_posterior``; callers reject
-        those combinations).
+        ``confidence_weighted_entropy``, ``noise_posterior`` or ``single_error``;
+        callers reject those combinations).
     out : ndarray of shape (n, K), optional
         Where to write the result.
-    noise_model : ndarray of shape (K, 4), optional
-        The fitted noise model of ``"noise_posterior"``.
+    second_stage : CooccurrenceParams, optional
+        The fitted stage, with its noise model and single-error shares, of the last
+        two methods.
 
     Returns
     -------
     scores : ndarray of shape (n, K), dtype of ``P_block``
     """
     if method == "noise_posterior":
-        return posterior_scores_block(P_block, Y_block, noise_model, out=out)
+        return posterior_scores_block(P_block, Y_block, second_stage.noise_model, out=out)
+    if method == "single_error":
+        return single_error_scores_block(P_block, Y_block, second_stage.noise_model,
+                                         second_stage.error_shares, out=out)
     p = P_block if thresholds is None else adjust_block(P_block, thresholds)
     # q_y, the probability of the given side.
     # C order whatever the layout of P, so that the results do not depend on it.

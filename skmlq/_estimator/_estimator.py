@@ -24,13 +24,14 @@ from sklearn.utils.validation import check_is_fitted, check_memory, validate_dat
 from .._core._aggregation import check_aggregator_name, resolve_aggregator
 from .._core._cooccurrence import second_stage_thresholds
 from .._core._driver import score_blocks, scoring_thresholds
-from .._core._error_proba import fit_second_stage, label_error_probabilities
+from .._core._error_proba import label_error_probabilities
+from .._core._second_stage import fit_second_stage
 from ..benchmarking._noise import class_conditional_noise
 from ..model_selection import MultilabelStratifiedKFold
 from ..utils._defaults import (
     DEFAULT_AGGREGATOR, DEFAULT_ALPHA, DEFAULT_COOCCURRENCE_C,
     DEFAULT_COOCCURRENCE_FOLDS, DEFAULT_ERROR_THRESHOLD, DEFAULT_HTML_MAX_ROWS,
-    DEFAULT_METHOD, DEFAULT_TEMPERATURE, NOISE_POSTERIOR, SCORING_METHODS,
+    DEFAULT_METHOD, DEFAULT_TEMPERATURE, POSTERIOR_METHODS, SCORING_METHODS,
     SECOND_STAGE_METHODS,
 )
 from ..utils._errors import InputError, InputTypeError, InputValueError
@@ -108,8 +109,8 @@ class MultilabelLabelQuality(TransformerMixin, BaseEstimator):
         index arrays is used as given, but must put every example in exactly one
         test fold.
     method : {"self_confidence", "normalized_margin", \
-"confidence_weighted_entropy", "cooccurrence", "noise_posterior"}, \
-default="self_confidence"
+"confidence_weighted_entropy", "cooccurrence", "noise_posterior", \
+"single_error"}, default="self_confidence"
         Per-class scoring method, as in :func:`skmlq.rank.get_label_quality_scores`.
         ``"cooccurrence"`` also weighs each example's other annotations (a second
         stage cross-fitted on the out-of-fold probabilities, its folds seeded by an
@@ -118,9 +119,12 @@ default="self_confidence"
         tags, and far weaker on missing tags of many rare classes.
         ``"noise_posterior"`` scores each annotation by ``1 -``
         :attr:`error_proba_per_class_`, the probability that it is right under
-        the noise model of that stage: the strongest on average, and it recovers
-        most of those missing tags (see the detection benchmark on the
-        Benchmarks page of the documentation).
+        the noise model of that stage, and recovers most of those missing tags.
+        ``"single_error"`` assumes at most one wrong annotation per example and
+        scores the probability that the annotation is not it: the strongest on
+        average and on forgotten tags, weaker where many annotations of an
+        example are wrong (see the detection benchmark on the Benchmarks page of
+        the documentation).
     adjust_pred_probs : bool, default=False
         Subtract per-class confident thresholds from the probabilities before
         scoring. Not defined for ``"confidence_weighted_entropy"``.
@@ -362,7 +366,7 @@ default="exponential_moving_average"
             second_stage = self.cooccurrence_params_
         thresholds = (second_stage_thresholds(Y, P, second_stage)
                       if self.adjust_pred_probs else None)
-        scorer = NOISE_POSTERIOR if self.method == NOISE_POSTERIOR else "self_confidence"
+        scorer = self.method if self.method in POSTERIOR_METHODS else "self_confidence"
         return score_blocks(Y, P, scorer, thresholds, aggregate,
                             keep_per_class=True, second_stage=second_stage)
 

@@ -133,7 +133,13 @@ def get_label_quality_scores_per_class(
       :func:`get_cooccurrence_params`);
     - ``"noise_posterior"``: the probability that the annotation is right, given
       those second-stage probabilities, under a per-class noise model fitted with
-      the stage (``1 - per_class_proba`` of :func:`get_label_error_probabilities`).
+      the stage (``1 - per_class_proba`` of :func:`get_label_error_probabilities`);
+    - ``"single_error"``: the probability that the annotation is not the example's
+      one wrong annotation, when an example is clean, or lost exactly one tag (each
+      of its ``n + 1`` true tags equally likely), or got exactly one wrong tag (each
+      of its ``K - n + 1`` absent classes equally likely); the shares of the three
+      are fitted with the stage. Its scores of an example add up to at least
+      ``K - 1``: one minus their sum is the probability that the example is clean.
 
     Parameters
     ----------

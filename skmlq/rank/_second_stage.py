@@ -1,7 +1,8 @@
 """Public functions of the co-occurrence stage and of the error probabilities."""
 
 from .._backends import check_second_stage_inputs
-from .._core._error_proba import fit_second_stage, label_error_probabilities
+from .._core._error_proba import label_error_probabilities
+from .._core._second_stage import fit_second_stage
 from ..utils._defaults import DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS
 from ..utils._docstrings import LABELS_PRED_PROBS_DOC, fill_doc
 from ..utils._labels import check_labels
@@ -12,7 +13,8 @@ __all__ = ["get_cooccurrence_params", "get_label_error_probabilities"]
 
 def get_cooccurrence_params(labels, pred_probs, *, C=DEFAULT_COOCCURRENCE_C,
                             n_folds=DEFAULT_COOCCURRENCE_FOLDS, random_state=0):
-    """Fit the second stage of ``method="cooccurrence"`` and ``"noise_posterior"``.
+    """Fit the second stage of the methods ``"cooccurrence"``, ``"noise_posterior"``
+    and ``"single_error"``.
 
     For every class k, a logistic regression of the given annotation ``y_ik`` on
     ``logit(pred_probs[i, k])`` and the example's other given annotations:
@@ -33,9 +35,10 @@ def get_cooccurrence_params(labels, pred_probs, *, C=DEFAULT_COOCCURRENCE_C,
     about that many, chosen by the same hash.
 
     The noise model of :func:`get_label_error_probabilities` and
-    ``method="noise_posterior"`` is then fitted on the stage's probabilities of
-    all rows, and kept with the stage, so that a part of the rows is scored by
-    the model of all of them too.
+    ``method="noise_posterior"``, then the shares of ``method="single_error"``
+    (clean, one tag missing, one tag wrong; by EM), are fitted on the stage's
+    probabilities of all rows and kept with the stage, so that a part of the rows
+    is scored by the fit of all of them too.
 
     Parameters
     ----------
@@ -54,16 +57,17 @@ def get_cooccurrence_params(labels, pred_probs, *, C=DEFAULT_COOCCURRENCE_C,
         :func:`get_label_error_probabilities`. ``params.coef`` has shape
         ``(n_folds, n_classes + 2, n_classes)``; ``params.noise_model`` has shape
         ``(n_classes, 4)``, per class ``[alpha, beta, r_absent, r_given]`` (see
-        :func:`get_label_error_probabilities`).
+        :func:`get_label_error_probabilities`); ``params.error_shares`` has shape
+        ``(3,)``.
 
     Notes
     -----
     Costs one pass over the rows to take the fit's sample, then a few Newton
     steps on it (each one pass over the sample and one (K + 2) x (K + 2) solve
     per class), then one more pass and solve for the folds, then one pass for
-    the noise model's histogram and its fit: about 1.5 s at 100,000 x 100. The
-    Hessian holds ``K (K + 2)^2`` floats (33 MB at K = 159), so very large K is
-    expensive.
+    the noise model's histogram and its fit, then one for the single-error
+    shares: about 1.5 s at 100,000 x 100. The Hessian holds ``K (K + 2)^2``
+    floats (33 MB at K = 159), so very large K is expensive.
 
     Examples
     --------

@@ -19,8 +19,10 @@ __all__ = [
     "COOCCURRENCE",
     "METHODS",
     "NOISE_POSTERIOR",
+    "POSTERIOR_METHODS",
     "SCORING_METHODS",
     "SECOND_STAGE_METHODS",
+    "SINGLE_ERROR",
     "AGGREGATORS",
     "RANKING_AGGREGATOR_KWARGS",
 ]
@@ -36,8 +38,15 @@ COOCCURRENCE = "cooccurrence"
 #: The probability that an annotation is right under the noise model fitted on the
 #: second-stage probabilities (``skmlq._core._error_proba``); same availability.
 NOISE_POSTERIOR = "noise_posterior"
+#: The probability that an annotation is the example's one wrong annotation under a
+#: clean / one-missing / one-wrong mixture on the same stage
+#: (``skmlq._core._single_error``); same availability.
+SINGLE_ERROR = "single_error"
 #: The methods that run the co-occurrence stage (and take ``cooccurrence_params``).
-SECOND_STAGE_METHODS = (COOCCURRENCE, NOISE_POSTERIOR)
+SECOND_STAGE_METHODS = (COOCCURRENCE, NOISE_POSTERIOR, SINGLE_ERROR)
+#: The second-stage methods that score by a posterior, not by self_confidence of q
+#: (``adjust_pred_probs`` is not defined for them).
+POSTERIOR_METHODS = (NOISE_POSTERIOR, SINGLE_ERROR)
 #: Every value of ``method`` accepted by the rank functions and the estimator.
 SCORING_METHODS = METHODS + SECOND_STAGE_METHODS
 #: Options of the co-occurrence stage: inverse L2 penalty, folds, fold seed.

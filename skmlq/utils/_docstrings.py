@@ -17,7 +17,7 @@ sparse matrix
         always read as lists of class indices."""
 
 METHOD_DOC = """method : {"self_confidence", "normalized_margin", \
-"confidence_weighted_entropy", "cooccurrence", "noise_posterior"}, \
+"confidence_weighted_entropy", "cooccurrence", "noise_posterior", "single_error"}, \
 default="self_confidence"
         Per-class scoring method. The first three are cleanlab's; ``"cooccurrence"``
         scores second-stage probabilities that also weigh each example's other
@@ -26,13 +26,17 @@ default="self_confidence"
         ``adjust_pred_probs=True`` with a cleanlab method on missing tags of many
         rare classes. ``"noise_posterior"`` scores each annotation by the
         probability that it is right under a noise model of the same stage (one
-        minus :func:`~skmlq.rank.get_label_error_probabilities`): the strongest on
-        average, and it recovers most of the missing tags ``"cooccurrence"`` misses
-        (see the detection benchmark on the Benchmarks page)."""
+        minus :func:`~skmlq.rank.get_label_error_probabilities`): it recovers most
+        of the missing tags ``"cooccurrence"`` misses. ``"single_error"`` assumes
+        at most one wrong annotation per example (one tag forgotten, or one added)
+        and scores the probability that the annotation is not that one: the
+        strongest on average and on forgotten tags, weaker than
+        ``"noise_posterior"`` where many annotations of an example are wrong (see
+        the detection benchmark on the Benchmarks page)."""
 
 COOCCURRENCE_PARAMS_DOC = """cooccurrence_params : CooccurrenceParams, default=None
-        The fitted second stage of ``method="cooccurrence"`` and
-        ``method="noise_posterior"``, from
+        The fitted second stage of ``method="cooccurrence"``,
+        ``"noise_posterior"`` and ``"single_error"``, from
         :func:`~skmlq.rank.get_cooccurrence_params` over all rows. None fits it on
         the given rows (folds seeded by 0). Pass it to score a part of the data (a
         batch, a slice of a memory-mapped file) exactly as if all rows were scored

@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._blocks import row_blocks
-from ._defaults import METHODS, NOISE_POSTERIOR, SECOND_STAGE_METHODS
+from ._defaults import METHODS, POSTERIOR_METHODS, SECOND_STAGE_METHODS
 from ._errors import InputTypeError, InputValueError
 
 __all__ = [
@@ -109,13 +109,13 @@ def check_scoring_options(method, adjust_pred_probs, thresholds=None, *,
     if cooccurrence_params is not None and method not in SECOND_STAGE_METHODS:
         raise InputValueError(
             f"cooccurrence_params were given but method={method!r}; they are only used "
-            f"by method='cooccurrence' and method='noise_posterior': pass one of those, "
-            f"or cooccurrence_params=None."
+            f"by the second-stage methods {', '.join(map(repr, SECOND_STAGE_METHODS))}: "
+            f"pass one of those, or cooccurrence_params=None."
         )
-    if adjust_pred_probs and method == NOISE_POSTERIOR:
+    if adjust_pred_probs and method in POSTERIOR_METHODS:
         raise InputValueError(
-            "adjust_pred_probs=True is not defined for method='noise_posterior', whose "
-            "noise model already calibrates each class; set adjust_pred_probs=False."
+            f"adjust_pred_probs=True is not defined for method={method!r}, whose "
+            f"noise model already calibrates each class; set adjust_pred_probs=False."
         )
     if adjust_pred_probs and method == "confidence_weighted_entropy":
         raise InputValueError(
@@ -387,5 +387,11 @@ def check_cooccurrence_params(params, n_classes, name="cooccurrence_params"):
             f"{name} has a noise model of shape {model.shape} (or non-finite values); "
             f"expected finite values of shape ({n_classes}, 4): fit them with "
             f"get_cooccurrence_params."
+        )
+    shares = np.asarray(getattr(params, "error_shares", None))
+    if shares.shape != (3,) or not np.all((shares >= 0) & (shares <= 1)):
+        raise InputValueError(
+            f"{name} has error shares {shares!r}; expected 3 values in [0, 1]: fit "
+            f"them with get_cooccurrence_params."
         )
     return params

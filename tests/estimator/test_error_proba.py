@@ -80,25 +80,25 @@ def test_cooccurrence_method(problem, fitted):
         MultilabelLabelQuality(model, method="co").fit(X, noisy)
 
 
-def test_noise_posterior_method(problem, fitted):
+@pytest.mark.parametrize("method", ["noise_posterior", "single_error"])
+def test_posterior_methods(problem, method):
     X, noisy, _, model = problem
-    mlq = MultilabelLabelQuality(model, cv=3, random_state=0, method="noise_posterior",
+    mlq = MultilabelLabelQuality(model, cv=3, random_state=0, method=method,
                                  aggregator="softmin").fit(X, noisy)
-    # the per-class scores are the probabilities that each annotation is right
-    np.testing.assert_array_equal(mlq.label_quality_scores_per_class_,
-                                  1 - mlq.error_proba_per_class_)
+    if method == "noise_posterior":
+        # the per-class scores are the probabilities that each annotation is right
+        np.testing.assert_array_equal(mlq.label_quality_scores_per_class_,
+                                      1 - mlq.error_proba_per_class_)
+    softmin = {"method": "softmin", "temperature": 0.1}
     expected = get_label_quality_scores(
-        noisy, mlq.pred_probs_, method="noise_posterior",
-        aggregator_kwargs={"method": "softmin", "temperature": 0.1},
+        noisy, mlq.pred_probs_, method=method, aggregator_kwargs=softmin,
         cooccurrence_params=mlq.cooccurrence_params_)
     np.testing.assert_array_equal(mlq.label_quality_scores_, expected)
-    # new data is scored with the noise model of the fit, not one refitted on it
+    # new data is scored with what the fit estimated, not refitted on it
     new = mlq.score_samples(X[:50], noisy[:50])
     np.testing.assert_allclose(new, get_label_quality_scores(
-        noisy[:50], mlq.estimator_.predict_proba(X[:50]), method="noise_posterior",
-        aggregator_kwargs={"method": "softmin", "temperature": 0.1},
-        cooccurrence_params=mlq.cooccurrence_params_))
+        noisy[:50], mlq.estimator_.predict_proba(X[:50]), method=method,
+        aggregator_kwargs=softmin, cooccurrence_params=mlq.cooccurrence_params_))
     assert 0 <= mlq.score(X, noisy) <= 1
-    with pytest.raises(ValueError, match="not defined for method='noise_posterior'"):
-        MultilabelLabelQuality(model, method="noise_posterior",
-                               adjust_pred_probs=True).fit(X, noisy)
+    with pytest.raises(ValueError, match=f"not defined for method='{method}'"):
+        MultilabelLabelQuality(model, method=method, adjust_pred_probs=True).fit(X, noisy)

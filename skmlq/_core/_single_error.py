@@ -1,0 +1,106 @@
+"""The ``"single_error"`` method: at most one wrong annotation per example.
+
+The noise model of ``_error_proba`` treats every annotation on its own, so an
+example that lost one of its tags is judged only by that tag's small probability
+among many absent classes. Annotation errors usually come one per example: an
+annotator forgets a tag, or adds one that does not apply. Here an example is
+either clean, or has exactly one tag forgotten (each of its ``n + 1`` true tags
+equally likely: its ``n`` given ones and the missing one), or exactly one class
+added wrongly (each of its ``K - n + 1`` absent classes and the added one equally
+likely). With ``s`` the noise model's calibrated probability that a class
+applies, the annotation of class k flipped multiplies the clean likelihood by its
+odds ``s / (1 - s)`` (absent) or ``(1 - s) / s`` (given), so against a clean
+example::
+
+    L_missing = sum_{k absent} odds_k / (n + 1)
+    L_wrong   = sum_{k given}  odds_k / (K - n + 1)
+
+The shares ``pi = (clean, one missing, one wrong)`` are fitted by EM over all
+rows (a first pass keeps the two sums per row; ``_EM_ITER`` rounds on them), and
+Bayes' rule gives the probability that annotation k is the example's wrong one::
+
+    P_k = pi_side odds_k / (size of its side + 1) / (pi_clean + pi_missing L_missing
+                                                      + pi_wrong L_wrong)
+
+The per-class score is ``1 - P_k``; their sum over k is the probability that the
+example has an error. The count of tags enters through the ``1 / (n + 1)``: an
+example with fewer tags than the model expects is likelier to have lost one.
+"""
+
+import numpy as np
+
+from ..utils._blocks import row_blocks, run_blocks
+from ..utils._labels import indicator_block
+from ._error_proba import calibrated_block
+
+__all__ = ["fit_error_shares", "single_error_block", "single_error_scores_block"]
+
+_EM_ITER = 500
+_EM_TOL = 1e-10
+# Calibrated probabilities are kept this far from 0 and 1, so that odds stay finite.
+_S_EPS = 1e-9
+
+
+def _weighted_odds(Q_block, Y_block, model):
+    """Per annotation, its odds of being flipped over the size of its side + 1."""
+    s = calibrated_block(Q_block, model)
+    np.clip(s, _S_EPS, 1 - _S_EPS, out=s)
+    odds = np.subtract(1, s)
+    # absent: s / (1 - s); given: (1 - s) / s
+    absent = np.divide(s, odds)
+    np.divide(odds, s, out=odds)
+    odds = np.where(Y_block, odds, absent)
+    n_given = Y_block.sum(axis=1)
+    n_classes = Y_block.shape[1]
+    odds *= np.where(Y_block, (1.0 / (n_classes - n_given + 1))[:, None],
+                     (1.0 / (n_given + 1))[:, None])
+    return odds
+
+
+def _side_sums(odds, Y_block):
+    """``(L_missing, L_wrong)`` of each row."""
+    total = odds.sum(axis=1)
+    wrong = np.where(Y_block, odds, 0.0).sum(axis=1)
+    return total - wrong, wrong
+
+
+def fit_error_shares(Y, Q_blocks, model, n_samples, n_classes):
+    """The shares ``(clean, one missing, one wrong)``, shape (3,), by EM over all rows.
+
+    ``Q_blocks(start, stop)`` returns the second-stage probabilities of a block.
+    """
+    L = np.ones((3, n_samples))
+
+    def block(start, stop):
+        Y_block = indicator_block(Y, start, stop)
+        odds = _weighted_odds(Q_blocks(start, stop), Y_block, model)
+        L[1, start:stop], L[2, start:stop] = _side_sums(odds, Y_block)
+
+    run_blocks(block, row_blocks(n_samples, n_classes))
+    pi = np.array([0.9, 0.05, 0.05])
+    for _ in range(_EM_ITER):
+        w = pi[:, None] * L
+        w /= w.sum(axis=0)
+        new = w.mean(axis=1)
+        done = np.abs(new - pi).max() <= _EM_TOL
+        pi = new
+        if done:
+            break
+    return pi
+
+
+def single_error_block(Q_block, Y_block, model, shares):
+    """Probability that each annotation is the example's one wrong annotation, (n, K)."""
+    odds = _weighted_odds(Q_block, Y_block, model)
+    missing, wrong = _side_sums(odds, Y_block)
+    clean, p_missing, p_wrong = shares
+    den = clean + p_missing * missing + p_wrong * wrong
+    odds *= np.where(Y_block, p_wrong, p_missing)
+    odds /= np.maximum(den, np.finfo(np.float64).tiny)[:, None]
+    return np.clip(odds, 0.0, 1.0, out=odds)
+
+
+def single_error_scores_block(Q_block, Y_block, model, shares, out=None):
+    """``1 - single_error_block``, the per-class scores, dtype of ``Q_block``."""
+    P = single_error_block(Q_block, Y_block, model, shares)
+    return np.subtract(1, P, out=out, dtype=Q_block.dtype, casting="same_kind")
