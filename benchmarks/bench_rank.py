@@ -218,17 +218,17 @@ def check_c_d(n_samples, n_classes, results):
 def check_f(n_samples, n_classes, results):
     """The second-stage methods against the default (self_confidence + EMA 0.8).
 
-    Fit (:func:`~skmlq.rank.get_cooccurrence_params`: the stage and its noise
-    model, shared by both methods) and scoring with the fitted parameters are
-    timed apart, best of 3 wall and CPU times; the ratio to the defaults is that
-    of the wall times of fit + scoring, and of scoring alone (what the estimator
-    pays on new data, its stage being fitted once in ``fit``).
+    Fit (:func:`~skmlq.rank.get_cooccurrence_params`: the stage, its noise model
+    and the single-error shares, shared by the three methods) and scoring with the
+    fitted parameters are timed apart, best of 3 wall and CPU times; the ratio to
+    the defaults is that of the wall times of fit + scoring, and of scoring alone
+    (what the estimator pays on new data, its stage being fitted once in ``fit``).
     """
     from skmlq.rank import get_cooccurrence_params
 
     _, Y, _, P = make_data(n_samples, n_classes)
-    print(f"\n(f, g) method='cooccurrence' and 'noise_posterior' against the defaults, sparse "
-          f"labels, N={n_samples:,}, K={n_classes} (bar: within 5x of the defaults)")
+    print(f"\n(f, g, h) the second-stage methods against the defaults, sparse labels, "
+          f"N={n_samples:,}, K={n_classes} (bar: within 5x of the defaults)")
     base, base_cpu = best_of(lambda: get_label_quality_scores(Y, P)), cpu_best_of(
         lambda: get_label_quality_scores(Y, P))
     fit, fit_cpu = best_of(lambda: get_cooccurrence_params(Y, P)), cpu_best_of(
@@ -236,7 +236,8 @@ def check_f(n_samples, n_classes, results):
     params = get_cooccurrence_params(Y, P)
     print(f"  defaults {base * 1e3:.1f} ms (CPU {base_cpu * 1e3:.1f} ms); fit of the stage "
           f"{fit:.2f} s (CPU {fit_cpu:.2f} s)")
-    for key, method in (("f", "cooccurrence"), ("g", "noise_posterior")):
+    methods = (("f", "cooccurrence"), ("g", "noise_posterior"), ("h", "single_error"))
+    for key, method in methods:
         def score():
             return get_label_quality_scores(Y, P, method=method, cooccurrence_params=params)
 
