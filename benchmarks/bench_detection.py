@@ -279,14 +279,14 @@ def print_tuning(tuning):
           f"{len(TUNING_GRID)} candidates) and the same without single_error "
           f"({len(TUNING_GRIDS['no single_error'])})")
     columns = [(name, grid) for grid in TUNING_GRIDS for name in ("uniform", "estimated")]
-    print(f"  {'benchmark':28s} " + " ".join(f"{n + ', ' + g:>26s}" for n, g in columns))
+    print(f"  {'benchmark':28s} " + " ".join(f"{n + ', ' + g:>28s}" for n, g in columns))
     within = defaultdict(list)
     for bench in sorted(by_bench):
         cells = []
         for column in columns:
             margin = np.mean([m[column][0] for m in by_bench[bench]])
             within[column].append(margin <= 0.01)
-            cells.append(f"{margin:26.3f}")
+            cells.append(f"{margin:28.3f}")
         print(f"  {'-'.join(bench):28s} " + " ".join(cells))
     for name, grid in columns:
         print(f"  {name} errors, grid {grid}: within 0.01 of the grid's best on "
