@@ -27,7 +27,9 @@ and fails otherwise).
    ``_driver`` (``score_blocks``, the one block driver every score goes
    through), ``_cooccurrence`` (the second stage of ``method="cooccurrence"``),
    ``_error_proba`` (the noise model of the error probabilities and of
-   ``method="noise_posterior"``, fitted with the stage),
+   ``method="noise_posterior"``), ``_single_error`` (the one-error mixture of
+   ``method="single_error"``), ``_second_stage`` (fits the stage and both in
+   one first pass),
    ``_confident_learning`` (counting, calibrated joint, budgets, issue masks),
    ``_summaries`` (dataset counts, health score). New scoring methods or error
    probabilities go here, as a module per concept, called through ``_driver``.

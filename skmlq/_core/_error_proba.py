@@ -23,8 +23,8 @@ and an example has at least one wrong annotation with probability
 ``1 - prod_k (1 - e_k)`` (annotations independent given ``u``). The probability
 that an annotation is right, ``1 - e_k``, is the per-class score of
 ``method="noise_posterior"``. The model is fitted with the stage
-(``_second_stage.fit_second_stage``) and kept in its parameters, so a block, batch or slice
-is scored by the model of all rows.
+(``_second_stage.fit_second_stage``) and kept in its parameters, so a block, batch
+or slice is scored by the model of all rows.
 """
 
 import numpy as np
@@ -36,9 +36,9 @@ from ..utils._labels import indicator_block
 from ._cooccurrence import second_stage_block
 
 __all__ = [
+    "calibrated_block",
     "error_proba_block",
     "example_error_proba",
-    "calibrated_block",
     "fit_noise_model",
     "label_error_probabilities",
     "noise_histogram",
