@@ -112,11 +112,10 @@ What this shows:
 None reaches the bar. The single-flip mixture ships as ``method="single_error"``
 (per annotation: the probability that it is the example's wrong one; with softmin
 0.1 it ranks within 0.002 mean AUROC of the mixture's example probability). The next
-step suggested: fit the mixture's calibration
-jointly with it (here ``s`` comes from the per-annotation noise model, whose side
-balance is what goes wrong), and a mixture of the clean, "sparse" and
-"independent flips" components with their weights fitted, so that
-class-conditional noise keeps the independent model.
+step suggested: fit the mixture's calibration jointly with it (here ``s`` comes from
+the per-annotation noise model, whose side balance is what goes wrong), and a
+mixture of the clean, "sparse" and "independent flips" components with their weights
+fitted, so that class-conditional noise keeps the independent model.
 """
 
 import argparse
