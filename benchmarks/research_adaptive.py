@@ -603,6 +603,18 @@ def summarise(per, best, width=34):
     return benches, out
 
 
+def print_detail(benches, out, best, patterns):
+    """Per-benchmark AUROC/AP of the candidates of ``out`` whose name contains one of
+    ``patterns`` (from :func:`summarise`), after cleanlab's best."""
+    names = [n for n in out if any(a in n for a in patterns)]
+    if not names:
+        return
+    print("\nper benchmark, AUROC/AP:", " | ".join(names))
+    for i, b in enumerate(benches):
+        print(f"{'-'.join(b):28s} best {best[b][0]:.3f}/{best[b][1]:.3f} " + " ".join(
+            f"{out[n][i, 0]:.3f}/{out[n][i, 1]:.3f}" for n in names))
+
+
 def run(data, best, candidates, oracles=None):
     per = defaultdict(lambda: defaultdict(list))
     for case, (Y, P, Q, wrong) in data.items():
@@ -629,10 +641,7 @@ def main():
     best = cleanlab_best(data)
     benches, out = run(data, best, CANDIDATES, ORACLES)
     if len(sys.argv) > 1:  # per-benchmark table of the candidates whose name has an argument
-        names = [n for n in out if any(a in n for a in sys.argv[1:])]
-        for i, b in enumerate(benches):
-            print(f"{'-'.join(b):28s} best {best[b][0]:.3f}/{best[b][1]:.3f} " + " ".join(
-                f"{out[n][i, 0]:.3f}/{out[n][i, 1]:.3f}" for n in names))
+        print_detail(benches, out, best, sys.argv[1:])
 
 
 if __name__ == "__main__":

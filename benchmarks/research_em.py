@@ -172,6 +172,7 @@ from research_adaptive import (  # noqa: E402
     cleanlab_best,
     geo,
     metrics,
+    print_detail,
     rank_min,
     sc,
     sc_adj,
@@ -429,12 +430,7 @@ def main(argv=None):
         v = np.mean(v, axis=0)
         print(f"{vname:36s} {'-'.join(b):24s} {v[0]:8.4f} {v[1]:8.4f} {v[2]:8.0f} {v[3]:8.0f}"
               f" {v[4]:8.0f} {v[5]:8.0f}")
-    names = [n for n in out if any(a in n for a in args.detail)]
-    if names:
-        print("\nper benchmark, AUROC/AP:", " | ".join(names))
-        for i, b in enumerate(benches):
-            print(f"{'-'.join(b):24s} best {best[b][0]:.3f}/{best[b][1]:.3f} " + " ".join(
-                f"{out[n][i, 0]:.3f}/{out[n][i, 1]:.3f}" for n in names))
+    print_detail(benches, out, best, args.detail)
 
 
 if __name__ == "__main__":

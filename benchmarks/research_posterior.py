@@ -133,6 +133,7 @@ from research_adaptive import (  # noqa: E402
     cleanlab_best,
     example_rank,
     metrics,
+    print_detail,
     smin,
     softmin,
     summarise,
@@ -290,12 +291,7 @@ def main(argv=None):
         print("  " + "-".join(map(str, case)), file=sys.stderr, flush=True)
     best = {b: best[b] for b in {c[:3] for c in cases}}
     benches, out = summarise(per, best, width=50)
-    names = [n for n in out if any(a in n for a in args.detail)]
-    if names:
-        print("\nper benchmark, AUROC/AP:", " | ".join(names))
-        for i, b in enumerate(benches):
-            print(f"{'-'.join(b):28s} best {best[b][0]:.3f}/{best[b][1]:.3f} " + " ".join(
-                f"{out[n][i, 0]:.3f}/{out[n][i, 1]:.3f}" for n in names))
+    print_detail(benches, out, best, args.detail)
 
 
 if __name__ == "__main__":
