@@ -208,7 +208,8 @@ default="exponential_moving_average"
     cooccurrence_params_ : CooccurrenceParams
         The co-occurrence stage fitted on the out-of-fold probabilities, with its
         noise model (``noise_model``, of which :attr:`flip_rates_` are columns 2
-        and 3); new data is scored with them.
+        and 3) and single-error shares (``error_shares``); new data is scored
+        with them.
     estimator_ : estimator object
         The classifier fitted on all the data. Only set when ``refit=True``.
     n_features_in_ : int
@@ -506,7 +507,7 @@ default="exponential_moving_average"
         pred_probs = cross_fit(estimator, X, Y, folds, n_jobs=self.n_jobs, verbose=self.verbose)
         self.classes_ = classes
         P = check_pred_probs(pred_probs)
-        # The second stage serves method="cooccurrence" and the error probabilities.
+        # The second stage serves the second-stage methods and the error probabilities.
         second_stage = fit_second_stage(Y, P, *self._second_stage_seed())
         self.label_quality_scores_per_class_, self.label_quality_scores_ = self._score(
             Y, pred_probs, aggregate, second_stage
