@@ -171,7 +171,11 @@ def test_cross_fitting_on_the_cluster_equals_n_jobs_1(client):
     expected = MultilabelLabelQuality(n_jobs=1, **params).fit(X, Y)
     with joblib.parallel_backend("dask"):
         distributed_fit = MultilabelLabelQuality(n_jobs=2, **params).fit(X, Y)
+    # The same folds and fits: another seed moves these by up to 0.56 (0.70 for the
+    # probabilities). A worker process may run BLAS with another number of threads,
+    # so its solver sums in another order (measured: up to 4e-11 apart now and then);
+    # the bound allows for that, not for a different fit.
     np.testing.assert_allclose(distributed_fit.label_quality_scores_,
-                               expected.label_quality_scores_, rtol=0, atol=1e-12)
+                               expected.label_quality_scores_, rtol=0, atol=1e-9)
     np.testing.assert_allclose(distributed_fit.pred_probs_, expected.pred_probs_,
-                               rtol=0, atol=1e-12)
+                               rtol=0, atol=1e-9)
