@@ -135,7 +135,10 @@ def _fit_rates(counts, centre, shared):
 
     theta0 = np.concatenate([np.ones(n_classes), np.zeros(n_classes),
                              np.full(2 * n_rates, 0.01)])
-    bounds = [(None, None)] * (2 * n_classes) + [(0.0, _MAX_RATE)] * (2 * n_rates)
+    # alpha >= 0: the calibration keeps the stage's order (a falling one, which a
+    # handful of rows can produce, would call the stage's best guesses wrong).
+    bounds = ([(0.0, None)] * n_classes + [(None, None)] * n_classes
+              + [(0.0, _MAX_RATE)] * (2 * n_rates))
     result = minimize(loss_grad, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
                       options={"maxiter": 2000})
     return np.column_stack(unpack(result.x))

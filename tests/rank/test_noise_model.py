@@ -56,3 +56,15 @@ def test_single_class():
     model = _fit(Q, noisy)
     assert model.shape == (1, 4)
     np.testing.assert_allclose(model[0, 2:], [0.02, 0.1], atol=0.03)
+
+
+def test_calibration_keeps_the_order_of_the_stage():
+    # Annotations that contradict the scores everywhere: an unconstrained fit
+    # explains them by a falling calibration (alpha -2.8 on these four rows),
+    # which would call the stage's most confident annotations the wrong ones.
+    Q = np.array([[0.99, 0.01], [0.01, 0.99], [0.01, 0.99], [0.99, 0.99]])
+    noisy = np.array([[False, True], [True, False], [True, False], [False, False]])
+    model = _fit(Q, noisy)
+    assert np.all(model[:, 0] >= 0)
+    Q, noisy, _ = _problem([[0.02, 0.1]] * 3, n_samples=2000)
+    assert np.all(_fit(Q, noisy)[:, 0] > 0.5)
