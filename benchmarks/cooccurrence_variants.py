@@ -94,7 +94,7 @@ def logodds(Y, P, alpha=0.5, inv_c=1.0):
     given = log_odds(np.maximum(n11 - 1, 0), n10, n01, n00)
     absent = log_odds(n11, np.maximum(n10 - 1, 0), n01, n00)
     evidence = np.where(y, L @ given, L @ absent)
-    Z = cooc._logit(P)
+    Z = cooc.logit_block(P)
     X = np.stack([Z, np.ones_like(Z), evidence])           # (3, n, K)
     theta = np.array([np.ones(Z.shape[1]), np.zeros(Z.shape[1]), np.zeros(Z.shape[1])])
     penalty = np.array([inv_c, 1e-9, inv_c])
@@ -121,7 +121,7 @@ def logodds(Y, P, alpha=0.5, inv_c=1.0):
         decrease, theta, loss = float((loss - new).max()), trial, new
         if decrease <= 1e-6 * n:
             break
-    return cooc._sigmoid(np.einsum("fnk,fk->nk", X, theta))
+    return cooc.sigmoid_inplace(np.einsum("fnk,fk->nk", X, theta))
 
 
 VARIANTS = {"current": current, "refit": refit, "logodds": logodds,

@@ -140,8 +140,9 @@ from research_adaptive import (  # noqa: E402
 )
 from research_em import load_all  # noqa: E402
 
+from skmlq._core._cooccurrence import logit_block  # noqa: E402
 from skmlq._core._error_proba import (  # noqa: E402
-    _logit,
+    calibrated_block,
     error_proba_block,
     fit_noise_model,
     noise_histogram,
@@ -150,11 +151,6 @@ from skmlq._core._error_proba import (  # noqa: E402
 
 def noise_model(Y, M):
     return fit_noise_model(*noise_histogram(Y, lambda a, b: M[a:b], *M.shape))
-
-
-def calibrated(M, model):
-    """The noise model's probability ``s`` that each class truly applies."""
-    return expit(_logit(M) * model[:, 0] + model[:, 1])
 
 
 def logsum(G):
@@ -246,7 +242,7 @@ def fit_2d(Y, U, maxiter=500):
 def candidates(Y, P, Q, with_2d=False):
     model = noise_model(Y, Q)
     E = error_proba_block(Q, Y, model)
-    S = calibrated(Q, model)
+    S = calibrated_block(Q, model)
     Pc = np.clip(P, 1e-4, 1 - 1e-4)
     Ep = error_proba_block(Pc, Y, noise_model(Y, Pc))
     out = {
@@ -266,7 +262,7 @@ def candidates(Y, P, Q, with_2d=False):
     out["zero-inflated, EM"] = -zero_inflated(Y, S, count=False)
     out["zero-inflated count, EM"] = -zero_inflated(Y, S, count=True)
     if with_2d:
-        U = np.stack([_logit(Q), _logit(np.clip(P, 1e-4, 1 - 1e-4))])
+        U = np.stack([logit_block(Q, 1e-9), logit_block(P)])
         out["2-d calibration (logit q, logit p), softmin 0.1"] = softmin(1 - fit_2d(Y, U))
     return out
 

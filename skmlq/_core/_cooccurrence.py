@@ -53,9 +53,11 @@ __all__ = [
     "CooccurrenceParams",
     "cooccurrence_block",
     "fit_cooccurrence",
+    "logit_block",
     "row_folds",
     "second_stage_block",
     "second_stage_thresholds",
+    "sigmoid_inplace",
 ]
 
 # Probabilities are clipped to [_EPS, 1 - _EPS] before the logit: tree ensembles
@@ -95,16 +97,18 @@ def row_folds(P_block, Y_block, n_folds, random_state):
     return (_row_hash(P_block, Y_block, random_state) % np.uint64(n_folds)).astype(np.intp)
 
 
-def _logit(P_block):
-    p = np.clip(np.asarray(P_block, dtype=np.float64), _EPS, 1 - _EPS)
+def logit_block(P_block, eps=_EPS):
+    """``logit(p)`` in float64, ``p`` clipped to ``[eps, 1 - eps]``."""
+    p = np.clip(np.asarray(P_block, dtype=np.float64), eps, 1 - eps)
     odds = np.subtract(1, p)
     np.divide(p, odds, out=odds)
     return np.log(odds, out=odds)
 
 
-def _sigmoid(eta):
+def sigmoid_inplace(eta):
     """``1 / (1 + exp(-eta))`` in place (3x faster than scipy's expit, as exact)."""
-    with np.errstate(over="ignore"):  # exp(-eta) = inf gives 0, as it should
+    # exp(-eta) = inf gives 0 and exp(-eta) = 0 gives 1, as they should
+    with np.errstate(over="ignore", under="ignore"):
         np.negative(eta, out=eta)
         np.exp(eta, out=eta)
     eta += 1
@@ -153,7 +157,7 @@ class _FitSample:
             h = _row_hash(P_block, Y_block, random_state)
             # the quotient is independent of the fold: the sample is even over folds
             keep = (h // np.uint64(n_folds)) % n_parts == 0
-            Z.append(_logit(P_block[keep]))
+            Z.append(logit_block(P_block[keep]))
             L.append(sp.csr_matrix(Y_block[keep], dtype=np.float64))
             folds.append((h[keep] % np.uint64(n_folds)).astype(np.intp))
         folds = np.concatenate(folds)
@@ -335,7 +339,7 @@ def cooccurrence_block(P_block, Y_block, params, random_state=0):
     """
     n_folds, n_coef, n_classes = params.shape
     folds = row_folds(P_block, Y_block, n_folds, random_state)
-    eta = _logit(P_block)
+    eta = logit_block(P_block)
     eta *= params[folds, 0]
     eta += params[folds, 1]
     # The label term of all folds in one sparse product: row i's label j is column
@@ -347,7 +351,7 @@ def cooccurrence_block(P_block, Y_block, params, random_state=0):
     widened = sp.csr_matrix((np.ones(rows.size), labels + folds[rows] * n_classes, indptr),
                             shape=(n_rows, n_folds * n_classes))
     eta += widened @ params[:, 2:].reshape(n_folds * n_classes, n_classes)
-    return _sigmoid(eta).astype(P_block.dtype, copy=False)
+    return sigmoid_inplace(eta).astype(P_block.dtype, copy=False)
 
 
 def _frozen(values):

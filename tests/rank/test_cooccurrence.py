@@ -189,12 +189,12 @@ def test_folds_match_exact_fits():
     """Each fold's one-step weights against an exact fit without the fold."""
     from sklearn.linear_model import LogisticRegression
 
-    from skmlq._core._cooccurrence import _logit, fit_cooccurrence, row_folds
+    from skmlq._core._cooccurrence import fit_cooccurrence, logit_block, row_folds
 
     Y, P = structured_problem(n_samples=1500)
     noisy, _ = random_toggle_noise(Y, rate=0.1, random_state=0)
     coef = fit_cooccurrence(noisy, P, C=1.0, n_folds=5, random_state=0)
-    folds, Z = row_folds(P, noisy, 5, 0), _logit(P)
+    folds, Z = row_folds(P, noisy, 5, 0), logit_block(P)
     worst = 0.0
     for fold in range(5):
         train = folds != fold
