@@ -9,7 +9,8 @@ annotations:
 - :func:`realistic_noise`: a mix of lost, swapped (towards co-occurring tags) and
   spurious tags;
 - :func:`class_conditional_noise` with :func:`random_flip_rates`: independent
-  per-class, per-side flips.
+  per-class, per-side flips;
+- :func:`single_error_noise`: exactly one tag lost or added per corrupted example.
 
 :func:`detection_metrics` gives AUROC, average precision (AP), AP@T, AP@T of the
 examples with at least two errors and the lowest-scoring-class hit rate.
@@ -35,6 +36,7 @@ from ._noise import (
     random_flip_rates,
     random_toggle_noise,
     realistic_noise,
+    single_error_noise,
 )
 
 __all__ = [
@@ -46,4 +48,5 @@ __all__ = [
     "random_flip_rates",
     "random_toggle_noise",
     "realistic_noise",
+    "single_error_noise",
 ]

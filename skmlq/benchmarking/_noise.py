@@ -21,6 +21,7 @@ __all__ = [
     "random_flip_rates",
     "random_toggle_noise",
     "realistic_noise",
+    "single_error_noise",
 ]
 
 
@@ -233,6 +234,99 @@ sparse matrix
     noisy = Y.copy()
     noisy[rows] = noisy_sub
     return _result(Y, noisy)
+
+
+def single_errors(Y, n_missing, n_extra, rng, *, clip=False):
+    """``Y`` with one given tag removed from ``n_missing`` examples and one absent
+    class added to ``n_extra`` others, as :func:`_result` returns it.
+
+    The examples are drawn uniformly among those that can lose a tag (at least one
+    given) and then, among the rest, those that can gain one (at least one absent);
+    the tag or class uniformly among the example's own. With ``clip`` the counts
+    are lowered to what the data allows instead of raising.
+    """
+    n_samples, n_classes = Y.shape
+    n_given = Y.sum(axis=1)
+    can_lose = np.flatnonzero(n_given > 0)
+    if clip:
+        n_missing = min(n_missing, can_lose.size)
+    if n_missing > can_lose.size:
+        raise ValueError(
+            f"missing_rate asks for {n_missing} examples that lose a tag but only "
+            f"{can_lose.size} examples have a given tag; lower missing_rate."
+        )
+    lose = rng.choice(can_lose, n_missing, replace=False)
+    can_gain = n_given < n_classes
+    can_gain[lose] = False
+    can_gain = np.flatnonzero(can_gain)
+    if clip:
+        n_extra = min(n_extra, can_gain.size)
+    if n_extra > can_gain.size:
+        raise ValueError(
+            f"extra_rate asks for {n_extra} examples that gain a tag but only "
+            f"{can_gain.size} examples (besides those losing one) have an absent "
+            "class; lower extra_rate."
+        )
+    gain = rng.choice(can_gain, n_extra, replace=False)
+    noisy = Y.copy()
+    noisy[lose, _random_member(Y[lose], rng)] = False
+    noisy[gain, _random_member(~Y[gain], rng)] = True
+    return _result(Y, noisy)
+
+
+def single_error_noise(labels, *, missing_rate=0.05, extra_rate=0.05, random_state=None):
+    """Give a fraction of the examples exactly one wrong annotation: one tag lost
+    or one tag added.
+
+    The errors of the ``"single_error"`` scoring method's model: an example loses
+    one of its given tags (each equally likely), or gains one of its absent
+    classes (each equally likely), or stays clean. ``MultilabelLabelQuality.score``
+    injects such errors with the shares its fit estimated.
+
+    Parameters
+    ----------
+    labels : list of lists of int, array-like of shape (n_samples, n_classes) or \
+sparse matrix
+        The clean annotations.
+    missing_rate : float in [0, 1], default=0.05
+        Fraction of all examples that lose one given tag (``round(missing_rate *
+        N)``, chosen uniformly among the examples with a given tag).
+    extra_rate : float in [0, 1], default=0.05
+        Fraction of all examples that gain one absent class (``round(extra_rate *
+        N)``, chosen uniformly among the other examples with an absent class).
+        ``missing_rate + extra_rate`` must not exceed 1.
+    random_state : int, RandomState instance or None, default=None
+        Seed.
+
+    Returns
+    -------
+    noisy : ndarray of shape (n_samples, n_classes), bool
+    wrong : ndarray of shape (n_samples, n_classes), bool
+        True exactly where a tag was removed or added; at most one per row.
+
+    Examples
+    --------
+    >>> from skmlq.benchmarking import single_error_noise
+    >>> noisy, wrong = single_error_noise([[0, 1], [1], [0], [], [0, 1, 2], [2]],
+    ...                                   missing_rate=1 / 3, extra_rate=1 / 3,
+    ...                                   random_state=0)
+    >>> wrong.sum(axis=1).tolist()  # four examples, one wrong annotation each
+    [1, 1, 1, 0, 0, 1]
+    >>> int((wrong & noisy).sum()), int((wrong & ~noisy).sum())  # added, lost
+    (2, 2)
+    """
+    Y = _indicator(labels)
+    missing_rate = _check_rate(missing_rate, "missing_rate")
+    extra_rate = _check_rate(extra_rate, "extra_rate")
+    if missing_rate + extra_rate > 1:
+        raise ValueError(
+            f"missing_rate + extra_rate = {missing_rate + extra_rate:g} is invalid; "
+            "an example gets at most one error, so they must add up to at most 1."
+        )
+    rng = check_random_state(random_state)
+    n_samples = Y.shape[0]
+    return single_errors(Y, int(round(missing_rate * n_samples)),
+                         int(round(extra_rate * n_samples)), rng)
 
 
 def _check_flip_rates(flip_rates, n_classes):

@@ -13,6 +13,7 @@ from skmlq.benchmarking import (
     random_flip_rates,
     random_toggle_noise,
     realistic_noise,
+    single_error_noise,
 )
 
 RATE_GENERATORS = [random_toggle_noise, missing_tags_noise, realistic_noise]
@@ -96,6 +97,36 @@ def test_realistic_mix_proportions():
     assert swapped_in[1] > gained[1]
 
 
+def test_single_error_noise_counts_sides_and_seeds(clean):
+    noisy, wrong = single_error_noise(clean, missing_rate=0.1, extra_rate=0.05, random_state=3)
+    again, wrong_again = single_error_noise(clean, missing_rate=0.1, extra_rate=0.05,
+                                            random_state=3)
+    np.testing.assert_array_equal(noisy, again)
+    np.testing.assert_array_equal(wrong, wrong_again)
+    np.testing.assert_array_equal(wrong, noisy != clean)
+    assert wrong.sum(axis=1).max() == 1  # at most one error per example
+    assert (wrong & clean).any(axis=1).sum() == 60  # round(0.1 * 600) lost a tag
+    assert (wrong & ~clean).any(axis=1).sum() == 30  # round(0.05 * 600) gained one
+    other, _ = single_error_noise(clean, missing_rate=0.1, extra_rate=0.05, random_state=4)
+    assert not np.array_equal(noisy, other)
+    lists = [np.flatnonzero(row).tolist() for row in clean]
+    for form in (clean.astype(int), sp.csr_matrix(clean), lists):
+        np.testing.assert_array_equal(
+            single_error_noise(form, missing_rate=0.1, extra_rate=0.05, random_state=3)[0],
+            noisy)
+    copy = clean.copy()
+    single_error_noise(clean, missing_rate=0.5, extra_rate=0.5, random_state=0)
+    np.testing.assert_array_equal(clean, copy)
+
+
+def test_single_error_noise_picks_tags_uniformly():
+    # One example repeated: each of its 3 given tags is lost, and each of its 2 absent
+    # classes added, equally often.
+    Y = np.tile([True, True, True, False, False], (30000, 1))
+    _, wrong = single_error_noise(Y, missing_rate=0.5, extra_rate=0.5, random_state=0)
+    np.testing.assert_allclose(wrong.mean(axis=0) * 2, [1 / 3] * 3 + [1 / 2] * 2, atol=0.015)
+
+
 def test_class_conditional_rates():
     Y = np.zeros((40000, 3), dtype=bool)
     Y[:20000] = True
@@ -130,6 +161,15 @@ def test_random_flip_rates_ranges():
          r"row \(class\) 0, column 0"),
         (lambda Y: class_conditional_noise(Y, "x"), TypeError, r"flip_rates"),
         (lambda Y: random_flip_rates(0), ValueError, r"n_classes=0"),
+        (lambda Y: single_error_noise(Y, missing_rate=-0.1), ValueError,
+         r"missing_rate=-0.1"),
+        (lambda Y: single_error_noise(Y, extra_rate=None), ValueError, r"extra_rate=None"),
+        (lambda Y: single_error_noise(Y, missing_rate=0.6, extra_rate=0.6), ValueError,
+         r"missing_rate \+ extra_rate = 1.2"),
+        (lambda Y: single_error_noise(Y[:10] & False, missing_rate=0.5), ValueError,
+         r"only 0 examples have a given tag"),
+        (lambda Y: single_error_noise(Y[:10] | True, missing_rate=0, extra_rate=0.5),
+         ValueError, r"only 0 examples \(besides"),
         (lambda Y: random_flip_rates(3, given=(0.5, 0.1)), ValueError, r"given="),
         (lambda Y: random_flip_rates(3, absent=1), TypeError, r"absent=1"),
     ],
