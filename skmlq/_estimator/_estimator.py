@@ -26,7 +26,7 @@ from .._core._cooccurrence import second_stage_thresholds
 from .._core._driver import score_blocks, scoring_thresholds
 from .._core._error_proba import label_error_probabilities
 from .._core._second_stage import fit_second_stage
-from ..benchmarking._noise import class_conditional_noise
+from ..benchmarking._noise import single_errors
 from ..model_selection import MultilabelStratifiedKFold
 from ..utils._defaults import (
     DEFAULT_AGGREGATOR, DEFAULT_ALPHA, DEFAULT_COOCCURRENCE_C,
@@ -59,20 +59,39 @@ __all__ = ["MultilabelLabelQuality", "SYNTHETIC_DRAWS"]
 #: Number of seeded draws of synthetic errors whose average precisions
 #: :meth:`MultilabelLabelQuality.score` averages when no ``label_issue_mask`` is given.
 SYNTHETIC_DRAWS = 3
+#: The smallest share of examples :meth:`MultilabelLabelQuality.score` corrupts.
+MIN_INJECTED_SHARE = 0.1
 
 
-def _inject_estimated_errors(Y, flip_rates, rng):
-    """Flip each annotation with its class's estimated flip rate for its side.
+def _inject_single_errors(Y, error_shares, rng):
+    """Give examples one error each, in the kinds and amounts of the single-error
+    mixture's shares: ``round(share * N)`` examples lose one given tag, for the
+    share of one tag missing, and others gain one absent class, for the share of
+    one wrong tag (see :func:`skmlq.benchmarking.single_error_noise`). Shares that
+    add up to less than ``MIN_INJECTED_SHARE`` are scaled up to it, keeping their
+    proportion (half and half when both are 0): on data that looks clean a handful
+    of injected errors would make the average precision a lottery.
 
-    Returns the corrupted copy and which examples were corrupted. A draw that
-    corrupts no example toggles one random annotation instead, so the average
-    precision stays defined on small data with small rates.
+    Returns the corrupted copy and which examples were corrupted. The counts are
+    lowered to what the data allows (examples with a tag to lose, with a class to
+    gain). When they round to no example, one example gets the likelier kind of
+    error; and when the data allows neither kind, one random annotation is
+    toggled, so the average precision stays defined on small data.
     """
-    noisy, flip = class_conditional_noise(Y, flip_rates, random_state=rng)
-    if not flip.any():
-        flip[rng.randint(Y.shape[0]), rng.randint(Y.shape[1])] = True
-        noisy = noisy ^ flip
-    return noisy.astype(Y.dtype), flip.any(axis=1)
+    n_samples = Y.shape[0]
+    missing, extra = (float(v) for v in error_shares[1:])
+    total = missing + extra
+    if total < MIN_INJECTED_SHARE:
+        missing, extra = ((missing / total, extra / total) if total > 0 else (0.5, 0.5))
+        missing, extra = missing * MIN_INJECTED_SHARE, extra * MIN_INJECTED_SHARE
+    n_missing, n_extra = int(round(missing * n_samples)), int(round(extra * n_samples))
+    if n_missing + n_extra == 0:
+        n_missing, n_extra = (1, 0) if missing >= extra else (0, 1)
+    noisy, wrong = single_errors(Y.astype(bool), n_missing, n_extra, rng, clip=True)
+    if not wrong.any():
+        wrong[rng.randint(n_samples), rng.randint(Y.shape[1])] = True
+        noisy = noisy ^ wrong
+    return noisy.astype(Y.dtype), wrong.any(axis=1)
 
 
 class MultilabelLabelQuality(TransformerMixin, BaseEstimator):
@@ -204,12 +223,14 @@ default="exponential_moving_average"
         class that does not apply is annotated, column 1 (given side) that one
         that applies is left out. Every row is the same pair when the noise model
         found per-class rates not worth their parameters (the usual case with
-        many rare classes). :meth:`score` injects its synthetic errors with them.
+        many rare classes).
     cooccurrence_params_ : CooccurrenceParams
         The co-occurrence stage fitted on the out-of-fold probabilities, with its
         noise model (``noise_model``, of which :attr:`flip_rates_` are columns 2
-        and 3) and single-error shares (``error_shares``); new data is scored
-        with them.
+        and 3) and single-error shares (``error_shares``: the estimated fractions
+        of clean examples, of examples that lost one tag and of examples with one
+        wrong tag; :meth:`score` injects its synthetic errors with them); new
+        data is scored with them.
     estimator_ : estimator object
         The classifier fitted on all the data. Only set when ``refit=True``.
     n_features_in_ : int
@@ -771,20 +792,30 @@ default=None
         - With ``label_issue_mask`` (True for examples known to be mislabelled;
           route it with ``set_score_request(label_issue_mask=True)``): the average
           precision of ranking those examples first, scoring the given ``y``.
-        - Without it: copies of ``y`` get synthetic errors that follow the noise
-          the fit estimated, each annotation flipped with its class's flip rate
-          for its side (:attr:`flip_rates_`, from the training data);
-          ``SYNTHETIC_DRAWS`` = 3 draws seeded by ``random_state`` (0 when None),
-          and the result is the mean over the draws of the average precision of
-          ranking the corrupted examples first. The flip rates do not depend on
-          ``method`` or the aggregator, so every candidate of a search over
-          them is judged on the same errors.
+        - Without it: copies of ``y`` get synthetic errors of the kinds and in
+          the amounts the fit estimated: with the shares of the single-error
+          mixture (``cooccurrence_params_.error_shares``, from the training
+          data), ``round(share * n_samples)`` examples lose one of their given
+          tags for the share of one tag missing, and others, for the share of
+          one wrong tag, gain one of their absent classes, the tag or class
+          drawn uniformly (:func:`skmlq.benchmarking.single_error_noise`;
+          shares adding up to less than 10% are scaled up to 10%, in the same
+          proportion, so that enough examples are corrupted);
+          ``SYNTHETIC_DRAWS`` = 3 draws seeded by ``random_state`` (0 when
+          None), and the result is the mean over the draws of the average
+          precision of ranking the corrupted examples first. The shares do not
+          depend on ``method`` or the aggregator, so every candidate of a
+          search over them is judged on the same errors.
 
-        Errors injected uniformly (one random class toggled per example) would
-        favour whatever finds that kind of error, which misleads when the real
-        noise is concentrated on some classes or on one side (forgotten tags).
-        The mean label quality score is deliberately not used: it is maximised by
-        whatever setting inflates all scores, not by one that finds errors.
+        Errors of one fixed kind (one random class toggled per example) favour
+        whatever finds that kind of error, which misleads when the real errors
+        are mostly forgotten tags, or mostly spurious ones; what matters most is
+        the *kind* and balance of the injected errors, which the shares
+        estimate. (Independent flips at the noise model's per-class rates, the
+        previous objective, favour ``"noise_posterior"`` where tags were
+        forgotten.) The mean label quality score is deliberately not used: it is
+        maximised by whatever setting inflates all scores, not by one that finds
+        errors.
 
         Parameters
         ----------
@@ -807,7 +838,8 @@ default=None
             rng = check_random_state(0 if self.random_state is None else self.random_state)
             precisions = []
             for _ in range(SYNTHETIC_DRAWS):
-                noisy, is_issue = _inject_estimated_errors(Y, self.flip_rates_, rng)
+                noisy, is_issue = _inject_single_errors(
+                    Y, self.cooccurrence_params_.error_shares, rng)
                 scores = self._score(noisy, pred_probs)[1]
                 precisions.append(average_precision_score(is_issue, -scores))
             return float(np.mean(precisions))

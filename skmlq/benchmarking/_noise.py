@@ -240,34 +240,48 @@ def single_errors(Y, n_missing, n_extra, rng, *, clip=False):
     """``Y`` with one given tag removed from ``n_missing`` examples and one absent
     class added to ``n_extra`` others, as :func:`_result` returns it.
 
-    The examples are drawn uniformly among those that can lose a tag (at least one
-    given) and then, among the rest, those that can gain one (at least one absent);
-    the tag or class uniformly among the example's own. With ``clip`` the counts
-    are lowered to what the data allows instead of raising.
+    The losing examples are drawn uniformly among those with a given tag and the
+    gaining ones among the rest with an absent class; the tag or class uniformly
+    among the example's own. The draw always succeeds when the counts fit the data
+    (at most as many as can lose, as can gain, and as there are examples): how
+    many losers come from the examples that could do either is drawn as a uniform
+    choice would draw it, then kept where enough of them are left to gain. With
+    ``clip`` the counts are lowered to what the data allows instead of raising.
     """
     n_samples, n_classes = Y.shape
     n_given = Y.sum(axis=1)
-    can_lose = np.flatnonzero(n_given > 0)
+    lose_only = np.flatnonzero(n_given == n_classes)
+    gain_only = np.flatnonzero(n_given == 0)
+    either = np.flatnonzero((n_given > 0) & (n_given < n_classes))
+    n_can_lose, n_can_gain = lose_only.size + either.size, gain_only.size + either.size
     if clip:
-        n_missing = min(n_missing, can_lose.size)
-    if n_missing > can_lose.size:
+        n_missing = min(n_missing, n_can_lose)
+        n_extra = min(n_extra, n_can_gain, n_samples - n_missing)
+    if n_missing > n_can_lose:
         raise ValueError(
             f"missing_rate asks for {n_missing} examples that lose a tag but only "
-            f"{can_lose.size} examples have a given tag; lower missing_rate."
+            f"{n_can_lose} examples have a given tag; lower missing_rate."
         )
-    lose = rng.choice(can_lose, n_missing, replace=False)
-    can_gain = n_given < n_classes
-    can_gain[lose] = False
-    can_gain = np.flatnonzero(can_gain)
-    if clip:
-        n_extra = min(n_extra, can_gain.size)
-    if n_extra > can_gain.size:
+    if n_extra > n_can_gain:
         raise ValueError(
             f"extra_rate asks for {n_extra} examples that gain a tag but only "
-            f"{can_gain.size} examples (besides those losing one) have an absent "
-            "class; lower extra_rate."
+            f"{n_can_gain} examples have an absent class; lower extra_rate."
         )
-    gain = rng.choice(can_gain, n_extra, replace=False)
+    if n_missing + n_extra > n_samples:
+        raise ValueError(
+            f"missing_rate and extra_rate ask for {n_missing + n_extra} corrupted "
+            f"examples, one error each, but there are {n_samples}; lower them."
+        )
+    # Losers drawn from `either`: hypergeometric as in a uniform draw, kept within
+    # what leaves enough gainers.
+    from_either = rng.hypergeometric(either.size, lose_only.size, n_missing) if n_missing else 0
+    from_either = int(np.clip(from_either, n_missing - lose_only.size,
+                              min(n_missing, n_can_gain - n_extra)))
+    either = rng.permutation(either)
+    lose = np.concatenate([either[:from_either],
+                           rng.choice(lose_only, n_missing - from_either, replace=False)])
+    gain = rng.choice(np.concatenate([either[from_either:], gain_only]), n_extra,
+                      replace=False)
     noisy = Y.copy()
     noisy[lose, _random_member(Y[lose], rng)] = False
     noisy[gain, _random_member(~Y[gain], rng)] = True
@@ -311,7 +325,7 @@ sparse matrix
     ...                                   missing_rate=1 / 3, extra_rate=1 / 3,
     ...                                   random_state=0)
     >>> wrong.sum(axis=1).tolist()  # four examples, one wrong annotation each
-    [1, 1, 1, 0, 0, 1]
+    [1, 1, 1, 1, 0, 0]
     >>> int((wrong & noisy).sum()), int((wrong & ~noisy).sum())  # added, lost
     (2, 2)
     """

@@ -1,8 +1,11 @@
 """Noise generators and detection metrics of skmlq.benchmarking."""
 
+import hypothesis.extra.numpy as hnp
+import hypothesis.strategies as st
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
 
 from skmlq.benchmarking import (
     average_precision_at_t,
@@ -169,7 +172,7 @@ def test_random_flip_rates_ranges():
         (lambda Y: single_error_noise(Y[:10] & False, missing_rate=0.5), ValueError,
          r"only 0 examples have a given tag"),
         (lambda Y: single_error_noise(Y[:10] | True, missing_rate=0, extra_rate=0.5),
-         ValueError, r"only 0 examples \(besides"),
+         ValueError, r"only 0 examples have an absent class"),
         (lambda Y: random_flip_rates(3, given=(0.5, 0.1)), ValueError, r"given="),
         (lambda Y: random_flip_rates(3, absent=1), TypeError, r"absent=1"),
     ],
@@ -205,3 +208,29 @@ def test_metric_bad_input():
         detection_metrics([0.1, 0.2], [["a"], ["b"]])
     with pytest.raises(ValueError, match="same examples"):
         lowest_class_hit_rate([[0.1, 0.2]], [[True], [False]])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    Y=hnp.arrays(bool, hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=12)),
+    missing=st.floats(0, 1),
+    extra=st.floats(0, 1),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_single_error_noise_property(Y, missing, extra, seed):
+    """Exactly the asked counts of single errors whenever the data can hold them
+    (whatever the seed), else a ValueError naming the rate."""
+    n = Y.shape[0]
+    n_missing, n_extra = round(missing * n), round(extra * n)
+    can_lose = Y.any(axis=1)
+    try:
+        noisy, wrong = single_error_noise(Y, missing_rate=missing, extra_rate=extra,
+                                          random_state=seed)
+    except ValueError as e:
+        assert "missing_rate" in str(e) or "extra_rate" in str(e)
+        assert (missing + extra > 1 or n_missing > can_lose.sum()
+                or n_extra > (~Y.all(axis=1)).sum() or n_missing + n_extra > n)
+        return
+    np.testing.assert_array_equal(wrong, noisy != Y)
+    assert wrong.sum(axis=1).max(initial=0) <= 1
+    assert (wrong & Y).sum() == n_missing and (wrong & ~Y).sum() == n_extra

@@ -575,31 +575,34 @@ def test_transform_labels_routed_through_pipeline(data):
 # ------------------------------------------------------------------- score()
 
 
-def test_score_synthetic_errors_follow_the_estimated_noise(fitted, data):
+def test_score_synthetic_errors_follow_the_estimated_shares(fitted, data):
+    from skmlq.benchmarking import single_error_noise
+
     X, Y = data
     s1 = fitted.score(X, Y)
     assert s1 == fitted.score(X, Y)
     assert 0 < s1 <= 1
-    # Reconstruct the documented corruption: 3 seeded draws, each annotation
-    # flipped with its class's estimated rate for its side, precisions averaged.
+    # Reconstruct the documented corruption: 3 seeded draws of single errors with the
+    # fitted shares (one tag lost, one class added), precisions averaged.
+    _, missing, extra = fitted.cooccurrence_params_.error_shares
+    assert missing + extra >= 0.1  # not scaled up (another test checks that)
     rng = np.random.RandomState(0)
-    rates = np.where(Y.astype(bool), fitted.flip_rates_[:, 1], fitted.flip_rates_[:, 0])
     expected = []
     for _ in range(3):
-        flip = rng.random_sample(Y.shape) < rates
-        assert flip.any()
-        noisy = (Y.astype(bool) ^ flip).astype(Y.dtype)
-        expected.append(average_precision_score(flip.any(axis=1),
-                                                -fitted.score_samples(X, noisy)))
+        noisy, wrong = single_error_noise(Y, missing_rate=missing, extra_rate=extra,
+                                          random_state=rng)
+        expected.append(average_precision_score(
+            wrong.any(axis=1), -fitted.score_samples(X, noisy.astype(Y.dtype))))
     assert s1 == pytest.approx(np.mean(expected))
     # Not the mean quality score (degenerate: favours inflated scores).
     assert s1 != pytest.approx(fitted.score_samples(X, Y).mean())
 
 
-def test_score_without_estimated_noise_still_corrupts_one_annotation(fitted, data):
+def test_score_without_estimated_errors_still_corrupts_one_example(fitted, data):
     X, Y = data
     clean = pickle.loads(pickle.dumps(fitted))
-    clean.flip_rates_ = np.zeros_like(fitted.flip_rates_)
+    params = clean.cooccurrence_params_
+    params.__setstate__({**params.__getstate__(), "error_shares": np.array([1.0, 0.0, 0.0])})
     assert 0 < clean.score(X, Y) <= 1
 
 
@@ -696,26 +699,40 @@ def test_detects_annotation_errors_like_cleanlab():
     assert ap == pytest.approx(average_precision_score(is_issue, -cleanlab_scores), abs=1e-12)
 
 
-def test_synthetic_errors_flip_each_side_at_its_rate():
-    from skmlq._estimator._estimator import _inject_estimated_errors
+def test_synthetic_errors_have_the_shares_asked_for():
+    from skmlq._estimator._estimator import _inject_single_errors
 
     rng = np.random.RandomState(0)
-    Y = (rng.uniform(size=(20000, 3)) < 0.3).astype(np.int64)
+    Y = (rng.uniform(size=(2000, 5)) < 0.3).astype(np.int64)
+    Y[:3] = 0  # nothing to lose
     before = Y.copy()
-    rates = np.array([[0.0, 0.2], [0.05, 0.0], [0.01, 0.01]])
-    noisy, corrupted = _inject_estimated_errors(Y, rates, np.random.RandomState(1))
+    noisy, corrupted = _inject_single_errors(Y, np.array([0.85, 0.1, 0.05]),
+                                             np.random.RandomState(1))
     np.testing.assert_array_equal(Y, before)  # the input is not touched
     assert noisy.dtype == Y.dtype
     flipped = noisy != Y
     np.testing.assert_array_equal(corrupted, flipped.any(axis=1))
-    given = Y.astype(bool)
-    observed = np.column_stack([
-        [flipped[~given[:, k], k].mean() for k in range(3)],
-        [flipped[given[:, k], k].mean() for k in range(3)],
-    ])
-    # binomial spread on >= 6,000 annotations per cell: well under 0.01
-    np.testing.assert_allclose(observed, rates, atol=0.01)
-    assert observed[0, 0] == 0 and observed[1, 1] == 0
-    # no estimated noise at all: one annotation is toggled, so the objective is defined
-    noisy, corrupted = _inject_estimated_errors(Y, np.zeros((3, 2)), np.random.RandomState(1))
-    assert (noisy != Y).sum() == 1 and corrupted.sum() == 1
+    assert flipped.sum(axis=1).max() == 1
+    assert (flipped & (Y == 1)).sum() == 200 and (flipped & (Y == 0)).sum() == 100
+    # shares the data cannot hold are lowered, not refused
+    full = np.ones((10, 3), dtype=np.int64)
+    noisy, corrupted = _inject_single_errors(full, np.array([0.0, 0.5, 0.5]),
+                                             np.random.RandomState(1))
+    assert corrupted.sum() == 5 and (noisy <= full).all()
+    # shares adding up to less than 10% are scaled up to 10%, in proportion
+    noisy, corrupted = _inject_single_errors(Y, np.array([0.99, 0.006, 0.004]),
+                                             np.random.RandomState(1))
+    assert ((noisy < Y).sum(), (noisy > Y).sum()) == (120, 80)
+    noisy, corrupted = _inject_single_errors(Y, np.array([1.0, 0.0, 0.0]),
+                                             np.random.RandomState(1))
+    assert ((noisy < Y).sum(), (noisy > Y).sum()) == (100, 100)
+    # on tiny data they round to no example: one example gets the likelier kind
+    noisy, corrupted = _inject_single_errors(Y[:4], np.array([0.9, 0.0, 0.1]),
+                                             np.random.RandomState(1))
+    assert corrupted.sum() == 1 and (noisy >= Y[:4]).all()
+    # no example has a tag to lose and only lost tags are estimated: one annotation
+    # is toggled, so the objective is defined
+    noisy, corrupted = _inject_single_errors(np.zeros((4, 1), dtype=np.int64),
+                                             np.array([0.9, 0.1, 0.0]),
+                                             np.random.RandomState(1))
+    assert (noisy != 0).sum() == 1 and corrupted.sum() == 1
