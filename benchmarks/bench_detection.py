@@ -192,7 +192,7 @@ TUNING_GRID = [
     if not (adjust and method in ("noise_posterior", "single_error"))
 ]
 # The search's grid with every method, and without "single_error" (which the
-# objective's independent flips rarely favour; see the benchmarks page).
+# previous objective's independent flips rarely favoured; see the benchmarks page).
 TUNING_GRIDS = {
     "all": TUNING_GRID,
     "no single_error": [c for c in TUNING_GRID if c[0] != "single_error"],
@@ -223,30 +223,42 @@ def tuning_margins(case):
 
     For each candidate of ``TUNING_GRID`` the objective is how well it finds
     errors injected on top of the noisy annotations: ``uniform`` toggles one class
-    on 10% of the examples (the estimator's ``score`` before it followed the
-    estimated noise), ``estimated`` is what ``MultilabelLabelQuality.score`` does
-    now: ``SYNTHETIC_DRAWS`` draws of flips with the per-class, per-side rates of
-    the noise model, average precision averaged over the draws. As in ``score``,
+    on 10% of the examples (the estimator's first ``score``); ``flips`` draws
+    independent flips with the per-class, per-side rates of the noise model (its
+    ``score`` until the single-error shares were fitted); ``single`` is what
+    ``MultilabelLabelQuality.score`` does now, one tag lost or added per example
+    with the shares of the single-error mixture. ``flips`` and ``single`` average
+    the average precision over ``SYNTHETIC_DRAWS`` seeded draws. As in ``score``,
     the second stage and its noise model are those fitted on the given
     annotations, and score the injected ones (their other annotations change the
     stage's probabilities); the base model's probabilities are not refitted after
     the injection, an approximation of what a grid search over refits would see.
-    Returns ``{objective: (true AUROC of the grid's best - that of the pick, pick)}``.
+    Returns ``{(objective, grid): (true AUROC of the grid's best - that of the
+    pick, pick)}``.
     """
     from sklearn.utils import check_random_state
 
-    from skmlq._estimator._estimator import SYNTHETIC_DRAWS, _inject_estimated_errors
-    from skmlq.benchmarking import random_toggle_noise
+    from skmlq._estimator._estimator import SYNTHETIC_DRAWS, _inject_single_errors
+    from skmlq.benchmarking import class_conditional_noise, random_toggle_noise
 
     d = load_case(*case)
     Y, P, wrong = d["noisy"], d["pred_probs"], d["wrong"]
     params = stage_params(case, Y, P)
     rng = check_random_state(0)
     noisy, mask = random_toggle_noise(Y, rate=0.1, random_state=0)
+    flips = []
+    for _ in range(SYNTHETIC_DRAWS):
+        noisy_f, mask_f = class_conditional_noise(Y, params.noise_model[:, 2:4], random_state=rng)
+        if not mask_f.any():  # no estimated noise: one toggle keeps the AP defined
+            mask_f[rng.randint(Y.shape[0]), rng.randint(Y.shape[1])] = True
+            noisy_f = noisy_f ^ mask_f
+        flips.append((noisy_f, mask_f.any(axis=1)))
+    rng = check_random_state(0)
     injected = {
         "uniform": [(noisy, mask.any(axis=1))],
-        "estimated": [_inject_estimated_errors(Y, params.noise_model[:, 2:4], rng)
-                      for _ in range(SYNTHETIC_DRAWS)],
+        "flips": flips,
+        "single": [_inject_single_errors(Y, params.error_shares, rng)
+                   for _ in range(SYNTHETIC_DRAWS)],
     }
 
     def metric(labels, mask, method, adjust, agg, key="auroc"):
@@ -278,15 +290,15 @@ def print_tuning(tuning):
           "x adjust x 4 aggregators, noise_posterior and single_error x 4 aggregators: "
           f"{len(TUNING_GRID)} candidates) and the same without single_error "
           f"({len(TUNING_GRIDS['no single_error'])})")
-    columns = [(name, grid) for grid in TUNING_GRIDS for name in ("uniform", "estimated")]
-    print(f"  {'benchmark':28s} " + " ".join(f"{n + ', ' + g:>28s}" for n, g in columns))
+    columns = [(name, grid) for grid in TUNING_GRIDS for name in ("uniform", "flips", "single")]
+    print(f"  {'benchmark':28s} " + " ".join(f"{n + ', ' + g:>24s}" for n, g in columns))
     within = defaultdict(list)
     for bench in sorted(by_bench):
         cells = []
         for column in columns:
             margin = np.mean([m[column][0] for m in by_bench[bench]])
             within[column].append(margin <= 0.01)
-            cells.append(f"{margin:28.3f}")
+            cells.append(f"{margin:24.3f}")
         print(f"  {'-'.join(bench):28s} " + " ".join(cells))
     for name, grid in columns:
         print(f"  {name} errors, grid {grid}: within 0.01 of the grid's best on "

@@ -59,8 +59,9 @@ __all__ = ["MultilabelLabelQuality", "SYNTHETIC_DRAWS"]
 #: Number of seeded draws of synthetic errors whose average precisions
 #: :meth:`MultilabelLabelQuality.score` averages when no ``label_issue_mask`` is given.
 SYNTHETIC_DRAWS = 3
-#: The smallest share of examples :meth:`MultilabelLabelQuality.score` corrupts.
-MIN_INJECTED_SHARE = 0.1
+#: The smallest and largest share of examples :meth:`MultilabelLabelQuality.score`
+#: corrupts.
+INJECTED_SHARES = (0.1, 0.5)
 
 
 def _inject_single_errors(Y, error_shares, rng):
@@ -68,9 +69,11 @@ def _inject_single_errors(Y, error_shares, rng):
     mixture's shares: ``round(share * N)`` examples lose one given tag, for the
     share of one tag missing, and others gain one absent class, for the share of
     one wrong tag (see :func:`skmlq.benchmarking.single_error_noise`). Shares that
-    add up to less than ``MIN_INJECTED_SHARE`` are scaled up to it, keeping their
-    proportion (half and half when both are 0): on data that looks clean a handful
-    of injected errors would make the average precision a lottery.
+    add up to less than ``INJECTED_SHARES[0]`` or more than ``INJECTED_SHARES[1]``
+    are scaled to that bound, keeping their proportion (half and half when both
+    are 0): on data that looks clean a handful of injected errors would make the
+    average precision a lottery, and with every example corrupted there would be
+    nothing to rank them against.
 
     Returns the corrupted copy and which examples were corrupted. The counts are
     lowered to what the data allows (examples with a tag to lose, with a class to
@@ -81,9 +84,10 @@ def _inject_single_errors(Y, error_shares, rng):
     n_samples = Y.shape[0]
     missing, extra = (float(v) for v in error_shares[1:])
     total = missing + extra
-    if total < MIN_INJECTED_SHARE:
+    bounded = min(max(total, INJECTED_SHARES[0]), INJECTED_SHARES[1])
+    if bounded != total:
         missing, extra = ((missing / total, extra / total) if total > 0 else (0.5, 0.5))
-        missing, extra = missing * MIN_INJECTED_SHARE, extra * MIN_INJECTED_SHARE
+        missing, extra = missing * bounded, extra * bounded
     n_missing, n_extra = int(round(missing * n_samples)), int(round(extra * n_samples))
     if n_missing + n_extra == 0:
         n_missing, n_extra = (1, 0) if missing >= extra else (0, 1)
@@ -799,8 +803,9 @@ default=None
           tags for the share of one tag missing, and others, for the share of
           one wrong tag, gain one of their absent classes, the tag or class
           drawn uniformly (:func:`skmlq.benchmarking.single_error_noise`;
-          shares adding up to less than 10% are scaled up to 10%, in the same
-          proportion, so that enough examples are corrupted);
+          shares adding up to less than 10% or more than 50% are scaled to
+          that bound, in the same proportion, so that enough examples are
+          corrupted and enough are left clean);
           ``SYNTHETIC_DRAWS`` = 3 draws seeded by ``random_state`` (0 when
           None), and the result is the mean over the draws of the average
           precision of ranking the corrupted examples first. The shares do not

@@ -716,10 +716,14 @@ def test_synthetic_errors_have_the_shares_asked_for():
     assert (flipped & (Y == 1)).sum() == 200 and (flipped & (Y == 0)).sum() == 100
     # shares the data cannot hold are lowered, not refused
     full = np.ones((10, 3), dtype=np.int64)
-    noisy, corrupted = _inject_single_errors(full, np.array([0.0, 0.5, 0.5]),
+    noisy, corrupted = _inject_single_errors(full, np.array([0.5, 0.3, 0.2]),
                                              np.random.RandomState(1))
-    assert corrupted.sum() == 5 and (noisy <= full).all()
-    # shares adding up to less than 10% are scaled up to 10%, in proportion
+    assert corrupted.sum() == 3 and (noisy <= full).all()
+    # shares adding up to less than 10% or more than 50% are scaled to that bound,
+    # in proportion
+    noisy, corrupted = _inject_single_errors(Y, np.array([0.0, 0.7, 0.3]),
+                                             np.random.RandomState(1))
+    assert ((noisy < Y).sum(), (noisy > Y).sum()) == (700, 300)
     noisy, corrupted = _inject_single_errors(Y, np.array([0.99, 0.006, 0.004]),
                                              np.random.RandomState(1))
     assert ((noisy < Y).sum(), (noisy > Y).sum()) == (120, 80)
