@@ -234,3 +234,21 @@ def test_single_error_noise_property(Y, missing, extra, seed):
     np.testing.assert_array_equal(wrong, noisy != Y)
     assert wrong.sum(axis=1).max(initial=0) <= 1
     assert (wrong & Y).sum() == n_missing and (wrong & ~Y).sum() == n_extra
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    Y=hnp.arrays(bool, hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=12)),
+    n_missing=st.integers(0, 20),
+    n_extra=st.integers(0, 20),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_clipped_single_errors_never_raise(Y, n_missing, n_extra, seed):
+    """The estimator's form lowers the counts to what the data holds, losers first."""
+    from skmlq.benchmarking._noise import single_errors
+
+    noisy, wrong = single_errors(Y, n_missing, n_extra, np.random.RandomState(seed), clip=True)
+    lost, added = (wrong & Y).sum(), (wrong & ~Y).sum()
+    assert lost == min(n_missing, Y.any(axis=1).sum())
+    assert added == min(n_extra, (~Y).any(axis=1).sum(), Y.shape[0] - lost)
+    assert wrong.sum(axis=1).max() <= 1
