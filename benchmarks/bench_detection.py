@@ -208,7 +208,7 @@ def stage_params(case, Y, P):
 
     from skmlq.rank import get_cooccurrence_params
 
-    path = case_path(*case).with_suffix(".cooc-v3.params-v2.pkl")
+    path = case_path(*case).with_suffix(".cooc-v3.params-v3.pkl")
     if path.exists():
         with open(path, "rb") as f:
             return pickle.load(f)

@@ -615,6 +615,23 @@ def print_detail(benches, out, best, patterns):
             f"{out[n][i, 0]:.3f}/{out[n][i, 1]:.3f}" for n in names))
 
 
+def rescore(data, candidates, *, only="", seeds=3, detail=(), width=34):
+    """Score the cases of ``data`` whose name contains ``only`` (seeds below
+    ``seeds``) with ``candidates(case, Y, P, Q) -> {name: example scores}``, then
+    print :func:`summarise` against cleanlab's best and :func:`print_detail`."""
+    best = cleanlab_best(data)
+    cases = [c for c in data if only in "-".join(map(str, c)) and c[3] < seeds]
+    per = defaultdict(lambda: defaultdict(list))
+    for case in sorted(cases):
+        Y, P, Q, wrong = data[case]
+        for name, s in candidates(case, Y, P, Q).items():
+            per[name][case[:3]].append(metrics(s, wrong))
+        print("  " + "-".join(map(str, case)), file=sys.stderr, flush=True)
+    best = {b: best[b] for b in {c[:3] for c in cases}}
+    benches, out = summarise(per, best, width=width)
+    print_detail(benches, out, best, detail)
+
+
 def run(data, best, candidates, oracles=None):
     per = defaultdict(lambda: defaultdict(list))
     for case, (Y, P, Q, wrong) in data.items():

@@ -120,7 +120,6 @@ fitted, so that class-conditional noise keeps the independent model.
 
 import argparse
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -129,15 +128,7 @@ from scipy.special import expit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from research_adaptive import (  # noqa: E402
-    cleanlab_best,
-    example_rank,
-    metrics,
-    print_detail,
-    smin,
-    softmin,
-    summarise,
-)
+from research_adaptive import example_rank, rescore, smin, softmin  # noqa: E402
 from research_em import load_all  # noqa: E402
 
 from skmlq._core._cooccurrence import logit_block  # noqa: E402
@@ -277,17 +268,8 @@ def main(argv=None):
                         help="substrings of candidate names for a per-benchmark table")
     args = parser.parse_args(argv)
     data = load_all()
-    best = cleanlab_best(data)
-    cases = [c for c in data if args.only in "-".join(map(str, c)) and c[3] < args.seeds]
-    per = defaultdict(lambda: defaultdict(list))
-    for case in sorted(cases):
-        Y, P, Q, wrong = data[case]
-        for name, s in candidates(Y, P, Q, args.with_2d).items():
-            per[name][case[:3]].append(metrics(s, wrong))
-        print("  " + "-".join(map(str, case)), file=sys.stderr, flush=True)
-    best = {b: best[b] for b in {c[:3] for c in cases}}
-    benches, out = summarise(per, best, width=50)
-    print_detail(benches, out, best, args.detail)
+    rescore(data, lambda case, Y, P, Q: candidates(Y, P, Q, args.with_2d), only=args.only,
+            seeds=args.seeds, detail=args.detail, width=50)
 
 
 if __name__ == "__main__":

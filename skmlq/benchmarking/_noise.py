@@ -237,16 +237,17 @@ sparse matrix
 
 
 def single_errors(Y, n_missing, n_extra, rng, *, clip=False):
-    """``Y`` with one given tag removed from ``n_missing`` examples and one absent
-    class added to ``n_extra`` others, as :func:`_result` returns it.
+    """``(noisy, wrong)`` of boolean ``Y`` with one given tag removed from
+    ``n_missing`` examples and one absent class added to ``n_extra`` others.
 
     The losing examples are drawn uniformly among those with a given tag and the
     gaining ones among the rest with an absent class; the tag or class uniformly
     among the example's own. The draw always succeeds when the counts fit the data
     (at most as many as can lose, as can gain, and as there are examples): how
     many losers come from the examples that could do either is drawn as a uniform
-    choice would draw it, then kept where enough of them are left to gain. With
-    ``clip`` the counts are lowered to what the data allows instead of raising.
+    choice would draw it, then lowered if too few of those would be left to gain.
+    With ``clip`` the counts are lowered to what the data allows instead of
+    raising (losers first), as ``MultilabelLabelQuality.score`` needs.
     """
     n_samples, n_classes = Y.shape
     n_given = Y.sum(axis=1)
