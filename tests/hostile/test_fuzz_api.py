@@ -11,6 +11,12 @@ import numpy as np
 import pytest
 from hypothesis import given
 
+from skmlq.benchmarking import (
+    missing_tags_noise,
+    random_toggle_noise,
+    realistic_noise,
+    single_error_noise,
+)
 from skmlq.dataset import (
     common_multilabel_issues,
     overall_multilabel_health_score,
@@ -245,4 +251,20 @@ def test_hostile_labels_without_pred_probs(case):
                           lambda y=labels, c=clean:
                           check_contract(split, y, c, P, P, (Y, P), names=("y", "X"),
                                          cache=cache)))
+        if variant.name not in RELATIVE:
+            name = NOISE_NAMES[rng.integers(len(NOISE_NAMES))]
+            calls.append((f"labels={variant!r} {name}", lambda y=labels, c=clean, f=NOISE[name]:
+                          check_contract(f, y, c, P, P, (Y, P), cache=cache)))
     run_all(calls)
+
+
+# The noise generators of skmlq.benchmarking take labels alone (seeded, so that the
+# cleaned and the hostile input give the same draw).
+NOISE = {
+    "random_toggle_noise": lambda y, _: random_toggle_noise(y, rate=0.2, random_state=0),
+    "missing_tags_noise": lambda y, _: missing_tags_noise(y, rate=0.2, random_state=0),
+    "realistic_noise": lambda y, _: realistic_noise(y, rate=0.2, random_state=0),
+    "single_error_noise": lambda y, _: single_error_noise(
+        y, missing_rate=0.2, extra_rate=0.1, random_state=0),
+}
+NOISE_NAMES = sorted(NOISE)
