@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
-from sklearn.metrics import average_precision_score
+from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.validation import check_is_fitted, check_memory, validate_data
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MultilabelLabelQuality", "SYNTHETIC_DRAWS"]
 
-#: Number of seeded draws of synthetic errors whose average precisions
+#: Number of seeded draws of synthetic errors whose AUROCs
 #: :meth:`MultilabelLabelQuality.score` averages when no ``label_issue_mask`` is given.
 SYNTHETIC_DRAWS = 3
 #: The smallest and largest share of examples :meth:`MultilabelLabelQuality.score`
@@ -72,14 +72,14 @@ def _inject_single_errors(Y, error_shares, rng):
     add up to less than ``INJECTED_SHARES[0]`` or more than ``INJECTED_SHARES[1]``
     are scaled to that bound, keeping their proportion (half and half when both
     are 0): on data that looks clean a handful of injected errors would make the
-    average precision a lottery, and with every example corrupted there would be
-    nothing to rank them against.
+    score a lottery, and with every example corrupted there would be nothing to
+    rank them against.
 
     Returns the corrupted copy and which examples were corrupted. The counts are
     lowered to what the data allows (examples with a tag to lose, with a class to
     gain). When they round to no example, one example gets the likelier kind of
     error; and when the data allows neither kind, one random annotation is
-    toggled, so the average precision stays defined on small data.
+    toggled, so the score stays defined on small data.
     """
     n_samples = Y.shape[0]
     missing, extra = (float(v) for v in error_shares[1:])
@@ -786,16 +786,18 @@ default=None
         return self._score_new(X, labels, "score_samples")[1]
 
     def score(self, X: Any, y: Labels, label_issue_mask: ArrayLike | None = None) -> float:
-        """How well the scores find annotation errors: an average precision.
+        """How well the scores find annotation errors: an AUROC.
 
         A model-selection objective (higher is better), used by ``GridSearchCV``
         when ``scoring=None``. The examples are scored with :attr:`estimator_`
         (on held-out data in a search, so out of sample), and ranked from lowest
-        score up.
+        score up; the result is the area under the ROC curve of that ranking
+        against the examples known or made to be mislabelled: the probability
+        that such an example scores below a correctly annotated one.
 
         - With ``label_issue_mask`` (True for examples known to be mislabelled;
-          route it with ``set_score_request(label_issue_mask=True)``): the average
-          precision of ranking those examples first, scoring the given ``y``.
+          route it with ``set_score_request(label_issue_mask=True)``): the AUROC
+          of ranking those examples first, scoring the given ``y``.
         - Without it: copies of ``y`` get synthetic errors of the kinds and in
           the amounts the fit estimated: with the shares of the single-error
           mixture (``cooccurrence_params_.error_shares``, from the training
@@ -807,8 +809,8 @@ default=None
           that bound, in the same proportion, so that enough examples are
           corrupted and enough are left clean);
           ``SYNTHETIC_DRAWS`` = 3 draws seeded by ``random_state`` (0 when
-          None), and the result is the mean over the draws of the average
-          precision of ranking the corrupted examples first. The shares do not
+          None), and the result is the mean over the draws of the AUROC of
+          ranking the corrupted examples first. The shares do not
           depend on ``method`` or the aggregator, so every candidate of a
           search over them is judged on the same errors.
 
@@ -818,9 +820,12 @@ default=None
         the *kind* and balance of the injected errors, which the shares
         estimate. (Independent flips at the noise model's per-class rates, the
         previous objective, favour ``"noise_posterior"`` where tags were
-        forgotten.) The mean label quality score is deliberately not used: it is
-        maximised by whatever setting inflates all scores, not by one that finds
-        errors.
+        forgotten.) The AUROC judges the whole ranking and does not depend on
+        the share of corrupted examples; the average precision, which weighs the
+        top of the ranking, chose less well on the detection benchmark (see the
+        tuning guide). The mean label quality score is deliberately not used: it
+        is maximised by whatever setting inflates all scores, not by one that
+        finds errors.
 
         Parameters
         ----------
@@ -829,25 +834,29 @@ default=None
         y : array-like, sparse matrix or list of lists
             The given annotations of ``X`` (see :meth:`fit`).
         label_issue_mask : array-like of bool of shape (n_samples,), default=None
-            Known mislabelled examples; needs at least one True.
+            Known mislabelled examples; needs at least one True and one False.
 
         Returns
         -------
         score : float
-            Average precision in [0, 1]; the base rate (fraction of mislabelled
-            examples) is what a random ranking gets.
+            AUROC in [0, 1]; a random ranking gets 0.5.
         """
         Y, pred_probs = self._new_data(X, y, "score", name="y")
         n_samples = Y.shape[0]
         if label_issue_mask is None:
+            if n_samples < 2:
+                raise InputValueError(
+                    f"score needs at least 2 examples in X to rank corrupted against "
+                    f"correct ones; got {n_samples}."
+                )
             rng = check_random_state(0 if self.random_state is None else self.random_state)
-            precisions = []
+            areas = []
             for _ in range(SYNTHETIC_DRAWS):
                 noisy, is_issue = _inject_single_errors(
                     Y, self.cooccurrence_params_.error_shares, rng)
                 scores = self._score(noisy, pred_probs)[1]
-                precisions.append(average_precision_score(is_issue, -scores))
-            return float(np.mean(precisions))
+                areas.append(roc_auc_score(is_issue, -scores))
+            return float(np.mean(areas))
         is_issue = np.asarray(label_issue_mask)
         if is_issue.shape != (n_samples,) or (
             is_issue.dtype != bool and not np.isin(is_issue, (0, 1)).all()
@@ -858,13 +867,13 @@ default=None
                 f"{is_issue.dtype}."
             )
         is_issue = is_issue.astype(bool)
-        if not is_issue.any():
+        if is_issue.all() or not is_issue.any():
             raise InputValueError(
-                "label_issue_mask has no True entry; the average precision of "
-                "finding label issues is undefined without any."
+                f"label_issue_mask has {'no False' if is_issue.any() else 'no True'} "
+                "entry; ranking mislabelled examples against correct ones needs both."
             )
         scores = self._score(Y, pred_probs)[1]
-        return float(average_precision_score(is_issue, -scores))
+        return float(roc_auc_score(is_issue, -scores))
 
     def get_feature_names_out(self, input_features: ArrayLike | None = None) -> np.ndarray:
         """Names of the output columns of ``transform``.

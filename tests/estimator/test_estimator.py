@@ -16,7 +16,7 @@ from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score
+from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_predict
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.multioutput import ClassifierChain, MultiOutputClassifier
@@ -548,13 +548,13 @@ def test_grid_search_with_routed_known_mask(data):
             {"method": ["self_confidence", "normalized_margin"], "alpha": [0.2, 0.8]},
             cv=outer,
         ).fit(X, noisy, label_issue_mask=mask)
-    # Each split's score is the AP of ranking the known issues first on held-out data.
+    # Each split's score is the AUROC of ranking the known issues first on held-out data.
     train, test = outer[0]
     best = search.best_params_
     mlq = MultilabelLabelQuality(fast_lr(), cv=3, random_state=0, **best).fit(
         X[train], noisy[train]
     )
-    expected = average_precision_score(mask[test], -mlq.score_samples(X[test], noisy[test]))
+    expected = roc_auc_score(mask[test], -mlq.score_samples(X[test], noisy[test]))
     assert search.cv_results_["split0_test_score"][search.best_index_] == pytest.approx(expected)
     assert mlq.score(X[test], noisy[test], label_issue_mask=mask[test]) == pytest.approx(
         expected
@@ -583,7 +583,7 @@ def test_score_synthetic_errors_follow_the_estimated_shares(fitted, data):
     assert s1 == fitted.score(X, Y)
     assert 0 < s1 <= 1
     # Reconstruct the documented corruption: 3 seeded draws of single errors with the
-    # fitted shares (one tag lost, one class added), precisions averaged.
+    # fitted shares (one tag lost, one class added), AUROCs averaged.
     _, missing, extra = fitted.cooccurrence_params_.error_shares
     assert missing + extra >= 0.1  # not scaled up (another test checks that)
     rng = np.random.RandomState(0)
@@ -591,7 +591,7 @@ def test_score_synthetic_errors_follow_the_estimated_shares(fitted, data):
     for _ in range(3):
         noisy, wrong = single_error_noise(Y, missing_rate=missing, extra_rate=extra,
                                           random_state=rng)
-        expected.append(average_precision_score(
+        expected.append(roc_auc_score(
             wrong.any(axis=1), -fitted.score_samples(X, noisy.astype(Y.dtype))))
     assert s1 == pytest.approx(np.mean(expected))
     # Not the mean quality score (degenerate: favours inflated scores).
@@ -610,11 +610,15 @@ def test_score_with_known_mask(fitted, data):
     X, Y = data
     mask = np.zeros(N, dtype=bool)
     mask[[3, 10, 50]] = True
-    expected = average_precision_score(mask, -fitted.score_samples(X, Y))
+    expected = roc_auc_score(mask, -fitted.score_samples(X, Y))
     assert fitted.score(X, Y, label_issue_mask=mask) == pytest.approx(expected)
     assert fitted.score(X, Y, label_issue_mask=mask.astype(int)) == pytest.approx(expected)
-    with pytest.raises(ValueError, match="no True entry"):
+    with pytest.raises(ValueError, match="label_issue_mask has no True entry"):
         fitted.score(X, Y, label_issue_mask=np.zeros(N, dtype=bool))
+    with pytest.raises(ValueError, match="label_issue_mask has no False entry"):
+        fitted.score(X, Y, label_issue_mask=np.ones(N, dtype=bool))
+    with pytest.raises(ValueError, match="at least 2 examples in X"):
+        fitted.score(X[:1], Y[:1])
     with pytest.raises(ValueError, match=r"label_issue_mask must be a boolean array of shape"):
         fitted.score(X, Y, label_issue_mask=mask[:-1])
 
