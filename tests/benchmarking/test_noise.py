@@ -210,9 +210,14 @@ def test_metric_bad_input():
         lowest_class_hit_rate([[0.1, 0.2]], [[True], [False]])
 
 
+# Indicator matrices of up to 12 x 12, empty and full rows and columns included.
+SMALL_LABELS = hnp.arrays(bool, hnp.array_shapes(min_dims=2, max_dims=2, min_side=1,
+                                                 max_side=12))
+
+
 @settings(max_examples=60, deadline=None)
 @given(
-    Y=hnp.arrays(bool, hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=12)),
+    Y=SMALL_LABELS,
     missing=st.floats(0, 1),
     extra=st.floats(0, 1),
     seed=st.integers(0, 2**31 - 1),
@@ -238,7 +243,7 @@ def test_single_error_noise_property(Y, missing, extra, seed):
 
 @settings(max_examples=60, deadline=None)
 @given(
-    Y=hnp.arrays(bool, hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=12)),
+    Y=SMALL_LABELS,
     n_missing=st.integers(0, 20),
     n_extra=st.integers(0, 20),
     seed=st.integers(0, 2**31 - 1),
