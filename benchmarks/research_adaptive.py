@@ -127,7 +127,7 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _detect_data import available_cases, case_path, load_case  # noqa: E402
+from _detect_data import available_cases, load_case  # noqa: E402
 from bench_detection import AGGREGATORS, cleanlab_rows  # noqa: E402
 
 from skmlq import get_label_quality_scores_per_class  # noqa: E402
@@ -140,13 +140,25 @@ BEST_CACHE = HERE / "results" / "research_cleanlab_best.json"
 
 
 def load_all():
+    """Every built case of the cache: ``{case: (noisy labels, p, q, wrong mask)}``.
+
+    ``q`` is the co-occurrence stage of ``bench_detection.py``, fitted and cached next
+    to the case when it is missing, so a research script scores the stage the
+    benchmark scores, also on a freshly built cache.
+    """
+    from _detect_data import CACHE
+
+    from bench_detection import second_stage
+
+    cases = available_cases()
+    if not cases:
+        raise SystemExit(f"no built case in {CACHE}: run python benchmarks/_detect_data.py "
+                         "first (or set SKMLQ_BENCH_CACHE)")
     data = {}
-    for case in available_cases():
-        q_path = case_path(*case).with_suffix(".cooc-v2.npy")
-        if not q_path.exists():
-            continue
+    for case in cases:
         d = load_case(*case)
-        data[case] = (d["noisy"].astype(bool), d["pred_probs"], np.load(q_path), d["wrong"])
+        Y, P = d["noisy"].astype(bool), d["pred_probs"]
+        data[case] = (Y, P, second_stage(case, Y, P), d["wrong"])
     return data
 
 

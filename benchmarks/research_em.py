@@ -167,10 +167,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import skmlq._core._cooccurrence as cooc  # noqa: E402
-from _detect_data import available_cases, case_path, load_case  # noqa: E402
 from research_adaptive import (  # noqa: E402
     cleanlab_best,
     geo,
+    load_all,
     metrics,
     print_detail,
     rank_min,
@@ -193,16 +193,6 @@ MAX_RATE = 0.49
 # MAP flip rates: a Beta(1, 1 + PRIOR) prior per class and side (the penalty
 # -PRIOR log(1 - r) of the noisy-logistic recalibration tried before).
 PRIOR = 20.0
-
-
-def load_all():
-    data = {}
-    for case in available_cases():
-        q_path = case_path(*case).with_suffix(".cooc-v3.npy")
-        if q_path.exists():
-            d = load_case(*case)
-            data[case] = (d["noisy"].astype(bool), d["pred_probs"], np.load(q_path), d["wrong"])
-    return data
 
 
 # ---------------------------------------------------------------- the soft-target fit

@@ -128,8 +128,7 @@ from scipy.special import expit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from research_adaptive import example_rank, rescore, smin, softmin  # noqa: E402
-from research_em import load_all  # noqa: E402
+from research_adaptive import example_rank, load_all, rescore, smin, softmin  # noqa: E402
 
 from skmlq._core._cooccurrence import logit_block  # noqa: E402
 from skmlq._core._error_proba import (  # noqa: E402

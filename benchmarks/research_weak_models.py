@@ -101,8 +101,7 @@ from sklearn.metrics import roc_auc_score
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_detection import noise_model  # noqa: E402
-from research_adaptive import rescore  # noqa: E402
-from research_em import load_all  # noqa: E402
+from research_adaptive import load_all, rescore  # noqa: E402
 
 from skmlq import get_label_quality_scores_per_class  # noqa: E402
 from skmlq._core._aggregation import resolve_aggregator  # noqa: E402
