@@ -4,11 +4,16 @@ One *case* is (data set, noise kind, base model, seed): the clean annotations ge
 seeded errors from ``skmlq.benchmarking``, the base model is cross-fitted on the
 noisy annotations (5 shuffled folds seeded by the case's seed), and the noisy
 annotations, the mask of wrong annotations and the out-of-fold probabilities are
-saved to ``$SKMLQ_BENCH_CACHE`` (default ``benchmarks/results/detection/``, which
-git ignores). A new scorer then costs seconds: only the scoring runs.
+saved to ``$SKMLQ_BENCH_CACHE`` (default ``~/.cache/skmlq-bench/detection``, under
+``$XDG_CACHE_HOME`` when it is set). A new scorer then costs seconds: only the
+scoring runs. The cache lives outside the work tree so that a fresh checkout on the
+same machine finds it; a case depends on the noise generators of
+``skmlq.benchmarking`` and on the base models below, so delete the cache when either
+changes (the co-occurrence stage's files carry a version in their names).
 
 Run ``python benchmarks/_detect_data.py`` to build every missing case (cheap
-cases first; ``--only yeast`` restricts by name).
+cases first; about 25 minutes of one core, ``--jobs 2`` builds two cases at a time;
+``--only yeast`` restricts by name).
 """
 
 import argparse
@@ -30,7 +35,8 @@ from skmlq.benchmarking import (
 
 HERE = Path(__file__).resolve().parent
 DATA_DIR = HERE.parents[1] / "shared" / "data"
-CACHE = Path(os.environ.get("SKMLQ_BENCH_CACHE", HERE / "results" / "detection"))
+CACHE = Path(os.environ.get("SKMLQ_BENCH_CACHE") or Path(
+    os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "skmlq-bench" / "detection")
 SEEDS = (0, 1, 2)
 N_FOLDS = 5
 RATE = 0.1  # fraction of corrupted examples for the rate-based noise kinds
@@ -171,10 +177,15 @@ def available_cases():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="build only cases whose name contains this")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="cases built at a time (each fits its base model on one core)")
     args = parser.parse_args(argv)
-    for case in cases():
-        if args.only in "-".join(map(str, case)):
-            build(*case)
+    todo = [c for c in cases() if args.only in "-".join(map(str, c))]
+    # Each case writes its own file (through a temporary of its own), so cases can be
+    # built in parallel processes.
+    from joblib import Parallel, delayed
+
+    Parallel(n_jobs=args.jobs)(delayed(build)(*case) for case in todo)
 
 
 if __name__ == "__main__":
