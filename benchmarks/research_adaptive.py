@@ -127,7 +127,7 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _detect_data import available_cases, load_case  # noqa: E402
+from _detect_data import CACHE, available_cases, load_case  # noqa: E402
 from bench_detection import AGGREGATORS, cleanlab_rows  # noqa: E402
 
 from skmlq import get_label_quality_scores_per_class  # noqa: E402
@@ -135,8 +135,8 @@ from skmlq._core._aggregation import resolve_aggregator, softmin_last_axis  # no
 from skmlq._core._scoring import adjust_block  # noqa: E402
 from skmlq._core._thresholds import confident_thresholds  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
-BEST_CACHE = HERE / "results" / "research_cleanlab_best.json"
+# Derived from the cached cases, so it is kept (and deleted) with them.
+BEST_CACHE = CACHE / "research_cleanlab_best.json"
 
 
 def load_all():
@@ -146,8 +146,6 @@ def load_all():
     to the case when it is missing, so a research script scores the stage the
     benchmark scores, also on a freshly built cache.
     """
-    from _detect_data import CACHE
-
     from bench_detection import second_stage
 
     cases = available_cases()
@@ -169,9 +167,11 @@ def metrics(scores, wrong):
 
 def cleanlab_best(data):
     """Per benchmark: best mean-over-seeds AUROC and AP of every cleanlab configuration."""
-    if BEST_CACHE.exists():
+    if BEST_CACHE.exists():  # computed once, again when a benchmark was built since
         raw = json.loads(BEST_CACHE.read_text())
-        return {tuple(k.split("|")): v for k, v in raw.items()}
+        best = {tuple(k.split("|")): v for k, v in raw.items()}
+        if {case[:3] for case in data} <= set(best):
+            return best
     per = defaultdict(lambda: defaultdict(list))
     for case, (Y, P, _, wrong) in data.items():
         cache = {}
