@@ -218,6 +218,18 @@ def stage_params(case, Y, P):
     return params
 
 
+def candidate_metric(labels, mask, P, params, candidate, key="auroc"):
+    """How well one ``TUNING_GRID`` candidate finds the examples of ``mask`` among
+    ``labels``, with the stage ``params`` fitted on the given annotations (as in
+    ``MultilabelLabelQuality.score``)."""
+    method, adjust, agg = candidate
+    second = method in ("cooccurrence", "noise_posterior", "single_error")
+    S = get_label_quality_scores_per_class(
+        labels, P, method=method, adjust_pred_probs=adjust,
+        cooccurrence_params=params if second else None)
+    return detection_metrics(resolve_aggregator(AGGREGATORS[agg])(S), mask)[key]
+
+
 def tuning_margins(case):
     """How far a search guided by injected errors lands from its grid's best.
 
@@ -267,11 +279,7 @@ def tuning_margins(case):
     }
 
     def metric(labels, mask, method, adjust, agg, key="auroc"):
-        second = method in ("cooccurrence", "noise_posterior", "single_error")
-        S = get_label_quality_scores_per_class(
-            labels, P, method=method, adjust_pred_probs=adjust,
-            cooccurrence_params=params if second else None)
-        return detection_metrics(resolve_aggregator(AGGREGATORS[agg])(S), mask)[key]
+        return candidate_metric(labels, mask, P, params, (method, adjust, agg), key)
 
     truth = {c: metric(Y, wrong, *c) for c in TUNING_GRID}
     margins = {}
