@@ -230,6 +230,14 @@ def candidate_metric(labels, mask, P, params, candidate, key="auroc"):
     return detection_metrics(resolve_aggregator(AGGREGATORS[agg])(S), mask)[key]
 
 
+def search_objective(draws, P, params, key="auroc"):
+    """What a search guided by injected errors maximises: for every ``TUNING_GRID``
+    candidate, its mean :func:`candidate_metric` over ``draws``, a list of
+    ``(corrupted labels, mask of corrupted examples)``."""
+    return {c: np.mean([candidate_metric(n, m, P, params, c, key) for n, m in draws])
+            for c in TUNING_GRID}
+
+
 def tuning_margins(case):
     """How far a search guided by injected errors lands from its grid's best.
 
@@ -278,14 +286,10 @@ def tuning_margins(case):
         "single": (single, "auroc"),
     }
 
-    def metric(labels, mask, method, adjust, agg, key="auroc"):
-        return candidate_metric(labels, mask, P, params, (method, adjust, agg), key)
-
-    truth = {c: metric(Y, wrong, *c) for c in TUNING_GRID}
+    truth = {c: candidate_metric(Y, wrong, P, params, c) for c in TUNING_GRID}
     margins = {}
     for name, (draws, key) in injected.items():
-        objective = {c: np.mean([metric(n, m, *c, key=key) for n, m in draws])
-                     for c in TUNING_GRID}
+        objective = search_objective(draws, P, params, key)
         for grid, candidates in TUNING_GRIDS.items():
             best = max(truth[c] for c in candidates)
             pick = max(candidates, key=objective.get)

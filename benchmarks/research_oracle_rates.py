@@ -113,6 +113,7 @@ stated kind of noise, or a reviewed sample.
 
 import argparse
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -170,8 +171,8 @@ def calibration_for(Y, Q, rates):
 
 
 def true_shares(wrong, Y):
-    """``(clean, lost a tag, gained one)`` of the injected errors; an example with
-    both counts under the kind of its first wrong annotation."""
+    """``(clean, lost a tag, gained one)`` of the injected errors; an example that both
+    lost and gained one (a swap) counts as having lost one."""
     lost = (wrong & ~Y).any(axis=1)
     added = (wrong & Y).any(axis=1)
     return np.array([np.mean(~(lost | added)), np.mean(lost), np.mean(added & ~lost)])
@@ -192,6 +193,7 @@ def make_candidates(data):
         wrong = data[case][3]
         clean = Y ^ wrong
         Q, fitted, shares = fitted_noise_model(case, Y, P, {"Q": Q})
+        shares_true = true_shares(wrong, Y)
         per_class = true_rates(clean, wrong)
         pooled = np.broadcast_to(true_rates(clean.ravel()[:, None], wrong.ravel()[:, None]),
                                  per_class.shape)
@@ -199,7 +201,7 @@ def make_candidates(data):
             "noise_posterior (fitted rates)": posterior_scores_block(Q, Y, fitted),
             "single_error (fitted rates)": single_error_scores_block(Q, Y, fitted, shares),
             "ORACLE true shares, single_error": single_error_scores_block(
-                Q, Y, fitted, true_shares(wrong, Y)),
+                Q, Y, fitted, shares_true),
         }
         for name, rates in (("per-class", per_class), ("pooled", pooled)):
             model = calibration_for(Y, Q, rates)
@@ -208,7 +210,7 @@ def make_candidates(data):
             out[f"ORACLE {name} rates, single_error"] = single_error_scores_block(
                 Q, Y, model, fitted_shares)
             out[f"ORACLE {name} rates+shares, single_error"] = single_error_scores_block(
-                Q, Y, model, true_shares(wrong, Y))
+                Q, Y, model, shares_true)
         # The method that suits the kind of noise, each with the truth: the
         # per-annotation posterior where flips are independent, the one-error
         # mixture where errors come one per example.
@@ -230,7 +232,7 @@ def search_margins(case, Y, P, wrong):
     from sklearn.utils import check_random_state
 
     from _detect_data import NOISE
-    from bench_detection import TUNING_GRID, candidate_metric, stage_params
+    from bench_detection import TUNING_GRID, candidate_metric, search_objective, stage_params
 
     from skmlq._estimator._estimator import SYNTHETIC_DRAWS, _inject_single_errors
 
@@ -249,15 +251,12 @@ def search_margins(case, Y, P, wrong):
     draws["ORACLE own kind"] = own
     margins = {}
     for name, injected in draws.items():
-        objective = {c: np.mean([candidate_metric(n, m, P, params, c) for n, m in injected])
-                     for c in TUNING_GRID}
+        objective = search_objective(injected, P, params)
         margins[name] = best - truth[max(TUNING_GRID, key=objective.get)]
     return margins
 
 
 def print_search(data, only, seeds):
-    from collections import defaultdict
-
     per = defaultdict(lambda: defaultdict(list))
     for case in sorted(c for c in data if only in "-".join(map(str, c)) and c[3] < seeds):
         Y, P, _, wrong = data[case]
