@@ -1,10 +1,9 @@
 """Variants of the co-occurrence stage, on the cached detection benchmark cases.
 
-Run ``python benchmarks/cooccurrence_variants.py`` (``--only NAME`` to restrict the
-cases, ``--variants a,b`` to pick variants; it needs the detection cache, so it is
-not a ``bench_*`` script and ``run.py`` leaves it out). It reads the out-of-fold probabilities
-cached by ``benchmarks/_detect_data.py`` (cases not in the cache are skipped, none
-is built) and scores each variant's second-stage probabilities with the
+Run ``python research/cooccurrence_variants.py`` (``--only NAME`` to restrict the
+cases, ``--variants a,b`` to pick variants; it needs the detection cache). It reads
+the out-of-fold probabilities cached by ``benchmarks/_detect_data.py`` (cases not in
+the cache are skipped, none is built) and scores each variant's second-stage probabilities with the
 co-occurrence rows of ``bench_detection.py`` (self_confidence, adjusted or not, 4
 aggregators). Printed: mean AUROC / AP over those rows and the seeds per
 benchmark, then per row over the benchmarks, and each variant's total fit time.
@@ -39,7 +38,8 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The detection benchmark's cache and rows are imported from benchmarks/.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from _detect_data import case_path, cases, load_case  # noqa: E402
 from bench_detection import AGGREGATORS, new_rows  # noqa: E402

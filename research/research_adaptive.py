@@ -4,7 +4,7 @@ Scores candidates on the cached out-of-fold probabilities ``p`` and second-stage
 probabilities ``q`` (``method="cooccurrence"``) of ``bench_detection.py``, without
 refitting anything: 26 benchmarks x 3 seeds in about 30 s. Each candidate is compared
 with cleanlab's best configuration chosen in hindsight for every benchmark (30
-configurations). Run ``python benchmarks/research_adaptive.py [NAME ...]`` with
+configurations). Run ``python research/research_adaptive.py [NAME ...]`` with
 ``SKMLQ_BENCH_CACHE`` pointing at a filled cache; names (substrings) add a
 per-benchmark table of those candidates. A candidate sees only the noisy labels and
 the probabilities; rows marked ORACLE use the true direction of the errors and are
@@ -125,7 +125,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The detection benchmark's cache and rows are imported from benchmarks/.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from _detect_data import CACHE, available_cases, load_case  # noqa: E402
 from bench_detection import AGGREGATORS, cleanlab_rows  # noqa: E402

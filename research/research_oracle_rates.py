@@ -2,7 +2,7 @@
 
 Rescores the cached cases of ``bench_detection.py`` (``SKMLQ_BENCH_CACHE``, the
 same out-of-fold ``p`` and second-stage ``q``); the library is untouched. Run
-``python benchmarks/research_oracle_rates.py`` (about 3 minutes for the 26
+``python research/research_oracle_rates.py`` (about 3 minutes for the 26
 benchmarks x 3 seeds on 2 cores); ``--only``, ``--detail NAME ...`` as in the other
 research scripts.
 
@@ -120,7 +120,8 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The detection benchmark's cache and rows are imported from benchmarks/.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from bench_detection import noise_model as fitted_noise_model  # noqa: E402
 from research_adaptive import load_all, rescore, softmin  # noqa: E402

@@ -2,7 +2,7 @@
 
 Rescores the cached cases of ``bench_detection.py`` (``SKMLQ_BENCH_CACHE``, the
 same out-of-fold ``p`` and second-stage ``q``); no base model is refitted, and the
-library is untouched. Run ``python benchmarks/research_posterior.py`` (about 4
+library is untouched. Run ``python research/research_posterior.py`` (about 4
 minutes for the 26 benchmarks x 3 seeds on 2 cores; the calibration fits of
 ``--with-2d`` add 10); ``--only``, ``--seeds`` restrict the cases, ``--detail
 NAME ...`` adds a per-benchmark table of the candidates whose name contains NAME.
@@ -126,7 +126,8 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The detection benchmark's cache and rows are imported from benchmarks/.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from research_adaptive import example_rank, load_all, rescore, smin, softmin  # noqa: E402
 

@@ -3,7 +3,7 @@
 Rescores the cached cases of ``bench_detection.py`` (``SKMLQ_BENCH_CACHE``, the
 same out-of-fold ``p`` and second-stage ``q``); only the ``clip`` candidates refit
 the second stage. The library is untouched. Run ``python
-benchmarks/research_weak_models.py`` (about 5 minutes on 2 cores); ``--only``
+research/research_weak_models.py`` (about 5 minutes on 2 cores); ``--only``
 restricts the cases, ``--detail NAME ...`` adds a per-benchmark table of the
 candidates whose name contains NAME, ``--kinds CASE ...`` the diagnosis below for
 some cases (``synthetic-realistic-knn-0``).
@@ -98,7 +98,8 @@ import numpy as np
 from scipy.special import expit
 from sklearn.metrics import roc_auc_score
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The detection benchmark's cache and rows are imported from benchmarks/.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from bench_detection import noise_model  # noqa: E402
 from research_adaptive import load_all, rescore  # noqa: E402
