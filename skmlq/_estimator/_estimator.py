@@ -25,8 +25,8 @@ from .._core._aggregation import check_aggregator_name, resolve_aggregator
 from .._core._cooccurrence import second_stage_thresholds
 from .._core._driver import score_blocks, scoring_thresholds
 from .._core._error_proba import label_error_probabilities
+from .._core._noise import single_errors
 from .._core._second_stage import fit_second_stage
-from ..benchmarking._noise import single_errors
 from ..model_selection import MultilabelStratifiedKFold
 from ..utils._defaults import (
     DEFAULT_AGGREGATOR, DEFAULT_ALPHA, DEFAULT_COOCCURRENCE_C,
@@ -91,7 +91,7 @@ def _inject_single_errors(Y, error_shares, rng):
     n_missing, n_extra = int(round(missing * n_samples)), int(round(extra * n_samples))
     if n_missing + n_extra == 0:
         n_missing, n_extra = (1, 0) if missing >= extra else (0, 1)
-    noisy, wrong = single_errors(Y.astype(bool), n_missing, n_extra, rng, clip=True)
+    noisy, wrong = single_errors(Y.astype(bool), n_missing, n_extra, rng)
     if not wrong.any():
         wrong[rng.randint(n_samples), rng.randint(Y.shape[1])] = True
         noisy = noisy ^ wrong

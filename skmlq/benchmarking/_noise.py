@@ -5,6 +5,10 @@ Every generator takes clean ``labels`` (any accepted form) and returns
 the boolean (N, K) mask of wrong annotations, which is exactly ``noisy != clean``.
 A ``wrong`` entry on a given side (``noisy`` True) is a label to remove; on an
 absent side, a label to add.
+
+The generators check their input here; the seeded draws they share with the
+estimator (a random tag of an example, single errors) are kernels of
+``skmlq._core._noise``.
 """
 
 from numbers import Integral, Real
@@ -12,6 +16,8 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils import check_random_state
 
+from .._core._noise import random_member, single_error_capacity, weighted_member
+from .._core._noise import single_errors as draw_single_errors
 from ..utils import labels_to_indicator
 from ..utils._validation import check_per_class_sides
 
@@ -49,20 +55,6 @@ def _choose_examples(n_eligible, rate, n_samples, rng):
             f"{n_eligible} examples can be corrupted this way; lower rate."
         )
     return n_corrupt
-
-
-def _random_member(member, rng):
-    """Column index of one uniformly chosen True entry per row of ``member``."""
-    keys = rng.random(member.shape)
-    keys[~member] = -1.0
-    return keys.argmax(axis=1)
-
-
-def _weighted_member(weights, rng):
-    """Column index drawn per row in proportion to the non-negative ``weights``."""
-    cum = np.cumsum(weights, axis=1)
-    u = rng.random(len(weights)) * cum[:, -1]
-    return (cum > u[:, None]).argmax(axis=1)
 
 
 def _result(Y, noisy):
@@ -212,7 +204,7 @@ sparse matrix
     kind[~has_given] = 2
     kind[full[rows]] = 0
     noisy_sub = sub.copy()
-    removed = _random_member(sub, rng)
+    removed = random_member(sub, rng)
     lose = np.flatnonzero((kind == 0) | (kind == 1))
     noisy_sub[lose, removed[lose]] = False
     # Replacement: weight of an absent tag j = co-occurrences of j with the
@@ -228,9 +220,9 @@ sparse matrix
         weights[sub[swap]] = 0.0
         impossible = weights.sum(axis=1) == 0
         weights[impossible] = ~sub[swap][impossible]
-        noisy_sub[swap, _weighted_member(weights, rng)] = True
+        noisy_sub[swap, weighted_member(weights, rng)] = True
     gain = np.flatnonzero(kind == 2)
-    noisy_sub[gain, _random_member(~sub[gain], rng)] = True
+    noisy_sub[gain, random_member(~sub[gain], rng)] = True
     noisy = Y.copy()
     noisy[rows] = noisy_sub
     return _result(Y, noisy)
@@ -238,55 +230,32 @@ sparse matrix
 
 def single_errors(Y, n_missing, n_extra, rng, *, clip=False):
     """``(noisy, wrong)`` of boolean ``Y`` with one given tag removed from
-    ``n_missing`` examples and one absent class added to ``n_extra`` others.
+    ``n_missing`` examples and one absent class added to ``n_extra`` others: the
+    draw of ``skmlq._core._noise.single_errors``.
 
-    The losing examples are drawn uniformly among those with a given tag and the
-    gaining ones among the rest with an absent class; the tag or class uniformly
-    among the example's own. The draw always succeeds when the counts fit the data
-    (at most as many as can lose, as can gain, and as there are examples): how
-    many losers come from the examples that could do either is drawn as a uniform
-    choice would draw it, then lowered if too few of those would be left to gain.
-    With ``clip`` the counts are lowered to what the data allows instead of
-    raising (losers first), as ``MultilabelLabelQuality.score`` needs.
+    Counts the data cannot hold (more than can lose, than can gain, or more
+    corrupted examples than there are) raise a ValueError naming the rate that
+    asked for them; with ``clip`` they are lowered instead (losers first), as the
+    estimator's objective lowers them.
     """
-    n_samples, n_classes = Y.shape
-    n_given = Y.sum(axis=1)
-    lose_only = np.flatnonzero(n_given == n_classes)
-    gain_only = np.flatnonzero(n_given == 0)
-    either = np.flatnonzero((n_given > 0) & (n_given < n_classes))
-    n_can_lose, n_can_gain = lose_only.size + either.size, gain_only.size + either.size
-    if clip:
-        n_missing = min(n_missing, n_can_lose)
-        n_extra = min(n_extra, n_can_gain, n_samples - n_missing)
-    if n_missing > n_can_lose:
-        raise ValueError(
-            f"missing_rate asks for {n_missing} examples that lose a tag but only "
-            f"{n_can_lose} examples have a given tag; lower missing_rate."
-        )
-    if n_extra > n_can_gain:
-        raise ValueError(
-            f"extra_rate asks for {n_extra} examples that gain a tag but only "
-            f"{n_can_gain} examples have an absent class; lower extra_rate."
-        )
-    if n_missing + n_extra > n_samples:
-        raise ValueError(
-            f"missing_rate and extra_rate ask for {n_missing + n_extra} corrupted "
-            f"examples, one error each, but there are {n_samples}; lower them."
-        )
-    # Losers drawn from `either`: hypergeometric as in a uniform draw, kept within
-    # what leaves enough gainers.
-    from_either = rng.hypergeometric(either.size, lose_only.size, n_missing) if n_missing else 0
-    from_either = int(np.clip(from_either, n_missing - lose_only.size,
-                              min(n_missing, n_can_gain - n_extra)))
-    either = rng.permutation(either)
-    lose = np.concatenate([either[:from_either],
-                           rng.choice(lose_only, n_missing - from_either, replace=False)])
-    gain = rng.choice(np.concatenate([either[from_either:], gain_only]), n_extra,
-                      replace=False)
-    noisy = Y.copy()
-    noisy[lose, _random_member(Y[lose], rng)] = False
-    noisy[gain, _random_member(~Y[gain], rng)] = True
-    return _result(Y, noisy)
+    if not clip:
+        n_can_lose, n_can_gain = single_error_capacity(Y)
+        if n_missing > n_can_lose:
+            raise ValueError(
+                f"missing_rate asks for {n_missing} examples that lose a tag but only "
+                f"{n_can_lose} examples have a given tag; lower missing_rate."
+            )
+        if n_extra > n_can_gain:
+            raise ValueError(
+                f"extra_rate asks for {n_extra} examples that gain a tag but only "
+                f"{n_can_gain} examples have an absent class; lower extra_rate."
+            )
+        if n_missing + n_extra > Y.shape[0]:
+            raise ValueError(
+                f"missing_rate and extra_rate ask for {n_missing + n_extra} corrupted "
+                f"examples, one error each, but there are {Y.shape[0]}; lower them."
+            )
+    return draw_single_errors(Y, n_missing, n_extra, rng)
 
 
 def single_error_noise(labels, *, missing_rate=0.05, extra_rate=0.05, random_state=None):
