@@ -10,6 +10,7 @@ because fetching their inventories needs the network.
 import argparse
 import contextlib
 import doctest
+import inspect
 import io
 import os
 import re
@@ -67,7 +68,7 @@ nitpick_ignore_regex = [
 # autosummary writes one page per public name (the API reference).
 autosummary_generate = True
 autosummary_imported_members = True
-autodoc_default_options = {"inherited-members": False}
+# Class pages list inherited members themselves (_templates/class.rst, skip_member).
 autodoc_typehints = "none"  # the numpydoc Parameters sections say it all
 
 numpydoc_show_class_members = False
@@ -164,14 +165,76 @@ def add_attribute_targets(app, what, name, obj, options, lines):
         lines += ["", f".. py:attribute:: {attribute}", "   :no-typesetting:", ""]
 
 
+def _defined_outside_skmlq(obj):
+    """Whether a class member is a method or descriptor of a class outside skmlq
+    (scikit-learn's ``get_params``, ``Exception.with_traceback`` ...)."""
+    obj = obj.fget if isinstance(obj, property) else obj
+    obj = getattr(obj, "__func__", obj)  # classmethod, staticmethod
+    if inspect.isfunction(obj):
+        module = obj.__module__
+    elif inspect.ismethoddescriptor(obj) or inspect.isdatadescriptor(obj):
+        module = getattr(getattr(obj, "__objclass__", None), "__module__", None)
+    else:
+        return False  # data: documented where the class documents it
+    return module is not None and module.split(".")[0] != "skmlq"
+
+
 def skip_member(app, what, name, obj, skip, options):
-    """Leave out scikit-learn's generated metadata-routing setters."""
+    """Leave out scikit-learn's generated metadata-routing setters, and what a class
+    inherits from outside skmlq (documented there).
+
+    The class pages document inherited members (``class.rst``), so that a class
+    composed of skmlq's private mixins (``MultilabelLabelQuality``) shows every
+    method it offers; the methods of scikit-learn's and Python's base classes stay
+    out, as they would without inherited members.
+    """
     if re.fullmatch(r"set_\w+_request", name):
         return True
+    if what == "class" and _defined_outside_skmlq(obj):
+        return True
     return None
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def viewcode_source(app, modname):
+    """The source of a module of skmlq for the [source] links, with the methods a
+    public class inherits from the module's private mixins also tagged under the
+    public class's name (``MultilabelLabelQuality.fit`` is ``_FitMixin.fit`` of
+    ``skmlq._estimator._fit``). None, the default source, for other modules."""
+    import importlib
+
+    from sphinx.pycode import ModuleAnalyzer
+
+    if modname.split(".")[0] != "skmlq":
+        return None
+    module = importlib.import_module(modname)
+    aliases = {}
+    for mixin in vars(module).values():
+        if not (inspect.isclass(mixin) and mixin.__module__ == modname
+                and mixin.__name__.startswith("_")):
+            continue
+        for sub in _subclasses(mixin):
+            if sub.__name__.startswith("_"):
+                continue
+            for name in vars(mixin):
+                if next(k for k in sub.__mro__ if name in vars(k)) is mixin:
+                    aliases[f"{sub.__name__}.{name}"] = f"{mixin.__name__}.{name}"
+    if not aliases:
+        return None
+    analyzer = ModuleAnalyzer.for_module(modname)
+    analyzer.find_tags()
+    tags = dict(analyzer.tags)
+    tags.update({alias: tags[name] for alias, name in aliases.items() if name in tags})
+    return analyzer.code, tags
 
 
 def setup(app):
     app.connect("builder-inited", write_cli_help)
     app.connect("autodoc-process-docstring", add_attribute_targets, priority=600)
     app.connect("autodoc-skip-member", skip_member)
+    app.connect("viewcode-find-source", viewcode_source)

@@ -120,4 +120,4 @@ def test_the_checker_sees_upward_edges_and_cycles():
     # The graph must contain known edges, or the tests above would pass vacuously.
     assert "skmlq._core._driver" in GRAPH["skmlq._backends._dispatch"]
     assert "skmlq.utils._labels" in GRAPH["skmlq._core._driver"]
-    assert "skmlq.report._build" in GRAPH["skmlq._estimator._estimator"]  # in a method
+    assert "skmlq.report._build" in GRAPH["skmlq._estimator._reports"]  # in a method

@@ -69,7 +69,12 @@ def _public_callables():
             obj = getattr(module, name)
             if inspect.isclass(obj):
                 yield f"{module_name}.{name}", obj.__init__
-                for attr, member in vars(obj).items():
+                # Its own methods and those of its skmlq bases (the estimator's mixins).
+                members = {}
+                for base in reversed(obj.__mro__):
+                    if base.__module__.split(".")[0] == "skmlq":
+                        members.update(vars(base))
+                for attr, member in members.items():
                     if inspect.isfunction(member) and not attr.startswith("_"):
                         yield f"{module_name}.{name}.{attr}", member
             elif callable(obj):

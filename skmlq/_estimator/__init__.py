@@ -1,8 +1,25 @@
 """The scikit-learn estimator, public as ``skmlq.MultilabelLabelQuality``.
 
-``_targets`` encodes ``y``, ``_proba`` reads ``predict_proba`` outputs,
-``_cross_fit`` produces out-of-fold probabilities (``_progress`` shows how far it
-is), ``_estimator`` is the estimator; its issue report is :mod:`skmlq.report`'s.
+One public class composed of private mixins, one module per job:
+
+- ``_estimator``: the public class ``MultilabelLabelQuality``: its docstring,
+  parameters (``__init__``) and tags, composing the mixins below;
+- ``_fit``: ``fit``: the parameter checks, the folds, cross fitting, the fitted
+  attributes and the model-quality check;
+- ``_scoring``: the scores of given annotations (``transform``,
+  ``fit_transform``, ``score_samples``, ``get_feature_names_out``) and ``score``,
+  the model-selection objective, with the synthetic errors it injects;
+- ``_reports``: ``find_label_issues``, ``audit_summary``, ``audit_report`` and
+  ``estimate_errors``;
+- ``_base``: what every job uses: the classifier to fit, the fitted one and new
+  data as it sees it (``_fitted_estimator``, ``_new_data``). A new job (a review
+  loop, a meta-estimator) goes in a module of its own on this base.
+
+And their tools: ``_targets`` encodes ``y``, ``_proba`` reads ``predict_proba``
+outputs, ``_cross_fit`` produces out-of-fold probabilities (``_progress`` shows
+how far it is), ``_error_estimate`` words the estimated number of errors. The
+issue report is :mod:`skmlq.report`'s; the noise that ``score`` injects is drawn
+by ``skmlq._core._noise``.
 """
 
 from ._cross_fit import default_estimator

@@ -704,7 +704,7 @@ def test_detects_annotation_errors_like_cleanlab():
 
 
 def test_synthetic_errors_have_the_shares_asked_for():
-    from skmlq._estimator._estimator import _inject_single_errors
+    from skmlq._estimator._scoring import _inject_single_errors
 
     rng = np.random.RandomState(0)
     Y = (rng.uniform(size=(2000, 5)) < 0.3).astype(np.int64)
