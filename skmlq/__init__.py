@@ -7,7 +7,8 @@ Map of the package
 ------------------
 The layers, bottom to top. A module imports only from its own layer or the layers
 below it, and there is no import cycle (``tests/test_layers.py`` walks the imports
-and fails otherwise).
+and fails otherwise; it also holds the rules of the estimator, of
+``skmlq.benchmarking`` and of ``skmlq.cli`` below).
 
 1. ``skmlq.utils`` (and ``skmlq._version``) -- foundations, importing nothing
    else of skmlq.
@@ -31,7 +32,9 @@ and fails otherwise).
    ``method="single_error"``), ``_second_stage`` (fits the stage and both in
    one first pass),
    ``_confident_learning`` (counting, calibrated joint, budgets, issue masks),
-   ``_summaries`` (dataset counts, health score). New scoring methods or error
+   ``_summaries`` (dataset counts, health score), ``_noise`` (seeded noise
+   kernels: the errors the estimator's ``score`` injects and the generators of
+   ``skmlq.benchmarking`` draw). New scoring methods or error
    probabilities go here, as a module per concept, called through ``_driver``.
 3. ``skmlq._backends`` -- where the rows live: ``_dispatch`` (in memory, the
    validation of scoring inputs), ``_dask`` (lazy dask chunks), ``_streaming``
@@ -41,16 +44,21 @@ and fails otherwise).
    policy), ``skmlq.dataset`` (``_tables``: the only place cleanlab's column
    names appear), ``skmlq.plotting``, ``skmlq.model_selection`` (the splitter),
    ``skmlq.datasets`` (the bundled yeast data, ``_base``, and the ARFF reader,
-   ``_arff``), ``skmlq._estimator`` (``MultilabelLabelQuality``: ``_targets``,
-   ``_proba``, ``_cross_fit``, ``_progress``, ``_estimator``) and
+   ``_arff``), ``skmlq._estimator`` (``MultilabelLabelQuality``, in
+   ``_estimator``, composed of a mixin per job: ``_fit``, ``_scoring``,
+   ``_reports`` on ``_base``; with ``_targets``, ``_proba``, ``_cross_fit``,
+   ``_progress``, ``_error_estimate``) and
    ``skmlq.report`` (the issue report ``_build``, ``_apply`` of suggested fixes,
    ``_review`` files, ``_summary``: model quality and the audit summary). New
    public modules (displays) belong to this layer, as a subpackage each;
    displays and HTML reports go in ``skmlq.plotting``. ``skmlq.benchmarking``
    holds the seeded noise generators and detection metrics (``_noise``,
-   ``_metrics``).
+   ``_metrics``); it is the measuring tool, so it imports only ``_core`` and
+   ``utils``, and the estimator never imports it.
 5. ``skmlq.cli`` -- the command line (``skmlq``, ``python -m skmlq``); it uses
-   the public API and the layers below.
+   the public API (its packages, their private modules included) and ``utils``,
+   not ``_core`` or ``_backends`` (``skmlq score``'s use of the block driver is
+   the listed exception).
 
 Vocabulary: an annotation's side is **given** (y=1) or **absent** (y=0); every
 array of shape (K, 2) indexed by side has column 0 = absent, column 1 = given. A
