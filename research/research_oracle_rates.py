@@ -235,7 +235,7 @@ def search_margins(case, Y, P, wrong):
     from _detect_data import NOISE
     from bench_detection import TUNING_GRID, candidate_metric, search_objective, stage_params
 
-    from skmlq._estimator._estimator import SYNTHETIC_DRAWS, _inject_single_errors
+    from skmlq._estimator._scoring import SYNTHETIC_DRAWS, _inject_single_errors
 
     params = stage_params(case, Y, P)
     truth = {c: candidate_metric(Y, wrong, P, params, c) for c in TUNING_GRID}
