@@ -17,7 +17,10 @@ from ..utils._defaults import (
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._validation import check_aggregated, check_positive, check_unit_interval
 
-__all__ = ["check_aggregator_name", "ema_last_axis", "resolve_aggregator", "softmin_last_axis"]
+__all__ = [
+    "check_aggregator_name", "ema_last_axis", "product_last_axis", "resolve_aggregator",
+    "softmin_last_axis",
+]
 
 # Weight mass below which the largest scores may be left out of the exponential
 # moving average: their contribution is bounded by it, far below float64 noise on
@@ -69,6 +72,15 @@ def softmin_last_axis(s, temperature):
     total = z.sum(axis=-1)
     z *= s
     return z.sum(axis=-1) / total
+
+
+def product_last_axis(s):
+    """Product along the last axis, in the dtype of ``s``.
+
+    For per-class probabilities that each annotation is right, the probability that
+    every annotation of the example is (annotations independent given the model).
+    """
+    return np.prod(s, axis=-1, dtype=s.dtype)
 
 
 def check_aggregator_name(method, name):
@@ -128,6 +140,11 @@ def resolve_aggregator(aggregator_kwargs, name="aggregator_kwargs"):
 
         def aggregate(S):
             return softmin_last_axis(S, temperature)
+
+    elif method == "product":
+
+        def aggregate(S):
+            return product_last_axis(S)
 
     else:
         alpha = check_unit_interval(options.get("alpha"), "alpha", allow_none=True)

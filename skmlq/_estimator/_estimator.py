@@ -82,9 +82,12 @@ class MultilabelLabelQuality(_ReportsMixin, _ScoringMixin, _FitMixin, _LabelQual
     adjust_pred_probs : bool, default=False
         Subtract per-class confident thresholds from the probabilities before
         scoring. Not defined for ``"confidence_weighted_entropy"``.
-    aggregator : {"exponential_moving_average", "softmin"} or callable, \
+    aggregator : {"exponential_moving_average", "softmin", "product"} or callable, \
 default="exponential_moving_average"
-        How the per-class scores of an example become one score. A callable is
+        How the per-class scores of an example become one score. ``"product"``
+        multiplies them: with ``method="noise_posterior"``, whose per-class scores
+        are the probabilities that each annotation is right, it is the probability
+        that all of them are, one minus :attr:`error_proba_`. A callable is
         called as ``aggregator(scores, axis=1)`` on (n, K) blocks of scores and must
         reduce each row independently (like ``np.min``).
     alpha : float in [0, 1] or None, default=0.8

@@ -55,6 +55,8 @@ class _FitMixin:
         check_aggregator_name(self.aggregator, "aggregator")
         if self.aggregator == "softmin":
             return {"method": "softmin", "temperature": self.temperature}
+        if self.aggregator == "product":
+            return {"method": "product"}
         return {"method": "exponential_moving_average", "alpha": self.alpha}
 
     def _check_params(self):

@@ -36,6 +36,10 @@ def aggregator_kwargs(aggregator, alpha, temperature):
                 "temperature": DEFAULT_TEMPERATURE if temperature is None else temperature}
     if temperature is not None:
         raise CLIError("--temperature applies to --aggregator softmin only")
+    if aggregator == "product":
+        if alpha is not None:
+            raise CLIError("--alpha applies to --aggregator exponential_moving_average only")
+        return {"method": "product"}
     return {"method": aggregator, "alpha": DEFAULT_ALPHA if alpha is None else alpha}
 
 

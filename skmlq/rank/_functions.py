@@ -61,7 +61,9 @@ def get_label_quality_scores(
         How per-class scores become one score; None (or an empty dict) means
         ``{{"method": "exponential_moving_average", "alpha": 0.8}}``: ``"method"`` is
         ``"exponential_moving_average"`` (option ``alpha``; ``alpha`` omitted means
-        ``2 / (K + 1)``), ``"softmin"`` (option ``temperature``), or a callable
+        ``2 / (K + 1)``), ``"softmin"`` (option ``temperature``), ``"product"``
+        (the product of the per-class scores: with ``method="noise_posterior"``, the
+        probability that every annotation is right), or a callable
         ``f(scores, axis=1, **options)`` returning one value per row, such as
         ``np.min`` or ``np.mean``.
 

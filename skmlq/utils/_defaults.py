@@ -57,6 +57,9 @@ DEFAULT_COOCCURRENCE_FOLDS = 5
 AGGREGATORS = {
     "exponential_moving_average": ("alpha",),
     "softmin": ("temperature",),
+    # The product of the per-class scores: for scores that are probabilities that each
+    # annotation is right (``noise_posterior``), the probability that all are.
+    "product": (),
 }
 DEFAULT_AGGREGATOR = "exponential_moving_average"
 #: Forgetting factor of the exponential moving average.

@@ -133,6 +133,33 @@ def test_resolve_default_and_ema_without_alpha():
     )
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_product_multiplies_the_scores_in_their_dtype(dtype):
+    s = np.random.default_rng(8).random((8, 5)).astype(dtype)
+    got = resolve_aggregator({"method": "product"})(s)
+    assert got.dtype == dtype
+    np.testing.assert_allclose(got, [np.prod(row.astype(np.float64)) for row in s],
+                               rtol=1e-6 if dtype == np.float32 else 1e-14)
+    # a zero score (an annotation surely wrong) makes the example's score 0
+    s[3, 2] = 0
+    assert resolve_aggregator({"method": "product"})(s)[3] == 0
+
+
+def test_product_is_one_minus_the_error_probability_with_noise_posterior():
+    from skmlq import get_label_quality_scores
+    from skmlq.rank import get_cooccurrence_params, get_label_error_probabilities
+
+    rng = np.random.RandomState(0)
+    labels = rng.random_sample((300, 5)) < 0.3
+    pred_probs = np.clip(labels * 0.7 + rng.random_sample((300, 5)) * 0.3, 0, 1)
+    params = get_cooccurrence_params(labels, pred_probs)
+    scores = get_label_quality_scores(labels, pred_probs, method="noise_posterior",
+                                      aggregator_kwargs={"method": "product"},
+                                      cooccurrence_params=params)
+    example, _ = get_label_error_probabilities(labels, pred_probs, cooccurrence_params=params)
+    np.testing.assert_allclose(scores, 1 - example, atol=1e-12)
+
+
 def test_resolve_callable():
     s = np.random.default_rng(6).random((8, 5))
     np.testing.assert_array_equal(resolve_aggregator({"method": np.min})(s), s.min(axis=1))
@@ -168,6 +195,8 @@ def test_resolve_errors():
         resolve_aggregator({"method": "exponential_moving_average", "temperature": 1})
     with pytest.raises(TypeError, match=r"unknown option\(s\) \['alpha'\].*\['temperature'\]"):
         resolve_aggregator({"method": "softmin", "alpha": 1})
+    with pytest.raises(TypeError, match=r"unknown option\(s\) \['temperature'\].*\[\]"):
+        resolve_aggregator({"method": "product", "temperature": 1})
     with pytest.raises(ValueError, match="must not contain 'axis'"):
         resolve_aggregator({"method": np.min, "axis": 0})
     with pytest.raises(TypeError, match="aggregator_kwargs must be a dict"):
