@@ -22,6 +22,9 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 import skmlq  # noqa: E402
+from sphinx.util import logging  # noqa: E402
+
+logger = logging.getLogger(__name__)
 
 project = "skmlq"
 author = "the skmlq developers"
@@ -233,8 +236,19 @@ def viewcode_source(app, modname):
     return analyzer.code, tags
 
 
+def regenerate_screenshot(app):
+    """The report screenshot of the README and the docs, from ``skmlq demo --html``."""
+    if app.builder.name != "html":
+        return
+    sys.path.insert(0, str(Path(__file__).parent))
+    from make_audit_report_png import regenerate_if_possible
+
+    logger.info(regenerate_if_possible())
+
+
 def setup(app):
     app.connect("builder-inited", write_cli_help)
+    app.connect("builder-inited", regenerate_screenshot)
     app.connect("autodoc-process-docstring", add_attribute_targets, priority=600)
     app.connect("autodoc-skip-member", skip_member)
     app.connect("viewcode-find-source", viewcode_source)

@@ -9,9 +9,10 @@ import numpy as np
 
 from ..utils._defaults import DEFAULT_PROBABILITY_CUTOFF
 from ._errors import CLIError
-from ._demo_data import DATA_SOURCE, TAGS, make_digit_tags
+from ._demo_data import (DATA_SOURCE, REPORT_TITLE, TAGS, image_texts, make_digit_tags,
+                         tag_lists)
 from ._progress import progress_enabled
-from ._writers import text_table
+from ._writers import check_output_path, text_table
 
 __all__ = ["fit_quietly_or_verbosely", "run_demo", "top_k_hits"]
 
@@ -70,6 +71,11 @@ def run_demo(args, stdout=None, stderr=None):
 
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
+    html = getattr(args, "html", None)
+    if html is not None:
+        if html == "-":
+            raise CLIError("--html needs a file name, not '-'")
+        check_output_path(html, getattr(args, "force", False))
     show = progress_enabled(True if args.progress is None else args.progress, stderr)
     data = make_digit_tags(args.n_samples, args.noise_rate, args.random_state)
     n, names = len(data.digits), data.tag_names
@@ -90,7 +96,9 @@ def run_demo(args, stdout=None, stderr=None):
     say(f"Fitting MultilabelLabelQuality(ExtraTreesClassifier(n_estimators=100), "
         f"cv={args.cv}) on the pixels ...")
     stdout.flush()
-    seconds = fit_quietly_or_verbosely(model, data.X, data.Y_given, show, stderr)
+    # Fitted on the tag names, so that the HTML report names the tags.
+    seconds = fit_quietly_or_verbosely(model, data.X, tag_lists(data), show, stderr)
+    columns = [list(model.classes_).index(name) for name in names]
     scores = model.label_quality_scores_
     ap = average_precision_score(data.corrupted, -scores)
     k = min(N_TOP, n)
@@ -103,7 +111,7 @@ def run_demo(args, stdout=None, stderr=None):
     say("")
     say(f"The {min(N_SHOWN, n)} most suspicious images: given tags vs the tags the "
         f"model believes (out-of-fold P >= {DEFAULT_PROBABILITY_CUTOFF})")
-    believed = model.pred_probs_ >= DEFAULT_PROBABILITY_CUTOFF
+    believed = model.pred_probs_[:, columns] >= DEFAULT_PROBABILITY_CUTOFF
     rows = [("rank", "image", "digit", "label_quality", "given", "model believes",
              "injected error")]
     for r, i in enumerate(np.argsort(scores, kind="stable")[:N_SHOWN], start=1):
@@ -115,4 +123,7 @@ def run_demo(args, stdout=None, stderr=None):
     say("")
     say("(image = index in sklearn.datasets.load_digits(); injected error: +tag added, "
         "-tag removed)")
+    if html is not None:
+        model.audit_report(html, text=image_texts(data), title=REPORT_TITLE)
+        say(f"Wrote the HTML audit report to {html}")
     return 0

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["DATA_SOURCE", "TAGS", "DigitTags", "make_digit_tags"]
+__all__ = ["DATA_SOURCE", "REPORT_TITLE", "TAGS", "DigitTags", "image_texts", "make_digit_tags",
+           "tag_lists"]
 
 DATA_SOURCE = (
     "scikit-learn's copy of the UCI Optical Recognition of Handwritten Digits test "
     "set (Alpaydin & Kaynak 1998, CC BY 4.0)"
 )
+
+REPORT_TITLE = "Label audit: digit tags (skmlq demo data)"
 
 # tag name -> (description, digits it applies to)
 TAGS = {
@@ -86,3 +89,15 @@ def make_digit_tags(n_samples=None, noise_rate=0.1, random_state=0):
     rows = np.flatnonzero(corrupted)
     Y_given[rows, rng.integers(0, len(TAGS), size=rows.size)] ^= True
     return DigitTags(X, digits, Y_true, Y_given, corrupted, list(TAGS), index)
+
+
+def tag_lists(data):
+    """The given tags of each image as a list of tag names (how a user would hold them)."""
+    names = np.asarray(data.tag_names, dtype=object)
+    return [names[row].tolist() for row in data.Y_given]
+
+
+def image_texts(data):
+    """One line per image for the report: where it comes from and the digit it shows."""
+    return [f"image {i} of load_digits(): a handwritten {d}"
+            for i, d in zip(data.image_index, data.digits)]

@@ -136,6 +136,7 @@ checks how well the scores find the flipped images.
 examples:
   skmlq demo
   skmlq demo --n-samples 500 --cv 3 --noise-rate 0.2
+  skmlq demo --html report.html     # the HTML audit report shown in the README
 """
 
 
@@ -288,6 +289,11 @@ def build_parser():
                    help="use a random subset of N images (default: all 1797)")
     p.add_argument("--noise-rate", type=_fraction, default=0.1, metavar="RATE",
                    help="fraction of images with one tag flipped (default 0.1)")
+    p.add_argument("--html", default=None, metavar="REPORT.html",
+                   help="also write the audit of the demo data as one self-contained HTML "
+                        "file (the report shown in the README)")
+    p.add_argument("--force", action="store_true",
+                   help="replace the --html file if it already exists (refused otherwise)")
     _add_model_options(p, default_cv=5)
     _add_progress(p)
 

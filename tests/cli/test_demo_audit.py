@@ -40,6 +40,22 @@ def test_demo_reduced(capsys):
     assert "Injected 15 annotation errors" in out
 
 
+def test_demo_html_writes_the_report_of_the_demo(tmp_path, capsys):
+    html = tmp_path / "report.html"
+    args = ["demo", "--n-samples", "120", "--cv", "3", "--no-progress", "--html", str(html)]
+    assert main(args) == 0
+    page = html.read_text(encoding="utf-8")
+    assert "Label audit: digit tags (skmlq demo data)" in page
+    assert "a handwritten" in page and "mult3" in page  # texts and tag names, not indices
+    assert f"Wrote the HTML audit report to {html}" in capsys.readouterr().out
+    # an existing report is kept unless --force, and the refusal comes before the fit
+    html.write_text("mine")
+    assert main(args) == 2
+    assert "already exists; pass --force" in capsys.readouterr().err
+    assert html.read_text() == "mine"
+    assert main(args + ["--force"]) == 0 and "Label audit" in html.read_text()
+
+
 def test_demo_progress_goes_to_stderr(capsys):
     assert main(["demo", "--n-samples", "60", "--cv", "2", "--progress"]) == 0
     captured = capsys.readouterr()
