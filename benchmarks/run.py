@@ -5,6 +5,7 @@ Usage::
     python benchmarks/run.py            # full runs (minutes)
     python benchmarks/run.py --quick    # smoke runs of every benchmark (seconds)
     python benchmarks/run.py --markdown # the table as Markdown, for README.md
+    python benchmarks/run.py --record docs/bench_output   # what the Benchmarks page shows
 
 Each ``bench_*.py`` script runs in its own subprocess (so peak memory and imports
 of one do not affect another). Its full output is shown as it runs (unless
@@ -31,16 +32,21 @@ def discover(pattern="bench_*.py"):
     return sorted(HERE.glob(pattern))
 
 
-def run_one(script, quick=False, timeout=None, echo=True):
-    """Run one benchmark script; return (rows, returncode, seconds)."""
+def run_one(script, quick=False, timeout=None, echo=True, record=None):
+    """Run one benchmark script; return (rows, returncode, seconds).
+
+    With ``record`` (a folder), the script's whole output is also written to
+    ``record/<script stem>.txt``, replaced only when the script succeeds.
+    """
     cmd = [sys.executable, str(script)] + (["--quick"] if quick else [])
     start = time.perf_counter()
-    rows = []
+    rows, lines = [], []
     try:
         proc = subprocess.Popen(
             cmd, cwd=HERE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
         for line in proc.stdout:
+            lines.append(line)
             if echo:
                 sys.stdout.write("  " + line)
                 sys.stdout.flush()
@@ -51,7 +57,29 @@ def run_one(script, quick=False, timeout=None, echo=True):
     except subprocess.TimeoutExpired:
         proc.kill()
         returncode = "timeout"
+    if record is not None and returncode == 0:
+        write_text(Path(record) / f"{script.stem}.txt", "".join(lines))
     return rows, returncode, time.perf_counter() - start
+
+
+def write_text(path, text):
+    """Replace ``path`` with ``text`` through a temporary file (no half-written file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def csv_table(rows):
+    """The summary rows as CSV (HEADER first), for the docs' csv-table."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    return out.getvalue()
 
 
 def format_table(rows, markdown=False):
@@ -77,6 +105,9 @@ def main(argv=None):
                         help="do not echo each benchmark's own output")
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds after which a benchmark is stopped")
+    parser.add_argument("--record", metavar="DIR", default=None,
+                        help="write each benchmark's output to DIR/<name>.txt and the summary "
+                             "rows to DIR/summary-<names>.csv (the docs include them)")
     args = parser.parse_args(argv)
 
     scripts = [s for s in discover() if args.select in s.name]
@@ -86,7 +117,8 @@ def main(argv=None):
     table, failed = [], []
     for script in scripts:
         print(f"== {script.name}" + (" --quick" if args.quick else ""), flush=True)
-        rows, code, seconds = run_one(script, args.quick, args.timeout, not args.summary_only)
+        rows, code, seconds = run_one(script, args.quick, args.timeout, not args.summary_only,
+                                      args.record)
         bench = script.stem[len("bench_"):]
         for r in rows:
             table.append((bench, r["name"], r["skmlq_s"], r["reference_s"], r["speedup"],
@@ -98,6 +130,9 @@ def main(argv=None):
         elif not rows:
             table.append((bench, "(no SUMMARY line)", "-", "-", "-", "-",
                           f"ran {seconds:.1f} s; see its output above"))
+        elif args.record is not None:
+            write_text(Path(args.record) / f"summary-{bench}.csv",
+                       csv_table([r for r in table if r[0] == bench]))
     print()
     print(f"Summary ({'quick' if args.quick else 'full'} runs; speed-up = reference s / "
           f"skmlq s; peak MB = tracemalloc peak of the skmlq run)")
