@@ -20,6 +20,20 @@ from .._core._noise import random_member, single_error_capacity, weighted_member
 from .._core._noise import single_errors as draw_single_errors
 from ..utils import labels_to_indicator
 from ..utils._validation import check_per_class_sides
+from ..utils._docstrings import fill_doc
+
+# Parameter and return blocks that every generator documents in the same words.
+_FRAGMENTS = {
+    "clean_labels": """labels : list of lists of int, array-like of shape (n_samples, n_classes) \
+or sparse matrix
+        The clean annotations.""",
+    "random_state": """random_state : int, RandomState instance or None, default=None
+        Seed.""",
+    "noisy_wrong": """Returns
+    -------
+    noisy : ndarray of shape (n_samples, n_classes), bool
+    wrong : ndarray of shape (n_samples, n_classes), bool""",
+}
 
 __all__ = [
     "class_conditional_noise",
@@ -66,9 +80,7 @@ def random_toggle_noise(labels, *, rate=0.1, random_state=None):
 
     Parameters
     ----------
-    labels : list of lists of int, array-like of shape (n_samples, n_classes) or \
-sparse matrix
-        The clean annotations.
+    {clean_labels}
     rate : float in [0, 1], default=0.1
         Fraction of examples that get one wrong annotation (``round(rate * N)``
         examples, chosen uniformly).
@@ -109,22 +121,16 @@ def missing_tags_noise(labels, *, rate=0.1, max_missing=2, random_state=None):
 
     Parameters
     ----------
-    labels : list of lists of int, array-like of shape (n_samples, n_classes) or \
-sparse matrix
-        The clean annotations.
+    {clean_labels}
     rate : float in [0, 1], default=0.1
         Fraction of all examples to corrupt (``round(rate * N)``, chosen uniformly
         among the examples with a given tag).
     max_missing : int >= 1, default=2
         Each corrupted example loses a uniformly drawn number of tags between 1 and
         ``min(max_missing, its number of given tags)``.
-    random_state : int, RandomState instance or None, default=None
-        Seed.
+    {random_state}
 
-    Returns
-    -------
-    noisy : ndarray of shape (n_samples, n_classes), bool
-    wrong : ndarray of shape (n_samples, n_classes), bool
+    {noisy_wrong}
         True exactly where a tag was removed.
 
     Examples
@@ -166,18 +172,12 @@ def realistic_noise(labels, *, rate=0.1, random_state=None):
 
     Parameters
     ----------
-    labels : list of lists of int, array-like of shape (n_samples, n_classes) or \
-sparse matrix
-        The clean annotations.
+    {clean_labels}
     rate : float in [0, 1], default=0.1
         Fraction of examples to corrupt (``round(rate * N)``, chosen uniformly).
-    random_state : int, RandomState instance or None, default=None
-        Seed.
+    {random_state}
 
-    Returns
-    -------
-    noisy : ndarray of shape (n_samples, n_classes), bool
-    wrong : ndarray of shape (n_samples, n_classes), bool
+    {noisy_wrong}
         True exactly where ``noisy`` differs from ``labels`` (a replacement makes
         two wrong annotations: the removed tag and the added one).
 
@@ -269,9 +269,7 @@ def single_error_noise(labels, *, missing_rate=0.05, extra_rate=0.05, random_sta
 
     Parameters
     ----------
-    labels : list of lists of int, array-like of shape (n_samples, n_classes) or \
-sparse matrix
-        The clean annotations.
+    {clean_labels}
     missing_rate : float in [0, 1], default=0.05
         Fraction of all examples that lose one given tag (``round(missing_rate *
         N)``, chosen uniformly among the examples with a given tag).
@@ -279,13 +277,9 @@ sparse matrix
         Fraction of all examples that gain one absent class (``round(extra_rate *
         N)``, chosen uniformly among the other examples with an absent class).
         ``missing_rate + extra_rate`` must not exceed 1.
-    random_state : int, RandomState instance or None, default=None
-        Seed.
+    {random_state}
 
-    Returns
-    -------
-    noisy : ndarray of shape (n_samples, n_classes), bool
-    wrong : ndarray of shape (n_samples, n_classes), bool
+    {noisy_wrong}
         True exactly where a tag was removed or added; at most one per row.
 
     Examples
@@ -334,19 +328,13 @@ def class_conditional_noise(labels, flip_rates, *, random_state=None):
 
     Parameters
     ----------
-    labels : list of lists of int, array-like of shape (n_samples, n_classes) or \
-sparse matrix
-        The clean annotations.
+    {clean_labels}
     flip_rates : array-like of shape (n_classes, 2)
         Column 0 (absent side): probability of a spurious label; column 1 (given
         side): probability of a missing one. See :func:`random_flip_rates`.
-    random_state : int, RandomState instance or None, default=None
-        Seed.
+    {random_state}
 
-    Returns
-    -------
-    noisy : ndarray of shape (n_samples, n_classes), bool
-    wrong : ndarray of shape (n_samples, n_classes), bool
+    {noisy_wrong}
         True exactly where an annotation was flipped.
 
     Examples
@@ -379,8 +367,7 @@ def random_flip_rates(n_classes, *, given=(0.0, 0.3), absent=(0.0, 0.05), random
         probability that a label that applies is missing).
     absent : (low, high), default=(0.0, 0.05)
         Range of the absent-side flip rate (probability of a spurious label).
-    random_state : int, RandomState instance or None, default=None
-        Seed.
+    {random_state}
 
     Returns
     -------
@@ -410,3 +397,7 @@ def random_flip_rates(n_classes, *, given=(0.0, 0.3), absent=(0.0, 0.05), random
     lows = np.array([b[0] for b in bounds])
     highs = np.array([b[1] for b in bounds])
     return lows + draws * (highs - lows)
+
+
+fill_doc(random_toggle_noise, missing_tags_noise, realistic_noise, single_error_noise,
+         class_conditional_noise, random_flip_rates, **_FRAGMENTS)

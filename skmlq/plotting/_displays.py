@@ -156,8 +156,6 @@ class LabelQualityHistogramDisplay:
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> from skmlq.plotting import LabelQualityHistogramDisplay
     >>> display = LabelQualityHistogramDisplay([0.9, 0.8, 0.1, 0.95], [False, False, True, False],
     ...                                        threshold=0.1).plot(bins=10)
@@ -316,8 +314,6 @@ class LabelQualityHistogramDisplay:
 
         Examples
         --------
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
         >>> from skmlq.plotting import LabelQualityHistogramDisplay
         >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
         >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
@@ -393,8 +389,6 @@ class ClassIssueRatesDisplay:
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> from skmlq.plotting import ClassIssueRatesDisplay
     >>> display = ClassIssueRatesDisplay([[0, 3], [2, 0]], [[6, 4], [10, 0]],
     ...                                  class_names=["rare tag", "b"]).plot()
@@ -568,12 +562,11 @@ class ClassIssueRatesDisplay:
 
         Examples
         --------
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
+        >>> import numpy as np
         >>> from skmlq.plotting import ClassIssueRatesDisplay
-        >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
-        >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
-        ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
+        >>> labels = np.array([[1, 1], [0, 1], [1, 0], [0, 1], [0, 0], [1, 1], [0, 1], [1, 0]])
+        >>> pred_probs = np.array([[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9],
+        ...                        [0.3, 0.2], [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]])
         >>> display = ClassIssueRatesDisplay.from_predictions(labels, pred_probs,
         ...                                                   class_names=["cat", "dog"])
         >>> display.n_flagged.tolist(), display.n_annotations.tolist()
@@ -662,8 +655,6 @@ class ErrorCalibrationDisplay:
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> from skmlq.plotting import ErrorCalibrationDisplay
     >>> display = ErrorCalibrationDisplay.from_predictions(
     ...     [0.1, 0.1, 0.9, 0.9], [False, False, True, False], n_bins=2)

@@ -63,8 +63,6 @@ default=None
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> from skmlq.plotting import plot_label_quality_histogram
     >>> ax = plot_label_quality_histogram([0.9, 0.8, 0.1, 0.95], [False, False, True, False],
     ...                                   bins=10)
@@ -118,8 +116,6 @@ def plot_class_issue_rates(classes_by_quality: pd.DataFrame, *, top: int | None 
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> from skmlq.dataset import rank_classes_by_multilabel_quality
     >>> from skmlq.plotting import plot_class_issue_rates
     >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
