@@ -46,8 +46,9 @@ and fails otherwise; it also holds the rules of the estimator, of
    ``skmlq.datasets`` (the bundled yeast data, ``_base``, and the ARFF reader,
    ``_arff``), ``skmlq._estimator`` (``MultilabelLabelQuality``, in
    ``_estimator``, composed of a mixin per job: ``_fit``, ``_scoring``,
-   ``_reports`` on ``_base``; with ``_targets``, ``_proba``, ``_cross_fit``,
-   ``_progress``, ``_error_estimate``) and
+   ``_reports`` on ``_base``; ``CleanMultilabelClassifier``, which cleans the
+   training annotations before fitting, in ``_clean``; with ``_targets``,
+   ``_proba``, ``_cross_fit``, ``_progress``, ``_error_estimate``) and
    ``skmlq.report`` (the issue report ``_build``, ``_apply`` of suggested fixes,
    ``_review`` files, ``_summary``: model quality and the audit summary). New
    public modules (displays) belong to this layer, as a subpackage each;
@@ -71,6 +72,7 @@ from ._version import __version__
 
 __all__ = [
     "__version__",
+    "CleanMultilabelClassifier",
     "MultilabelLabelQuality",
     "get_label_quality_scores",
     "get_label_quality_scores_per_class",
@@ -79,6 +81,7 @@ __all__ = [
 # Imported on first use, so that ``import skmlq`` (and ``skmlq --help``) does not
 # load scikit-learn, scipy and numpy up front.
 _LAZY = {
+    "CleanMultilabelClassifier": "._estimator",
     "MultilabelLabelQuality": "._estimator",
     "get_label_quality_scores": ".rank",
     "get_label_quality_scores_per_class": ".rank",

@@ -5,6 +5,9 @@ their defaults from here, so that a default is changed in one place.
 """
 
 __all__ = [
+    "CLEANING_MODES",
+    "DEFAULT_CLEANING",
+    "DEFAULT_CLEANING_CONFIDENCE",
     "DEFAULT_AGGREGATOR",
     "DEFAULT_AGGREGATOR_KWARGS",
     "DEFAULT_ALPHA",
@@ -84,3 +87,9 @@ DEFAULT_HTML_MAX_ROWS = 1000
 
 #: Error probability at or above which the estimator flags an example.
 DEFAULT_ERROR_THRESHOLD = 0.5
+
+#: How ``CleanMultilabelClassifier`` cleans the training annotations, and the error
+#: probability from which it acts (a change is made when more likely right than not).
+CLEANING_MODES = ("fix", "drop", "weight")
+DEFAULT_CLEANING = "fix"
+DEFAULT_CLEANING_CONFIDENCE = 0.5
