@@ -26,6 +26,7 @@ from ..utils._validation import check_choice, check_unit_interval
 from ._cross_fit import default_estimator, take_rows
 from ._estimator import MultilabelLabelQuality
 from ._proba import predict_pred_probs
+from ._targets import n_examples
 
 if TYPE_CHECKING:
     from typing import Any
@@ -349,8 +350,12 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
             class).
         """
         X = self._check_X(X)
-        from ._targets import n_examples
-
+        if len(self.classes_) == 1:
+            # One class is fitted as a binary 1-D target: its (n, 2) output holds
+            # P(absent), P(given).
+            proba = np.asarray(self.estimator_.predict_proba(X), dtype=np.float64)
+            if proba.ndim == 2 and proba.shape[1] == 2:
+                return proba[:, 1:]
         return predict_pred_probs(self.estimator_, X, n_examples(X), len(self.classes_))
 
     @available_if(_base_has("decision_function"))
@@ -367,7 +372,8 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         scores : ndarray
             :attr:`estimator_`'s ``decision_function(X)``.
         """
-        return self.estimator_.decision_function(self._check_X(X))
+        X = self._check_X(X)
+        return self.estimator_.decision_function(X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
