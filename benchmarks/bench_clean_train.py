@@ -82,8 +82,8 @@ GRID = [
     ("delicious", "knn", ("realistic",)), ("delicious", "sgd", ("realistic",)),
 ]
 DEFAULT = ("fix", 0.5)
-VARIANTS = [("fix", 0.5), ("fix", 0.3), ("fix", 0.2), ("fix", 0.1), ("drop", 0.5),
-            ("weight", 0.5)]
+VARIANTS = [("fix", 0.5), ("fix", 0.3), ("fix", 0.2), ("fix", 0.1), ("fix", "auto"),
+            ("drop", 0.5), ("weight", 0.5)]
 METRICS = ("micro_f1", "macro_f1", "jaccard", "lrap")
 LABEL_QUALITY = {"method": "noise_posterior", "aggregator": "product"}
 TEST_SIZE = 0.3
@@ -102,7 +102,7 @@ def base_model(model, data):
 
 
 def variant_name(mode, confidence):
-    return mode if mode == "weight" else f"{mode}@{confidence:g}"
+    return mode if mode == "weight" else f"{mode}@{confidence}"
 
 
 def supports_weight(est):

@@ -107,10 +107,14 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         - ``"weight"``: every example is weighted by the probability that its
           annotations are all right (one minus its error probability), passed
           as ``sample_weight``; the classifier must accept it in ``fit``.
-    confidence : float in [0, 1], default=0.5
+    confidence : float in [0, 1] or "auto", default=0.5
         Error probability from which ``"fix"`` changes an annotation and
         ``"drop"`` leaves an example out; ignored by ``"weight"``. 0.5 changes an
-        annotation when it is more likely wrong than right.
+        annotation when it is more likely wrong than right. ``"auto"`` changes as
+        many as the noise model expects to be wrong, the most likely first: the
+        rounded sum of the error probabilities of the given annotations (tags to
+        remove), and the same of the absent ones (tags to add), or of the
+        examples' error probabilities for ``"drop"``.
     cv : int, cross-validation generator or iterable, default=5
         Folds of the cross fitting, as in :class:`~skmlq.MultilabelLabelQuality`.
     method : str, default as in MultilabelLabelQuality
@@ -238,7 +242,13 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         """Check the cleaning options before any model is fitted."""
         check_choice(self.cleaning, "cleaning", CLEANING_MODES, what="cleaning mode",
                      plural="modes")
-        check_unit_interval(self.confidence, "confidence")
+        if not (isinstance(self.confidence, str) and self.confidence == "auto"):
+            try:
+                check_unit_interval(self.confidence, "confidence")
+            except InputValueError:
+                raise InputValueError(
+                    f"confidence={self.confidence!r} is invalid; expected a number in "
+                    f"[0, 1] or 'auto'.") from None
         if self.cleaning == "weight" and not has_fit_parameter(
                 self._base_estimator(), "sample_weight"):
             raise InputTypeError(
@@ -246,6 +256,25 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
                 f"but estimator={type(self._base_estimator()).__name__} does not; use "
                 f"cleaning='fix' or 'drop', or a classifier such as RandomForestClassifier."
             )
+
+    def _to_change(self, Y, error_proba):
+        """Mask of what to clean: error probabilities at least ``confidence``, or with
+        ``"auto"`` the most likely wrong, as many as the noise model expects (the sum
+        of the error probabilities; on each side, given and absent, for annotations)."""
+        if self.confidence != "auto":
+            return error_proba >= self.confidence
+        change = np.zeros(error_proba.shape, dtype=bool)
+        sides = [np.ones(error_proba.shape, dtype=bool)] if Y is None else [Y, ~Y]
+        for side in sides:
+            proba = error_proba[side]
+            n_expected = int(round(float(proba.sum())))
+            if n_expected:
+                # The n_expected most likely wrong on this side (ties by position).
+                top = np.argsort(-proba, kind="stable")[:n_expected]
+                chosen = np.zeros(proba.shape, dtype=bool)
+                chosen[top] = True
+                change[side] = chosen
+        return change
 
     def fit(self: _Self, X: Any, y: Labels) -> _Self:
         """Find the likely annotation errors, clean them, and fit the classifier.
@@ -274,11 +303,11 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         kept = np.ones(Y.shape[0], dtype=bool)
         sample_weight = None
         if self.cleaning == "fix":
-            changed = label_quality.error_proba_per_class_ >= self.confidence
+            changed = self._to_change(Y, label_quality.error_proba_per_class_)
             Y_cleaned = Y ^ changed
             n_changed = int(changed.sum())
         elif self.cleaning == "drop":
-            kept = label_quality.error_proba_ < self.confidence
+            kept = ~self._to_change(None, label_quality.error_proba_)
             if not kept.any():
                 raise InputValueError(
                     f"cleaning='drop' with confidence={self.confidence!r} leaves out all "

@@ -104,6 +104,19 @@ def test_fix_changes_the_likely_wrong_annotations(problem):
     assert not hasattr(clf.label_quality_, "estimator_")  # refit=False: no extra fit
 
 
+def test_auto_changes_as_many_as_the_noise_model_expects(problem):
+    X_train, _, noisy, _, _, _ = problem
+    clf = CleanMultilabelClassifier(fast_lr(), confidence="auto", cv=3,
+                                    random_state=0).fit(X_train, noisy)
+    error_proba = clf.label_quality_.error_proba_per_class_
+    changed = clf.y_cleaned_ != noisy
+    for side in (noisy, ~noisy):
+        assert changed[side].sum() == round(error_proba[side].sum())
+        if changed[side].any():  # the most likely wrong of the side
+            assert error_proba[side & changed].min() >= error_proba[side & ~changed].max()
+    assert changed[~noisy].sum() > 0  # forgotten tags are added
+
+
 def test_drop_and_weight_attributes(problem):
     X_train, _, noisy, _, _, _ = problem
     forest = RandomForestClassifier(n_estimators=10, random_state=0)
