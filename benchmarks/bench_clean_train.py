@@ -83,7 +83,7 @@ GRID = [
 ]
 DEFAULT = ("fix", 0.5)
 VARIANTS = [("fix", 0.5), ("fix", 0.3), ("fix", 0.2), ("fix", 0.1), ("fix", "auto"),
-            ("drop", 0.5), ("weight", 0.5)]
+            ("fix", (0.5, "auto")), ("fix", (0.5, 0.2)), ("drop", 0.5), ("weight", 0.5)]
 METRICS = ("micro_f1", "macro_f1", "jaccard", "lrap")
 LABEL_QUALITY = {"method": "noise_posterior", "aggregator": "product"}
 TEST_SIZE = 0.3
@@ -102,6 +102,8 @@ def base_model(model, data):
 
 
 def variant_name(mode, confidence):
+    if isinstance(confidence, tuple):  # (given: to remove, absent: to add)
+        confidence = "/".join(map(str, confidence))
     return mode if mode == "weight" else f"{mode}@{confidence}"
 
 
@@ -301,6 +303,37 @@ def print_report(results):
               f"{recall:.2f} of the wrong annotations (means over {len(fixes)} cases)")
 
 
+def print_rst(results, metric="micro_f1"):
+    """The micro-F1 table of the user guide, as reStructuredText."""
+    names = [variant_name(*v) for v in VARIANTS]
+    table = summarise(results, metric)
+    head = ["data", "model", "noise", "noisy", "ceiling"] + names
+    rows = []
+    for row in table:
+        data, kind, rate, model = row["group"]
+        cells = [data, model, f"{kind} {rate:.0%}", f"{row['means']['noisy']:.3f}",
+                 f"{row['means']['ceiling']:.3f}"]
+        for n in names:
+            value = row["means"].get(n)
+            if value is None:
+                cells.append("")
+            elif not np.isfinite(value):
+                cells.append("failed")
+            elif row["within_noise"]:
+                cells.append(f"{value:.3f}")
+            else:
+                cells.append(f"{value:.3f} ({row['shares'][n]:+.0%})")
+        rows.append(cells)
+    widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
+    rule = " ".join("=" * w for w in widths)
+    print(rule)
+    print(" ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip())
+    print(rule)
+    for r in rows:
+        print(" ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    print(rule)
+
+
 def timing(data="yeast", seed=0):
     """Fit time of the default cleaning against MultilabelLabelQuality.fit, same data."""
     X, Y = load(data, seed)
@@ -352,6 +385,8 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, default=1, help="cases run at a time")
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
     parser.add_argument("--timing", action="store_true", help="also time the fits")
+    parser.add_argument("--rst", action="store_true",
+                        help="also print the micro-F1 table as reStructuredText")
     parser.add_argument("--report-only", action="store_true",
                         help="print the cached cases only; run nothing")
     args = parser.parse_args(argv)
@@ -366,6 +401,8 @@ def main(argv=None):
     print(f"{len(results)} of {len(todo)} cases cached in {CACHE}")
     if results:
         print_report(results)
+        if args.rst:
+            print_rst(results)
     if args.timing:
         timing()
 

@@ -107,14 +107,15 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         - ``"weight"``: every example is weighted by the probability that its
           annotations are all right (one minus its error probability), passed
           as ``sample_weight``; the classifier must accept it in ``fit``.
-    confidence : float in [0, 1] or "auto", default=0.5
+    confidence : float in [0, 1], "auto" or pair of them, default=0.5
         Error probability from which ``"fix"`` changes an annotation and
         ``"drop"`` leaves an example out; ignored by ``"weight"``. 0.5 changes an
         annotation when it is more likely wrong than right. ``"auto"`` changes as
         many as the noise model expects to be wrong, the most likely first: the
-        rounded sum of the error probabilities of the given annotations (tags to
-        remove), and the same of the absent ones (tags to add), or of the
-        examples' error probabilities for ``"drop"``.
+        rounded sum of the error probabilities (of the given annotations for tags
+        to remove, of the absent ones for tags to add; of the examples for
+        ``"drop"``). With ``"fix"``, a pair ``(to_remove, to_add)`` sets the given
+        and the absent side apart, e.g. ``(0.5, "auto")``.
     cv : int, cross-validation generator or iterable, default=5
         Folds of the cross fitting, as in :class:`~skmlq.MultilabelLabelQuality`.
     method : str, default as in MultilabelLabelQuality
@@ -242,13 +243,7 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         """Check the cleaning options before any model is fitted."""
         check_choice(self.cleaning, "cleaning", CLEANING_MODES, what="cleaning mode",
                      plural="modes")
-        if not (isinstance(self.confidence, str) and self.confidence == "auto"):
-            try:
-                check_unit_interval(self.confidence, "confidence")
-            except InputValueError:
-                raise InputValueError(
-                    f"confidence={self.confidence!r} is invalid; expected a number in "
-                    f"[0, 1] or 'auto'.") from None
+        self._confidences()
         if self.cleaning == "weight" and not has_fit_parameter(
                 self._base_estimator(), "sample_weight"):
             raise InputTypeError(
@@ -257,23 +252,45 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
                 f"cleaning='fix' or 'drop', or a classifier such as RandomForestClassifier."
             )
 
+    def _confidences(self):
+        """``confidence`` checked, as one value per side: (given, absent)."""
+        accepted = ("a number in [0, 1], 'auto', or with cleaning='fix' a pair of them "
+                    "(for given tags to remove, for absent tags to add)")
+        pair = isinstance(self.confidence, (tuple, list))
+        values = list(self.confidence) if pair else [self.confidence] * 2
+        if len(values) != 2 or (pair and self.cleaning != "fix"):
+            raise InputValueError(f"confidence={self.confidence!r} is invalid; expected "
+                                  f"{accepted}.")
+        for value in values:
+            if isinstance(value, str) and value == "auto":
+                continue
+            try:
+                check_unit_interval(value, "confidence")
+            except InputValueError:
+                raise InputValueError(f"confidence={self.confidence!r} is invalid; expected "
+                                      f"{accepted}.") from None
+        return values
+
+    @staticmethod
+    def _most_likely(proba, confidence):
+        """Mask of ``proba`` at least ``confidence``, or with ``"auto"`` of the most likely
+        wrong, as many as the noise model expects (the rounded sum of ``proba``)."""
+        if not (isinstance(confidence, str) and confidence == "auto"):
+            return proba >= confidence
+        chosen = np.zeros(proba.shape, dtype=bool)
+        # The n_expected largest (ties by position).
+        chosen[np.argsort(-proba, kind="stable")[:int(round(float(proba.sum())))]] = True
+        return chosen
+
     def _to_change(self, Y, error_proba):
-        """Mask of what to clean: error probabilities at least ``confidence``, or with
-        ``"auto"`` the most likely wrong, as many as the noise model expects (the sum
-        of the error probabilities; on each side, given and absent, for annotations)."""
-        if self.confidence != "auto":
-            return error_proba >= self.confidence
+        """Mask of what to clean: per side (given, absent) for annotations (``Y``), or
+        the examples (``Y`` None)."""
+        on_given, on_absent = self._confidences()
+        if Y is None:
+            return self._most_likely(error_proba, on_given)
         change = np.zeros(error_proba.shape, dtype=bool)
-        sides = [np.ones(error_proba.shape, dtype=bool)] if Y is None else [Y, ~Y]
-        for side in sides:
-            proba = error_proba[side]
-            n_expected = int(round(float(proba.sum())))
-            if n_expected:
-                # The n_expected most likely wrong on this side (ties by position).
-                top = np.argsort(-proba, kind="stable")[:n_expected]
-                chosen = np.zeros(proba.shape, dtype=bool)
-                chosen[top] = True
-                change[side] = chosen
+        for side, confidence in ((Y, on_given), (~Y, on_absent)):
+            change[side] = self._most_likely(error_proba[side], confidence)
         return change
 
     def fit(self: _Self, X: Any, y: Labels) -> _Self:

@@ -117,6 +117,16 @@ def test_auto_changes_as_many_as_the_noise_model_expects(problem):
     assert changed[~noisy].sum() > 0  # forgotten tags are added
 
 
+def test_a_pair_of_confidences_acts_per_side(problem):
+    X_train, _, noisy, _, _, _ = problem
+    clf = CleanMultilabelClassifier(fast_lr(), confidence=(0.9, "auto"), cv=3,
+                                    random_state=0).fit(X_train, noisy)
+    error_proba = clf.label_quality_.error_proba_per_class_
+    changed = clf.y_cleaned_ != noisy
+    np.testing.assert_array_equal(changed[noisy], error_proba[noisy] >= 0.9)
+    assert changed[~noisy].sum() == round(error_proba[~noisy].sum()) > 0
+
+
 def test_drop_and_weight_attributes(problem):
     X_train, _, noisy, _, _, _ = problem
     forest = RandomForestClassifier(n_estimators=10, random_state=0)
@@ -214,6 +224,9 @@ def test_the_test_fold_labels_never_reach_the_cleaning(problem):
     ({"cleaning": None}, ValueError, r"cleaning=None"),
     ({"confidence": 1.5}, ValueError, r"confidence=1.5"),
     ({"confidence": "high"}, ValueError, r"confidence='high'"),
+    ({"confidence": (0.5, 0.2, 0.1)}, ValueError, r"expected a number in \[0, 1\], 'auto'"),
+    ({"cleaning": "drop", "confidence": (0.5, 0.2)}, ValueError,
+     r"with cleaning='fix' a pair"),
     ({"cleaning": "weight", "estimator": KNeighborsClassifier()}, TypeError,
      r"cleaning='weight' needs a classifier whose fit accepts sample_weight.*"
      r"KNeighborsClassifier"),
