@@ -42,9 +42,10 @@ def micro_f1(fitted):
 # %%
 # Train four ways
 # ---------------
-# ``"fix"`` flips the annotations whose error probability is at least
-# ``confidence``, ``"drop"`` leaves out the examples likely to hold an error
-# (k-NN takes no ``sample_weight``, so ``"weight"`` is not an option here).
+# ``"fix"`` (the default) removes a given tag whose error probability is at
+# least 0.5 and adds an absent one from 0.2 (``confidence=(0.5, 0.2)``);
+# ``"drop"`` leaves out the examples likely to hold an error (k-NN takes no
+# ``sample_weight``, so ``"weight"`` is not an option here).
 results = {"noisy labels": micro_f1(clone(model).fit(X_train, noisy))}
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # a k-NN's out-of-fold model-quality warnings

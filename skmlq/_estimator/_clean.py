@@ -107,15 +107,20 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         - ``"weight"``: every example is weighted by the probability that its
           annotations are all right (one minus its error probability), passed
           as ``sample_weight``; the classifier must accept it in ``fit``.
-    confidence : float in [0, 1], "auto" or pair of them, default=0.5
+    confidence : float in [0, 1], "auto" or pair of them, default=(0.5, 0.2)
         Error probability from which ``"fix"`` changes an annotation and
         ``"drop"`` leaves an example out; ignored by ``"weight"``. 0.5 changes an
-        annotation when it is more likely wrong than right. ``"auto"`` changes as
+        annotation when it is more likely wrong than right. With ``"fix"``, a pair
+        ``(to_remove, to_add)`` sets the given and the absent side apart: the
+        default removes a given tag from 0.5 and adds an absent one from 0.2,
+        because a forgotten tag left in the training data teaches the classifier
+        to predict too few tags, while a weak model also finds true tags it cannot
+        predict "wrong" (see the :ref:`User Guide <clean_train>`). With ``"drop"``
+        the default is read as 0.5. ``"auto"`` changes as
         many as the noise model expects to be wrong, the most likely first: the
         rounded sum of the error probabilities (of the given annotations for tags
         to remove, of the absent ones for tags to add; of the examples for
-        ``"drop"``). With ``"fix"``, a pair ``(to_remove, to_add)`` sets the given
-        and the absent side apart, e.g. ``(0.5, "auto")``.
+        ``"drop"``).
     cv : int, cross-validation generator or iterable, default=5
         Folds of the cross fitting, as in :class:`~skmlq.MultilabelLabelQuality`.
     method : str, default as in MultilabelLabelQuality
@@ -254,11 +259,13 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
 
     def _confidences(self):
         """``confidence`` checked, as one value per side: (given, absent)."""
-        accepted = ("a number in [0, 1], 'auto', or with cleaning='fix' a pair of them "
-                    "(for given tags to remove, for absent tags to add)")
+        accepted = ("a number in [0, 1], 'auto', or except with cleaning='drop' a pair of "
+                    "them (for given tags to remove, for absent tags to add)")
         pair = isinstance(self.confidence, (tuple, list))
         values = list(self.confidence) if pair else [self.confidence] * 2
-        if len(values) != 2 or (pair and self.cleaning != "fix"):
+        if pair and self.cleaning == "drop" and self.confidence == DEFAULT_CLEANING_CONFIDENCE:
+            values = [values[0]] * 2  # the default, for examples: the given side's 0.5
+        elif len(values) != 2 or (pair and self.cleaning == "drop"):
             raise InputValueError(f"confidence={self.confidence!r} is invalid; expected "
                                   f"{accepted}.")
         for value in values:
