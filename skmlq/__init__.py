@@ -8,6 +8,7 @@ Where to start, by task
 - Audit a data set with any scikit-learn classifier:
   :class:`skmlq.MultilabelLabelQuality` (``fit``, then ``find_label_issues``,
   ``audit_summary``, ``audit_report``, ``estimate_errors``).
+- Clean the training annotations, then train: :class:`skmlq.CleanMultilabelClassifier`.
 - Score given out-of-sample probabilities, as cleanlab's functions do:
   :mod:`skmlq.rank` (scores), :mod:`skmlq.filter` (issues), :mod:`skmlq.dataset`
   (data set health).
@@ -26,6 +27,7 @@ from ._version import __version__
 
 __all__ = [
     "__version__",
+    "CleanMultilabelClassifier",
     "MultilabelLabelQuality",
     "get_label_quality_scores",
     "get_label_quality_scores_per_class",
@@ -34,6 +36,7 @@ __all__ = [
 # Imported on first use, so that ``import skmlq`` (and ``skmlq --help``) does not
 # load scikit-learn, scipy and numpy up front.
 _LAZY = {
+    "CleanMultilabelClassifier": "._estimator",
     "MultilabelLabelQuality": "._estimator",
     "get_label_quality_scores": ".rank",
     "get_label_quality_scores_per_class": ".rank",

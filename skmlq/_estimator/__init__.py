@@ -11,6 +11,9 @@ One public class composed of private mixins, one module per job:
   the model-selection objective, with the synthetic errors it injects;
 - ``_reports``: ``find_label_issues``, ``audit_summary``, ``audit_report`` and
   ``estimate_errors``;
+- ``_clean``: ``CleanMultilabelClassifier``, the meta-estimator that cleans the
+  training annotations with a fitted ``MultilabelLabelQuality`` (``refit=False``)
+  and fits the classifier on the cleaned data;
 - ``_base``: what every job uses: the classifier to fit, the fitted one and new
   data as it sees it (``_fitted_estimator``, ``_new_data``). A new job (a review
   loop, a meta-estimator) goes in a module of its own on this base.
@@ -22,7 +25,9 @@ issue report is :mod:`skmlq.report`'s; the noise that ``score`` injects is drawn
 by ``skmlq._core._noise``.
 """
 
+from ._clean import CleanMultilabelClassifier
 from ._cross_fit import default_estimator
 from ._estimator import SYNTHETIC_DRAWS, MultilabelLabelQuality
 
-__all__ = ["MultilabelLabelQuality", "SYNTHETIC_DRAWS", "default_estimator"]
+__all__ = ["CleanMultilabelClassifier", "MultilabelLabelQuality", "SYNTHETIC_DRAWS",
+           "default_estimator"]

@@ -5,6 +5,9 @@ their defaults from here, so that a default is changed in one place.
 """
 
 __all__ = [
+    "CLEANING_MODES",
+    "DEFAULT_CLEANING",
+    "DEFAULT_CLEANING_CONFIDENCE",
     "DEFAULT_AGGREGATOR",
     "DEFAULT_AGGREGATOR_KWARGS",
     "DEFAULT_ALPHA",
@@ -84,3 +87,13 @@ DEFAULT_HTML_MAX_ROWS = 1000
 
 #: Error probability at or above which the estimator flags an example.
 DEFAULT_ERROR_THRESHOLD = 0.5
+
+#: How ``CleanMultilabelClassifier`` cleans the training annotations, and the error
+#: probabilities from which it removes a given tag and adds an absent one. A forgotten
+#: tag left in the training data teaches the classifier to predict too few tags, so
+#: tags are added from 0.2; a given tag is removed only when more likely wrong than
+#: right, because a weak model also finds true tags it cannot predict "wrong" (see
+#: the benchmark in the user guide, "Clean, then train").
+CLEANING_MODES = ("fix", "drop", "weight")
+DEFAULT_CLEANING = "fix"
+DEFAULT_CLEANING_CONFIDENCE = (0.5, 0.2)
