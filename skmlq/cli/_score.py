@@ -121,7 +121,7 @@ def write_html(args, Y, scores, mask, flagged, per_class, names, summary, stdout
                text=None, title="Label audit"):
     """--html: the HTML audit report, from the report of the worst rows only (so its
     cost does not grow with N beyond the scores' sort) and the summary of all rows."""
-    from ..plotting._audit import write_arrays_report
+    from ..plotting._audit import FIGURES_NEED_PLOT, figures_available, write_arrays_report
     from ..report._build import build_report
     from ..utils._defaults import DEFAULT_HTML_MAX_ROWS
 
@@ -130,8 +130,9 @@ def write_html(args, Y, scores, mask, flagged, per_class, names, summary, stdout
                          flagged=flagged[read], ids=read)
     write_arrays_report(args.html, worst, summary, scores, flagged, names, text=text,
                         max_rows=DEFAULT_HTML_MAX_ROWS, title=title)
+    figures = "figures" if figures_available() else FIGURES_NEED_PLOT
     print(f"wrote the HTML audit report ({min(len(read), DEFAULT_HTML_MAX_ROWS)} worst "
-          f"examples, summary, figures) to {args.html}", file=stdout)
+          f"examples, summary; {figures}) to {args.html}", file=stdout)
 
 
 def check_outputs(args):

@@ -145,8 +145,12 @@ def _figure_png(figure):
     return base64.b64encode(data).decode("ascii")
 
 
+class MissingFigures(str):
+    """``figures`` that could not be drawn: the reason, shown where they would be."""
+
+
 def _figure_items(figures):
-    if figures is None:
+    if figures is None or isinstance(figures, MissingFigures):
         return []
     items = list(figures.items()) if hasattr(figures, "items") else list(figures)
     for item in items:
@@ -370,6 +374,9 @@ def render_html_report(report: pd.DataFrame, *, summary: Any = None,
                 f'{_figure_png(figure)}"><figcaption>{_esc(caption)}</figcaption></figure>'
             )
         sections.append("</div></section>")
+    elif isinstance(figures, MissingFigures):
+        sections.append(f'<section id="figures"><h2>Figures</h2><p class="note">'
+                        f'{_esc(figures)}</p></section>')
     sections.append(_examples_block(report, positions, texts, max_rows,
                                     getattr(summary, "n_examples", None)))
     if class_table is not None:
