@@ -4,13 +4,11 @@
 the labels file they read: a CSV/TSV keeps every row and column and only its label
 column changes; JSON lines stay JSON lines (class names or indices, as given);
 ``.npy`` / ``.npz`` indicators keep their dtype (and a sparse ``.npz`` its
-format). Output is atomic: written to a temporary file, renamed into place.
+format). Output goes through the one safe writer (``atomic_output``).
 """
 
 import csv
 import json
-import os
-import tempfile
 
 import numpy as np
 import scipy.sparse as sp
@@ -20,7 +18,7 @@ from ._readers import (
     _CSV_SUFFIXES, _INT, _np_load, _read_jsonl_tokens, _require_file, _suffix, column_index,
     read_csv_table, split_labels, tokens_to_indices,
 )
-from ._writers import atomic_output, check_output_path, csv_writer
+from ._writers import atomic_output, check_output_path, csv_writer, is_stream
 
 __all__ = ["LabelFile", "read_label_file"]
 
@@ -46,8 +44,8 @@ class LabelFile:
         """Write indicator ``Y`` to ``path`` in this file's format (atomically)."""
         check_output_path(path, force)
         suffix = _suffix(path)
-        if suffix != _suffix(self.path) and not (suffix in _CSV_SUFFIXES
-                                                 and self.kind == "csv"):
+        if suffix != _suffix(self.path) and not is_stream(path) and not (
+                suffix in _CSV_SUFFIXES and self.kind == "csv"):
             raise CLIError(f"write the labels as {_suffix(self.path)} like {self.path} "
                            f"(got {path})")
         if self.kind in ("npy", "npz", "npz-sparse"):
@@ -69,27 +67,15 @@ class LabelFile:
 
     def _write_array(self, Y, path, force):
         dtype, key = self._extra
-        directory = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.",
-                                   suffix=_suffix(path))
-        os.close(fd)
-        try:
+        with atomic_output(path, force, binary=True) as fh:
             if self.kind == "npz-sparse":
-                out = sp.csr_matrix(Y).astype(dtype)
-                sp.save_npz(tmp, out.asformat(key))
+                sp.save_npz(fh, sp.csr_matrix(Y).astype(dtype).asformat(key))
+                return
+            dense = (Y.toarray() if sp.issparse(Y) else np.asarray(Y)).astype(dtype)
+            if self.kind == "npy":
+                np.save(fh, dense)
             else:
-                dense = (Y.toarray() if sp.issparse(Y) else np.asarray(Y)).astype(dtype)
-                if self.kind == "npy":
-                    np.save(tmp, dense)
-                else:
-                    np.savez(tmp, **{key: dense})
-            if os.path.exists(path) and not force:
-                raise CLIError(f"output {path} already exists; pass --force to replace it")
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+                np.savez(fh, **{key: dense})
 
 
 def _classes_of_tokens(tokens, class_names, extra_classes=()):

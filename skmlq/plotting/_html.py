@@ -16,7 +16,6 @@ import html
 import io
 import math
 import os
-import tempfile
 from numbers import Integral, Real
 from typing import TYPE_CHECKING
 
@@ -25,6 +24,7 @@ import numpy as np
 from .._version import __version__
 from ..utils._defaults import DEFAULT_HTML_MAX_ROWS
 from ..utils._errors import InputTypeError, InputValueError
+from ..utils._output import safe_output
 from ._html_assets import CSS, JS
 
 if TYPE_CHECKING:
@@ -413,7 +413,8 @@ def write_html_report(path: str | os.PathLike[str], report: pd.DataFrame, *,
     Parameters
     ----------
     path : str or path-like
-        Where to write (overwritten if it exists).
+        Where to write (overwritten if it exists; a symbolic link, a named pipe or a
+        device is written through, never replaced).
     report, summary, class_table, figures, text, max_rows, title
         See :func:`render_html_report`.
 
@@ -439,17 +440,6 @@ def write_html_report(path: str | os.PathLike[str], report: pd.DataFrame, *,
     page = render_html_report(report, summary=summary, class_table=class_table,
                               figures=figures, text=text, max_rows=max_rows, title=title)
     path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".skmlq-", suffix=".html.tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide a shared report
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with safe_output(path, what="HTML report") as fh:
+        fh.write(page)
     return path

@@ -12,13 +12,13 @@ import codecs
 import csv
 import io
 import os
-import tempfile
 from numbers import Integral
 
 import numpy as np
 
 from ..utils._errors import InputValueError
 from ..utils._labels import check_labels
+from ..utils._output import safe_output
 from ._apply import apply_changes, labels_form
 from ._build import Suggestions, suggestions_from_report
 
@@ -52,7 +52,8 @@ def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
         its index must be the 0-based rows.
     path : str, path-like or writable text file
         Destination. A path is written to a temporary file next to it and renamed
-        into place, so a failure never leaves a half-written file.
+        into place, so a failure never leaves a half-written file; a symbolic link,
+        a named pipe or a device is written through, never replaced.
     pred_probs : array-like of shape (n_samples, n_classes), default=None
         Adds the model's probability of each changed class (``pred_prob``).
     float_format : str, default="%.6g"
@@ -117,21 +118,8 @@ def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
 
 
 def _write_text(path, text):
-    if hasattr(path, "write"):
-        path.write(text)
-        return
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.",
-                               suffix=".part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with safe_output(path, what="review file") as fh:
+        fh.write(text)
 
 
 class ReviewError(InputValueError):
