@@ -30,6 +30,16 @@ __all__ = ["main"]
 
 
 def _run(args):
+    from ._readers import _TEXTS
+
+    _TEXTS.clear()  # each input file is read once per command
+    try:
+        return _dispatch(args)
+    finally:
+        _TEXTS.clear()
+
+
+def _dispatch(args):
     if args.command == "score":
         from ._score import run_score
 

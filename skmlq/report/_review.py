@@ -23,7 +23,7 @@ from ._apply import apply_changes, labels_form
 from ._build import Suggestions, suggestions_from_report
 
 __all__ = ["ACCEPT", "REJECT", "REVIEW_COLUMNS", "apply_review", "read_review",
-           "write_review"]
+           "review_classes", "write_review"]
 
 #: Columns of a review file, in order; ``pred_prob`` and ``error_proba`` only when
 #: known.
@@ -268,6 +268,24 @@ def read_review(path, classes, n_samples, *, name="review"):
     return accepted, given_of
 
 
+def review_classes(data, where="review"):
+    """The classes of a review file's accepted removals (from its bytes), in the
+    order they appear: the classes that applying it may have removed the last
+    annotation of. An empty list if it is not a readable review (reading it again
+    says why)."""
+    try:
+        header, rows = _read_rows(_decode(data, where), where)
+    except ValueError:
+        return []
+    if not {"class", "change", "decision"} <= set(header):
+        return []
+    c, ch, d = header.index("class"), header.index("change"), header.index("decision")
+    return list(dict.fromkeys(
+        fields[c] for _, fields in rows
+        if len(fields) == len(header) and fields[ch].strip() == "remove"
+        and fields[d].strip().lower() in ACCEPT))
+
+
 def apply_review(labels, review, *, classes=None):
     """Apply the accepted rows of a review file to labels, in the labels' own form.
 
@@ -325,7 +343,7 @@ def _is_names(labels):
 
 def _check_labels_match(Y, accepted, given_of, classes, review):
     """Every reviewed example's labels are those reviewed, or those after the changes."""
-    where = os.fspath(review) if not hasattr(review, "read") else "review"
+    where = getattr(review, "name", "review") if hasattr(review, "read") else os.fspath(review)
     rows = np.fromiter(given_of, dtype=np.int64, count=len(given_of))
     if rows.size == 0:
         return
