@@ -18,7 +18,7 @@ import numpy as np
 
 from ..utils._errors import InputValueError
 from ..utils._labels import check_labels
-from ..utils._output import safe_output
+from ..utils._output import safe_output, spreadsheet_safe, spreadsheet_text
 from ._apply import apply_changes, labels_form
 from ._build import Suggestions, suggestions_from_report
 
@@ -73,6 +73,11 @@ def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
     ``error_proba`` (when the report has it) and an empty ``decision``. Write
     ``accept`` (or yes, y, x, 1) to apply a change, ``reject`` (or no, n, 0) or
     nothing to leave it. Rows follow the report's order (worst example first).
+
+    A ``class`` or ``given`` cell that a spreadsheet would run as a formula (it
+    starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written
+    with a leading ``'``, as is one that starts with ``'``; :func:`apply_review`
+    removes it again, so every name reads back exactly.
     """
     suggestions = suggestions_from_report(report)
     classes = np.asarray(suggestions.classes, dtype=object)
@@ -92,8 +97,9 @@ def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
                                         report["given"].array.take(changed).tolist())))
     quality = report["label_quality"].to_numpy()
     header = ["example", "class", "change", "given", "annotation_score"]
-    columns = [s.rows.tolist(), [_name(c) for c in classes[s.cols].tolist()],
-               np.where(s.remove, "remove", "add").tolist(), [given[p] for p in pos],
+    columns = [s.rows.tolist(), [spreadsheet_safe(_name(c)) for c in classes[s.cols].tolist()],
+               np.where(s.remove, "remove", "add").tolist(),
+               [spreadsheet_safe(given[p]) for p in pos],
                [float_format % v for v in s.scores.tolist()]]
     if pred_probs is not None:
         P = np.asarray(pred_probs)
@@ -220,7 +226,7 @@ def read_review(path, classes, n_samples, *, name="review"):
                 f"{where} line {line}, column 'example': {text!r} is not a row of the "
                 f"labels (0 to {n_samples - 1}); the review file is for other labels.")
         row = int(text)
-        cls = cell["class"]
+        cls = spreadsheet_text(cell["class"])
         if cls not in lookup:
             raise ReviewError(f"{where} line {line}, column 'class': unknown class {cls!r}; "
                               f"the labels' classes are {known}.")
@@ -229,7 +235,8 @@ def read_review(path, classes, n_samples, *, name="review"):
         if change not in CHANGES:
             raise ReviewError(f"{where} line {line}, column 'change': {change!r} is not "
                               f"'remove' or 'add'; only 'decision' may be edited.")
-        given_names = [g for g in cell["given"].split(GIVEN_SEP) if g]
+        given_text = spreadsheet_text(cell["given"])
+        given_names = [g for g in given_text.split(GIVEN_SEP) if g]
         unknown = [g for g in given_names if g not in lookup]
         if unknown:
             raise ReviewError(f"{where} line {line}, column 'given': unknown class "
@@ -281,7 +288,7 @@ def review_classes(data, where="review"):
         return []
     c, ch, d = header.index("class"), header.index("change"), header.index("decision")
     return list(dict.fromkeys(
-        fields[c] for _, fields in rows
+        spreadsheet_text(fields[c]) for _, fields in rows
         if len(fields) == len(header) and fields[ch].strip() == "remove"
         and fields[d].strip().lower() in ACCEPT))
 

@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from ._errors import InputValueError
 
 __all__ = ["check_output_path", "is_stream", "output_target", "safe_output",
-           "staged_outputs"]
+           "spreadsheet_safe", "spreadsheet_text", "staged_outputs"]
 
 _STAGES = []  # the open staged_outputs blocks, innermost last
 
@@ -195,3 +195,21 @@ def safe_output(path, *, force=True, binary=False, what="output"):
     except BaseException:
         _remove(tmp)
         raise
+
+
+# Spreadsheets run a cell that starts with one of these as a formula (OWASP's CSV
+# injection list); the review and report files are made to be opened in one.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text):
+    """``text`` as a CSV cell a spreadsheet shows as text, never runs: a cell that
+    starts with ``= + - @``, a tab or a carriage return gets a leading ``'`` (OWASP's
+    rule); so does one that starts with ``'``, so that :func:`spreadsheet_text`
+    reads every cell back exactly."""
+    return "'" + text if text.startswith(_FORMULA_STARTS + ("'",)) else text
+
+
+def spreadsheet_text(cell):
+    """The text :func:`spreadsheet_safe` was given (one leading ``'`` removed)."""
+    return cell[1:] if cell.startswith("'") else cell
