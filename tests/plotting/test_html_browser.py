@@ -137,6 +137,7 @@ def test_filter_by_class(page, report):
 
 
 def test_a_missing_browser_is_named_with_the_fix(monkeypatch):
+    pytest.importorskip("playwright", reason="the browser check looks for Playwright first")
     from . import _browser
 
     monkeypatch.setattr(_browser, "chromium_path", lambda: None)
