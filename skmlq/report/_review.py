@@ -18,6 +18,7 @@ import numpy as np
 
 from ..utils._errors import InputValueError
 from ..utils._labels import check_labels
+from ..utils._validation import check_pred_probs
 from ..utils._output import safe_output, spreadsheet_safe, spreadsheet_text
 from ._apply import apply_changes, labels_form
 from ._build import Suggestions, suggestions_from_report
@@ -79,13 +80,18 @@ def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
     with a leading ``'``, as is one that starts with ``'``; :func:`apply_review`
     removes it again, so every name reads back exactly.
     """
+    float_format = _check_float_format(float_format)
     suggestions = suggestions_from_report(report)
     classes = np.asarray(suggestions.classes, dtype=object)
     for c in classes.tolist():
-        if GIVEN_SEP in _name(c):
-            raise InputValueError(f"class name {c!r} contains {GIVEN_SEP!r}, the separator of "
-                                  f"the review file's given column; rename the class.")
+        _check_class_name(c)
     index = report.index.to_numpy().astype(np.int64)
+    if np.unique(index).size != index.size:
+        values, counts = np.unique(index, return_counts=True)
+        raise InputValueError(
+            f"report has example {int(values[counts > 1][0])} on more than one row; a "
+            f"review file lists each example's changes once: pass each example once "
+            f"(e.g. report[~report.index.duplicated()]).")
     position = np.full(suggestions.n_samples, -1, dtype=np.int64)
     position[index] = np.arange(index.size)
     pos = position[suggestions.rows]
@@ -102,7 +108,7 @@ def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
                [spreadsheet_safe(given[p]) for p in pos],
                [float_format % v for v in s.scores.tolist()]]
     if pred_probs is not None:
-        P = np.asarray(pred_probs)
+        P = check_pred_probs(pred_probs)
         if P.ndim != 2 or P.shape[1] != classes.size or P.shape[0] < suggestions.n_samples:
             raise InputValueError(f"pred_probs has shape {P.shape}; expected (n_samples, "
                                   f"{classes.size}), the probabilities the report was made from.")
@@ -115,12 +121,71 @@ def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
         columns.append([float_format % v for v in report["error_proba"].to_numpy()[pos]])
     header.append("decision")
     columns.append([""] * len(s))
+    for column, cells in zip(header, columns):
+        if column in ("annotation_score", "pred_prob", "label_quality", "error_proba"):
+            for row, cell in enumerate(cells):
+                if not _in_unit(cell):
+                    raise InputValueError(
+                        f"report column {column!r} has {cell!r} for example "
+                        f"{int(s.rows[row])}: the evidence of a review file are numbers in "
+                        f"[0, 1] (pass the report and pred_probs the model gave).")
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(zip(*columns))
+    # Whatever is written must read back: checked here, not after the review.
+    try:
+        read_review(io.StringIO(text.getvalue()), classes, suggestions.n_samples)
+    except ReviewError as exc:
+        raise InputValueError(f"write_review cannot write a review file that apply_review "
+                              f"reads back: {exc}") from None
     _write_text(path, text.getvalue())
     return len(s)
+
+
+def _check_float_format(float_format):
+    """A %-format of one number whose text reads back as the number (to its
+    precision): what the evidence columns need."""
+    try:
+        texts = [float_format % v for v in (0.0, 0.5, 1.0, 0.123456789)]
+    except (TypeError, ValueError, KeyError):
+        raise InputValueError(
+            f"float_format {float_format!r} is not a %-format of one number, such as "
+            f"'%.6g' or '%.4f' (str.format fields such as '{{:.3f}}' are not).") from None
+    try:
+        values = [float(t) for t in texts]
+    except ValueError:
+        values = [np.nan]
+    if len(values) != 4 or not np.allclose(values, [0.0, 0.5, 1.0, 0.123456789], atol=0.051):
+        raise InputValueError(
+            f"float_format {float_format!r} writes 0.5 as {texts[1]!r}: the evidence "
+            f"columns would not read back; use a format such as '%.6g' or '%.4f'.")
+    return float_format
+
+
+def _check_class_name(c):
+    name = _name(c)
+    if GIVEN_SEP in name:
+        raise InputValueError(f"class name {c!r} contains {GIVEN_SEP!r}, the separator of "
+                              f"the review file's given column; rename the class.")
+    if not name:
+        raise InputValueError("a class name is empty: a review file names the class of each "
+                              "change; rename the class.")
+    if "\r" in name or "\n" in name:
+        raise InputValueError(f"class name {c!r} contains a line break, which spreadsheets do "
+                              f"not keep in a review file; rename the class.")
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputValueError(f"class name {c!r} is not valid Unicode text (a lone "
+                              f"surrogate); rename the class.") from None
+
+
+def _in_unit(text):
+    try:
+        return 0 <= float(text) <= 1
+    except ValueError:
+        return False
 
 
 def _write_text(path, text):
