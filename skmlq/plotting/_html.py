@@ -16,6 +16,7 @@ import html
 import io
 import math
 import os
+import re
 from numbers import Integral, Real
 from typing import TYPE_CHECKING
 
@@ -143,6 +144,9 @@ def _figure_png(figure):
         fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
         data = buffer.getvalue()
     return base64.b64encode(data).decode("ascii")
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class MissingFigures(str):
@@ -441,5 +445,7 @@ def write_html_report(path: str | os.PathLike[str], report: pd.DataFrame, *,
                               figures=figures, text=text, max_rows=max_rows, title=title)
     path = os.fspath(path)
     with safe_output(path, what="HTML report") as fh:
-        fh.write(page)
+        # A lone surrogate (from a byte that was not UTF-8, decoded with
+        # surrogateescape) cannot be written as UTF-8: it shows as U+FFFD instead.
+        fh.write(_LONE_SURROGATE.sub("\ufffd", page))
     return path

@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import os
+import re
 from numbers import Integral
 
 import numpy as np
@@ -37,6 +38,7 @@ ACCEPT = ("accept", "accepted", "yes", "y", "true", "1", "x", "ok")
 REJECT = ("reject", "rejected", "no", "n", "false", "0")
 CHANGES = ("remove", "add")
 GIVEN_SEP = ";"
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
 def _name(value):
@@ -217,14 +219,18 @@ def _read_rows(text, where):
     first = text.split("\n", 1)[0].rstrip("\r")
     delimiter = max((",", ";", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(reader, None)
-    if not header:
-        raise ReviewError(f"{where} is empty; expected a review file with a header row.")
     rows = []
-    for fields in reader:
-        if not any(f.strip() for f in fields):
-            continue  # blank lines and the empty rows some spreadsheets append
-        rows.append((reader.line_num, fields))
+    try:
+        header = next(reader, None)
+        if not header:
+            raise ReviewError(f"{where} is empty; expected a review file with a header row.")
+        for fields in reader:
+            if not any(f.strip() for f in fields):
+                continue  # blank lines and the empty rows some spreadsheets append
+            rows.append((reader.line_num, fields))
+    except csv.Error as exc:  # a cell beyond the csv module's limit, a stray NUL, ...
+        raise ReviewError(f"{where} line {max(reader.line_num, 1)}: cannot be read as CSV "
+                          f"({exc}); only 'decision' may be edited.") from None
     return [h.strip() for h in header], rows
 
 
@@ -286,7 +292,7 @@ def read_review(path, classes, n_samples, *, name="review"):
                               f"{len(columns)}; only 'decision' may be edited.")
         cell = dict(zip(columns, fields))
         text = cell["example"].strip()
-        if not text.isdigit() or int(text) >= n_samples:
+        if not _ASCII_DIGITS.fullmatch(text) or int(text) >= n_samples:
             raise ReviewError(
                 f"{where} line {line}, column 'example': {text!r} is not a row of the "
                 f"labels (0 to {n_samples - 1}); the review file is for other labels.")

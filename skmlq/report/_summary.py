@@ -14,7 +14,9 @@ import scipy.sparse as sp
 from ..utils._errors import InputValueError
 from ..utils._labels import check_labels, positives_per_class
 from ..utils._optional import require_pandas
-from ..utils._validation import check_class_names, check_pred_probs
+from ..utils._validation import (
+    check_class_names, check_integer, check_pred_probs, check_unit_interval,
+)
 from ..utils._warnings import warn
 
 __all__ = [
@@ -143,6 +145,9 @@ sparse matrix
     P = check_pred_probs(pred_probs)
     Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
     classes = check_class_names(class_names, P.shape[1])
+    min_positives = check_integer(min_positives, "min_positives", minimum=0)
+    min_average_precision = check_unit_interval(min_average_precision,
+                                                "min_average_precision")
     n_given, ap, auc = model_quality_scores(Y, P)
     return quality_table(classes, n_given, P.shape[0], ap, auc, min_positives,
                          min_average_precision)
