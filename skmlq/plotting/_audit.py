@@ -98,6 +98,14 @@ def audit_figures(scores, flagged, classes, n_flagged, n_annotations, *, error_p
     return figures
 
 
+def _error_threshold(mlq, report_kwargs):
+    """The threshold the report was made with (0.0 is a threshold, not a default)."""
+    threshold = report_kwargs.get("error_threshold")
+    if threshold is None:
+        threshold = getattr(mlq, "error_threshold", None)
+    return 0.5 if threshold is None else threshold
+
+
 def estimator_audit_inputs(mlq, X=None, labels=None, **report_kwargs):
     """``(report, summary, class_table, figures)`` of a fitted estimator."""
     from sklearn.utils.validation import check_is_fitted
@@ -119,8 +127,7 @@ def estimator_audit_inputs(mlq, X=None, labels=None, **report_kwargs):
     figures = audit_figures(
         report["label_quality"].to_numpy(), report["flagged"].to_numpy(), classes, n_flagged,
         n_annotations, error_proba=error_proba,
-        error_threshold=report_kwargs.get("error_threshold")
-        or getattr(mlq, "error_threshold", 0.5))
+        error_threshold=_error_threshold(mlq, report_kwargs))
     return report, summary, table, figures
 
 

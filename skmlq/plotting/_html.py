@@ -77,6 +77,15 @@ def _check_report(report):
             f"report lacks column(s) {missing}; pass the long-form issue report "
             f"(form='long'), with columns {list(_REQUIRED)}."
         )
+    flagged = report["flagged"]
+    if flagged.dtype.kind != "b" and str(flagged.dtype) != "boolean":
+        values = set(flagged.dropna().unique().tolist())
+        if not values <= {0, 1}:  # e.g. the strings 'False', 'True' of a CSV read back
+            shown = sorted(map(repr, values))[:3]
+            raise InputTypeError(
+                f"report column 'flagged' has dtype {flagged.dtype} with values "
+                f"{', '.join(shown)}; expected booleans (convert it, e.g. "
+                f"report['flagged'] == 'True').")
 
 
 def _check_max_rows(max_rows):
@@ -180,6 +189,8 @@ def _chips(names, scores, kind):
 def _as_list(value):
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return []
+    if isinstance(value, str):  # one class name, not a list of characters
+        return [value]
     return list(value)
 
 
