@@ -20,7 +20,9 @@ and fails otherwise; it also holds the rules of the estimator, of
    matplotlib and dask; ``_docstrings`` shared parameter docs; ``_warnings`` the
    warning helper (attributed to the caller's line); ``_errors`` the exception
    classes of bad input (``InputValueError``, ``InputTypeError``); ``_defaults``
-   the **one home of every default value**. The public ``skmlq.utils`` exports
+   the **one home of every default value**; ``_output`` the **one writer of every
+   output file** (atomic, through special files, staged per command, spreadsheet
+   escaping). The public ``skmlq.utils`` exports
    the format helpers (``labels_to_indicator``).
 2. ``skmlq._core`` -- the numerical core; it **trusts its inputs**. **All
    formulas live here**: ``_scoring`` (per-class scores), ``_thresholds``
