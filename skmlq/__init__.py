@@ -43,15 +43,23 @@ _LAZY = {
 }
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        import importlib
+# The public subpackages, also imported on first use: ``import skmlq`` then
+# ``skmlq.datasets.load_yeast()`` works like ``import skmlq.datasets``.
+_SUBPACKAGES = ("benchmarking", "cli", "dataset", "datasets", "filter", "model_selection",
+                "plotting", "rank", "report", "utils")
 
+
+def __getattr__(name):
+    import importlib
+
+    if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name], __name__), name)
         globals()[name] = value
         return value
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f".{name}", __name__)  # sets the attribute too
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(__all__) | set(_SUBPACKAGES))

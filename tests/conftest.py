@@ -28,6 +28,17 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
     print_blob=True,
 )
+# SKMLQ_HYPOTHESIS_PROFILE=quick: the same deterministic search, shorter; for a second
+# run of the suite in another environment (CI's minimal install), where the full
+# profile has already run once.
+settings.register_profile(
+    "quick",
+    derandomize=True,
+    deadline=None,
+    max_examples=10,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
 settings.load_profile(os.environ.get("SKMLQ_HYPOTHESIS_PROFILE", "ci"))
 
 

@@ -36,3 +36,12 @@ def test_public_names_load_on_first_use():
     assert _loaded("import skmlq; skmlq.MultilabelLabelQuality")[:1] == ["sklearn"]
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         skmlq.nope
+
+
+@pytest.mark.parametrize("name", ["datasets", "report", "rank", "filter", "plotting"])
+def test_subpackages_load_on_first_use(name):
+    # ``import skmlq`` then ``skmlq.datasets.load_yeast()``, as the README shows.
+    assert name in dir(__import__("skmlq"))
+    assert _loaded(f"import skmlq; skmlq.{name}") != []
+    code = f"import skmlq, sys; m = skmlq.{name}; assert m is sys.modules['skmlq.{name}']"
+    _loaded(code)

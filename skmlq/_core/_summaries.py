@@ -1,4 +1,5 @@
-"""Dataset-level counts of flagged annotations, from a per-class issue mask.
+"""Dataset-level counts of flagged annotations, from a per-class issue mask, and the
+model's ranking quality per class from bounded summaries (histograms).
 
 Inputs are trusted. Every (K, 2) array is indexed by side: column 0 the absent
 side (the class is not annotated: a flag there means the class is *missing*),
@@ -10,7 +11,8 @@ import numpy as np
 from ..utils._blocks import row_blocks
 from ..utils._labels import indicator_block
 
-__all__ = ["health_score", "issue_counts"]
+__all__ = ["binned_ranking_quality", "health_score", "issue_counts",
+           "probability_histograms"]
 
 
 def issue_counts(Y, mask):
@@ -32,3 +34,46 @@ def issue_counts(Y, mask):
 def health_score(mask):
     """Fraction of examples without any flagged annotation, as a numpy.float64."""
     return np.float64(1.0 - np.count_nonzero(mask.any(axis=1)) / mask.shape[0])
+
+
+def probability_histograms(Y, P, n_bins):
+    """Per class, the counts of given and of all examples in ``n_bins`` equal bins of
+    [0, 1]: two int64 arrays (K, n_bins), accumulated in row blocks (memory-mapped
+    input is read once, in order; memory is O(K * n_bins), not O(N))."""
+    n_samples, n_classes = P.shape
+    given = np.zeros(n_classes * n_bins, dtype=np.int64)
+    total = np.zeros(n_classes * n_bins, dtype=np.int64)
+    offsets = np.arange(n_classes, dtype=np.int64) * n_bins
+    for start, stop in row_blocks(n_samples, n_classes):
+        p = np.asarray(P[start:stop])
+        bins = (p * n_bins).astype(np.int64)
+        np.minimum(bins, n_bins - 1, out=bins)  # p == 1 goes into the last bin
+        bins += offsets
+        total += np.bincount(bins.ravel(), minlength=total.size)
+        given += np.bincount(bins[indicator_block(Y, start, stop)], minlength=given.size)
+    return given.reshape(n_classes, n_bins), total.reshape(n_classes, n_bins)
+
+
+def binned_ranking_quality(given, total):
+    """Average precision and AUROC per class from probability histograms.
+
+    The definitions of ``average_precision_score`` and ``roc_auc_score`` with every
+    bin taken as one tie group (the exact values when the probabilities within a bin
+    are equal). Returns ``(ap, auc, auc_bound)``: ``auc_bound`` bounds the AUROC's
+    error, half the share of (given, absent) pairs that fall in the same bin (the
+    only pairs whose order the bins do not know). NaN for a class with no given or
+    no absent example.
+    """
+    pos = given[:, ::-1].astype(np.float64)  # highest probabilities first
+    neg = (total - given)[:, ::-1].astype(np.float64)
+    n_pos, n_neg = pos.sum(axis=1), neg.sum(axis=1)
+    tp, seen = np.cumsum(pos, axis=1), np.cumsum(pos + neg, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        precision = np.where(seen > 0, tp / np.maximum(seen, 1), 0.0)
+        ap = (pos * precision).sum(axis=1) / n_pos
+        above = tp - pos  # given examples in higher bins
+        auc = (neg * (above + 0.5 * pos)).sum(axis=1) / (n_pos * n_neg)
+        bound = 0.5 * (pos * neg).sum(axis=1) / (n_pos * n_neg)
+    judged = (n_pos > 0) & (n_neg > 0)
+    return (np.where(judged, ap, np.nan), np.where(judged, auc, np.nan),
+            np.where(judged, bound, np.nan))

@@ -14,6 +14,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.utils.parallel import Parallel, delayed
 
+from ..utils._errors import InputValueError
 from ._progress import FitProgress, _one_vs_rest_path, count_class_fits, fit_plan
 from ._proba import predict_pred_probs
 
@@ -36,6 +37,22 @@ def take_rows(X, indices):
     return np.asarray(X)[indices]
 
 
+def fit_multilabel(estimator, X, y):
+    """``estimator.fit(X, y)``; a classifier that takes one label per example only,
+    given the (n, K) indicator, gets its error with the way to wrap it."""
+    try:
+        return estimator.fit(X, y)
+    except ValueError as exc:
+        if getattr(y, "ndim", 1) != 2 or "1d array" not in str(exc):
+            raise
+        name = type(estimator).__name__
+        raise InputValueError(
+            f"{name} takes one label per example, not the (n_samples, n_classes) "
+            f"multi-label indicator ({' '.join(str(exc).split())}); wrap it: "
+            f"OneVsRestClassifier({name}(...)) (sklearn.multiclass) fits one per class."
+        ) from exc
+
+
 def _fit_predict_fold(estimator, X, Y_fit, train, test, n_classes, tick_key=None):
     """Fit ``estimator`` on the train rows and return its (n_test, K) probabilities.
 
@@ -44,7 +61,7 @@ def _fit_predict_fold(estimator, X, Y_fit, train, test, n_classes, tick_key=None
     """
     if tick_key is not None:
         estimator = count_class_fits(estimator, tick_key) or estimator
-    estimator.fit(take_rows(X, train), Y_fit[train])
+    fit_multilabel(estimator, take_rows(X, train), Y_fit[train])
     return predict_pred_probs(estimator, take_rows(X, test), len(test), n_classes)
 
 
@@ -79,7 +96,7 @@ def cross_fit_pred_probs(estimator, X, Y, folds, n_jobs=None, verbose=0):
 def fit_full(estimator, X, Y, verbose=0):
     """A clone of ``estimator`` fitted on all rows (module-level for ``joblib.Memory``)."""
     start = time.perf_counter()
-    estimator = clone(estimator).fit(X, Y[:, 0] if Y.shape[1] == 1 else Y)
+    estimator = fit_multilabel(clone(estimator), X, Y[:, 0] if Y.shape[1] == 1 else Y)
     if verbose > 0:
         print(f"Refitted {type(estimator).__name__} on all {Y.shape[0]:,} examples in "
               f"{time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)

@@ -15,6 +15,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._labels import check_labels
+from ..utils._warnings import warn
 
 __all__ = ["check_learnable", "encode_targets", "n_examples"]
 
@@ -136,8 +137,11 @@ def encode_targets(y, classes=None, name="y"):
     ``form`` is "indicator", "lists" or "single" (1-D, one class per example).
     """
     form, y = _target_form(y, name)
+    learn = classes is None
     if form == "lists":
         classes = _encode_lists(y, classes, name)
+        if learn:
+            _warn_separator(classes, name)
         index = {c: k for k, c in enumerate(classes.tolist())}
         Y = check_labels([[index[c] for c in row] for row in y], n_classes=len(classes),
                          name=name)
@@ -156,6 +160,18 @@ def encode_targets(y, classes=None, name="y"):
     if classes is None:
         classes = np.asarray(columns) if columns is not None else np.arange(Y.shape[1])
     return Y.astype(np.int64), classes, form
+
+
+def _warn_separator(classes, name):
+    """One rule for tag strings: in Python each string is one class, as given (the
+    command line splits a label cell at ``--label-sep``, ``;`` by default). A class
+    named like two joined ones is said, once, with how to pass two."""
+    joined = [c for c in classes.tolist() if isinstance(c, str) and ";" in c]
+    if joined:
+        warn(f"{name} has class label {joined[0]!r} containing ';': in Python each string "
+             f"is one class, as given (only the command line splits label cells at "
+             f"--label-sep); pass a list such as {joined[0].split(';')!r} if it holds "
+             f"several classes.")
 
 
 def check_learnable(Y, classes, form_is_single, name="y"):

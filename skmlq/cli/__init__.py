@@ -30,6 +30,16 @@ __all__ = ["main"]
 
 
 def _run(args):
+    from ._readers import _TEXTS
+
+    _TEXTS.clear()  # each input file is read once per command
+    try:
+        return _dispatch(args)
+    finally:
+        _TEXTS.clear()
+
+
+def _dispatch(args):
     if args.command == "score":
         from ._score import run_score
 
@@ -64,8 +74,12 @@ def _main(argv, stop):
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, usage errors (code 2)
         return exc.code if isinstance(exc.code, int) else 2
+    from ..utils._output import staged_outputs
+
     try:
-        with warnings.catch_warnings():
+        # Every output of the command is renamed into place only when the command
+        # succeeds: one that fails, or is interrupted, leaves none behind.
+        with warnings.catch_warnings(), staged_outputs(getattr(args, "force", None)):
             warnings.showwarning = _show_warning
             return _run(args)
     except BrokenPipeError:  # e.g. `skmlq score ... -o - | head`: stop quietly

@@ -4,13 +4,12 @@
 the labels file they read: a CSV/TSV keeps every row and column and only its label
 column changes; JSON lines stay JSON lines (class names or indices, as given);
 ``.npy`` / ``.npz`` indicators keep their dtype (and a sparse ``.npz`` its
-format). Output is atomic: written to a temporary file, renamed into place.
+format). Output goes through the one safe writer (``atomic_output``).
 """
 
 import csv
+import io
 import json
-import os
-import tempfile
 
 import numpy as np
 import scipy.sparse as sp
@@ -20,7 +19,7 @@ from ._readers import (
     _CSV_SUFFIXES, _INT, _np_load, _read_jsonl_tokens, _require_file, _suffix, column_index,
     read_csv_table, split_labels, tokens_to_indices,
 )
-from ._writers import atomic_output, check_output_path, csv_writer
+from ._writers import atomic_output, check_output_path, is_stream
 
 __all__ = ["LabelFile", "read_label_file"]
 
@@ -43,53 +42,71 @@ class LabelFile:
         return [names[Y.indices[a:b]].tolist() for a, b in zip(Y.indptr[:-1], Y.indptr[1:])]
 
     def write(self, Y, path, force=False):
-        """Write indicator ``Y`` to ``path`` in this file's format (atomically)."""
+        """Write indicator ``Y`` to ``path`` in this file's format (atomically).
+
+        A text file's rows whose labels ``Y`` leaves as they are come back byte for
+        byte; a changed row keeps its remaining tokens as they were written, in
+        their order, then the added classes in the file's style.
+        """
         check_output_path(path, force)
         suffix = _suffix(path)
-        if suffix != _suffix(self.path) and not (suffix in _CSV_SUFFIXES
-                                                 and self.kind == "csv"):
+        if suffix != _suffix(self.path) and not is_stream(path) and not (
+                suffix in _CSV_SUFFIXES and self.kind == "csv"):
             raise CLIError(f"write the labels as {_suffix(self.path)} like {self.path} "
                            f"(got {path})")
         if self.kind in ("npy", "npz", "npz-sparse"):
             self._write_array(Y, path, force)
             return
+        pieces = self._changed_pieces(Y)
         with atomic_output(path, force) as fh:
+            fh.write("".join(pieces))
+
+    def _changed_pieces(self, Y):
+        """The file's text pieces with the rows whose labels changed rewritten."""
+        Y = sp.csr_matrix(Y, dtype=bool)
+        Y.sort_indices()
+        old = sp.csr_matrix(self.Y, dtype=bool)
+        changed = np.flatnonzero(np.diff((Y != old).tocsr().indptr))
+        source = self._extra
+        pieces = list(source["pieces"])
+        first = source["first"]  # index of row 0's piece
+        for i in changed.tolist():
+            new = Y.indices[Y.indptr[i]:Y.indptr[i + 1]].tolist()
+            keep = set(new)
+            kept = [v for v, k in zip(source["values"][i], source["indices"][i]) if k in keep]
+            seen = set(source["indices"][i])
+            added = [self._token(k) for k in new if k not in seen]
+            prefix, record = _split_record(pieces[first + i])
+            ending = record[len(record.rstrip("\r\n")):]
             if self.kind == "jsonl":
-                for row in self.tokens(Y):
-                    fh.write(json.dumps(row) + "\n")
-                return
-            header, rows, j, label_sep, delimiter = self._extra
-            writer = csv_writer(fh) if delimiter == "," else csv.writer(
-                fh, delimiter=delimiter, lineterminator="\n")
-            writer.writerow(header)
-            for row, tokens in zip(rows, self.tokens(Y)):
-                row = list(row)
-                row[j] = label_sep.join(map(str, tokens))
-                writer.writerow(row)
+                text = json.dumps(kept + added)
+            else:
+                row = list(source["rows"][i])
+                row[source["column"]] = source["label_sep"].join(map(str, kept + added))
+                buffer = io.StringIO()
+                csv.writer(buffer, delimiter=source["delimiter"], lineterminator="").writerow(row)
+                text = buffer.getvalue()
+            pieces[first + i] = prefix + text + ending
+        return pieces
+
+    def _token(self, k):
+        """How the file writes class ``k``: its name, or its index as the file writes
+        indices (a JSON number, or a string where the file quotes them)."""
+        if self._extra["names"]:
+            return self.classes[k]
+        return str(k) if self._extra["quoted"] else k
 
     def _write_array(self, Y, path, force):
         dtype, key = self._extra
-        directory = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.",
-                                   suffix=_suffix(path))
-        os.close(fd)
-        try:
+        with atomic_output(path, force, binary=True) as fh:
             if self.kind == "npz-sparse":
-                out = sp.csr_matrix(Y).astype(dtype)
-                sp.save_npz(tmp, out.asformat(key))
+                sp.save_npz(fh, sp.csr_matrix(Y).astype(dtype).asformat(key))
+                return
+            dense = (Y.toarray() if sp.issparse(Y) else np.asarray(Y)).astype(dtype)
+            if self.kind == "npy":
+                np.save(fh, dense)
             else:
-                dense = (Y.toarray() if sp.issparse(Y) else np.asarray(Y)).astype(dtype)
-                if self.kind == "npy":
-                    np.save(tmp, dense)
-                else:
-                    np.savez(tmp, **{key: dense})
-            if os.path.exists(path) and not force:
-                raise CLIError(f"output {path} already exists; pass --force to replace it")
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+                np.savez(fh, **{key: dense})
 
 
 def _classes_of_tokens(tokens, class_names, extra_classes=()):
@@ -129,14 +146,18 @@ def read_label_file(path, *, class_names=None, labels_column="labels", label_sep
             Y = npz[key]
         return _array_file(path, Y, "npz", (Y.dtype, key), class_names)
     if suffix in _CSV_SUFFIXES:
-        header, rows, lines = read_csv_table(path, delimiter)
+        header, rows, lines, pieces = read_csv_table(path, delimiter, raw=True)
         j = column_index(header, labels_column, path, "--labels-column")
         tokens = [split_labels(row[j], label_sep) for row in rows]
         used = delimiter if delimiter is not None else _CSV_SUFFIXES[suffix]
-        kind, extra = "csv", (header, rows, j, label_sep, used)
+        kind = "csv"
+        extra = {"rows": rows, "column": j, "label_sep": label_sep, "delimiter": used,
+                 "pieces": pieces, "first": 2, "values": tokens, "quoted": True}
     elif suffix in (".jsonl", ".ndjson"):
-        tokens, lines = _read_jsonl_tokens(path)
-        kind, extra = "jsonl", None
+        tokens, lines, values, pieces = _read_jsonl_tokens(path, raw=True)
+        kind = "jsonl"
+        quoted = any(isinstance(v, str) for row in values for v in row)
+        extra = {"pieces": pieces, "first": 0, "values": values, "quoted": quoted}
     else:
         raise CLIError(f"labels file {path} has an unknown extension {suffix or '(none)'}; "
                        f"accepted: .csv, .tsv, .jsonl, .npy, .npz")
@@ -152,7 +173,17 @@ def read_label_file(path, *, class_names=None, labels_column="labels", label_sep
     from ..utils._labels import check_labels
 
     Y = check_labels(indices, n_classes=len(classes), name=f"labels in {path}")
+    extra["indices"], extra["names"] = indices, names is not None
     return LabelFile(path, Y, classes, kind, extra)
+
+
+def _split_record(piece):
+    """``(blank lines before, the record)`` of a row's text piece."""
+    lines = piece.splitlines(keepends=True)
+    n_blank = 0
+    while n_blank < len(lines) - 1 and not lines[n_blank].strip("\r\n"):
+        n_blank += 1
+    return "".join(lines[:n_blank]), "".join(lines[n_blank:])
 
 
 def _array_file(path, Y, kind, extra, class_names):

@@ -8,6 +8,7 @@ assigned to columns in sorted order (see :func:`tokens_to_indices`).
 """
 
 import csv
+import io
 import json
 import os
 import re
@@ -169,21 +170,57 @@ def split_labels(cell, label_sep):
     return [t.strip() for t in cell.split(label_sep) if t.strip()]
 
 
-def read_csv_table(path, delimiter=None):
+# The text of each input file read in this command, by path: a file is read once, so
+# that a named pipe given as input (read by two steps of a command) does not block,
+# and both steps see the same text. ``skmlq.cli`` clears it for each command.
+_TEXTS = {}
+
+
+def read_text(path, what):
+    """The text of ``path`` (UTF-8, a byte-order mark removed), read once per command.
+
+    Returns ``(text, bom)``; ``bom`` is True if the file started with one (it is
+    written back to files rewritten from this one).
+    """
+    key = os.path.abspath(path)
+    if key not in _TEXTS:
+        with _reading(path, what), open(path, "rb") as fh:
+            data = fh.read()
+        bom = data.startswith(b"\xef\xbb\xbf")
+        with _reading(path, what):
+            _TEXTS[key] = (data[3 if bom else 0:].decode("utf-8"), bom)
+    return _TEXTS[key]
+
+
+def read_csv_table(path, delimiter=None, raw=False):
     """Read a CSV file with a header row; return ``(header, rows, line_numbers)``.
 
     Blank lines are skipped, except in a one-column file, where a blank line is
-    a row with an empty cell (for instance an example without labels).
+    a row with an empty cell (for instance an example without labels). With
+    ``raw``, a fourth item holds the file's text in pieces: ``[bom, header line,
+    row 1 (with the blank lines before it), ..., what follows the last row]``, so
+    that the rows a command does not change are written back byte for byte.
     """
     _require_file(path, "data")
     delimiter = _delimiter(path, delimiter)
-    with _reading(path, "data"), open(path, newline="", encoding=TEXT_ENCODING) as fh:
-        reader = csv.reader(fh, delimiter=delimiter)
+    text, bom = read_text(path, "data")
+    pieces = ["\ufeff" if bom else ""]
+    consumed = []
+
+    def lines():
+        for line in io.StringIO(text, newline=""):
+            consumed.append(line)
+            yield line
+
+    with _reading(path, "data"):
+        reader = csv.reader(lines(), delimiter=delimiter)
         header = next(reader, None)
         if header is None:
             raise CLIError(f"{path} is empty; expected a header row")
+        pieces.append("".join(consumed))
+        consumed.clear()
         header = [h.strip() for h in header]
-        rows, lines = [], []
+        rows, line_numbers = [], []
         for row in reader:
             if not row:  # a blank line: an empty cell in a one-column file, else skipped
                 if len(header) != 1:
@@ -195,8 +232,13 @@ def read_csv_table(path, delimiter=None):
                     f"has {len(header)} (delimiter {delimiter!r}; set it with --delimiter)"
                 )
             rows.append(row)
-            lines.append(reader.line_num)
-    return header, rows, lines
+            line_numbers.append(reader.line_num)
+            pieces.append("".join(consumed))
+            consumed.clear()
+    pieces.append("".join(consumed))
+    if raw:
+        return header, rows, line_numbers, pieces
+    return header, rows, line_numbers
 
 
 def column_index(header, name, path, option):
@@ -213,26 +255,34 @@ def _read_csv_tokens(path, column, label_sep, delimiter):
     return [split_labels(row[j], label_sep) for row in rows], lines
 
 
-def _read_jsonl_tokens(path):
-    tokens, lines = [], []
-    with _reading(path, "labels"), open(path, encoding=TEXT_ENCODING) as fh:
-        for line_number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CLIError(f"{path} line {line_number}: not valid JSON ({exc.msg})") from None
-            if not isinstance(value, list) or not all(
-                isinstance(v, (int, str)) and not isinstance(v, bool) for v in value
-            ):
-                raise CLIError(
-                    f"{path} line {line_number}: expected a JSON list of class indices or "
-                    f"names such as [0, 2] or [\"cat\", \"dog\"], got {line.strip()[:60]}"
-                )
-            tokens.append([str(v) for v in value])
-            lines.append(line_number)
-    return tokens, lines
+def _read_jsonl_tokens(path, raw=False):
+    tokens, line_numbers, values, pieces = [], [], [], []
+    text, bom = read_text(path, "labels")
+    pending = "\ufeff" if bom else ""
+    for line_number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if not line.strip():
+            pending += line
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CLIError(f"{path} line {line_number}: not valid JSON ({exc.msg})") from None
+        if not isinstance(value, list) or not all(
+            isinstance(v, (int, str)) and not isinstance(v, bool) for v in value
+        ):
+            raise CLIError(
+                f"{path} line {line_number}: expected a JSON list of class indices or "
+                f"names such as [0, 2] or [\"cat\", \"dog\"], got {line.strip()[:60]}"
+            )
+        tokens.append([str(v) for v in value])
+        line_numbers.append(line_number)
+        values.append(value)
+        pieces.append(pending + line)
+        pending = ""
+    pieces.append(pending)
+    if raw:
+        return tokens, line_numbers, values, pieces
+    return tokens, line_numbers
 
 
 def tokens_to_indices(tokens, lines, path, n_classes, class_names=None):

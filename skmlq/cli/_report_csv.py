@@ -3,7 +3,9 @@
 ``row,label_quality,rank,given,to_remove,to_add[,label_quality_<class>...]``, worst
 first: the report of :mod:`skmlq.report`, built and written chunk by chunk so
 that memory stays bounded by the chunk (``score`` streams files larger than RAM).
-Class lists are joined by the label separator; floats follow ``--float-format``.
+Class lists are joined by the label separator, and a list a spreadsheet would run as
+a formula gets a leading ``'`` (see :func:`skmlq.utils._output.spreadsheet_safe`);
+floats follow ``--float-format``.
 """
 
 import numpy as np
@@ -11,6 +13,7 @@ import numpy as np
 from ..report._build import class_lists
 from ..utils._blocks import row_blocks
 from ._errors import CLIError
+from ..utils._output import spreadsheet_safe
 from ._writers import csv_writer
 
 __all__ = ["FLOAT_CHOICES", "REPORT_COLUMNS", "float_format", "write_report_csv"]
@@ -57,13 +60,16 @@ def write_report_csv(fh, order, scores, Y, mask, classes, per_class, *, label_se
     writer = csv_writer(fh)
     writer.writerow(header)
     n_classes = len(names)
+
+    def join(tokens):
+        return spreadsheet_safe(label_sep.join(tokens))
+
     for start, stop in row_blocks(len(order), n_classes + 6, _CHUNK_ELEMENTS):
         rows = order[start:stop]
         read = np.sort(rows)  # read (memory-mapped) inputs in file order
         pos = np.searchsorted(read, rows)  # the ranked rows within the chunk
         # Only the three class lists of the file: no DataFrame, no score lists.
         lists = class_lists(Y[read], np.asarray(mask[read]), names, pos, plain=True)
-        join = label_sep.join
         fields = zip(
             rows.tolist(),
             [ffmt % v for v in scores[rows].tolist()],

@@ -1,7 +1,7 @@
 """Dataset-level summaries of label issues in multi-label data.
 
 A drop-in for ``cleanlab.multilabel_classification.dataset``: the same functions and
-table columns; the tables are pandas DataFrames (``pip install "skmlq[pandas]"``).
+table columns; the tables are pandas DataFrames.
 """
 
 from ._tables import (

@@ -16,10 +16,13 @@ by line, which names the offending line in the error message.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import os
 import re
+import zlib
+from array import array
 from typing import IO, NamedTuple
 
 import numpy as np
@@ -85,13 +88,13 @@ def _split_top_level(text):
 
 def _read_header(lines):
     """Parse the header; return (relation, attributes, index of the first data line)."""
-    relation, attributes = "", []
+    relation, attributes, seen = "", [], {}
     for i, raw in enumerate(lines):
         line = raw.strip()
         if not line or line.startswith("%"):
             continue
         lower = line.lower()
-        line_no = i + 1
+        line_no = lines.numbers[i]
         if lower.startswith("@relation"):
             relation = _unquote(line[len("@relation"):].strip())
         elif lower.startswith("@attribute"):
@@ -102,6 +105,11 @@ def _read_header(lines):
                     "expected '@attribute NAME TYPE'."
                 )
             name, spec = _unquote(match.group(1)), match.group(2).strip()
+            if name in seen:
+                raise InputValueError(
+                    f"line {line_no}: attribute {name!r} is declared twice (first on line "
+                    f"{seen[name]}); attribute names must be distinct.")
+            seen[name] = line_no
             kind = spec.split()[0].lower() if not spec.startswith("{") else "{"
             if kind == "{":
                 attributes.append(_Attribute(name, line_no, _split_nominal(spec, line_no)))
@@ -179,7 +187,7 @@ def _fast_parse(lines, start, attributes):
         s_cols = np.fromiter(map(int, sparse_tokens[0::2]), dtype=np.intp)
         s_vals = _to_float(sparse_tokens[1::2])
         dense_array = _to_float(dense_tokens)
-    except ValueError:
+    except (ValueError, OverflowError):  # an index beyond int64: named line by line
         return None
     if any(count % 2 for _, count in sparse_rows):
         return None
@@ -251,7 +259,7 @@ def _slow_parse(lines, start, attributes):
     n_rows = 0
     for i in range(start, len(lines)):
         line = lines[i].strip()
-        line_no = i + 1
+        line_no = lines.numbers[i]
         if not line or line[0] == "%":
             continue
         if _WEIGHT.search(line):
@@ -308,11 +316,7 @@ def _slow_parse(lines, start, attributes):
 
 def _data_line_numbers(lines, start):
     """1-based file line of each data row."""
-    return [
-        i + 1
-        for i in range(start, len(lines))
-        if lines[i].strip() and not lines[i].lstrip().startswith("%")
-    ]
+    return lines.numbers[start:].tolist()
 
 
 def _label_columns(attributes, relation, label_prefix, n_labels, label_location):
@@ -353,17 +357,76 @@ def _label_columns(attributes, relation, label_prefix, n_labels, label_location)
     return np.arange(n_attr - n_labels, n_attr, dtype=np.intp)
 
 
+class _Lines(list):
+    """The lines that hold something (not blank, not a ``%`` comment), with
+    ``numbers``: the 1-based line of each in the file. Comments and blank lines are
+    never kept, so memory follows the data, not the file's decompressed size."""
+
+    numbers: list
+
+
+def _meaningful(stream, where, encoding):
+    """The :class:`_Lines` of a stream of byte lines (decoded one by one, so that an
+    undecodable byte is reported on its line) or of text lines."""
+    lines, numbers = _Lines(), array("q")
+    try:
+        _collect(stream, where, encoding, lines, numbers)
+    except UnicodeError as exc:  # decoded by a text stream (not line by line)
+        raise InputValueError(f"{where} is not {encoding} text ({exc}); pass the file's "
+                              f"encoding (e.g. encoding='latin-1').") from None
+    lines.numbers = numbers
+    return lines
+
+
+def _collect(stream, where, encoding, lines, numbers):
+    line_no = 0
+    for chunk in stream:
+        if isinstance(chunk, bytes):
+            try:
+                chunk = chunk.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise InputValueError(
+                    f"line {line_no + 1}: byte 0x{exc.object[exc.start]:02x} of {where} is "
+                    f"not {encoding} text; pass the file's encoding (e.g. "
+                    f"encoding='latin-1').") from None
+        for line in chunk.splitlines() or [""]:  # a lone carriage return ends a line too
+            line_no += 1
+            if line_no == 1 and line.startswith("\ufeff"):  # a byte-order mark
+                line = line[1:]
+            stripped = line.strip()
+            if stripped and not stripped.startswith("%"):
+                lines.append(line)
+                numbers.append(line_no)
+
+
 def _read_lines(path, encoding):
+    try:
+        codecs.lookup(encoding)
+        "\n".encode(encoding)
+    except (LookupError, TypeError):
+        raise InputValueError(f"encoding {encoding!r} is not a known text encoding; pass "
+                              f"one such as 'utf-8' or 'latin-1'.") from None
+    # Byte lines are split at b"\n", which only an ASCII-compatible encoding keeps.
+    by_line = "\n".encode(encoding) == b"\n" and not encoding.lower().startswith("utf-16")
     if hasattr(path, "read"):
-        text = path.read()
-        if isinstance(text, bytes):
-            text = text.decode(encoding)
-        return text.splitlines()
+        raw = path.read()
+        if isinstance(raw, bytes):
+            raw = (io.BytesIO(raw) if by_line
+                   else io.TextIOWrapper(io.BytesIO(raw), encoding=encoding, newline=None))
+        else:
+            raw = io.StringIO(raw, newline=None)
+        return _meaningful(raw, "the file", encoding)
     path = os.fspath(path)
+    # Read as a stream of lines (decompressed on the fly), never whole.
     opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as handle:
-        raw = handle.read()
-    return io.TextIOWrapper(io.BytesIO(raw), encoding=encoding, newline=None).read().splitlines()
+    try:
+        with opener(path, "rb") as handle:
+            stream = handle if by_line else io.TextIOWrapper(handle, encoding=encoding,
+                                                             newline=None)
+            return _meaningful(stream, path, encoding)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise InputValueError(f"{path} is a truncated or damaged gzip file ({exc}); "
+                              f"download or compress it again.") from None
 
 
 def load_arff(

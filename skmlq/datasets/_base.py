@@ -47,8 +47,7 @@ def load_yeast(*, as_frame: bool = False, return_X_y: bool = False) -> Bunch | t
     ----------
     as_frame : bool, default=False
         If True, ``data`` is a pandas DataFrame, ``target`` a DataFrame with one 0/1
-        column per class and ``frame`` both side by side (requires pandas: ``pip
-        install "skmlq[pandas]"``).
+        column per class and ``frame`` both side by side.
     return_X_y : bool, default=False
         If True, return ``(data, target)`` instead of a Bunch.
 

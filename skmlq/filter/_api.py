@@ -179,6 +179,11 @@ def check_filter_inputs(
     method = None
     if return_indices_ranked_by is not None:
         method = check_method(return_indices_ranked_by, name="return_indices_ranked_by")
+    if check_bool(low_memory, "low_memory") and rank_by_kwargs:
+        # The batched estimator ranks nothing: like the reference, accept whatever
+        # rank_by_kwargs holds and say that it is ignored.
+        _warn_unused("rank_by_kwargs", "when `low_memory=True`")
+        rank_by_kwargs = None
     adjust = _check_rank_by_kwargs(rank_by_kwargs, method)
     frac_noise = check_unit_interval(frac_noise, "frac_noise")
     if (

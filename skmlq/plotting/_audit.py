@@ -9,16 +9,33 @@ import numpy as np
 
 from ..utils._errors import InputTypeError
 from ..utils._optional import require_pandas
+from ..utils._warnings import warn
 from ._displays import (
     ClassIssueRatesDisplay, LabelQualityHistogramDisplay, class_rates_figsize, estimator_summary,
     summary_class_counts,
 )
-from ._html import DEFAULT_MAX_ROWS, write_html_report
+from ._html import DEFAULT_MAX_ROWS, MissingFigures, write_html_report
 
 __all__ = [
-    "audit_figures", "class_table", "estimator_audit_inputs", "summary_class_counts",
-    "write_arrays_report", "write_estimator_report",
+    "FIGURES_NEED_PLOT", "audit_figures", "class_table", "estimator_audit_inputs",
+    "figures_available", "summary_class_counts", "write_arrays_report",
+    "write_estimator_report",
 ]
+
+#: What the report says (and the command line prints) instead of its figures when
+#: matplotlib is missing: the rest of the report does not need it.
+FIGURES_NEED_PLOT = ('no figures: they need matplotlib; install it with '
+                     'pip install "skmlq[plot]"')
+
+
+def figures_available():
+    """True if matplotlib can be imported (the report's figures can be drawn)."""
+    try:
+        import matplotlib.figure  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
 
 # Options of find_label_issues that would drop examples from the report, and so
 # from the summary: the HTML report covers every example (max_rows limits its table).
@@ -55,11 +72,12 @@ def class_table(classes, n_flagged, n_annotations, quality=None):
 def audit_figures(scores, flagged, classes, n_flagged, n_annotations, *, error_proba=None,
                   error_threshold=0.5):
     """Captioned figures of the displays (the (N,) arrays in any row order, the same
-    for all), drawn on Figures outside pyplot; None without matplotlib."""
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        return None
+    for all), drawn on Figures outside pyplot; without matplotlib, the note
+    :data:`FIGURES_NEED_PLOT` that the report shows in their place."""
+    if not figures_available():
+        return MissingFigures(FIGURES_NEED_PLOT)
+    from matplotlib.figure import Figure
+
     figures = []
     flagged = np.asarray(flagged, dtype=bool)
     for score, values in (("label_quality", scores), ("error_proba", error_proba)):
@@ -78,6 +96,14 @@ def audit_figures(scores, flagged, classes, n_flagged, n_annotations, *, error_p
     figures.append((f"Issue rates per class ({what} of {len(classes)} classes; every class "
                     f"is in the table below)", ax.figure))
     return figures
+
+
+def _error_threshold(mlq, report_kwargs):
+    """The threshold the report was made with (0.0 is a threshold, not a default)."""
+    threshold = report_kwargs.get("error_threshold")
+    if threshold is None:
+        threshold = getattr(mlq, "error_threshold", None)
+    return 0.5 if threshold is None else threshold
 
 
 def estimator_audit_inputs(mlq, X=None, labels=None, **report_kwargs):
@@ -101,8 +127,7 @@ def estimator_audit_inputs(mlq, X=None, labels=None, **report_kwargs):
     figures = audit_figures(
         report["label_quality"].to_numpy(), report["flagged"].to_numpy(), classes, n_flagged,
         n_annotations, error_proba=error_proba,
-        error_threshold=report_kwargs.get("error_threshold")
-        or getattr(mlq, "error_threshold", 0.5))
+        error_threshold=_error_threshold(mlq, report_kwargs))
     return report, summary, table, figures
 
 
@@ -110,6 +135,8 @@ def write_estimator_report(mlq, path, X=None, labels=None, *, text=None,
                            max_rows=DEFAULT_MAX_ROWS, title="Label audit", **report_kwargs):
     """``MultilabelLabelQuality.audit_report``: gather the inputs, write the file."""
     report, summary, table, figures = estimator_audit_inputs(mlq, X, labels, **report_kwargs)
+    if isinstance(figures, MissingFigures):
+        warn(f"the audit report has {figures}.")
     return write_html_report(path, report, summary=summary, class_table=table,
                              figures=figures, text=text, max_rows=max_rows, title=title)
 

@@ -16,7 +16,7 @@ import html
 import io
 import math
 import os
-import tempfile
+import re
 from numbers import Integral, Real
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,7 @@ import numpy as np
 from .._version import __version__
 from ..utils._defaults import DEFAULT_HTML_MAX_ROWS
 from ..utils._errors import InputTypeError, InputValueError
+from ..utils._output import safe_output
 from ._html_assets import CSS, JS
 
 if TYPE_CHECKING:
@@ -76,6 +77,15 @@ def _check_report(report):
             f"report lacks column(s) {missing}; pass the long-form issue report "
             f"(form='long'), with columns {list(_REQUIRED)}."
         )
+    flagged = report["flagged"]
+    if flagged.dtype.kind != "b" and str(flagged.dtype) != "boolean":
+        values = set(flagged.dropna().unique().tolist())
+        if not values <= {0, 1}:  # e.g. the strings 'False', 'True' of a CSV read back
+            shown = sorted(map(repr, values))[:3]
+            raise InputTypeError(
+                f"report column 'flagged' has dtype {flagged.dtype} with values "
+                f"{', '.join(shown)}; expected booleans (convert it, e.g. "
+                f"report['flagged'] == 'True').")
 
 
 def _check_max_rows(max_rows):
@@ -145,8 +155,15 @@ def _figure_png(figure):
     return base64.b64encode(data).decode("ascii")
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class MissingFigures(str):
+    """``figures`` that could not be drawn: the reason, shown where they would be."""
+
+
 def _figure_items(figures):
-    if figures is None:
+    if figures is None or isinstance(figures, MissingFigures):
         return []
     items = list(figures.items()) if hasattr(figures, "items") else list(figures)
     for item in items:
@@ -172,6 +189,8 @@ def _chips(names, scores, kind):
 def _as_list(value):
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return []
+    if isinstance(value, str):  # one class name, not a list of characters
+        return [value]
     return list(value)
 
 
@@ -370,6 +389,9 @@ def render_html_report(report: pd.DataFrame, *, summary: Any = None,
                 f'{_figure_png(figure)}"><figcaption>{_esc(caption)}</figcaption></figure>'
             )
         sections.append("</div></section>")
+    elif isinstance(figures, MissingFigures):
+        sections.append(f'<section id="figures"><h2>Figures</h2><p class="note">'
+                        f'{_esc(figures)}</p></section>')
     sections.append(_examples_block(report, positions, texts, max_rows,
                                     getattr(summary, "n_examples", None)))
     if class_table is not None:
@@ -406,7 +428,8 @@ def write_html_report(path: str | os.PathLike[str], report: pd.DataFrame, *,
     Parameters
     ----------
     path : str or path-like
-        Where to write (overwritten if it exists).
+        Where to write (overwritten if it exists; a symbolic link, a named pipe or a
+        device is written through, never replaced).
     report, summary, class_table, figures, text, max_rows, title
         See :func:`render_html_report`.
 
@@ -432,17 +455,8 @@ def write_html_report(path: str | os.PathLike[str], report: pd.DataFrame, *,
     page = render_html_report(report, summary=summary, class_table=class_table,
                               figures=figures, text=text, max_rows=max_rows, title=title)
     path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".skmlq-", suffix=".html.tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide a shared report
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with safe_output(path, what="HTML report") as fh:
+        # A lone surrogate (from a byte that was not UTF-8, decoded with
+        # surrogateescape) cannot be written as UTF-8: it shows as U+FFFD instead.
+        fh.write(_LONE_SURROGATE.sub("\ufffd", page))
     return path

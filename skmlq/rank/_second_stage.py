@@ -5,6 +5,7 @@ from .._core._error_proba import label_error_probabilities
 from .._core._second_stage import fit_second_stage
 from ..utils._defaults import DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS
 from ..utils._docstrings import LABELS_PRED_PROBS_DOC, fill_doc
+from ..utils._errors import InputValueError
 from ..utils._labels import check_labels
 from ..utils._validation import check_cooccurrence_options, check_pred_probs
 
@@ -84,7 +85,7 @@ def get_cooccurrence_params(labels, pred_probs, *, C=DEFAULT_COOCCURRENCE_C,
     >>> int(scores.argmin())
     0
     """
-    P = check_pred_probs(pred_probs)
+    P = _some_examples(check_pred_probs(pred_probs))
     Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
     C, n_folds, random_state = check_cooccurrence_options(C, n_folds, random_state)
     return fit_second_stage(Y, P, C, n_folds, random_state)
@@ -142,10 +143,20 @@ def get_label_error_probabilities(labels, pred_probs, *, cooccurrence_params=Non
     >>> example.shape, per_class.shape, int(example.argmax())
     ((300,), (300, 3), 0)
     """
+    _some_examples(check_pred_probs(pred_probs))
     Y, P, _, params = check_second_stage_inputs(
         labels, pred_probs, False, None, cooccurrence_params
     )
     return label_error_probabilities(Y, P, params)
+
+
+def _some_examples(P):
+    """The second stage is fitted on the examples: it needs at least one."""
+    if P.shape[0] == 0:
+        raise InputValueError("pred_probs has no rows; the second stage is fitted on the "
+                              "examples and needs at least one (shape (n_samples, n_classes) "
+                              "with n_samples >= 1).")
+    return P
 
 
 fill_doc(get_cooccurrence_params, get_label_error_probabilities,

@@ -12,7 +12,7 @@
   self-contained HTML file (from :mod:`skmlq.plotting`, where it lives with the
   displays it shows).
 
-The tables are pandas DataFrames (``pip install "skmlq[pandas]"``).
+The tables are pandas DataFrames.
 """
 
 from ._apply import apply_suggestions

@@ -38,14 +38,16 @@ def labels_form(labels, classes, name="labels"):
     n_classes = classes.size
     form, y = _target_form(labels, name)
     if form == "indicator":
-        if hasattr(labels, "iloc"):  # DataFrame indicator
-            Y = check_labels(labels.to_numpy(), n_classes=n_classes, name=name)
+        if hasattr(labels, "iloc"):  # DataFrame indicator (nullable dtypes too)
+            Y = check_labels(labels, n_classes=n_classes, name=name)
             frame = labels
 
             def restore(Y_new):
                 values = np.asarray(Y_new.toarray() if sp.issparse(Y_new) else Y_new)
                 out = frame.copy()
-                out.iloc[:, :] = values.astype(np.asarray(frame.to_numpy()).dtype)
+                for j, column in enumerate(out.columns):  # each column keeps its dtype
+                    out[column] = type(out[column])(
+                        values[:, j], index=out.index).astype(frame.dtypes.iloc[j])
                 return out
             return np.asarray(Y, dtype=bool), restore
         Y = check_labels(labels, n_classes=n_classes, name=name)

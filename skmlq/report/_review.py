@@ -12,18 +12,20 @@ import codecs
 import csv
 import io
 import os
-import tempfile
+import re
 from numbers import Integral
 
 import numpy as np
 
 from ..utils._errors import InputValueError
 from ..utils._labels import check_labels
+from ..utils._validation import check_pred_probs
+from ..utils._output import safe_output, spreadsheet_safe, spreadsheet_text
 from ._apply import apply_changes, labels_form
 from ._build import Suggestions, suggestions_from_report
 
 __all__ = ["ACCEPT", "REJECT", "REVIEW_COLUMNS", "apply_review", "read_review",
-           "write_review"]
+           "review_classes", "write_review"]
 
 #: Columns of a review file, in order; ``pred_prob`` and ``error_proba`` only when
 #: known.
@@ -36,6 +38,7 @@ ACCEPT = ("accept", "accepted", "yes", "y", "true", "1", "x", "ok")
 REJECT = ("reject", "rejected", "no", "n", "false", "0")
 CHANGES = ("remove", "add")
 GIVEN_SEP = ";"
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
 def _name(value):
@@ -52,7 +55,8 @@ def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
         its index must be the 0-based rows.
     path : str, path-like or writable text file
         Destination. A path is written to a temporary file next to it and renamed
-        into place, so a failure never leaves a half-written file.
+        into place, so a failure never leaves a half-written file; a symbolic link,
+        a named pipe or a device is written through, never replaced.
     pred_probs : array-like of shape (n_samples, n_classes), default=None
         Adds the model's probability of each changed class (``pred_prob``).
     float_format : str, default="%.6g"
@@ -72,14 +76,24 @@ def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
     ``error_proba`` (when the report has it) and an empty ``decision``. Write
     ``accept`` (or yes, y, x, 1) to apply a change, ``reject`` (or no, n, 0) or
     nothing to leave it. Rows follow the report's order (worst example first).
+
+    A ``class`` or ``given`` cell that a spreadsheet would run as a formula (it
+    starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written
+    with a leading ``'``, as is one that starts with ``'``; :func:`apply_review`
+    removes it again, so every name reads back exactly.
     """
+    float_format = _check_float_format(float_format)
     suggestions = suggestions_from_report(report)
     classes = np.asarray(suggestions.classes, dtype=object)
     for c in classes.tolist():
-        if GIVEN_SEP in _name(c):
-            raise InputValueError(f"class name {c!r} contains {GIVEN_SEP!r}, the separator of "
-                                  f"the review file's given column; rename the class.")
+        _check_class_name(c)
     index = report.index.to_numpy().astype(np.int64)
+    if np.unique(index).size != index.size:
+        values, counts = np.unique(index, return_counts=True)
+        raise InputValueError(
+            f"report has example {int(values[counts > 1][0])} on more than one row; a "
+            f"review file lists each example's changes once: pass each example once "
+            f"(e.g. report[~report.index.duplicated()]).")
     position = np.full(suggestions.n_samples, -1, dtype=np.int64)
     position[index] = np.arange(index.size)
     pos = position[suggestions.rows]
@@ -91,11 +105,12 @@ def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
                                         report["given"].array.take(changed).tolist())))
     quality = report["label_quality"].to_numpy()
     header = ["example", "class", "change", "given", "annotation_score"]
-    columns = [s.rows.tolist(), [_name(c) for c in classes[s.cols].tolist()],
-               np.where(s.remove, "remove", "add").tolist(), [given[p] for p in pos],
+    columns = [s.rows.tolist(), [spreadsheet_safe(_name(c)) for c in classes[s.cols].tolist()],
+               np.where(s.remove, "remove", "add").tolist(),
+               [spreadsheet_safe(given[p]) for p in pos],
                [float_format % v for v in s.scores.tolist()]]
     if pred_probs is not None:
-        P = np.asarray(pred_probs)
+        P = check_pred_probs(pred_probs)
         if P.ndim != 2 or P.shape[1] != classes.size or P.shape[0] < suggestions.n_samples:
             raise InputValueError(f"pred_probs has shape {P.shape}; expected (n_samples, "
                                   f"{classes.size}), the probabilities the report was made from.")
@@ -108,30 +123,76 @@ def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
         columns.append([float_format % v for v in report["error_proba"].to_numpy()[pos]])
     header.append("decision")
     columns.append([""] * len(s))
+    for column, cells in zip(header, columns):
+        if column in ("annotation_score", "pred_prob", "label_quality", "error_proba"):
+            for row, cell in enumerate(cells):
+                if not _in_unit(cell):
+                    raise InputValueError(
+                        f"report column {column!r} has {cell!r} for example "
+                        f"{int(s.rows[row])}: the evidence of a review file are numbers in "
+                        f"[0, 1] (pass the report and pred_probs the model gave).")
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(zip(*columns))
+    # Whatever is written must read back: checked here, not after the review.
+    try:
+        read_review(io.StringIO(text.getvalue()), classes, suggestions.n_samples)
+    except ReviewError as exc:
+        raise InputValueError(f"write_review cannot write a review file that apply_review "
+                              f"reads back: {exc}") from None
     _write_text(path, text.getvalue())
     return len(s)
 
 
-def _write_text(path, text):
-    if hasattr(path, "write"):
-        path.write(text)
-        return
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.",
-                               suffix=".part")
+def _check_float_format(float_format):
+    """A %-format of one number whose text reads back as the number (to its
+    precision): what the evidence columns need."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        texts = [float_format % v for v in (0.0, 0.5, 1.0, 0.123456789)]
+    except (TypeError, ValueError, KeyError):
+        raise InputValueError(
+            f"float_format {float_format!r} is not a %-format of one number, such as "
+            f"'%.6g' or '%.4f' (str.format fields such as '{{:.3f}}' are not).") from None
+    try:
+        values = [float(t) for t in texts]
+    except ValueError:
+        values = [np.nan]
+    if len(values) != 4 or not np.allclose(values, [0.0, 0.5, 1.0, 0.123456789], atol=0.051):
+        raise InputValueError(
+            f"float_format {float_format!r} writes 0.5 as {texts[1]!r}: the evidence "
+            f"columns would not read back; use a format such as '%.6g' or '%.4f'.")
+    return float_format
+
+
+def _check_class_name(c):
+    name = _name(c)
+    if GIVEN_SEP in name:
+        raise InputValueError(f"class name {c!r} contains {GIVEN_SEP!r}, the separator of "
+                              f"the review file's given column; rename the class.")
+    if not name:
+        raise InputValueError("a class name is empty: a review file names the class of each "
+                              "change; rename the class.")
+    if "\r" in name or "\n" in name:
+        raise InputValueError(f"class name {c!r} contains a line break, which spreadsheets do "
+                              f"not keep in a review file; rename the class.")
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputValueError(f"class name {c!r} is not valid Unicode text (a lone "
+                              f"surrogate); rename the class.") from None
+
+
+def _in_unit(text):
+    try:
+        return 0 <= float(text) <= 1
+    except ValueError:
+        return False
+
+
+def _write_text(path, text):
+    with safe_output(path, what="review file") as fh:
+        fh.write(text)
 
 
 class ReviewError(InputValueError):
@@ -158,14 +219,18 @@ def _read_rows(text, where):
     first = text.split("\n", 1)[0].rstrip("\r")
     delimiter = max((",", ";", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(reader, None)
-    if not header:
-        raise ReviewError(f"{where} is empty; expected a review file with a header row.")
     rows = []
-    for fields in reader:
-        if not any(f.strip() for f in fields):
-            continue  # blank lines and the empty rows some spreadsheets append
-        rows.append((reader.line_num, fields))
+    try:
+        header = next(reader, None)
+        if not header:
+            raise ReviewError(f"{where} is empty; expected a review file with a header row.")
+        for fields in reader:
+            if not any(f.strip() for f in fields):
+                continue  # blank lines and the empty rows some spreadsheets append
+            rows.append((reader.line_num, fields))
+    except csv.Error as exc:  # a cell beyond the csv module's limit, a stray NUL, ...
+        raise ReviewError(f"{where} line {max(reader.line_num, 1)}: cannot be read as CSV "
+                          f"({exc}); only 'decision' may be edited.") from None
     return [h.strip() for h in header], rows
 
 
@@ -227,12 +292,12 @@ def read_review(path, classes, n_samples, *, name="review"):
                               f"{len(columns)}; only 'decision' may be edited.")
         cell = dict(zip(columns, fields))
         text = cell["example"].strip()
-        if not text.isdigit() or int(text) >= n_samples:
+        if not _ASCII_DIGITS.fullmatch(text) or int(text) >= n_samples:
             raise ReviewError(
                 f"{where} line {line}, column 'example': {text!r} is not a row of the "
                 f"labels (0 to {n_samples - 1}); the review file is for other labels.")
         row = int(text)
-        cls = cell["class"]
+        cls = spreadsheet_text(cell["class"])
         if cls not in lookup:
             raise ReviewError(f"{where} line {line}, column 'class': unknown class {cls!r}; "
                               f"the labels' classes are {known}.")
@@ -241,7 +306,8 @@ def read_review(path, classes, n_samples, *, name="review"):
         if change not in CHANGES:
             raise ReviewError(f"{where} line {line}, column 'change': {change!r} is not "
                               f"'remove' or 'add'; only 'decision' may be edited.")
-        given_names = [g for g in cell["given"].split(GIVEN_SEP) if g]
+        given_text = spreadsheet_text(cell["given"])
+        given_names = [g for g in given_text.split(GIVEN_SEP) if g]
         unknown = [g for g in given_names if g not in lookup]
         if unknown:
             raise ReviewError(f"{where} line {line}, column 'given': unknown class "
@@ -278,6 +344,24 @@ def read_review(path, classes, n_samples, *, name="review"):
             out_scores.append(float(cell["annotation_score"]))
     accepted = Suggestions(out_rows, out_cols, out_remove, out_scores, n_samples, classes)
     return accepted, given_of
+
+
+def review_classes(data, where="review"):
+    """The classes of a review file's accepted removals (from its bytes), in the
+    order they appear: the classes that applying it may have removed the last
+    annotation of. An empty list if it is not a readable review (reading it again
+    says why)."""
+    try:
+        header, rows = _read_rows(_decode(data, where), where)
+    except ValueError:
+        return []
+    if not {"class", "change", "decision"} <= set(header):
+        return []
+    c, ch, d = header.index("class"), header.index("change"), header.index("decision")
+    return list(dict.fromkeys(
+        spreadsheet_text(fields[c]) for _, fields in rows
+        if len(fields) == len(header) and fields[ch].strip() == "remove"
+        and fields[d].strip().lower() in ACCEPT))
 
 
 def apply_review(labels, review, *, classes=None):
@@ -337,7 +421,7 @@ def _is_names(labels):
 
 def _check_labels_match(Y, accepted, given_of, classes, review):
     """Every reviewed example's labels are those reviewed, or those after the changes."""
-    where = os.fspath(review) if not hasattr(review, "read") else "review"
+    where = getattr(review, "name", "review") if hasattr(review, "read") else os.fspath(review)
     rows = np.fromiter(given_of, dtype=np.int64, count=len(given_of))
     if rows.size == 0:
         return

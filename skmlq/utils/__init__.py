@@ -3,8 +3,9 @@
 Private modules here: input checks (``_validation``), the one label conversion
 (``_labels``), row blocks (``_blocks``), optional-dependency imports
 (``_optional``), docstring fragments (``_docstrings``), the warning helper
-(``_warnings``), the exception classes (``_errors``) and the shared default values
-(``_defaults``). They import nothing from the rest of skmlq.
+(``_warnings``), the exception classes (``_errors``), the shared default values
+(``_defaults``) and the one writer of output files (``_output``). They import nothing
+from the rest of skmlq.
 """
 
 __all__ = ["labels_to_indicator"]

@@ -1,8 +1,9 @@
 """Imports of the optional dependencies, each with a clear error when missing.
 
-pandas, matplotlib and dask are extras; nothing imports them at import time of
-skmlq. :func:`is_dask_array` only looks at ``sys.modules``: an object cannot be a
-dask array unless dask is already imported.
+pandas is a dependency (imported when a table is first made); matplotlib and dask
+are extras. Nothing imports them at import time of skmlq. :func:`is_dask_array`
+only looks at ``sys.modules``: an object cannot be a dask array unless dask is
+already imported.
 """
 
 import sys
@@ -16,7 +17,8 @@ def require_pandas(what="skmlq.dataset tables"):
         import pandas as pd
     except ImportError as exc:  # pragma: no cover - exercised only without pandas
         raise ImportError(
-            f"{what} need pandas; install it with `pip install \"skmlq[pandas]\"`."
+            f"{what} need pandas, a dependency of skmlq missing from this environment; "
+            f"install it with `pip install \"pandas>=2.2\"`."
         ) from exc
     return pd
 

@@ -172,6 +172,8 @@ def as_numeric_array(value, name):
             f"{name} could not be read as an array ({' '.join(str(exc).split()[:12])}...); "
             f"every row must have the same length."
         ) from None
+    if A.dtype.kind == "c":  # a cast to float would drop the imaginary part silently
+        raise InputTypeError(f"{name} has complex dtype {A.dtype}; expected real numbers.")
     if not A.dtype.isnative:
         A = A.astype(A.dtype.newbyteorder("="))
     return A
@@ -247,7 +249,9 @@ def check_per_class_sides(value, n_classes, name, *, valid, accepted, shape_hint
     and ``type_hint`` end the shape and type messages.
     """
     try:
-        A = np.asarray(value, dtype=np.float64)
+        A = np.asarray(as_numeric_array(value, name), dtype=np.float64)
+    except InputTypeError:
+        raise
     except (TypeError, ValueError):
         raise InputTypeError(
             f"{name} could not be read as a numeric array; expected an array of shape "
