@@ -16,6 +16,7 @@ from ..utils._defaults import (
 from ..utils._errors import InputValueError
 from ..utils._labels import check_labels
 from ..utils._optional import uses_dask
+from ..utils._sparse import check_probabilities, is_sparse_probabilities
 from ..utils._validation import (
     check_cooccurrence_options, check_cooccurrence_params, check_n_classes,
     check_pred_probs, check_scoring_options, check_thresholds,
@@ -34,8 +35,9 @@ def check_scoring_inputs(labels, pred_probs, method, adjust_pred_probs, threshol
     or the confident thresholds of all rows if that is None. ``n_classes`` (of
     earlier batches), if given, is the number of columns ``pred_probs`` must have.
     """
-    P = check_n_classes(check_pred_probs(pred_probs), n_classes, "earlier batches")
-    Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
+    P = check_n_classes(check_probabilities(pred_probs), n_classes, "earlier batches")
+    Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1],
+                     sparse=is_sparse_probabilities(P))
     check_scoring_options(method, adjust_pred_probs, thresholds)
     if thresholds is not None:
         thresholds = check_thresholds(thresholds, P.shape[1])
