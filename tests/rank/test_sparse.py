@@ -184,4 +184,5 @@ def test_no_dense_allocation():
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert peak < 100e6 < n * k / 10, peak
+    assert n * k >= 10 * 100e6  # a dense boolean (N, K) array is 10x the bound
+    assert peak < 100e6, peak
