@@ -56,9 +56,14 @@ def union_block(P, Y, start, stop):
     y_stored[pos[found]] = True
     only = ~found
     okey, ocol = ykey[only], ycol[only]
-    # Merge the two sorted key lists (disjoint) into canonical order.
-    dest_p = np.arange(pkey.size) + np.searchsorted(okey, pkey)
-    dest_o = np.arange(okey.size) + np.searchsorted(pkey, okey)
+    # Merge the two sorted key lists (disjoint) into canonical order: an annotation not
+    # stored goes where its key would be inserted among the stored ones (``pos``), and
+    # each stored entry moves up by the number of those inserted before it.
+    inserted = pos[only]
+    dest_o = np.arange(okey.size) + inserted
+    dest_p = np.arange(pkey.size)
+    if okey.size:
+        dest_p += np.cumsum(np.bincount(inserted, minlength=pkey.size + 1))[:pkey.size]
     size = pkey.size + okey.size
     cols = np.empty(size, dtype=np.int64)
     cols[dest_p] = pcol
