@@ -231,7 +231,7 @@ def _check_sparse_filter(P, filter_by, low_memory):
     if high.size:
         k = int(high[0])
         raise InputValueError(
-            f"pred_probs has fill value {P.fill[k]!r} for class {k}; the filters need "
+            f"pred_probs has fill value {float(P.fill[k])!r} for class {k}; the filters need "
             f"fill values <= 0.5 with sparse pred_probs (an unlisted class means 'not "
             f"predicted'), or pass pred_probs.toarray()."
         )

@@ -269,7 +269,7 @@ def check_fill_value(fill_value, n_classes, name="fill_value"):
     if bad.any():
         k = int(np.flatnonzero(bad)[0])
         raise InputValueError(
-            f"{name} has {fill[k]!r} for class {k}; fill values are probabilities in "
+            f"{name} has {float(fill[k])!r} for class {k}; fill values are probabilities in "
             f"[0, 1]."
         )
     return fill, fill.copy()
