@@ -16,7 +16,7 @@ docs/architecture.rst, "Reference parity"; the comments below cite them as F1...
 import numpy as np
 import scipy.sparse as sp
 
-from ..utils._blocks import nonzero_2d, row_blocks, run_blocks
+from ..utils._blocks import iter_blocks, nonzero_2d, row_blocks
 from ..utils._defaults import DEFAULT_METHOD, RANKING_AGGREGATOR_KWARGS
 from ..utils._errors import InputValueError
 from ..utils._labels import indicator_block, positives_per_class
@@ -413,23 +413,26 @@ def _sparse_pass(Y, P, thresholds):
             cl = np.where(y, g0, g1)[gate]
         return counts, (rows[gate], cols[gate], p[gate], y[gate], cl)
 
-    parts = run_blocks(block, sparse_blocks(P, Y))
-    entries = [np.concatenate([part[1][i] for part in parts]) if parts else np.zeros(0)
+    R = np.zeros((n_classes, 2, 2), dtype=np.int64)
+    explicit = np.zeros(n_classes, dtype=np.int64)
+    parts = []
+    # Per-class counts are added as the blocks come (only a few (K,) arrays alive).
+    for counts, gated in iter_blocks(block, sparse_blocks(P, Y)):
+        parts.append(gated)
+        if counts is not None:
+            R[:, 1, 1] += counts[0]
+            R[:, 1, 0] += counts[1]
+            R[:, 0, 1] += counts[2]
+            R[:, 0, 0] += counts[3]
+            explicit += counts[4]
+    entries = [np.concatenate([part[i] for part in parts]) if parts else np.zeros(0)
                for i in range(4)]
     entries[0] = entries[0].astype(np.int64)
     entries[1] = entries[1].astype(np.int64)
     entries[3] = entries[3].astype(bool)
     if thresholds is None:
         return None, (*entries, None)
-    cl = np.concatenate([part[1][4] for part in parts]) if parts else np.zeros(0, bool)
-    R = np.zeros((n_classes, 2, 2), dtype=np.int64)
-    explicit = np.zeros(n_classes, dtype=np.int64)
-    for counts, _ in parts:
-        R[:, 1, 1] += counts[0]
-        R[:, 1, 0] += counts[1]
-        R[:, 0, 1] += counts[2]
-        R[:, 0, 0] += counts[3]
-        explicit += counts[4]
+    cl = np.concatenate([part[4] for part in parts]) if parts else np.zeros(0, bool)
     implicit = n_samples - explicit
     g0, g1 = _guesses(P.fill.astype(P.dtype).astype(np.float64), thresholds)
     R[:, 0, 1] += implicit * g1

@@ -9,7 +9,7 @@ entries of one row block at a time, so their temporaries stay block-sized.
 
 import numpy as np
 
-from ..utils._blocks import BLOCK_ELEMENTS, run_blocks
+from ..utils._blocks import BLOCK_ELEMENTS, iter_blocks
 
 __all__ = ["sparse_blocks", "sparse_threshold_sums", "union_block"]
 
@@ -98,7 +98,7 @@ def sparse_threshold_sums(Y, P):
     sum_pos = np.zeros(n_classes)
     sum_all = np.zeros(n_classes)
     n_explicit = np.zeros(n_classes, dtype=np.int64)
-    for block_pos, block_all, block_n in run_blocks(block_sums, sparse_blocks(P, Y)):
+    for block_pos, block_all, block_n in iter_blocks(block_sums, sparse_blocks(P, Y)):
         sum_pos += block_pos
         sum_all += block_all
         n_explicit += block_n
