@@ -258,9 +258,13 @@ _SHARED_DOC = """labels : list of lists of int, array-like of shape (n_samples, 
 sparse matrix
         The given annotations: for each example the list of class indices that apply
         (``[[1], [0, 2], []]``), or a 0/1 indicator array, dense or scipy.sparse.
-    pred_probs : array-like of shape (n_samples, n_classes)
+    pred_probs : array-like, sparse matrix or FilledSparseMatrix of shape \
+(n_samples, n_classes)
         Out-of-sample predicted probability that each class applies; K is its number
-        of columns.
+        of columns. Sparse predictions (top-k scores, see
+        :class:`~skmlq.utils.FilledSparseMatrix`) are filtered in O(nnz) with the
+        prune rules, ``"confident_learning"`` and ``"predicted_neq_given"``; fill
+        values must be at most 0.5, so that an unlisted class is never flagged.
     return_indices_ranked_by : {{None, "self_confidence", "normalized_margin", \
 "confidence_weighted_entropy"}}, default=None
         None returns a boolean mask; a scoring method returns flagged indices ranked
@@ -376,9 +380,12 @@ def find_multilabel_issues_per_class(
 
     Returns
     -------
-    label_issues : ndarray of shape (n_samples, n_classes), dtype bool
+    label_issues : ndarray or scipy.sparse.csr_matrix of shape (n_samples, \
+n_classes), dtype bool
         If ``return_indices_ranked_by`` is None: ``[i, c]`` is True if class c looks
-        wrongly annotated on example i (missing, or given but wrong).
+        wrongly annotated on example i (missing, or given but wrong). A boolean CSR
+        matrix for sparse ``pred_probs`` (which do not take
+        ``return_indices_ranked_by`` here).
     (ranked_indices, labels_per_class, pred_probs_per_class) : tuple of three lists
         Otherwise, three lists of length K: the int64 indices of the flagged examples
         of each class, worst first by the per-class score; the int64 0/1 given side
