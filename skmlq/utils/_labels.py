@@ -175,8 +175,10 @@ def _check_sparse(labels, n_classes, name):
             f"{name} has value {Y.data[pos].item()!r} at row {row}, column {int(Y.indices[pos])}; "
             f"an indicator matrix may only contain 0 and 1."
         )
-    if Y.dtype != bool or not Y.has_canonical_format:
-        Y = Y.astype(bool)  # copy: never touch the caller's matrix
+    if Y.dtype != bool or not Y.has_canonical_format or not Y.data[:Y.nnz].all():
+        # A copy (never touch the caller's matrix) without stored False entries: the
+        # counts per class read the stored indices.
+        Y = Y.astype(bool)
         Y.eliminate_zeros()
         Y.sum_duplicates()
     return Y

@@ -186,3 +186,17 @@ def test_no_dense_allocation():
         tracemalloc.stop()
     assert n * k >= 10 * 100e6  # a dense boolean (N, K) array is 10x the bound
     assert peak < 100e6, peak
+
+
+def test_stored_false_labels_are_not_annotations():
+    S = sp.random(30, 5, density=0.4, random_state=0, format="csr")
+    Y = sp.random(30, 5, density=0.4, random_state=1, format="csr") > 0
+    with_false = Y.copy()
+    with_false.data[::2] = False  # stored, but not annotated
+    dense = with_false.toarray()
+    for kwargs in ({}, {"adjust_pred_probs": True}):
+        np.testing.assert_allclose(get_label_quality_scores(with_false, S, **kwargs),
+                                   get_label_quality_scores(dense, S.toarray(), **kwargs),
+                                   rtol=0, atol=TOL)
+    np.testing.assert_allclose(get_confident_thresholds(with_false, S),
+                               get_confident_thresholds(dense, S.toarray()), rtol=1e-13)
