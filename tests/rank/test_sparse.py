@@ -200,3 +200,30 @@ def test_stored_false_labels_are_not_annotations():
                                    rtol=0, atol=TOL)
     np.testing.assert_allclose(get_confident_thresholds(with_false, S),
                                get_confident_thresholds(dense, S.toarray()), rtol=1e-13)
+
+
+@pytest.mark.parametrize("fill, adjust", [(0.0, True), ("per_class", False),
+                                          ("per_class", True)])
+def test_per_class_implicit_scores_with_many_classes(fill, adjust):
+    """With K large enough the EMA reads only the smallest scores of a row (those of
+    the explicit entries and the first few implicit classes by score); per-class
+    implicit scores (a per-class fill, or adjusted probabilities) exercise that."""
+    rng = np.random.default_rng(5)
+    n, k = 60, 400
+    S = sp.random(n, k, density=0.03, random_state=6, format="csr")
+    S.data = rng.random(S.nnz)
+    Y = sp.random(n, k, density=0.02, random_state=7, format="csr") > 0
+    fill_value = rng.uniform(0, 0.5, k) if fill == "per_class" else fill
+    fill_value = np.where(rng.random(k) < 0.3, fill_value, 0.2) if fill == "per_class" \
+        else fill_value  # ties between classes' implicit scores
+    P = FilledSparseMatrix(S, fill_value=fill_value)
+    for aggregator in (None, {"method": "exponential_moving_average", "alpha": 0.3},
+                       {"method": np.min}, {"method": np.mean}, {"method": "product"},
+                       {"method": "exponential_moving_average", "alpha": 0.0}):
+        for method in ("self_confidence", "normalized_margin"):
+            got = get_label_quality_scores(Y, P, method=method, adjust_pred_probs=adjust,
+                                           aggregator_kwargs=aggregator)
+            want = get_label_quality_scores(Y, P.toarray(), method=method,
+                                            adjust_pred_probs=adjust,
+                                            aggregator_kwargs=aggregator)
+            np.testing.assert_allclose(got, want, rtol=0, atol=TOL, err_msg=str(aggregator))
