@@ -57,6 +57,11 @@ class FilledSparseMatrix:
         Number of stored entries.
     fill_value : float or ndarray of shape (n_classes,)
         As given (an array is returned as float64).
+    fill : ndarray of shape (n_classes,)
+        The fill value of each class, float64.
+    indptr, indices, data : ndarray
+        The stored entries as canonical CSR arrays: row pointers, column indices
+        sorted within each row, float32 or float64 values.
 
     See Also
     --------
@@ -134,7 +139,6 @@ class FilledSparseMatrix:
     def _set(self, indptr, indices, data, shape, fill, given):
         self.indptr, self.indices, self.data = indptr, indices, data
         self.shape = (int(shape[0]), int(shape[1]))
-        #: Per-class fill, float64 of shape (n_classes,): what the core reads.
         self.fill = fill
         self._fill_value = given
 
