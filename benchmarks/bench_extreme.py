@@ -268,7 +268,7 @@ def main(argv=None):
     parser.add_argument("--part", choices=("all", "skmlq", "cleanlab"), default="all")
     args = parser.parse_args(argv)
     n, k = (20_000, 5_000) if args.quick else (args.n, args.k)
-    sizes = [500, 2_000] if args.quick else [1_000, 3_000, 6_000, 12_000, 25_000]
+    sizes = [500, 2_000] if args.quick else [1_000, 2_000, 3_000, 6_000, 12_000, 25_000]
     rows, compared = [], None
     if args.part in ("all", "skmlq"):
         rows = bench_skmlq(n, k)
