@@ -446,6 +446,14 @@ def _sparse_issue_mask(Y, P, filter_by, frac_noise, ntr, min_examples, joint, th
                        sizes):
     """:func:`issue_mask` of sparse predictions in O(nnz): a boolean CSR mask."""
     shape = P.shape
+    if filter_by in LOW_FILTERS:
+        raise InputValueError(
+            f"filter_by={filter_by!r} flags per class the examples with the lowest "
+            f"scores, implicit entries included, which is not available for sparse "
+            f"pred_probs yet; find_label_issues takes it (one flag per example), or use "
+            f"one of {', '.join(map(repr, PRUNE_FILTERS))}, 'confident_learning', "
+            f"'predicted_neq_given', or pass pred_probs.toarray()."
+        )
     if filter_by == "predicted_neq_given":
         rows, cols, p, y, _ = _sparse_pass(Y, P, None)[1]
         flag = _predicted_neq_given(p, y)
@@ -570,7 +578,7 @@ def low_filter_class_mask(Y, P, cl, filter_by):
 def low_filter_example_mask(Y, P, cl):
     """Example mask of a ``low_*`` rule (rule F6): as many examples as ``cl`` flags, those
     with the lowest aggregated self-confidence (stable: ties go to the lower index)."""
-    n_flag = int(cl.any(axis=1).sum())
+    n_flag = int(flagged_rows(cl).sum())
     scores = ranking_scores(Y, P, "self_confidence", False, per_class=False)
     mask = np.zeros(P.shape[0], dtype=bool)
     mask[np.argsort(scores, kind="stable")[:n_flag]] = True

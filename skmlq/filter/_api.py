@@ -221,12 +221,6 @@ def _check_sparse_filter(P, filter_by, low_memory):
             "filtered in time and memory proportional to the stored entries; set "
             "low_memory=False."
         )
-    if filter_by in LOW_FILTERS:
-        raise InputValueError(
-            f"filter_by={filter_by!r} is not available for sparse pred_probs yet; use one "
-            f"of {', '.join(map(repr, PRUNE_FILTERS))}, 'confident_learning' or "
-            f"'predicted_neq_given', or pass pred_probs.toarray()."
-        )
     high = np.flatnonzero(P.fill > 0.5)
     if high.size:
         k = int(high[0])
@@ -263,8 +257,9 @@ sparse matrix
         Out-of-sample predicted probability that each class applies; K is its number
         of columns. Sparse predictions (top-k scores, see
         :class:`~skmlq.utils.FilledSparseMatrix`) are filtered in O(nnz) with the
-        prune rules, ``"confident_learning"`` and ``"predicted_neq_given"``; fill
-        values must be at most 0.5, so that an unlisted class is never flagged.
+        prune rules, ``"confident_learning"`` and ``"predicted_neq_given"`` (and
+        the ``low_*`` rules in :func:`find_label_issues`); fill values must be at
+        most 0.5, so that an unlisted class is never flagged.
     return_indices_ranked_by : {{None, "self_confidence", "normalized_margin", \
 "confidence_weighted_entropy"}}, default=None
         None returns a boolean mask; a scoring method returns flagged indices ranked

@@ -18,6 +18,7 @@ from skmlq.utils import FilledSparseMatrix
 
 SPARSE_FILTERS = ["prune_by_noise_rate", "prune_by_class", "both", "confident_learning",
                   "predicted_neq_given"]
+LOW_FILTERS = ["low_self_confidence", "low_normalized_margin"]
 
 
 @st.composite
@@ -60,7 +61,7 @@ def test_per_class_flags_equal_the_dense_flags(case, filter_by):
         np.testing.assert_array_equal(got.toarray(), want)
 
 
-@given(cases(), st.sampled_from(SPARSE_FILTERS),
+@given(cases(), st.sampled_from(SPARSE_FILTERS + LOW_FILTERS),
        st.sampled_from([None, "self_confidence", "normalized_margin",
                         "confidence_weighted_entropy"]))
 def test_issues_and_rankings_equal_the_dense_ones(case, filter_by, ranked_by):
@@ -94,14 +95,15 @@ def test_health_summary_of_a_top_k_pair():
     assert got["classes_by_multilabel_quality"].equals(want["classes_by_multilabel_quality"])
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"filter_by": "low_self_confidence"}, "not available for sparse pred_probs yet"),
-    ({"low_memory": True}, "low_memory=True is not available for sparse"),
+@pytest.mark.parametrize("func, kwargs, match", [
+    (find_multilabel_issues_per_class, {"filter_by": "low_self_confidence"},
+     "not available for sparse pred_probs yet; find_label_issues takes it"),
+    (find_label_issues, {"low_memory": True}, "low_memory=True is not available for sparse"),
 ])
-def test_options_without_a_sparse_path_are_named_errors(kwargs, match):
+def test_options_without_a_sparse_path_are_named_errors(func, kwargs, match):
     P = sp.csr_matrix(np.eye(4) * 0.9)
     with pytest.raises(ValueError, match=match):
-        find_label_issues([[0], [1], [2], []], P, **kwargs)
+        func([[0], [1], [2], [3]], P, **kwargs)
 
 
 def test_a_fill_value_above_one_half_is_a_named_error():
