@@ -25,7 +25,10 @@ from ..utils._sparse import FilledSparseMatrix
 from ._scoring import class_scores_block
 from ._sparse_union import sparse_blocks, union_block
 
-__all__ = ["aggregate_rows", "explicit_scores", "implicit_scores", "sparse_score_blocks"]
+__all__ = [
+    "ImplicitScores", "aggregate_rows", "explicit_scores", "implicit_scores",
+    "sparse_score_blocks",
+]
 
 # Tail mass below which the largest scores of a row may be left out of the
 # exponential moving average (as in ``_aggregation``).
@@ -59,26 +62,38 @@ def _row_of(indptr):
     return np.repeat(np.arange(indptr.size - 1), np.diff(indptr))
 
 
-def _implicit_min(indptr, cols, z):
+class ImplicitScores:
+    """The implicit score ``z[k]`` of each class, and what the aggregators read of it
+    (whether it is one value; the classes ranked by it), computed once per call."""
+
+    def __init__(self, z):
+        self.z = z
+        self.constant = bool(np.all(z == z[0]))
+        self._ranked = {}
+
+    def ranked(self, descending=False):
+        """``(order, rank)``: classes by ascending (descending) score, and the
+        position of each class in that order (ties by class index)."""
+        if descending not in self._ranked:
+            order = np.argsort(-self.z if descending else self.z, kind="stable")
+            rank = np.empty(self.z.size, dtype=np.int64)
+            rank[order] = np.arange(self.z.size)
+            self._ranked[descending] = order, rank
+        return self._ranked[descending]
+
+
+def _implicit_min(indptr, cols, implicit):
     """Per row, the smallest implicit score, +inf for a row holding every class.
 
     With one implicit score for all classes this is that score; otherwise the
     classes are ranked by ``z`` once, and a row's smallest implicit score is at the
     first rank its explicit classes leave free (the mex of their ranks).
     """
-    n_classes = z.size
-    counts = np.diff(indptr)
-    if np.all(z == z[0]):
-        return np.where(counts < n_classes, float(z[0]), np.inf)
-    order, rank = _ranks(z)
+    z = implicit.z
+    if implicit.constant:
+        return np.where(np.diff(indptr) < z.size, float(z[0]), np.inf)
+    order, rank = implicit.ranked()
     return _first_free(indptr, rank[cols], order, z, 1)[:, 0]
-
-
-def _ranks(z):
-    order = np.argsort(z, kind="stable")
-    rank = np.empty(z.size, dtype=np.int64)
-    rank[order] = np.arange(z.size)
-    return order, rank
 
 
 def _first_free(indptr, member_ranks, order, z, m):
@@ -161,12 +176,13 @@ def _sort_within_rows(rows, values):
     return order
 
 
-def aggregate_rows(spec, indptr, cols, scores, z, n_classes, dense_aggregate):
+def aggregate_rows(spec, indptr, cols, scores, implicit, n_classes, dense_aggregate):
     """Aggregated score of each row of a block: (n,) float64.
 
     ``spec`` is ``aggregate.spec`` of ``_aggregation.resolve_aggregator``. Rows are
     given by their explicit scores (``indptr``, ``cols``, ``scores``, canonical) and
-    the implicit scores ``z`` (K,) of the classes they do not hold. Closed forms:
+    the implicit scores (an :class:`ImplicitScores`) of the classes they do not
+    hold. Closed forms:
     min and product always, the EMA and softmin when the implicit score is one value
     (the default: a scalar fill value and no threshold adjustment), the EMA also with
     per-class implicit scores when it reads only the smallest few (alpha large
@@ -178,12 +194,13 @@ def aggregate_rows(spec, indptr, cols, scores, z, n_classes, dense_aggregate):
     n_rows = indptr.size - 1
     counts = np.diff(indptr)
     n_implicit = n_classes - counts
-    constant = bool(np.all(z == z[0]))
+    z = implicit.z
+    constant = implicit.constant
     z0 = float(z[0])
     values = scores.astype(np.float64, copy=False)
     if kind == "min":
         explicit = _reduce(np.minimum, values, indptr, np.inf)
-        return np.minimum(explicit, _implicit_min(indptr, cols, z))
+        return np.minimum(explicit, _implicit_min(indptr, cols, implicit))
     if kind == "mean":
         total = np.bincount(_row_of(indptr), weights=values, minlength=n_rows)
         if constant:
@@ -201,11 +218,12 @@ def aggregate_rows(spec, indptr, cols, scores, z, n_classes, dense_aggregate):
     if kind == "exponential_moving_average":
         alpha = 2.0 / (n_classes + 1) if option is None else option
         if alpha == 1:
-            return aggregate_rows(("min", None), indptr, cols, scores, z, n_classes, None)
+            return aggregate_rows(("min", None), indptr, cols, scores, implicit, n_classes,
+                                  None)
         if alpha == 0:
             explicit = _reduce(np.maximum, values, indptr, -np.inf)
-            implicit = np.where(n_implicit > 0, _implicit_max(indptr, cols, z), -np.inf)
-            return np.maximum(explicit, implicit)
+            largest = np.where(n_implicit > 0, _implicit_max(indptr, cols, implicit), -np.inf)
+            return np.maximum(explicit, largest)
         beta = 1.0 - alpha
         rows = _row_of(indptr)
         if constant:
@@ -216,7 +234,7 @@ def aggregate_rows(spec, indptr, cols, scores, z, n_classes, dense_aggregate):
                 beta)
         kept = _ema_kept(n_classes, alpha)
         if kept is not None:
-            order, rank = _ranks(z)
+            order, rank = implicit.ranked()
             smallest = _first_free(indptr, rank[cols], order, z, kept + 1)
             finite = np.isfinite(smallest)
             cand_rows = np.nonzero(finite)[0]
@@ -239,10 +257,11 @@ def aggregate_rows(spec, indptr, cols, scores, z, n_classes, dense_aggregate):
     return _dense_rows(indptr, cols, scores, z, n_classes, dense_aggregate)
 
 
-def _implicit_max(indptr, cols, z):
-    if np.all(z == z[0]):
+def _implicit_max(indptr, cols, implicit):
+    z = implicit.z
+    if implicit.constant:
         return np.full(indptr.size - 1, float(z[0]))
-    order, rank = _ranks(-z)
+    order, rank = implicit.ranked(descending=True)
     return -_first_free(indptr, rank[cols], order, -z, 1)[:, 0]
 
 
@@ -291,6 +310,7 @@ def sparse_score_blocks(Y, P, method, thresholds, aggregate=None, *, keep_per_cl
     """
     n_samples, n_classes = P.shape
     z = implicit_scores(P, method, thresholds)
+    implicit = ImplicitScores(z)
     spec = None if aggregate is None else aggregate.spec
     want_per_class = aggregate is None or keep_per_class
     aggregated = None if aggregate is None else np.empty(n_samples, dtype=P.dtype)
@@ -300,7 +320,7 @@ def sparse_score_blocks(Y, P, method, thresholds, aggregate=None, *, keep_per_cl
         scores = explicit_scores(cols, p, y, method, thresholds)
         if aggregate is not None:
             aggregated[start:stop] = aggregate_rows(
-                spec, indptr, cols, scores, z, n_classes, aggregate)
+                spec, indptr, cols, scores, implicit, n_classes, aggregate)
         return (indptr, cols, scores) if want_per_class else None
 
     parallel = aggregate is None or getattr(aggregate, "thread_safe", False)
