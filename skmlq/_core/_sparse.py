@@ -250,7 +250,9 @@ def aggregate_rows(spec, indptr, cols, scores, implicit, n_classes, dense_aggreg
         top = (1 - low) / temperature  # the largest (1 - s) / T of each row
         rows = _row_of(indptr)
         weight = np.exp((1 - values) / temperature - top[rows])
-        weight_z = np.exp((1 - z0) / temperature - top) * n_implicit
+        has = n_implicit > 0  # else the implicit score need not be below the top
+        weight_z = np.zeros(n_rows)
+        weight_z[has] = np.exp((1 - z0) / temperature - top[has]) * n_implicit[has]
         den = np.bincount(rows, weights=weight, minlength=n_rows) + weight_z
         num = np.bincount(rows, weights=weight * values, minlength=n_rows) + weight_z * z0
         return num / den

@@ -52,8 +52,8 @@ def sparse_cases(draw, min_samples=0, max_samples=25, max_classes=9):
     probs = st.one_of(st.sampled_from([0.0, 1.0, 0.5, 1e-300]),
                       st.floats(0, 1, allow_nan=False, allow_subnormal=False))
     fill = draw(st.one_of(
-        st.sampled_from([0.0, 0.0, 0.01, 0.3]),
-        hnp.arrays(np.float64, (k,), elements=st.floats(0, 0.5, allow_subnormal=False)),
+        st.sampled_from([0.0, 0.0, 0.01, 0.3, 0.99, 1.0]),
+        hnp.arrays(np.float64, (k,), elements=st.floats(0, 1, allow_subnormal=False)),
     ))
     if fmt == "top_k":
         top = draw(st.integers(0, k))
@@ -227,3 +227,15 @@ def test_per_class_implicit_scores_with_many_classes(fill, adjust):
                                             adjust_pred_probs=adjust,
                                             aggregator_kwargs=aggregator)
             np.testing.assert_allclose(got, want, rtol=0, atol=TOL, err_msg=str(aggregator))
+
+
+def test_rows_holding_every_class():
+    """No implicit entry in a row: the aggregators must not read the implicit score
+    (here far below the row's scores, which would swamp a softmin at T = 1e-7)."""
+    S = sp.csr_matrix(np.array([[0.2, 0.3, 0.4], [0.0, 0.9, 0.0]]))
+    P = FilledSparseMatrix(S, fill_value=0.99)  # implicit score 0.01
+    labels = [[0, 1, 2], [1]]
+    for aggregator in AGGREGATORS:
+        got = get_label_quality_scores(labels, P, aggregator_kwargs=aggregator)
+        want = get_label_quality_scores(labels, P.toarray(), aggregator_kwargs=aggregator)
+        np.testing.assert_allclose(got, want, rtol=0, atol=TOL, err_msg=str(aggregator))
