@@ -16,6 +16,7 @@ from ..utils._defaults import (
 from ..utils._errors import InputValueError
 from ..utils._labels import check_labels
 from ..utils._optional import uses_dask
+from ..utils._sparse import check_probabilities, is_sparse_probabilities
 from ..utils._validation import (
     check_cooccurrence_options, check_cooccurrence_params, check_n_classes,
     check_pred_probs, check_scoring_options, check_thresholds,
@@ -26,16 +27,21 @@ __all__ = ["check_scoring_inputs", "check_second_stage_inputs", "label_quality_s
 
 
 def check_scoring_inputs(labels, pred_probs, method, adjust_pred_probs, thresholds=None,
-                         n_classes=None):
+                         n_classes=None, allow_sparse=False):
     """Validate the inputs shared by every scoring entry point.
 
     Returns ``(Y, P, thresholds)`` where ``thresholds`` is None unless
     ``adjust_pred_probs`` is true; then it is the checked ``thresholds`` argument,
     or the confident thresholds of all rows if that is None. ``n_classes`` (of
     earlier batches), if given, is the number of columns ``pred_probs`` must have.
+    With ``allow_sparse``, sparse ``pred_probs`` become a checked
+    ``FilledSparseMatrix`` (and ``Y`` a CSR matrix); otherwise they are an error
+    that asks for dense predictions (entry points whose outputs are dense).
     """
-    P = check_n_classes(check_pred_probs(pred_probs), n_classes, "earlier batches")
-    Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
+    check = check_probabilities if allow_sparse else check_pred_probs
+    P = check_n_classes(check(pred_probs), n_classes, "earlier batches")
+    Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1],
+                     sparse=is_sparse_probabilities(P))
     check_scoring_options(method, adjust_pred_probs, thresholds)
     if thresholds is not None:
         thresholds = check_thresholds(thresholds, P.shape[1])
@@ -92,6 +98,6 @@ def label_quality_scores(labels, pred_probs, *, method, adjust_pred_probs, aggre
         )
     aggregate = None if per_class else resolve_aggregator(aggregator_kwargs)
     Y, P, thresholds = check_scoring_inputs(
-        labels, pred_probs, method, adjust_pred_probs, thresholds, n_classes
+        labels, pred_probs, method, adjust_pred_probs, thresholds, n_classes, allow_sparse=True
     )
     return score_blocks(Y, P, method, thresholds, aggregate)

@@ -22,9 +22,8 @@ from ..utils._defaults import DEFAULT_METHOD
 from ..utils._docstrings import fill_doc
 from ..utils._errors import InputError, InputTypeError, InputValueError
 from ..utils._labels import check_labels
-from ..utils._validation import (
-    check_bool, check_n_classes, check_pred_probs, check_scoring_options,
-)
+from ..utils._sparse import check_probabilities, is_sparse_probabilities
+from ..utils._validation import check_bool, check_n_classes, check_scoring_options
 from ._dispatch import label_quality_scores
 
 if TYPE_CHECKING:
@@ -143,9 +142,10 @@ class LabelQualityScorer(BaseEstimator):
                 "thresholds were given to LabelQualityScorer, so there is nothing to fit; "
                 "set thresholds=None to fit them from the batches."
             )
-        P = check_n_classes(check_pred_probs(pred_probs), getattr(self, "n_classes_", None),
-                            "earlier batches")
-        Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
+        P = check_n_classes(check_probabilities(pred_probs),
+                            getattr(self, "n_classes_", None), "earlier batches")
+        Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1],
+                         sparse=is_sparse_probabilities(P))
         sums = threshold_sums(Y, P)
         if not hasattr(self, "n_classes_"):
             self.n_classes_ = P.shape[1]

@@ -106,7 +106,9 @@ def resolve_aggregator(aggregator_kwargs, name="aggregator_kwargs"):
     Returns
     -------
     aggregate : callable
-        Maps a (n, K) block of per-class scores to (n,) aggregated scores.
+        Maps a (n, K) block of per-class scores to (n,) aggregated scores. Its
+        ``spec`` attribute, ``(name, option)``, tells the sparse core which closed
+        form applies (``("callable", func)`` for a callable it has none for).
     """
     if aggregator_kwargs is None:
         aggregator_kwargs = DEFAULT_AGGREGATOR_KWARGS
@@ -126,7 +128,12 @@ def resolve_aggregator(aggregator_kwargs, name="aggregator_kwargs"):
                 f"{name} must not contain 'axis': the aggregator is always called "
                 f"with axis=1 on the (n_samples, n_classes) score matrix."
             )
-        return _callable_aggregator(method, options)
+        aggregate = _callable_aggregator(method, options)
+        # numpy's min and mean have closed forms on sparse scores (``_sparse``); any
+        # other callable is given the implied dense rows.
+        known = _KNOWN_CALLABLES.get(id(method)) if not options else None
+        aggregate.spec = (known, None) if known else ("callable", method)
+        return aggregate
     check_aggregator_name(method, f"{name}['method']")
     allowed = AGGREGATORS[method]
     unknown = sorted(set(options) - set(allowed))
@@ -141,20 +148,28 @@ def resolve_aggregator(aggregator_kwargs, name="aggregator_kwargs"):
         def aggregate(S):
             return softmin_last_axis(S, temperature)
 
+        aggregate.spec = (method, temperature)
     elif method == "product":
 
         def aggregate(S):
             return product_last_axis(S)
 
+        aggregate.spec = (method, None)
     else:
         alpha = check_unit_interval(options.get("alpha"), "alpha", allow_none=True)
 
         def aggregate(S):
             return ema_last_axis(S, 2.0 / (S.shape[1] + 1) if alpha is None else alpha)
 
+        aggregate.spec = (method, alpha)
+
     # Built-in aggregators keep no state, so row blocks may run on several threads.
     aggregate.thread_safe = True
     return aggregate
+
+
+# Callables whose row reduction the sparse core computes in closed form, by identity.
+_KNOWN_CALLABLES = {id(np.min): "min", id(np.amin): "min", id(np.mean): "mean"}
 
 
 def _callable_aggregator(func, options):

@@ -16,14 +16,16 @@ docs/architecture.rst, "Reference parity"; the comments below cite them as F1...
 import numpy as np
 import scipy.sparse as sp
 
-from ..utils._blocks import nonzero_2d, row_blocks
+from ..utils._blocks import iter_blocks, nonzero_2d, row_blocks
 from ..utils._defaults import DEFAULT_METHOD, RANKING_AGGREGATOR_KWARGS
 from ..utils._errors import InputValueError
 from ..utils._labels import indicator_block, positives_per_class
+from ..utils._sparse import FilledSparseMatrix
 from ..utils._warnings import warn
 from ._aggregation import resolve_aggregator
 from ._driver import score_blocks
 from ._scoring import class_scores_block
+from ._sparse_union import sparse_blocks, union_block
 from ._thresholds import confident_thresholds
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "columns",
     "class_chunks",
     "flag_smallest",
+    "flagged_rows",
     "issue_mask",
     "low_filter_class_mask",
     "low_filter_example_mask",
@@ -342,7 +345,7 @@ def _prune_mask(Y, P, filter_by, by_class, by_noise):
     return mask.T
 
 
-def _prune_mask_few(filter_by, by_class, by_noise, rows, cols, p, y, shape):
+def _prune_mask_few(filter_by, by_class, by_noise, rows, cols, p, y, shape, sparse=False):
     """:func:`_prune_mask` from the gated candidates.
 
     Per class and side, the flags are the ``u`` candidates with the smallest key
@@ -362,9 +365,111 @@ def _prune_mask_few(filter_by, by_class, by_noise, rows, cols, p, y, shape):
     else:
         budget = np.minimum(by_class, by_noise)
     keep = rank < budget.reshape(-1)[group]
+    if sparse:
+        return _sparse_mask(rows[order[keep]], cols[order[keep]], shape)
     mask = np.zeros(shape, dtype=bool)
     mask[rows[order[keep]], cols[order[keep]]] = True
     return mask
+
+
+def _sparse_mask(rows, cols, shape):
+    """A boolean CSR mask with True at ``(rows, cols)`` (distinct entries)."""
+    mask = sp.csr_matrix((np.ones(rows.size, dtype=bool), (rows, cols)), shape=shape)
+    mask.sort_indices()
+    return mask
+
+
+def flagged_rows(mask):
+    """Per example, whether any class annotation of it is flagged: (N,) bool."""
+    if sp.issparse(mask):
+        return np.diff(mask.indptr) > 0  # only True entries are stored
+    return mask.any(axis=1)
+
+
+def _sparse_pass(Y, P, thresholds):
+    """One pass over the explicit entries of sparse ``(Y, P)``.
+
+    Returns ``(R, entries)``: the raw confident joint of :func:`raw_joint_and_cl`
+    (implicit entries counted once per class: ``p = fill[k]``, ``y = 0``) if
+    ``thresholds`` is given, else None; and the explicit entries the gate (rule F2)
+    passes, ``(rows, cols, p, y, cl)`` with ``cl`` the confident-learning flags
+    (None without thresholds). With fill values at most 0.5 (checked by the
+    filter), no implicit entry passes the gate: an unlisted class is never flagged.
+    """
+    n_samples, n_classes = P.shape
+
+    def block(start, stop):
+        indptr, cols, p, y = union_block(P, Y, start, stop)
+        p = p.astype(np.float64)
+        rows = np.repeat(np.arange(start, stop, dtype=np.int64), np.diff(indptr))
+        gate = _gate(p, y)
+        counts = None
+        cl = None
+        if thresholds is not None:
+            g0, g1 = _guesses(p, thresholds[cols])
+            counts = [np.bincount(cols[side & guess], minlength=n_classes)
+                      for side, guess in ((y, g1), (y, g0), (~y, g1), (~y, g0))]
+            counts.append(np.bincount(cols, minlength=n_classes))
+            cl = np.where(y, g0, g1)[gate]
+        return counts, (rows[gate], cols[gate], p[gate], y[gate], cl)
+
+    R = np.zeros((n_classes, 2, 2), dtype=np.int64)
+    explicit = np.zeros(n_classes, dtype=np.int64)
+    parts = []
+    # Per-class counts are added as the blocks come (only a few (K,) arrays alive).
+    for counts, gated in iter_blocks(block, sparse_blocks(P, Y)):
+        parts.append(gated)
+        if counts is not None:
+            R[:, 1, 1] += counts[0]
+            R[:, 1, 0] += counts[1]
+            R[:, 0, 1] += counts[2]
+            R[:, 0, 0] += counts[3]
+            explicit += counts[4]
+    entries = [np.concatenate([part[i] for part in parts]) if parts else np.zeros(0)
+               for i in range(4)]
+    entries[0] = entries[0].astype(np.int64)
+    entries[1] = entries[1].astype(np.int64)
+    entries[3] = entries[3].astype(bool)
+    if thresholds is None:
+        return None, (*entries, None)
+    cl = np.concatenate([part[4] for part in parts]) if parts else np.zeros(0, bool)
+    implicit = n_samples - explicit
+    g0, g1 = _guesses(P.fill.astype(P.dtype).astype(np.float64), thresholds)
+    R[:, 0, 1] += implicit * g1
+    R[:, 0, 0] += implicit * g0
+    diag = R[:, [0, 1], [0, 1]]
+    R[:, [0, 1], [0, 1]] = np.maximum(diag, 1)
+    return R, (*entries, cl.astype(bool))
+
+
+def _sparse_issue_mask(Y, P, filter_by, frac_noise, ntr, min_examples, joint, thresholds,
+                       sizes):
+    """:func:`issue_mask` of sparse predictions in O(nnz): a boolean CSR mask."""
+    shape = P.shape
+    if filter_by in LOW_FILTERS:
+        raise InputValueError(
+            f"filter_by={filter_by!r} flags per class the examples with the lowest "
+            f"scores, implicit entries included, which is not available for sparse "
+            f"pred_probs yet; find_label_issues takes it (one flag per example), or use "
+            f"one of {', '.join(map(repr, PRUNE_FILTERS))}, 'confident_learning', "
+            f"'predicted_neq_given', or pass pred_probs.toarray()."
+        )
+    if filter_by == "predicted_neq_given":
+        rows, cols, p, y, _ = _sparse_pass(Y, P, None)[1]
+        flag = _predicted_neq_given(p, y)
+        return _sparse_mask(rows[flag], cols[flag], shape)
+    if thresholds is None:
+        thresholds = confident_thresholds(Y, P)
+    R, (rows, cols, p, y, cl) = _sparse_pass(Y, P, thresholds)
+    if filter_by == "confident_learning":
+        return _sparse_mask(rows[cl], cols[cl], shape)
+    J = calibrate_joint(R, sizes, shape[0]) if joint is None else joint
+    by_class, by_noise = _budgets(J.astype(np.float64), sizes, frac_noise, min_examples, ntr)
+    blocked = _small_side_guard(sizes, min_examples, 2 if filter_by == "both" else 1)
+    by_class[blocked] = 0
+    by_noise[blocked] = 0
+    return _prune_mask_few(filter_by, by_class, by_noise, rows, cols, p, y, shape,
+                           sparse=True)
 
 
 def _elementwise_mask(Y, P, rule):
@@ -420,6 +525,9 @@ def issue_mask(Y, P, filter_by, *, frac_noise=1.0, ntr=None, min_examples=1.0, j
     """The (N, K) boolean mask of flagged class annotations (rules F1-F6).
 
     ``joint`` is a checked (K, 2, 2) float array or None; inputs must be validated.
+    Sparse predictions (a ``FilledSparseMatrix`` with a CSR ``Y``) give a boolean CSR
+    mask, computed in O(nnz) (prune rules, ``confident_learning`` and
+    ``predicted_neq_given``; fill values at most 0.5).
     ``thresholds`` are the confident thresholds of ``(Y, P)`` if the caller has
     them (the scoring of ``adjust_pred_probs=True``), else None.
     With ``return_cl`` and a ``low_*`` rule, returns ``(mask, cl)``: also the
@@ -439,6 +547,9 @@ def issue_mask(Y, P, filter_by, *, frac_noise=1.0, ntr=None, min_examples=1.0, j
         )
     if filter_by in ("predicted_neq_given",) + LOW_FILTERS:
         _raise_one_sided(sizes, "any", filter_by)
+    if isinstance(P, FilledSparseMatrix):  # the filter allows prune rules, CL and neq
+        return _sparse_issue_mask(Y, P, filter_by, frac_noise, ntr, min_examples, joint,
+                                  thresholds, sizes)
     if filter_by == "predicted_neq_given":
         return _elementwise_mask(Y, P, _predicted_neq_given)
     want_cl = filter_by not in PRUNE_FILTERS
@@ -467,7 +578,7 @@ def low_filter_class_mask(Y, P, cl, filter_by):
 def low_filter_example_mask(Y, P, cl):
     """Example mask of a ``low_*`` rule (rule F6): as many examples as ``cl`` flags, those
     with the lowest aggregated self-confidence (stable: ties go to the lower index)."""
-    n_flag = int(cl.any(axis=1).sum())
+    n_flag = int(flagged_rows(cl).sum())
     scores = ranking_scores(Y, P, "self_confidence", False, per_class=False)
     mask = np.zeros(P.shape[0], dtype=bool)
     mask[np.argsort(scores, kind="stable")[:n_flag]] = True

@@ -8,8 +8,10 @@ import numpy as np
 
 from ..utils._blocks import row_blocks, run_blocks
 from ..utils._labels import indicator_block
+from ..utils._sparse import FilledSparseMatrix
 from ._cooccurrence import second_stage_block
 from ._scoring import class_scores_block
+from ._sparse import sparse_score_blocks
 from ._thresholds import confident_thresholds
 
 __all__ = ["score_blocks", "scoring_thresholds"]
@@ -28,11 +30,16 @@ def score_blocks(Y, P, method, thresholds, aggregate=None, *, keep_per_class=Fal
 
     Returns per-class scores (N, K) if ``aggregate`` is None, else the aggregated
     (N,) scores, or both ``(per_class, aggregated)`` with ``keep_per_class``; the
-    dtype is that of ``P``. Inputs must already be validated. With
+    dtype is that of ``P``. Sparse predictions (a ``FilledSparseMatrix`` with a CSR
+    ``Y``) are scored by ``_sparse`` in O(nnz), their per-class scores returned as a
+    ``FilledSparseMatrix``. Inputs must already be validated. With
     ``second_stage`` (fitted co-occurrence parameters), each block's ``P`` is first
     replaced by the second-stage probabilities, which ``method`` then scores
     (``"noise_posterior"`` and ``"single_error"`` through what was fitted with it).
     """
+    if isinstance(P, FilledSparseMatrix):  # O(nnz): the explicit entries and one
+        return sparse_score_blocks(  # implicit score per class
+            Y, P, method, thresholds, aggregate, keep_per_class=keep_per_class)
     n_samples, n_classes = P.shape
     per_class = None
     if aggregate is None or keep_per_class:

@@ -8,6 +8,8 @@ import numpy as np
 
 from ..utils._blocks import row_blocks, run_blocks
 from ..utils._labels import indicator_block, positives_per_class
+from ..utils._sparse import FilledSparseMatrix
+from ._sparse_union import sparse_threshold_sums
 
 __all__ = ["confident_thresholds", "threshold_sums", "thresholds_from_sums"]
 
@@ -37,6 +39,8 @@ def threshold_sums(Y, P):
     dask chunks) add up to the sums of their union, which is how the streaming and
     dask paths reach the in-memory thresholds.
     """
+    if isinstance(P, FilledSparseMatrix):
+        return (*sparse_threshold_sums(Y, P), positives_per_class(Y))
     n_samples, n_classes = P.shape
 
     def block_sums(start, stop):

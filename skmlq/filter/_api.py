@@ -15,16 +15,17 @@ import numpy as np
 
 from .._core._confident_learning import (
     FILTERS, LOW_FILTERS, PRUNE_FILTERS, class_chunks, column_source, columns,
-    issue_mask, low_filter_example_mask, ranked_label_issues, ranked_per_class,
-    ranking_scores,
+    flagged_rows, issue_mask, low_filter_example_mask, ranked_label_issues,
+    ranked_per_class, ranking_scores,
 )
 from ..utils._defaults import DEFAULT_FILTER_BY
 from ..utils._docstrings import fill_doc
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._labels import check_labels, positives_per_class
+from ..utils._sparse import check_probabilities, is_sparse_probabilities
 from ..utils._validation import (
     as_numeric_array, check_bool, check_choice, check_integer, check_method,
-    check_pred_probs, check_unit_interval,
+    check_unit_interval,
 )
 from ..utils._warnings import warn
 
@@ -169,8 +170,11 @@ def check_filter_inputs(
     if trusted:
         Y, P = labels, pred_probs
     else:
-        P = check_pred_probs(pred_probs)
-        Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
+        P = check_probabilities(pred_probs)
+        Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1],
+                         sparse=is_sparse_probabilities(P))
+    if is_sparse_probabilities(P):
+        _check_sparse_filter(P, filter_by, low_memory)
     if P.shape[0] == 0:
         raise InputValueError(
             "labels and pred_probs have no examples (0 rows); finding label issues needs "
@@ -214,6 +218,24 @@ def check_filter_inputs(
     }
 
 
+def _check_sparse_filter(P, filter_by, low_memory):
+    """What the filter computes on sparse predictions in O(nnz), and on what fill."""
+    if low_memory is True:
+        raise InputValueError(
+            "low_memory=True is not available for sparse pred_probs, which are already "
+            "filtered in time and memory proportional to the stored entries; set "
+            "low_memory=False."
+        )
+    high = np.flatnonzero(P.fill > 0.5)
+    if high.size:
+        k = int(high[0])
+        raise InputValueError(
+            f"pred_probs has fill value {float(P.fill[k])!r} for class {k}; the filters need "
+            f"fill values <= 0.5 with sparse pred_probs (an unlisted class means 'not "
+            f"predicted'), or pass pred_probs.toarray()."
+        )
+
+
 def check_aggregate_rankable(Y, n_classes, what):
     """The aggregate ranking needs K >= 2 and both 0 and 1 in the label matrix."""
     if n_classes < 2:
@@ -235,9 +257,14 @@ _SHARED_DOC = """labels : list of lists of int, array-like of shape (n_samples, 
 sparse matrix
         The given annotations: for each example the list of class indices that apply
         (``[[1], [0, 2], []]``), or a 0/1 indicator array, dense or scipy.sparse.
-    pred_probs : array-like of shape (n_samples, n_classes)
+    pred_probs : array-like, sparse matrix or FilledSparseMatrix of shape \
+(n_samples, n_classes)
         Out-of-sample predicted probability that each class applies; K is its number
-        of columns.
+        of columns. Sparse predictions (top-k scores, see
+        :class:`~skmlq.utils.FilledSparseMatrix`) are filtered in O(nnz) with the
+        prune rules, ``"confident_learning"`` and ``"predicted_neq_given"`` (and
+        the ``low_*`` rules in :func:`find_label_issues`); fill values must be at
+        most 0.5, so that an unlisted class is never flagged.
     return_indices_ranked_by : {{None, "self_confidence", "normalized_margin", \
 "confidence_weighted_entropy"}}, default=None
         None returns a boolean mask; a scoring method returns flagged indices ranked
@@ -269,8 +296,8 @@ sparse matrix
 
 def _print_flagged(mask, filter_by):
     """The ``verbose`` line of the per-class mask."""
-    print(f"Flagged {int(mask.sum())} class annotations on {int(mask.any(1).sum())} "
-          f"of {mask.shape[0]} examples ({filter_by}).")
+    print(f"Flagged {int(mask.sum())} class annotations on "
+          f"{int(flagged_rows(mask).sum())} of {mask.shape[0]} examples ({filter_by}).")
 
 
 def _warn_unused(name, reason):
@@ -353,9 +380,12 @@ def find_multilabel_issues_per_class(
 
     Returns
     -------
-    label_issues : ndarray of shape (n_samples, n_classes), dtype bool
+    label_issues : ndarray or scipy.sparse.csr_matrix of shape (n_samples, \
+n_classes), dtype bool
         If ``return_indices_ranked_by`` is None: ``[i, c]`` is True if class c looks
-        wrongly annotated on example i (missing, or given but wrong).
+        wrongly annotated on example i (missing, or given but wrong). A boolean CSR
+        matrix for sparse ``pred_probs`` (which do not take
+        ``return_indices_ranked_by`` here).
     (ranked_indices, labels_per_class, pred_probs_per_class) : tuple of three lists
         Otherwise, three lists of length K: the int64 indices of the flagged examples
         of each class, worst first by the per-class score; the int64 0/1 given side
@@ -425,6 +455,13 @@ def find_multilabel_issues_per_class(
     if checked["method"] is None:
         return mask
     Y, P = checked["Y"], checked["P"]
+    if is_sparse_probabilities(P):
+        raise InputValueError(
+            "return_indices_ranked_by is not available with sparse pred_probs in "
+            "find_multilabel_issues_per_class (it returns dense per-class columns); use "
+            "the sparse mask it returns with return_indices_ranked_by=None, or "
+            "find_label_issues to rank examples."
+        )
     scores = ranking_scores(Y, P, checked["method"], checked["adjust"], per_class=True)
     ranked = ranked_per_class(mask, scores)
     given, probs = [], []
@@ -519,11 +556,11 @@ def find_label_issues(
     if filter_by in LOW_FILTERS and not low_memory:
         mask = _low_filter_issues(checked, filter_by)
     else:
-        mask = _per_class_mask(
+        mask = flagged_rows(_per_class_mask(
             checked, filter_by, low_memory=low_memory, n_jobs=n_jobs,
             min_examples_per_class=min_examples_per_class,
             from_find_label_issues=True,
-        ).any(axis=1)
+        ))
         if method is not None:
             check_aggregate_rankable(Y, P.shape[1], "return_indices_ranked_by")
     if verbose:
@@ -576,4 +613,4 @@ def find_label_issues_both(
     mask, cl = result if low else (result, None)
     if verbose:
         _print_flagged(mask, filter_by)
-    return mask, _low_filter_issues(checked, filter_by, cl) if low else mask.any(axis=1)
+    return mask, _low_filter_issues(checked, filter_by, cl) if low else flagged_rows(mask)

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from .._backends import label_quality_scores
 from ..utils._defaults import DEFAULT_METHOD
 from ..utils._docstrings import (
-    COOCCURRENCE_PARAMS_DOC, LABELS_DOC, METHOD_DOC, THRESHOLDS_DOC, fill_doc,
+    COOCCURRENCE_PARAMS_DOC, LABELS_DOC, METHOD_DOC, SPARSE_PRED_PROBS_DOC, THRESHOLDS_DOC,
+    fill_doc,
 )
 
 if TYPE_CHECKING:
@@ -46,10 +47,12 @@ def get_label_quality_scores(
     Parameters
     ----------
     {labels}
-    pred_probs : array-like of shape (n_samples, n_classes)
+    pred_probs : array-like, sparse matrix or FilledSparseMatrix of shape \
+(n_samples, n_classes)
         Out-of-sample predicted probability that each class applies to each
         example (for instance from ``cross_val_predict(..., method="predict_proba")``).
         Values in [0, 1]; rows need not sum to 1. float32 input gives float32 scores.
+        {sparse}
     {method}
     adjust_pred_probs : bool, default=False
         Subtract per-class confident thresholds from the probabilities before
@@ -92,6 +95,14 @@ def get_label_quality_scores(
     dask arrays chunked by rows (``labels`` as a dask, numpy or sparse indicator,
     or a list of lists) give a lazy dask array computed chunk by chunk with the
     same core; values are validated when it is computed.
+
+    Sparse predictions are scored entry by entry where ``pred_probs`` stores a value
+    or ``labels`` an annotation; every other entry of a class has one score, which
+    the built-in aggregators, ``np.min`` and ``np.mean`` fold in closed form. Other
+    callables (and the softmin or an EMA with ``alpha`` below about 120 / K when the
+    fill value differs between classes or ``adjust_pred_probs=True``) receive the
+    implied dense rows, a few at a time: O(N K) time, bounded memory. See
+    :ref:`extreme`.
 
     Examples
     --------
@@ -146,9 +157,10 @@ def get_label_quality_scores_per_class(
     Parameters
     ----------
     {labels}
-    pred_probs : array-like of shape (n_samples, n_classes)
+    pred_probs : array-like, sparse matrix or FilledSparseMatrix of shape \
+(n_samples, n_classes)
         Out-of-sample predicted probability that each class applies to each
-        example. Values in [0, 1]; rows need not sum to 1.
+        example. Values in [0, 1]; rows need not sum to 1. {sparse}
     {method}
     adjust_pred_probs : bool, default=False
         Subtract per-class confident thresholds from the probabilities before
@@ -158,11 +170,16 @@ def get_label_quality_scores_per_class(
 
     Returns
     -------
-    label_quality_scores_per_class : ndarray of shape (n_samples, n_classes)
+    label_quality_scores_per_class : ndarray or FilledSparseMatrix of shape \
+(n_samples, n_classes)
         ``out[i, k]`` is the quality score of class k's annotation (given or
         absent) on example i. cleanlab's docstring describes this value as a list
         of K arrays; its code, like this function, returns one (N, K) array.
-        A lazy dask array for dask inputs.
+        A lazy dask array for dask inputs. For sparse ``pred_probs``, a
+        :class:`~skmlq.utils.FilledSparseMatrix`: the scores of the entries stored
+        in ``pred_probs`` or annotated in ``labels``, and as the fill value of
+        class k the score of every other entry of k (``p`` its fill value, not
+        annotated); ``.toarray()`` gives the dense scores.
 
     See Also
     --------
@@ -184,4 +201,4 @@ def get_label_quality_scores_per_class(
 
 fill_doc(get_label_quality_scores, get_label_quality_scores_per_class,
          labels=LABELS_DOC, method=METHOD_DOC, thresholds=THRESHOLDS_DOC,
-         cooccurrence_params=COOCCURRENCE_PARAMS_DOC)
+         cooccurrence_params=COOCCURRENCE_PARAMS_DOC, sparse=SPARSE_PRED_PROBS_DOC)

@@ -14,7 +14,7 @@ from .._backends._dask import dask_confident_thresholds
 from .._core._thresholds import confident_thresholds
 from ..utils._labels import check_labels
 from ..utils._optional import uses_dask
-from ..utils._validation import check_pred_probs
+from ..utils._sparse import check_probabilities, is_sparse_probabilities
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,9 +39,11 @@ def get_confident_thresholds(labels: Labels, pred_probs: ProbabilityArray) -> np
 sparse matrix
         The given annotations: class indices per example, or a 0/1 indicator
         (dense, scipy.sparse or a dask array chunked by rows).
-    pred_probs : array-like of shape (n_samples, n_classes)
+    pred_probs : array-like, sparse matrix or FilledSparseMatrix of shape \
+(n_samples, n_classes)
         Out-of-sample predicted probability that each class applies. A dask array
-        chunked by rows gives a lazy result.
+        chunked by rows gives a lazy result. Sparse predictions (see
+        :class:`~skmlq.utils.FilledSparseMatrix`) cost O(nnz).
 
     Returns
     -------
@@ -76,6 +78,7 @@ sparse matrix
     """
     if uses_dask(labels, pred_probs):
         return dask_confident_thresholds(labels, pred_probs)
-    P = check_pred_probs(pred_probs)
-    Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
+    P = check_probabilities(pred_probs)
+    Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1],
+                     sparse=is_sparse_probabilities(P))
     return confident_thresholds(Y, P)

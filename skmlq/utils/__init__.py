@@ -4,11 +4,12 @@ Private modules here: input checks (``_validation``), the one label conversion
 (``_labels``), row blocks (``_blocks``), optional-dependency imports
 (``_optional``), docstring fragments (``_docstrings``), the warning helper
 (``_warnings``), the exception classes (``_errors``), the shared default values
-(``_defaults``) and the one writer of output files (``_output``). They import nothing
+(``_defaults``), the one writer of output files (``_output``) and the container of
+sparse predictions (``_sparse``: ``FilledSparseMatrix``, public). They import nothing
 from the rest of skmlq.
 """
 
-__all__ = ["labels_to_indicator"]
+__all__ = ["FilledSparseMatrix", "labels_to_indicator"]
 
 
 def __getattr__(name):
@@ -17,4 +18,8 @@ def __getattr__(name):
         from ._labels import labels_to_indicator
 
         return labels_to_indicator
+    if name == "FilledSparseMatrix":
+        from ._sparse import FilledSparseMatrix
+
+        return FilledSparseMatrix
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

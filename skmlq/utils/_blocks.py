@@ -56,6 +56,18 @@ def run_blocks(func, blocks, *, parallel=True):
         return list(pool.map(lambda block: func(*block), blocks))
 
 
+def iter_blocks(func, blocks, *, group=8):
+    """Yield ``func(start, stop)`` of every block, in block order, running ``group``
+    blocks at a time (on threads, as :func:`run_blocks`).
+
+    For passes that reduce per-block results of size K (sums per class): only
+    ``group`` of them are alive at once, where :func:`run_blocks` would keep one per
+    block, and the caller adds them in block order whatever the threading.
+    """
+    for start in range(0, len(blocks), group):
+        yield from run_blocks(func, blocks[start : start + group])
+
+
 def nonzero_2d(a):
     """``np.nonzero`` of a 2-d boolean array: int64 ``(rows, cols)``, row-major.
 

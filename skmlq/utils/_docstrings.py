@@ -6,7 +6,7 @@ parameter is documented in the same words everywhere.
 
 __all__ = [
     "COOCCURRENCE_PARAMS_DOC", "LABELS_DOC", "LABELS_PRED_PROBS_DOC", "METHOD_DOC",
-    "THRESHOLDS_DOC", "fill_doc",
+    "SPARSE_PRED_PROBS_DOC", "THRESHOLDS_DOC", "fill_doc",
 ]
 
 LABELS_DOC = """labels : list of lists of int, array-like of shape (n_samples, n_classes) or \
@@ -53,8 +53,18 @@ THRESHOLDS_DOC = """thresholds : array-like of shape (n_classes, 2), default=Non
 LABELS_PRED_PROBS_DOC = """labels : list of lists of int, array-like of shape \
 (n_samples, n_classes) or sparse matrix
         The given annotations (lists of class indices, or a 0/1 indicator).
-    pred_probs : array-like of shape (n_samples, n_classes)
-        Out-of-sample predicted probability that each class applies."""
+    pred_probs : array-like, sparse matrix or FilledSparseMatrix of shape \
+(n_samples, n_classes)
+        Out-of-sample predicted probability that each class applies. Sparse
+        predictions (top-k scores; unlisted entries have a fill value, 0 for a plain
+        scipy.sparse matrix, see :class:`~skmlq.utils.FilledSparseMatrix`) cost
+        O(nnz) time and memory; fill values must then be at most 0.5."""
+
+#: The sparse forms of ``pred_probs``, appended to its description where accepted.
+SPARSE_PRED_PROBS_DOC = """A scipy.sparse matrix (CSR, CSC, COO...: the entries
+        not stored have probability 0) or a :class:`~skmlq.utils.FilledSparseMatrix`
+        (top-k ``(indices, scores)`` pairs, another fill value) is read without
+        densifying: time and memory O(nnz(pred_probs) + nnz(labels))."""
 
 
 def fill_doc(*funcs, **fragments):

@@ -175,8 +175,10 @@ def _check_sparse(labels, n_classes, name):
             f"{name} has value {Y.data[pos].item()!r} at row {row}, column {int(Y.indices[pos])}; "
             f"an indicator matrix may only contain 0 and 1."
         )
-    if Y.dtype != bool or not Y.has_canonical_format:
-        Y = Y.astype(bool)  # copy: never touch the caller's matrix
+    if Y.dtype != bool or not Y.has_canonical_format or not Y.data[:Y.nnz].all():
+        # A copy (never touch the caller's matrix) without stored False entries: the
+        # counts per class read the stored indices.
+        Y = Y.astype(bool)
         Y.eliminate_zeros()
         Y.sum_duplicates()
     return Y
@@ -206,7 +208,7 @@ def _check_dense(Y, n_classes, name):
     return Y
 
 
-def check_labels(labels, *, n_samples=None, n_classes=None, name="labels"):
+def check_labels(labels, *, n_samples=None, n_classes=None, name="labels", sparse=False):
     """Validate ``labels`` and return a dense array or a CSR matrix of 0/1 values.
 
     Parameters
@@ -222,12 +224,16 @@ def check_labels(labels, *, n_samples=None, n_classes=None, name="labels"):
         largest index plus one for lists, the number of columns for indicators.
     name : str, default="labels"
         Argument name used in error messages.
+    sparse : bool, default=False
+        Always return a CSR matrix (a dense indicator is converted): what the
+        scoring core of sparse predictions reads.
 
     Returns
     -------
     Y : ndarray or scipy.sparse.csr_matrix of shape (n_samples, n_classes)
         The caller's dense array unchanged (any 0/1-valued numeric dtype), or a
-        boolean CSR matrix. Read it with :func:`indicator_block`.
+        boolean CSR matrix with sorted, unique indices. Read it with
+        :func:`indicator_block`.
     """
     if sp.issparse(labels):
         Y = _check_sparse(labels, n_classes, name)
@@ -249,6 +255,8 @@ def check_labels(labels, *, n_samples=None, n_classes=None, name="labels"):
             f"{name} has {Y.shape[0]} examples but pred_probs has {n_samples} rows; "
             f"they must describe the same examples."
         )
+    if sparse and not sp.issparse(Y):
+        Y = sp.csr_matrix(Y, dtype=bool)  # a copy; only the nonzero entries are stored
     return Y
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "check_cooccurrence_options",
     "check_cooccurrence_params",
     "check_choice",
+    "check_fill_value",
     "check_class_names",
     "check_integer",
     "check_method",
@@ -31,7 +32,9 @@ __all__ = [
     "check_pred_probs",
     "check_positive",
     "check_scoring_options",
+    "check_sparse_probabilities",
     "check_thresholds",
+    "check_top_k",
     "check_unit_interval",
     "first_offending",
 ]
@@ -187,10 +190,13 @@ def check_pred_probs(pred_probs, name="pred_probs"):
     are converted to float64, big-endian ones to native order, pandas objects
     (also nullable dtypes) to their values. Values must be finite and lie in [0, 1].
     """
-    if sp.issparse(pred_probs):
+    if sp.issparse(pred_probs) or getattr(pred_probs, "_skmlq_sparse_probabilities", False):
         raise InputTypeError(
-            f"{name} is a scipy.sparse matrix; predicted probabilities are dense: pass "
-            f"{name}.toarray(), an array of shape (n_samples, n_classes)."
+            f"{name} is sparse ({type(pred_probs).__name__}); this entry point needs "
+            f"dense predicted probabilities for now: pass {name}.toarray(), an array of "
+            f"shape (n_samples, n_classes). The first-stage scores, thresholds, issue "
+            f"filters and dataset tables of skmlq.rank, skmlq.filter and skmlq.dataset "
+            f"accept sparse predictions."
         )
     P = as_numeric_array(pred_probs, name)
     if P.dtype.kind not in "biuf":
@@ -228,6 +234,243 @@ def check_pred_probs(pred_probs, name="pred_probs"):
             f"probabilities must be finite and in [0, 1]."
         )
     return P
+
+
+# ------------------------------------------------------------ sparse predictions
+_SPARSE_VALUES = "stored probabilities must be finite and in [0, 1]"
+# Entries per chunk of the checks over stored values: a few MB of temporaries.
+_CHECK_CHUNK = 2**20
+
+
+def check_fill_value(fill_value, n_classes, name="fill_value"):
+    """The probability of the entries a sparse ``pred_probs`` does not store.
+
+    Returns ``(fill, given)``: ``fill`` the float64 value of each class, shape
+    (n_classes,), and ``given`` the checked value as the caller gave it (a float, or
+    a float64 copy of the per-class array).
+    """
+    if np.ndim(fill_value) == 0:
+        if isinstance(fill_value, (bool, np.bool_)) or not isinstance(fill_value, Real) \
+                or not 0 <= fill_value <= 1:
+            raise _invalid(name, fill_value, f"a probability in [0, 1], or an array of "
+                           f"{n_classes} of them (one per class)")
+        return np.full(n_classes, float(fill_value)), float(fill_value)
+    try:
+        fill = np.array(fill_value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputTypeError(
+            f"{name} could not be read as numbers; expected a probability in [0, 1] or "
+            f"an array of {n_classes} of them (one per class)."
+        ) from None
+    if fill.shape != (n_classes,):
+        raise InputValueError(
+            f"{name} has shape {fill.shape}; expected a probability in [0, 1] or one per "
+            f"class, shape ({n_classes},)."
+        )
+    bad = ~((fill >= 0) & (fill <= 1))
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise InputValueError(
+            f"{name} has {float(fill[k])!r} for class {k}; fill values are probabilities in "
+            f"[0, 1]."
+        )
+    return fill, fill.copy()
+
+
+def _float_values(data, name):
+    """Stored values as native float32 or float64 (other numeric dtypes as float64)."""
+    if data.dtype.kind not in "biuf":
+        raise InputTypeError(
+            f"{name} stores values of dtype {data.dtype}; expected numeric probabilities "
+            f"in [0, 1]."
+        )
+    if data.dtype not in (np.float32, np.float64):
+        return data.astype(np.float64)
+    if not data.dtype.isnative:
+        return data.astype(data.dtype.newbyteorder("="))
+    return data
+
+
+def _check_stored_values(data, where, name):
+    """Raise for the first stored value that is not finite or outside [0, 1];
+    ``where(pos)`` names the (row, column) of the ``pos``-th stored entry."""
+    for start in range(0, data.size, _CHECK_CHUNK):
+        block = data[start : start + _CHECK_CHUNK]
+        if block.min() >= 0 and block.max() <= 1:  # False with a NaN
+            continue
+        bad = ~np.isfinite(block)
+        what = "a non-finite value"
+        if not bad.any():
+            bad = (block < 0) | (block > 1)
+            what = "a value outside [0, 1]"
+        pos = start + int(np.flatnonzero(bad)[0])
+        row, col = where(pos)
+        raise InputValueError(
+            f"{name} stores {what} ({float(data[pos])!r}) at row {row}, column {col}; "
+            f"{_SPARSE_VALUES}."
+        )
+
+
+def _check_compressed_order(indptr, indices, n_minor, name, major, minor):
+    """Indices of each major line (row of CSR, column of CSC) strictly increasing and in
+    ``[0, n_minor)``: raises for an out-of-range, duplicate or unsorted index."""
+    nnz = int(indptr[-1])
+
+    def line_of(pos):
+        return int(np.searchsorted(indptr, pos, side="right") - 1)
+
+    for start in range(0, nnz, _CHECK_CHUNK):
+        stop = min(start + _CHECK_CHUNK, nnz)
+        block = indices[start:stop]
+        if block.size and (block.min() < 0 or block.max() >= n_minor):
+            pos = start + int(np.flatnonzero((block < 0) | (block >= n_minor))[0])
+            raise InputValueError(
+                f"{name} stores {minor} index {int(indices[pos])} in {major} "
+                f"{line_of(pos)}, outside [0, {n_minor})."
+            )
+        # Pairs (j, j + 1) for j in [start, stop - 1], except where j + 1 starts a line.
+        last = min(stop, nnz - 1)
+        if last <= start:
+            continue
+        bad = indices[start + 1 : last + 1] <= indices[start:last]
+        lo, hi = np.searchsorted(indptr, [start + 1, last], side="left")
+        line_starts = indptr[lo:hi + 1]
+        line_starts = line_starts[(line_starts >= start + 1) & (line_starts <= last)]
+        bad[line_starts - 1 - start] = False
+        if bad.any():
+            pos = start + int(np.flatnonzero(bad)[0])
+            line, index = line_of(pos), int(indices[pos + 1])
+            if indices[pos + 1] == indices[pos]:
+                raise InputValueError(
+                    f"{name} stores {major} {line}, {minor} {index} twice (duplicate "
+                    f"entries); store each probability once (scipy's sum_duplicates() "
+                    f"would add them up, which is not a probability)."
+                )
+            raise InputValueError(
+                f"{name} has unsorted {minor} indices in {major} {line}; skmlq reads "
+                f"sorted indices: pass a sorted copy ({name}.sorted_indices())."
+            )
+
+
+def check_sparse_probabilities(matrix, name="pred_probs"):
+    """Check sparse predicted probabilities; return canonical CSR arrays.
+
+    Returns ``(indptr, indices, data, shape)``: every (row, column) stored at most
+    once, column indices sorted within each row, values float32 or float64, finite
+    and in [0, 1] (explicit zeros are kept: a listed probability of 0). A canonical
+    CSR input shares its arrays; the input is never modified.
+    """
+    if not sp.issparse(matrix):
+        raise InputTypeError(
+            f"{name} is {type(matrix).__name__}; expected a scipy.sparse matrix or array "
+            f"of shape (n_samples, n_classes)."
+        )
+    if matrix.ndim != 2:
+        raise InputValueError(
+            f"{name} has shape {matrix.shape}; expected a 2-D sparse matrix of shape "
+            f"(n_samples, n_classes)."
+        )
+    n_samples, n_classes = matrix.shape
+    if n_classes == 0:
+        raise InputValueError(
+            f"{name} has shape {matrix.shape}, no columns; expected one column per class."
+        )
+    fmt = matrix.format
+    if fmt == "csc":
+        _check_compressed_order(matrix.indptr, matrix.indices, n_samples, name,
+                                "column", "row")
+        matrix = matrix.tocsr()  # row by row in column order: sorted, and a copy
+    elif fmt == "csr":
+        _check_compressed_order(matrix.indptr, matrix.indices, n_classes, name,
+                                "row", "column")
+    if fmt in ("csr", "csc"):
+        indptr, indices = matrix.indptr, matrix.indices
+        nnz = int(indptr[-1])
+        indices = indices[:nnz]
+        data = _float_values(matrix.data[:nnz], name)
+    else:
+        coo = matrix.tocoo()
+        row, col = np.asarray(coo.row), np.asarray(coo.col)
+        keys = row.astype(np.int64) * n_classes + col
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        dup = np.flatnonzero(keys[1:] == keys[:-1])
+        if dup.size:
+            r, c = divmod(int(keys[dup[0]]), n_classes)
+            raise InputValueError(
+                f"{name} stores row {r}, column {c} twice (duplicate entries); store each "
+                f"probability once (scipy's sum_duplicates() would add them up, which "
+                f"is not a probability)."
+            )
+        index_dtype = np.int32 if n_classes < 2**31 else np.int64
+        indices = col[order].astype(index_dtype)
+        data = _float_values(np.asarray(coo.data)[order], name)
+        indptr = np.zeros(n_samples + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row, minlength=n_samples), out=indptr[1:])
+
+    def where(pos):
+        return int(np.searchsorted(indptr, pos, side="right") - 1), int(indices[pos])
+
+    _check_stored_values(data, where, name)
+    return indptr, indices, data, (n_samples, n_classes)
+
+
+def check_top_k(indices, scores, n_classes):
+    """Check a top-k pair of predictions; return canonical CSR arrays.
+
+    ``indices`` and ``scores`` have shape (n_samples, k): the classes listed for each
+    example (in any order, each at most once per row, in ``[0, n_classes)``) and
+    their probabilities. Returns ``(indptr, indices, data, shape)`` as
+    :func:`check_sparse_probabilities` does, rows sorted by class.
+    """
+    n_classes = check_integer(n_classes, "n_classes", minimum=1)
+    idx = as_numeric_array(indices, "indices")
+    S = as_numeric_array(scores, "scores")
+    if idx.dtype.kind not in "iu":
+        raise InputTypeError(
+            f"indices has dtype {idx.dtype}; expected integer class indices of shape "
+            f"(n_samples, k)."
+        )
+    if idx.ndim != 2:
+        raise InputValueError(
+            f"indices has shape {idx.shape}; expected (n_samples, k): the k classes listed "
+            f"for each example."
+        )
+    if S.shape != idx.shape:
+        raise InputValueError(
+            f"scores has shape {S.shape} but indices has shape {idx.shape}; give one score "
+            f"per listed class."
+        )
+    bad = (idx < 0) | (idx >= n_classes)
+    if bad.any():
+        i, j = first_offending(bad)
+        raise InputValueError(
+            f"indices has class index {int(idx[i, j])} at row {i}, position {j}; class "
+            f"indices must be in [0, n_classes) = [0, {n_classes})."
+        )
+    data = _float_values(S, "scores")
+    order = np.argsort(idx, axis=1, kind="stable")
+    idx = np.take_along_axis(idx, order, axis=1)
+    dup = idx[:, 1:] == idx[:, :-1]
+    if dup.any():
+        i, j = first_offending(dup)
+        raise InputValueError(
+            f"indices lists class {int(idx[i, j])} twice in row {i}; list each class at "
+            f"most once per example."
+        )
+    data = np.take_along_axis(data, order, axis=1)
+    n_samples, k = idx.shape
+
+    def where(pos):
+        return divmod(pos, max(k, 1))[0], int(idx.flat[pos])
+
+    data = data.reshape(-1)
+    _check_stored_values(data, where, "scores")
+    index_dtype = np.int32 if n_classes < 2**31 else np.int64
+    indptr = np.arange(0, n_samples * k + 1, max(k, 1), dtype=np.int64)[: n_samples + 1]
+    if k == 0:
+        indptr = np.zeros(n_samples + 1, dtype=np.int64)
+    return indptr, idx.reshape(-1).astype(index_dtype), data, (n_samples, n_classes)
 
 
 def check_n_classes(P, n_classes, where):

@@ -274,6 +274,13 @@ def _pred_probs_valid():
         Variant("zero-one-bool", _p(lambda P: P > 0.5, lambda P: (P > 0.5).astype(np.float64))),
         Variant("zero-one-big-endian-int", _p(lambda P: (P > 0.5).astype(">i2"),
                                               lambda P: (P > 0.5).astype(np.float64))),
+        # Sparse predictions: the entries not stored are 0 (the contract of the tests
+        # reads a sparse result densified, or an error naming pred_probs as sparse
+        # where an entry point needs dense predictions).
+        Variant("sparse-csr", _p(lambda P: sp.csr_matrix(P))),
+        Variant("sparse-coo", _p(lambda P: sp.coo_matrix(P))),
+        Variant("sparse-csr-array-float32", _p(lambda P: sp.csr_array(P.astype(np.float32)),
+                                               lambda P: P.astype(np.float32))),
     ]
     if pd is not None:
         v += [
@@ -300,8 +307,11 @@ def _pred_probs_invalid():
         Variant("str", lambda P: P.astype(str)),
         Variant("object-none", lambda P: _p_at(P.astype(object), None)),
         Variant("datetime", lambda P: (P * 100).astype("datetime64[s]")),
-        Variant("sparse-csr", lambda P: sp.csr_matrix(P)),
-        Variant("sparse-coo", lambda P: sp.coo_matrix(P)),
+        Variant("sparse-nan", lambda P: sp.csr_matrix(_p_at(P, np.nan))),
+        Variant("sparse-two", lambda P: sp.coo_matrix(_p_at(P, 2.0))),
+        Variant("sparse-duplicates", lambda P: sp.csr_matrix(
+            (np.r_[P[0], P[0]], np.r_[np.arange(P.shape[1]), np.arange(P.shape[1])],
+             np.r_[0, np.full(P.shape[0], 2 * P.shape[1])]), shape=P.shape)),
         Variant("1d", lambda P: P[:, 0].copy()),
         Variant("3d", lambda P: P[:, :, None]),
         Variant("no-columns", lambda P: P[:, :0]),

@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import given
 
 from skmlq.benchmarking import (
@@ -32,7 +33,8 @@ from skmlq.rank import (
     iter_label_quality_scores,
 )
 from skmlq.report import label_issue_report, model_quality
-from skmlq.utils import labels_to_indicator
+from skmlq.utils import FilledSparseMatrix, labels_to_indicator
+from skmlq.utils._sparse import is_sparse_probabilities
 
 from . import strategies as hs
 from ._contract import count_input, fuzz_settings, snapshot, unchanged
@@ -95,6 +97,13 @@ def assert_same(got, expected):
         np.testing.assert_allclose(got_array, expected, rtol=tol, atol=tol)
 
 
+def _densified(result):
+    """A sparse result (per-class scores or flags of sparse predictions) as dense."""
+    if isinstance(result, FilledSparseMatrix) or sp.issparse(result):
+        return result.toarray()
+    return result
+
+
 def check_contract(func, labels, clean_labels, pred_probs, clean_pred_probs, base,
                    names=("labels", "pred_probs"), cache=None):
     """The bad-input contract for one call of ``func(labels, pred_probs)``.
@@ -130,7 +139,20 @@ def check_contract(func, labels, clean_labels, pred_probs, clean_pred_probs, bas
             message = str(exc)
         else:
             raise AssertionError(f"no error for bad {bad}; returned {result!r:.200}")
-        assert any(name in message for name in bad), f"does not name {bad}: {message}"
+        # Sparse predictions at an entry point that needs dense ones are bad too.
+        sparse_named = (is_sparse_probabilities(pred_probs) and "pred_probs" in message
+                        and "sparse" in message)
+        assert sparse_named or any(name in message for name in bad), (
+            f"does not name {bad}: {message}")
+    elif is_sparse_probabilities(pred_probs):
+        # Sparse predictions: the result of the densified input, or (entry points that
+        # need dense predictions) an error that says so.
+        try:
+            result = _call(func, labels, pred_probs)
+        except (ValueError, TypeError) as exc:
+            assert "pred_probs" in str(exc) and "sparse" in str(exc), str(exc)
+        else:
+            assert_same(_densified(result), expected)
     else:
         assert_same(_call(func, labels, pred_probs), expected)
     assert unchanged(before[0], labels), "labels was modified"

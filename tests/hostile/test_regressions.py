@@ -285,9 +285,14 @@ def test_aggregator_kwargs_that_is_not_a_dict(value):
 
 
 @pytest.mark.parametrize("fmt", ["csr", "coo", "csc"])
-def test_sparse_pred_probs_message(fmt):
+def test_sparse_pred_probs_are_scored_or_named(fmt):
+    # Sparse predictions are scored as their densified array by the first-stage
+    # methods; the second-stage methods name the input they need.
     Y, P = _case()
-    err = raises_naming("pred_probs", get_label_quality_scores, Y, sp.csr_matrix(P).asformat(fmt))
+    S = sp.csr_matrix(P).asformat(fmt)
+    np.testing.assert_allclose(get_label_quality_scores(Y, S),
+                               get_label_quality_scores(Y, S.toarray()), rtol=0, atol=1e-12)
+    err = raises_naming("pred_probs", get_label_quality_scores, Y, S, method="cooccurrence")
     assert "sparse" in str(err) and "dtype object" not in str(err)
 
 

@@ -1,0 +1,299 @@
+"""Extreme multi-label: sparse top-k predictions, N = 1,000,000 examples, K = 100,000 tags.
+
+The data (:func:`make_extreme`, seeded) imitate a tagging site:
+
+- **tags** have power-law frequencies: tag ``k`` (0-based) is drawn with probability
+  proportional to ``(k + 1) ** -1.1``, so a few tags are everywhere and most are
+  rare;
+- **co-occurrence**: tags belong to ``K / 100`` topics (tag ``k`` to topic
+  ``k % n_topics``); each example has a topic (power-law too), and each of its true
+  tags comes from its topic with probability 0.7 (the topic's tags again by
+  popularity), else from all tags;
+- **true tags**: ``1 + Poisson(4)`` draws per example, duplicates merged (about 5);
+- **given tags** (the labels): each true tag is missing with probability 0.15 (the
+  dominant error when nobody can review 10^5 tags), and 5% of examples get one
+  wrong popular tag;
+- **predictions**: the top-20 of a model: true tags with probability 0.9 (logit
+  ``N(1.5, 1)``), filled up with tags of the topic and popular tags (logit
+  ``N(-2, 1)``); probabilities are ``sigmoid(logit)``, stored as a float64 CSR of
+  about 20 entries per row; every other tag has probability 0 (``fill_value=0``).
+
+Rows:
+
+1. the default scoring (``get_label_quality_scores``: self-confidence, EMA) and
+   ``find_label_issues`` (default filter) of the sparse input, with the wall time
+   and the tracemalloc peak against the size of the sparse input (its CSR arrays);
+2. cleanlab 2.x on the same data densified (it has no sparse input), in a
+   subprocess whose address space is limited (``resource.setrlimit``, default
+   8 GB) so that the machine survives: the largest N it scores at K = 100,000, and
+   the N where it dies, beside skmlq on the same rows.
+
+Usage: ``python benchmarks/bench_extreme.py [--quick] [--n N] [--k K]
+[--cleanlab-limit-gb 8]``. Run the full size once, at nice priority: it takes about
+a minute of one core to generate and a few GB of RAM.
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from _report import summary_line
+
+HERE = Path(__file__).resolve().parent
+TOP_K = 20
+MISSING_RATE = 0.15
+WRONG_RATE = 0.05
+TOPIC_SHARE = 0.7
+RECALL = 0.9
+ROWS_PER_CHUNK = 100_000
+
+
+def _power_law_cdf(n, exponent=1.1):
+    weights = (np.arange(n) + 1.0) ** -exponent
+    cdf = np.cumsum(weights)
+    return cdf / cdf[-1]
+
+
+def _draw(cdf, rng, size):
+    return np.minimum(np.searchsorted(cdf, rng.random(size)), cdf.size - 1)
+
+
+def _csr_from_pairs(rows, cols, values, shape):
+    """CSR with duplicate (row, column) pairs merged (the first value kept)."""
+    keys = rows.astype(np.int64) * shape[1] + cols
+    keys, first = np.unique(keys, return_index=True)
+    rows, cols = np.divmod(keys, shape[1])
+    indptr = np.zeros(shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
+    return sp.csr_matrix((values[first], cols.astype(np.int32), indptr), shape=shape)
+
+
+def _chunk(n, n_classes, rng, tag_cdf, topic_cdf, within_cdf, n_topics):
+    """(true, given, predicted) CSR matrices of ``n`` examples."""
+    topic = _draw(topic_cdf, rng, n)
+    n_true = 1 + rng.poisson(4, n)
+    rows = np.repeat(np.arange(n), n_true)
+    from_topic = rng.random(rows.size) < TOPIC_SHARE
+    within = _draw(within_cdf, rng, rows.size)
+    tags = np.where(from_topic, topic[rows] + n_topics * within, _draw(tag_cdf, rng, rows.size))
+    tags = np.where(tags < n_classes, tags, _draw(tag_cdf, rng, rows.size))
+    true = _csr_from_pairs(rows, tags, np.ones(rows.size, dtype=bool), (n, n_classes))
+    true_rows = np.repeat(np.arange(n), np.diff(true.indptr))
+    # Given: missing tags, and a wrong popular tag on some examples.
+    kept = rng.random(true.nnz) >= MISSING_RATE
+    wrong_rows = np.flatnonzero(rng.random(n) < WRONG_RATE)
+    given = _csr_from_pairs(
+        np.concatenate([true_rows[kept], wrong_rows]),
+        np.concatenate([true.indices[kept], _draw(tag_cdf, rng, wrong_rows.size)]),
+        np.ones(int(kept.sum()) + wrong_rows.size, dtype=bool), (n, n_classes))
+    # Predicted top-20: most true tags, then topic and popular tags (more candidates
+    # than needed; duplicates merged, the first 20 distinct kept by score).
+    recalled = rng.random(true.nnz) < RECALL
+    n_fill = 2 * TOP_K
+    fill_rows = np.repeat(np.arange(n), n_fill)
+    fill_tags = np.where(
+        rng.random(fill_rows.size) < 0.5,
+        topic[fill_rows] + n_topics * _draw(within_cdf, rng, fill_rows.size),
+        _draw(tag_cdf, rng, fill_rows.size))
+    fill_tags = np.where(fill_tags < n_classes, fill_tags, _draw(tag_cdf, rng, fill_rows.size))
+    logits = np.concatenate([rng.normal(1.5, 1.0, int(recalled.sum())),
+                             rng.normal(-2.0, 1.0, fill_rows.size)])
+    cand = _csr_from_pairs(np.concatenate([true_rows[recalled], fill_rows]),
+                           np.concatenate([true.indices[recalled], fill_tags]),
+                           1.0 / (1.0 + np.exp(-logits)), (n, n_classes))
+    # Keep the TOP_K highest of each row.
+    cand_rows = np.repeat(np.arange(n), np.diff(cand.indptr))
+    order = np.lexsort((-cand.data, cand_rows))
+    rank = np.arange(order.size) - cand.indptr[cand_rows[order]]
+    keep = np.sort(order[rank < TOP_K])
+    pred = _csr_from_pairs(cand_rows[keep], cand.indices[keep], cand.data[keep],
+                           (n, n_classes))
+    return true, given, pred
+
+
+def make_extreme(n_samples, n_classes, seed=0):
+    """Seeded extreme multi-label data: ``(true, given, pred_probs)`` CSR matrices.
+
+    See the module docstring for the model. Generated in chunks of 100,000 rows, so
+    that the temporaries stay small; the same seed gives the same data.
+    """
+    rng = np.random.default_rng(seed)
+    n_topics = max(1, n_classes // 100)
+    tag_cdf = _power_law_cdf(n_classes)
+    topic_cdf = _power_law_cdf(n_topics)
+    within_cdf = _power_law_cdf(-(-n_classes // n_topics))
+    parts = [_chunk(min(ROWS_PER_CHUNK, n_samples - start), n_classes, rng, tag_cdf,
+                    topic_cdf, within_cdf, n_topics)
+             for start in range(0, n_samples, ROWS_PER_CHUNK)]
+    return tuple(sp.vstack([p[i] for p in parts], format="csr") for i in range(3))
+
+
+def sparse_bytes(*matrices):
+    return sum(m.data.nbytes + m.indices.nbytes + m.indptr.nbytes for m in matrices)
+
+
+def measure(func):
+    """``(result, wall seconds, tracemalloc peak in MB, CPU seconds)`` of one call.
+
+    CPU seconds (all threads of the process) tell the cost when the machine is
+    shared and the wall time is not the program's own.
+    """
+    tracemalloc.start()
+    try:
+        cpu, start = time.process_time(), time.perf_counter()
+        result = func()
+        seconds = time.perf_counter() - start
+        cpu = time.process_time() - cpu
+        peak = tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+    return result, seconds, peak, cpu
+
+
+def bench_skmlq(n_samples, n_classes):
+    from skmlq.filter import find_label_issues
+    from skmlq.rank import get_label_quality_scores
+
+    start = time.perf_counter()
+    true, given, pred = make_extreme(n_samples, n_classes)
+    generated = time.perf_counter() - start
+    input_mb = sparse_bytes(given, pred) / 1e6
+    print(f"\n## skmlq, sparse top-{TOP_K}: N = {n_samples:,}, K = {n_classes:,} "
+          f"(generated in {generated:.1f} s)")
+    print(f"predictions: {pred.nnz:,} stored ({pred.nnz / n_samples:.1f} per row); labels: "
+          f"{given.nnz:,} ({given.nnz / n_samples:.2f} per row, true {true.nnz / n_samples:.2f}); "
+          f"sparse input {input_mb:.0f} MB (a dense float64 array: "
+          f"{n_samples * n_classes * 8 / 1e9:,.0f} GB)")
+    get_label_quality_scores(given[:1000], pred[:1000])  # imports, outside the timing
+    rows = []
+    header = (f"{'case':<34} {'seconds':>8} {'CPU s':>8} {'peak MB':>8} "
+              f"{'peak / input':>13}")
+    print(header)
+    print("-" * len(header))
+    for name, func in (
+        ("get_label_quality_scores", lambda: get_label_quality_scores(given, pred)),
+        ("find_label_issues", lambda: find_label_issues(given, pred)),
+    ):
+        result, seconds, peak, cpu = measure(func)
+        print(f"{name:<34} {seconds:>8.2f} {cpu:>8.2f} {peak:>8.0f} {peak / input_mb:>13.2f}",
+              flush=True)
+        rows.append((name, seconds, peak, input_mb, cpu))
+        if name == "find_label_issues":
+            flagged = int(result.sum())
+            changed = np.diff((true != given).tocsr().indptr) > 0
+            print(f"  flagged {flagged:,} examples ({flagged / n_samples:.1%}); "
+                  f"{int((result & changed).sum()):,} of them have a given tag set that "
+                  f"differs from the true one ({changed.mean():.1%} of all examples do)")
+    return rows
+
+
+_CLEANLAB_CHILD = """
+import json, resource, sys, time
+n, k, limit_bytes = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
+sys.path.insert(0, sys.argv[4])
+import numpy as np
+from bench_extreme import make_extreme
+_, given, pred = make_extreme(n, k)
+labels = [row.indices.tolist() for row in given]
+from cleanlab.multilabel_classification.rank import get_label_quality_scores
+try:
+    start = time.perf_counter()
+    dense = pred.toarray()
+    scores = get_label_quality_scores(labels, dense)
+    print(json.dumps({"seconds": time.perf_counter() - start, "ok": True,
+                      "scores": scores[:2000].tolist()}))
+except MemoryError as exc:
+    print(json.dumps({"ok": False, "error": f"MemoryError: {exc}"}))
+"""
+
+
+def run_cleanlab(n_samples, n_classes, limit_gb):
+    """Score in a memory-limited subprocess: dict with ``ok`` and seconds or error."""
+    cmd = [sys.executable, "-c", _CLEANLAB_CHILD, str(n_samples), str(n_classes),
+           str(int(limit_gb * 2**30)), str(HERE)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=HERE)
+    for line in proc.stdout.splitlines()[::-1]:
+        if line.startswith("{"):
+            return json.loads(line)
+    tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+    return {"ok": False, "error": f"exit {proc.returncode}: {tail[:160]}"}
+
+
+def bench_cleanlab(sizes, n_classes, limit_gb):
+    try:
+        import cleanlab  # noqa: F401
+    except ImportError:
+        print("\n## cleanlab: skipped: cleanlab not installed")
+        return None
+    from skmlq.rank import get_label_quality_scores
+
+    print(f"\n## cleanlab 2.x (densified input, address space limited to {limit_gb:g} GB) "
+          f"vs skmlq (sparse input), K = {n_classes:,}")
+    header = (f"{'N':>10} {'dense GB':>9} {'cleanlab s':>11} {'skmlq s':>9} "
+              f"{'speed-up':>9} {'max abs diff':>13}  note")
+    print(header)
+    print("-" * len(header))
+    survived, died = None, None
+    for n in sizes:
+        _, given, pred = make_extreme(n, n_classes)
+        ours_scores, ours, _, _ = measure(lambda: get_label_quality_scores(given, pred))
+        result = run_cleanlab(n, n_classes, limit_gb)
+        dense_gb = n * n_classes * 8 / 1e9
+        if result["ok"]:
+            diff = np.abs(np.array(result["scores"]) - ours_scores[:2000]).max()
+            print(f"{n:>10,} {dense_gb:>9.2f} {result['seconds']:>11.2f} {ours:>9.3f} "
+                  f"{result['seconds'] / ours:>9.0f} {diff:>13.2g}", flush=True)
+            survived = (n, result["seconds"], ours)
+        else:
+            print(f"{n:>10,} {dense_gb:>9.2f} {'dies':>11} {ours:>9.3f} {'-':>9} {'-':>13}  "
+                  f"{result['error']}", flush=True)
+            died = (n, ours, result["error"])
+            break
+    return survived, died
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
+    parser.add_argument("--n", type=int, default=1_000_000, help="examples of row 1")
+    parser.add_argument("--k", type=int, default=100_000, help="tags")
+    parser.add_argument("--cleanlab-limit-gb", type=float, default=8.0)
+    parser.add_argument("--part", choices=("all", "skmlq", "cleanlab"), default="all")
+    args = parser.parse_args(argv)
+    n, k = (20_000, 5_000) if args.quick else (args.n, args.k)
+    sizes = [500, 2_000] if args.quick else [1_000, 2_000, 3_000, 6_000, 12_000, 25_000]
+    rows, compared = [], None
+    if args.part in ("all", "skmlq"):
+        rows = bench_skmlq(n, k)
+    if args.part in ("all", "cleanlab"):
+        compared = bench_cleanlab(sizes, k, args.cleanlab_limit_gb)
+    print()
+    for name, seconds, peak, input_mb, cpu in rows:
+        summary_line(f"extreme {name} {n:,}x{k:,} top-{TOP_K}", seconds, peak_mb=peak,
+                     note=f"peak {peak / input_mb:.2f}x the {input_mb:.0f} MB sparse input; "
+                          f"{cpu:.1f} CPU s")
+    if compared is None:
+        if args.part != "skmlq":
+            summary_line(f"extreme vs cleanlab K={k:,}", None,
+                         note="skipped: cleanlab not installed")
+        return
+    survived, died = compared
+    if survived:
+        n_ok, theirs, ours = survived
+        note = (f"largest N cleanlab survives with {args.cleanlab_limit_gb:g} GB; "
+                + (f"dies at N={died[0]:,}" if died else "no size tried made it die"))
+        summary_line(f"extreme vs cleanlab {n_ok:,}x{k:,}", ours, ref_s=theirs, note=note)
+    if died:
+        summary_line(f"extreme vs cleanlab {died[0]:,}x{k:,}", died[1],
+                     note=f"cleanlab dies ({died[2][:60]})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,209 @@
+"""Sparse predicted probabilities: a stored part and one value for every entry not stored.
+
+Models of extreme multi-label classification (10^4 to 10^6 classes) return only the
+top-k scores of each example, as a scipy.sparse matrix or as a pair of (indices,
+scores) arrays. :class:`FilledSparseMatrix` holds such predictions together with the
+rule for the entries it does not list (``fill_value``: one probability for every
+unlisted entry, or one per class), so that every skmlq entry point reads the same
+(n_samples, n_classes) matrix as the dense array it stands for, without ever
+building that array.
+
+:func:`check_probabilities` is the boundary of every entry point that accepts sparse
+predictions: dense input goes to ``check_pred_probs``, sparse input is read into a
+checked, canonical :class:`FilledSparseMatrix` (CSR arrays with sorted, unique column
+indices per row, float32 or float64 values in [0, 1]). The checks themselves are in
+``_validation``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._validation import (
+    check_fill_value, check_pred_probs, check_sparse_probabilities, check_top_k,
+)
+
+__all__ = ["FilledSparseMatrix", "check_probabilities", "is_sparse_probabilities"]
+
+
+class FilledSparseMatrix:
+    """A sparse (n_samples, n_classes) matrix whose unstored entries equal a fill value.
+
+    Use it to pass sparse predicted probabilities, such as the top-k scores of an
+    extreme multi-label model, to skmlq, with an explicit rule for the entries not
+    listed. A plain scipy.sparse matrix passed as ``pred_probs`` means
+    ``FilledSparseMatrix(matrix, fill_value=0)``: an unlisted class was not predicted.
+    The per-class scores of sparse predictions are returned in this form too.
+
+    Parameters
+    ----------
+    matrix : scipy.sparse matrix or array of shape (n_samples, n_classes)
+        The stored probabilities (CSR, CSC, COO or any other format). Stored entries
+        are used as they are, explicit zeros included; each (row, column) may be
+        stored once, and CSR/CSC matrices must have sorted indices.
+    fill_value : float or array-like of shape (n_classes,), default=0.0
+        The probability of every entry not stored, or one per class (for instance
+        a class prior). In [0, 1].
+
+    Attributes
+    ----------
+    shape : tuple of int
+        ``(n_samples, n_classes)``.
+    dtype : numpy.dtype
+        float32 or float64, that of the stored values (other numeric dtypes are
+        read as float64).
+    nnz : int
+        Number of stored entries.
+    fill_value : float or ndarray of shape (n_classes,)
+        As given (an array is returned as float64).
+    fill : ndarray of shape (n_classes,)
+        The fill value of each class, float64.
+    indptr, indices, data : ndarray
+        The stored entries as canonical CSR arrays: row pointers, column indices
+        sorted within each row, float32 or float64 values.
+
+    See Also
+    --------
+    FilledSparseMatrix.from_top_k : Build one from (indices, scores) arrays.
+    skmlq.rank.get_label_quality_scores : Accepts it as ``pred_probs``.
+
+    Notes
+    -----
+    The arrays of a CSR input in canonical form (float32 or float64 values, sorted
+    unique indices) are shared, not copied; do not modify them while the object is
+    in use. Every other input is copied once into that form. Nothing given is ever
+    modified.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import scipy.sparse as sp
+    >>> from skmlq.utils import FilledSparseMatrix
+    >>> top2 = FilledSparseMatrix.from_top_k([[2, 0], [1, 3]], [[0.9, 0.6], [0.8, 0.3]],
+    ...                                      n_classes=4, fill_value=0.01)
+    >>> top2.toarray()
+    array([[0.6 , 0.01, 0.9 , 0.01],
+           [0.01, 0.8 , 0.01, 0.3 ]])
+    >>> FilledSparseMatrix(sp.csr_matrix([[0.0, 0.7], [0.2, 0.0]])).nnz
+    2
+    """
+
+    def __init__(self, matrix, fill_value=0.0):
+        indptr, indices, data, shape = check_sparse_probabilities(matrix, "matrix")
+        fill, given = check_fill_value(fill_value, shape[1])
+        self._set(indptr, indices, data, shape, fill, given)
+
+    @classmethod
+    def from_top_k(cls, indices, scores, n_classes, fill_value=0.0):
+        """Predictions given as the top-k classes of each example and their scores.
+
+        Parameters
+        ----------
+        indices : array-like of int of shape (n_samples, k)
+            The classes listed for each example, in any order, each at most once
+            per row, in ``[0, n_classes)``.
+        scores : array-like of shape (n_samples, k)
+            Their predicted probabilities, in [0, 1].
+        n_classes : int
+            Number of classes K.
+        fill_value : float or array-like of shape (n_classes,), default=0.0
+            The probability of every class not listed ("not predicted" by default).
+
+        Returns
+        -------
+        predictions : FilledSparseMatrix of shape (n_samples, n_classes)
+
+        Examples
+        --------
+        >>> from skmlq.utils import FilledSparseMatrix
+        >>> FilledSparseMatrix.from_top_k([[1], [0]], [[0.9], [0.7]], n_classes=3).toarray()
+        array([[0. , 0.9, 0. ],
+               [0.7, 0. , 0. ]])
+        """
+        indptr, sorted_indices, data, shape = check_top_k(indices, scores, n_classes)
+        fill, given = check_fill_value(fill_value, shape[1])
+        self = cls.__new__(cls)
+        self._set(indptr, sorted_indices, data, shape, fill, given)
+        return self
+
+    @classmethod
+    def _from_checked(cls, indptr, indices, data, shape, fill):
+        """Trusted constructor of the core (canonical arrays, ``fill`` of shape (K,))."""
+        self = cls.__new__(cls)
+        fill = np.asarray(fill, dtype=np.float64)
+        given = float(fill[0]) if fill.size and np.all(fill == fill[0]) else fill
+        self._set(indptr, indices, data, shape, fill, given)
+        return self
+
+    def _set(self, indptr, indices, data, shape, fill, given):
+        self.indptr, self.indices, self.data = indptr, indices, data
+        self.shape = (int(shape[0]), int(shape[1]))
+        self.fill = fill
+        self._fill_value = given
+
+    ndim = 2
+    # Lets ``check_pred_probs`` (which cannot import this module) name the dense-only
+    # entry points' error instead of reading the object as an array.
+    _skmlq_sparse_probabilities = True
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def nnz(self):
+        return int(self.indptr[-1])
+
+    @property
+    def fill_value(self):
+        return self._fill_value
+
+    @property
+    def matrix(self):
+        """The stored entries as a CSR matrix (sharing this object's arrays)."""
+        return sp.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape,
+                             copy=False)
+
+    def toarray(self):
+        """The dense (n_samples, n_classes) array this object stands for.
+
+        Returns
+        -------
+        dense : ndarray of shape (n_samples, n_classes)
+            The stored values where stored, the fill value elsewhere; O(N K) memory.
+        """
+        dense = np.empty(self.shape, dtype=self.dtype)
+        dense[...] = self.fill.astype(self.dtype)
+        rows = np.repeat(np.arange(self.shape[0]), np.diff(self.indptr))
+        dense[rows, self.indices] = self.data
+        return dense
+
+    def __repr__(self):
+        fill = (f"{self._fill_value!r}" if np.ndim(self._fill_value) == 0
+                else f"<array of {self.shape[1]} values>")
+        return (f"<FilledSparseMatrix of shape {self.shape}, {self.nnz} stored "
+                f"{self.dtype} entries, fill_value={fill}>")
+
+
+def is_sparse_probabilities(value):
+    """True for the sparse forms of ``pred_probs`` (scipy.sparse, FilledSparseMatrix)."""
+    return isinstance(value, FilledSparseMatrix) or sp.issparse(value)
+
+
+def check_probabilities(pred_probs, name="pred_probs"):
+    """The boundary of the entry points that accept sparse predictions.
+
+    A :class:`FilledSparseMatrix` is returned as it is (checked when built), a
+    scipy.sparse matrix becomes one with ``fill_value=0``, anything else goes
+    through ``check_pred_probs`` (a dense float array).
+    """
+    if isinstance(pred_probs, FilledSparseMatrix):
+        return pred_probs
+    if sp.issparse(pred_probs):
+        indptr, indices, data, shape = check_sparse_probabilities(pred_probs, name)
+        fill, given = check_fill_value(0.0, shape[1])
+        P = FilledSparseMatrix.__new__(FilledSparseMatrix)
+        P._set(indptr, indices, data, shape, fill, given)
+        return P
+    return check_pred_probs(pred_probs, name)
