@@ -21,6 +21,7 @@ from ..utils._defaults import (
 from ._base import _LabelQualityBase
 from ._fit import _FitMixin
 from ._reports import _ReportsMixin
+from ._review import _ReviewMixin
 # SYNTHETIC_DRAWS and _inject_single_errors are also read from here by the detection
 # benchmark, which injects the errors of the objective.
 from ._scoring import SYNTHETIC_DRAWS, _inject_single_errors, _ScoringMixin  # noqa: F401
@@ -28,8 +29,8 @@ from ._scoring import SYNTHETIC_DRAWS, _inject_single_errors, _ScoringMixin  # n
 __all__ = ["MultilabelLabelQuality", "SYNTHETIC_DRAWS"]
 
 
-class MultilabelLabelQuality(_ReportsMixin, _ScoringMixin, _FitMixin, _LabelQualityBase,
-                             BaseEstimator):
+class MultilabelLabelQuality(_ReviewMixin, _ReportsMixin, _ScoringMixin, _FitMixin,
+                             _LabelQualityBase, BaseEstimator):
     """Score how likely the annotations of multi-label data are correct.
 
     ``fit`` cross-fits a probabilistic classifier to get out-of-fold predicted
