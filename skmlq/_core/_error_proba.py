@@ -35,6 +35,7 @@ or slice is scored by the model of all rows.
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit
+from threadpoolctl import threadpool_limits
 
 from ..utils._blocks import row_blocks, run_blocks
 from ..utils._labels import indicator_block
@@ -145,14 +146,15 @@ def _reviewed_log_likelihood(terms, s, r0, r1):
             + lost * lr1 + kept * np.log1p(-r1) + added * lr0 + absent * np.log1p(-r0))
 
 
-def _fit_rates(counts, centre, shared, reviewed=None):
+def _fit_rates(counts, centre, shared, reviewed=None, start=None):
     """Maximum likelihood ``[alpha, beta, r_absent, r_given]`` per class, (K, 4).
 
     ``alpha`` and ``beta`` are always per class; with ``shared`` the two flip
     rates are one pair for all classes (their gradients are summed over classes).
     With ``reviewed`` counts (:func:`reviewed_histogram`), ``counts`` are those of
     the other rows, and the reviewed annotations add ``log P(true | u) + log
-    P(given | true)`` each.
+    P(given | true)`` each. ``start``, a (K, 4) model, is where the search starts
+    (a refit after a batch of reviews starts from the previous model).
     """
     n_classes = counts.shape[1]
     n_rates = 1 if shared else n_classes
@@ -188,18 +190,25 @@ def _fit_rates(counts, centre, shared, reviewed=None):
         grad = np.concatenate([(ds * centre).sum(axis=1), ds.sum(axis=1), g0, g1])
         return loss / scale, grad / scale
 
-    theta0 = np.concatenate([np.ones(n_classes), np.zeros(n_classes),
-                             np.full(2 * n_rates, 0.01)])
+    if start is None:
+        theta0 = np.concatenate([np.ones(n_classes), np.zeros(n_classes),
+                                 np.full(2 * n_rates, 0.01)])
+    else:
+        rates = start[:, 2:4] if not shared else start[:, 2:4].mean(axis=0, keepdims=True)
+        theta0 = np.concatenate([start[:, 0], start[:, 1], rates[:, 0], rates[:, 1]])
     # alpha >= 0: the calibration keeps the stage's order (a falling one, which a
     # handful of rows can produce, would call the stage's best guesses wrong).
     bounds = ([(0.0, None)] * n_classes + [(None, None)] * n_classes
               + [(0.0, _MAX_RATE)] * (2 * n_rates))
-    result = minimize(loss_grad, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
-                      options={"maxiter": 2000})
+    # The search's vector operations are tiny: BLAS threads only add their wake-ups
+    # (half the time of a refit on a busy machine).
+    with threadpool_limits(1):
+        result = minimize(loss_grad, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
+                          options={"maxiter": 2000})
     return np.column_stack(unpack(result.x))
 
 
-def fit_noise_model(counts, sums, reviewed=None):
+def fit_noise_model(counts, sums, reviewed=None, start=None):
     """Per-class ``[alpha, beta, r_absent, r_given]``, shape (K, 4), from the histogram.
 
     ``counts`` and ``sums`` are the histogram of all rows (:func:`noise_histogram`).
@@ -209,7 +218,7 @@ def fit_noise_model(counts, sums, reviewed=None):
     selection of rows to review may depend on anything observed (``u`` and the
     given labels) but not on the truth, so the likelihood of the reviewed and the
     other rows together stays the likelihood of the data (the selection is
-    ignorable).
+    ignorable). ``start`` (a model) is where both fits start.
 
     Two fits: flip rates of their own for every class, and one pair of flip rates
     shared by all classes (the calibration ``alpha, beta`` stays per class in
@@ -229,11 +238,11 @@ def fit_noise_model(counts, sums, reviewed=None):
     n_samples = float(counts[:, 0].sum())
     if reviewed is not None:
         counts = np.maximum(counts - reviewed.sum(axis=1), 0.0)
-    per_class = _fit_rates(counts, centre, shared=False, reviewed=reviewed)
+    per_class = _fit_rates(counts, centre, shared=False, reviewed=reviewed, start=start)
     n_classes = counts.shape[1]
     if n_classes < 2:
         return per_class
-    shared = _fit_rates(counts, centre, shared=True, reviewed=reviewed)
+    shared = _fit_rates(counts, centre, shared=True, reviewed=reviewed, start=start)
     gain = (_log_likelihood(counts, centre, per_class, reviewed).sum()
             - _log_likelihood(counts, centre, shared, reviewed).sum())
     return per_class if gain > (n_classes - 1) * np.log(max(n_samples, 2.0)) else shared
@@ -248,10 +257,14 @@ def calibrated_block(Q_block, model):
     return sigmoid_inplace(s)
 
 
-def error_proba_block(Q_block, Y_block, model):
-    """Probability that each annotation of a block is wrong, (n, K) float64."""
+def error_proba_block(Q_block, Y_block, model, calibrated=None):
+    """Probability that each annotation of a block is wrong, (n, K) float64.
+
+    ``calibrated``: the block's :func:`calibrated_block`, when already computed
+    (it is overwritten).
+    """
     r0, r1 = model[:, 2], model[:, 3]
-    s = calibrated_block(Q_block, model)
+    s = calibrated_block(Q_block, model) if calibrated is None else calibrated
     # absent: r_given s / (1 - r_absent - span s); given: r_absent (1 - s) / (r_absent
     # + span s). A denominator is 0 only where its numerator is (a zero rate), and
     # those annotations are not wrong: flooring the denominators leaves them 0 (a
@@ -273,12 +286,13 @@ def example_error_proba(E_block):
     return -np.expm1(np.log1p(-np.minimum(E_block, 1 - 1e-16)).sum(axis=1))
 
 
-def posterior_scores_block(Q_block, Y_block, model, out=None):
+def posterior_scores_block(Q_block, Y_block, model, out=None, errors=None):
     """``1 - error_proba_block``: the probability that each annotation is right.
 
     The per-class scores of ``method="noise_posterior"``, dtype of ``Q_block``.
+    ``errors``: the block's :func:`error_proba_block`, when already computed.
     """
-    E = error_proba_block(Q_block, Y_block, model)
+    E = error_proba_block(Q_block, Y_block, model) if errors is None else errors
     return np.subtract(1, E, out=out, dtype=Q_block.dtype, casting="same_kind")
 
 

@@ -43,8 +43,14 @@ errors are uncorrelated and the average stays unbiased with variance
 import numpy as np
 from scipy.stats import t as student_t
 
+from ..utils._blocks import row_blocks, run_blocks
+from ._error_proba import (
+    calibrated_block, error_proba_block, example_error_proba, posterior_scores_block,
+)
+from ._single_error import error_shares_em, side_sums_block
+
 __all__ = ["DEFENSIVE_SHARE", "ReviewBatch", "combine_estimates", "draw_batch",
-           "draw_probabilities"]
+           "draw_probabilities", "refit_pass"]
 
 #: Share of the draw probability spread evenly over the rest of the pool.
 DEFENSIVE_SHARE = 0.5
@@ -165,3 +171,42 @@ def combine_estimates(parts, lower, upper, level=0.9):
     low = min(max(estimate - quantile * sd, lower), upper)
     high = max(min(estimate + quantile * sd, upper), lower)
     return min(max(estimate, lower), upper), low, high
+
+
+def refit_pass(Y, Q, model, known, start, aggregate=None):
+    """What follows a refitted noise model, in one pass over row blocks.
+
+    ``Y`` the given labels (dense), ``Q`` the stage's probabilities of all rows,
+    ``model`` the refitted noise model, ``known`` and ``start`` as in
+    :func:`~skmlq._core._single_error.error_shares_em`. Each block's calibrated
+    probabilities are computed once for the error probabilities and for the
+    single-error likelihoods. Returns ``(example_proba (N,), per_class_proba (N,
+    K), shares (3,), scores)``: with an ``aggregate``, ``scores`` are the
+    ``"noise_posterior"`` scores ``(per_class (N, K), aggregated (N,))`` from the same
+    error probabilities, else None.
+    """
+    n_samples, n_classes = Q.shape
+    per_class = np.empty((n_samples, n_classes))
+    example = np.empty(n_samples)
+    L = np.ones((3, n_samples))
+    if aggregate is not None:
+        scores = np.empty((n_samples, n_classes), dtype=Q.dtype), np.empty(n_samples, Q.dtype)
+
+    def block(start_row, stop_row):
+        Q_block, Y_block = Q[start_row:stop_row], Y[start_row:stop_row]
+        s = calibrated_block(Q_block, model)
+        L[1, start_row:stop_row], L[2, start_row:stop_row] = side_sums_block(
+            Q_block, Y_block, model, s.copy())
+        E = error_proba_block(Q_block, Y_block, model, s)
+        per_class[start_row:stop_row] = E
+        example[start_row:stop_row] = example_error_proba(E)
+        if aggregate is not None:
+            S = posterior_scores_block(Q_block, Y_block, model,
+                                       out=scores[0][start_row:stop_row], errors=E)
+            scores[1][start_row:stop_row] = aggregate(S)
+
+    # A user's callable aggregator may not be thread-safe (as in the driver).
+    parallel = aggregate is None or getattr(aggregate, "thread_safe", False)
+    run_blocks(block, row_blocks(n_samples, n_classes), parallel=parallel)
+    return (example, per_class, error_shares_em(L, known, start),
+            None if aggregate is None else scores)

@@ -44,9 +44,9 @@ _EM_TOL = 1e-10
 _S_EPS = 1e-9
 
 
-def _weighted_odds(Q_block, Y_block, model):
+def _weighted_odds(Q_block, Y_block, model, calibrated=None):
     """Per annotation, its odds of being flipped over the size of its side + 1."""
-    s = calibrated_block(Q_block, model)
+    s = calibrated_block(Q_block, model) if calibrated is None else calibrated
     np.clip(s, _S_EPS, 1 - _S_EPS, out=s)
     odds = np.subtract(1, s)
     # absent: s / (1 - s); given: (1 - s) / s
@@ -67,18 +67,19 @@ def _side_sums(odds, Y_block):
     return total - wrong, wrong
 
 
-def side_sums_block(Q_block, Y_block, model):
+def side_sums_block(Q_block, Y_block, model, calibrated=None):
     """``(L_missing, L_wrong)`` of each row of a block: the likelihoods of one tag
-    missing and of one wrong tag against a clean example."""
-    return _side_sums(_weighted_odds(Q_block, Y_block, model), Y_block)
+    missing and of one wrong tag against a clean example. ``calibrated``: the
+    block's ``calibrated_block``, when already computed (it is overwritten)."""
+    return _side_sums(_weighted_odds(Q_block, Y_block, model, calibrated), Y_block)
 
 
-def fit_error_shares(Y, Q_blocks, model, n_samples, n_classes, known=None):
+def fit_error_shares(Y, Q_blocks, model, n_samples, n_classes, known=None, start=None):
     """The shares ``(clean, one missing, one wrong)``, shape (3,), by EM over all rows.
 
     ``Q_blocks(start, stop)`` returns the second-stage probabilities of a block.
     ``known`` is None or ``(rows, responsibilities)`` of reviewed rows (see
-    :func:`error_shares_em`).
+    :func:`error_shares_em`); ``start`` the shares the EM starts from.
     """
     L = np.ones((3, n_samples))
 
@@ -88,7 +89,7 @@ def fit_error_shares(Y, Q_blocks, model, n_samples, n_classes, known=None):
                                                              model)
 
     run_blocks(block, row_blocks(n_samples, n_classes))
-    return error_shares_em(L, known)
+    return error_shares_em(L, known, start)
 
 
 def reviewed_responsibilities(Y_rows, T_rows):

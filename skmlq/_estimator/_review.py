@@ -23,13 +23,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._core._cooccurrence import second_stage_block
 from .._core._driver import score_blocks
-from .._core._error_proba import (
-    fit_noise_model, label_error_probabilities, noise_histogram, reviewed_histogram,
-)
-from .._core._review import combine_estimates, draw_batch
-from .._core._single_error import fit_error_shares, reviewed_responsibilities
+from .._core._error_proba import fit_noise_model, noise_histogram, reviewed_histogram
+from .._core._review import combine_estimates, draw_batch, refit_pass
+from .._core._single_error import reviewed_responsibilities
 from ..utils._blocks import row_blocks, run_blocks
-from ..utils._defaults import POSTERIOR_METHODS
+from ..utils._defaults import NOISE_POSTERIOR, POSTERIOR_METHODS
 from ..utils._errors import InputTypeError, InputValueError
 from ._error_estimate import ErrorEstimate
 from ._targets import encode_targets
@@ -320,23 +318,29 @@ class _ReviewMixin:
 
     def _refit_from_review(self, state, reviewed, current):
         """Refit the noise model and everything read from it; assign at the end."""
-        given, P = state.given, self.pred_probs_
+        given = state.given
         Q = state.stage_probs()
         counts, sums = state.histogram()
         rows = np.flatnonzero(reviewed)
         true = current[rows]
+        # Each refit starts from the previous model: a batch moves it a little.
+        previous = self.cooccurrence_params_
         model = fit_noise_model(counts, sums,
-                                reviewed=reviewed_histogram(given[rows], true, Q[rows]))
-        base = state.params
-        shares = fit_error_shares(given, lambda a, b: Q[a:b], model, *Q.shape,
-                                  known=(rows, reviewed_responsibilities(given[rows], true)))
-        params = copy.copy(base)
+                                reviewed=reviewed_histogram(given[rows], true, Q[rows]),
+                                start=previous.noise_model)
+        aggregate = self._check_params()
+        posterior = self.method == NOISE_POSTERIOR
+        example, per_class, shares, scores = refit_pass(
+            given, Q, model, (rows, reviewed_responsibilities(given[rows], true)),
+            previous.error_shares, aggregate if posterior else None)
+        params = copy.copy(previous)
         params.noise_model = _read_only(model)
         params.error_shares = _read_only(shares)
-        example, per_class = label_error_probabilities(given, P, params, stage_probs=Q)
-        if self.method in POSTERIOR_METHODS:
+        if posterior:
+            scores_per_class, scores = scores
+        elif self.method in POSTERIOR_METHODS:
             scores_per_class, scores = score_blocks(
-                given, Q, self.method, None, self._check_params(), keep_per_class=True,
+                given, Q, self.method, None, aggregate, keep_per_class=True,
                 second_stage=params, stage_done=True)
         else:
             scores_per_class = self.label_quality_scores_per_class_.copy()
