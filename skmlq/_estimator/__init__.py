@@ -11,6 +11,9 @@ One public class composed of private mixins, one module per job:
   the model-selection objective, with the synthetic errors it injects;
 - ``_reports``: ``find_label_issues``, ``audit_summary``, ``audit_report`` and
   ``estimate_errors``;
+- ``_review``: the review loop: ``next_to_review`` (batches with known draw
+  probabilities), ``add_reviewed`` (a person's answers refit the noise model) and
+  ``reviewed_issue_mask``;
 - ``_base``: what every job uses: the classifier to fit, the fitted one and new
   data as it sees it (``_fitted_estimator``, ``_new_data``). A new job (a review
   loop, a meta-estimator) goes in a module of its own on this base.

@@ -170,6 +170,12 @@ default="exponential_moving_average"
         of clean examples, of examples that lost one tag and of examples with one
         wrong tag; :meth:`score` injects its synthetic errors with them); new
         data is scored with them.
+    reviewed_ : ndarray of bool of shape (n_samples,)
+        Training examples reviewed by a person (:meth:`add_reviewed`); set by the
+        first call of ``add_reviewed``.
+    reviewed_labels_ : ndarray of shape (n_samples, n_classes)
+        The training labels as they stand: the given ones, corrected where
+        reviewed (0/1 indicator over :attr:`classes_`); set with :attr:`reviewed_`.
     estimator_ : estimator object
         The classifier fitted on all the data. Only set when ``refit=True``.
     n_features_in_ : int
@@ -192,7 +198,9 @@ default="exponential_moving_average"
     be present on some examples and absent from others.
 
     Out-of-fold scores (``label_quality_scores_``, ``fit_transform``) are the ones
-    to rank annotation errors by. ``transform`` and ``score_samples`` score new
+    to rank annotation errors by. A person's answers refine them batch by batch:
+    :meth:`next_to_review` and :meth:`add_reviewed` (see the user guide, "Review in
+    batches"). ``transform`` and ``score_samples`` score new
     data with :attr:`estimator_`; on the training data they are in-sample and
     over-confident.
 
