@@ -33,6 +33,20 @@ deviation of ``w`` if ``e`` is right, minimises that variance; the uniform share
 ``g`` bounds ``1 / p_i`` by ``|R| / g`` when ``e`` is badly wrong (a defensive
 mixture).
 
+The order of the likeliest errors also learns from the answers
+(:func:`fit_review_ranker`): a logistic regression of "found wrong" on five
+summaries of each example (:func:`review_features`: the logit of its error
+probability, the log sums of the error probabilities of its given and of its
+absent annotations, its number of given labels and the logit of its label
+quality score), fitted on the reviewed examples, ranks the others. The noise
+model ties the kinds of error together through a few parameters; the ranker
+learns how much each summary says about an error *on this data*, which matters
+most where the noise model's guess of the kind of noise is wrong (on the
+synthetic benchmark with realistic noise it doubles the errors found by 10%
+reviewed). The reviewed examples were chosen from what is observed of them,
+which these summaries include, so fitting on them alone does not bias the
+conditional model.
+
 The batches' estimates are averaged with weights proportional to their draws.
 Each one's error has mean zero given the batches before (a martingale), so the
 errors are uncorrelated and the average stays unbiased with variance
@@ -50,7 +64,8 @@ from ._error_proba import (
 from ._single_error import error_shares_em, side_sums_block
 
 __all__ = ["DEFENSIVE_SHARE", "ReviewBatch", "combine_estimates", "draw_batch",
-           "draw_probabilities", "refit_pass"]
+           "draw_probabilities", "fit_review_ranker", "refit_pass", "review_features",
+           "review_ranking"]
 
 #: Share of the draw probability spread evenly over the rest of the pool.
 DEFENSIVE_SHARE = 0.5
@@ -210,3 +225,58 @@ def refit_pass(Y, Q, model, known, start, aggregate=None):
     run_blocks(block, row_blocks(n_samples, n_classes), parallel=parallel)
     return (example, per_class, error_shares_em(L, known, start),
             None if aggregate is None else scores)
+
+
+# Probabilities are clipped this far from 0 and 1 before a logit, sums floored
+# before a log.
+_EPS = 1e-6
+
+
+def _logit(p):
+    p = np.clip(p, _EPS, 1 - _EPS)
+    return np.log(p / (1 - p))
+
+
+def review_features(example_proba, per_class_proba, Y, scores, rows=None):
+    """Summaries of examples for the ranker, (n, 5) float64 (module docstring).
+
+    ``rows`` restricts them to those rows (all rows when None); read in row
+    blocks.
+    """
+    everything = rows is None
+    rows = np.arange(Y.shape[0]) if everything else np.asarray(rows, dtype=np.intp)
+    out = np.empty((rows.size, 5))
+
+    def block(start, stop):
+        r = slice(start, stop) if everything else rows[start:stop]
+        E, given = per_class_proba[r], np.asarray(Y[r], dtype=bool)
+        on_given = np.where(given, E, 0.0).sum(axis=1)
+        out[start:stop, 1] = np.log(on_given + _EPS)
+        out[start:stop, 2] = np.log(E.sum(axis=1) - on_given + _EPS)
+        out[start:stop, 3] = given.sum(axis=1)
+
+    run_blocks(block, row_blocks(rows.size, Y.shape[1]))
+    out[:, 0] = _logit(example_proba[rows])
+    out[:, 4] = _logit(scores[rows])
+    return out
+
+
+def fit_review_ranker(features, wrong):
+    """The ranker fitted on reviewed examples' features and answers, or None while
+    the answers are all of one kind. Returns ``(mean, scale, coef, intercept)``."""
+    from sklearn.linear_model import LogisticRegression
+
+    wrong = np.asarray(wrong, dtype=bool)
+    if wrong.all() or not wrong.any():
+        return None
+    mean, scale = features.mean(axis=0), features.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=1.0).fit((features - mean) / scale, wrong)
+    return mean, scale, model.coef_[0].copy(), float(model.intercept_[0])
+
+
+def review_ranking(features, ranker):
+    """Ranking scores of the ranker, lower for likelier errors (the log-odds that an
+    example is right)."""
+    mean, scale, coef, intercept = ranker
+    return -(((features - mean) / scale) @ coef + intercept)

@@ -24,7 +24,10 @@ from sklearn.utils.validation import check_is_fitted
 from .._core._cooccurrence import second_stage_block
 from .._core._driver import score_blocks
 from .._core._error_proba import fit_noise_model, noise_histogram, reviewed_histogram
-from .._core._review import combine_estimates, draw_batch, refit_pass
+from .._core._review import (
+    combine_estimates, draw_batch, fit_review_ranker, refit_pass, review_features,
+    review_ranking,
+)
 from .._core._single_error import reviewed_responsibilities
 from ..utils._blocks import row_blocks, run_blocks
 from ..utils._defaults import NOISE_POSTERIOR, POSTERIOR_METHODS
@@ -45,7 +48,7 @@ __all__ = ["ReviewedErrorEstimate", "_ReviewMixin"]
 _Self = TypeVar("_Self", bound="_ReviewMixin")
 
 #: Share of each batch drawn at random (with known probabilities) by default.
-DEFAULT_RANDOM_SHARE = 0.2
+DEFAULT_RANDOM_SHARE = 0.1
 #: Level of the interval of :meth:`MultilabelLabelQuality.estimate_errors` after review.
 INTERVAL_LEVEL = 0.9
 
@@ -116,6 +119,10 @@ class _ReviewState:
         self.params = params
         self.batches = []
         self.in_batch = np.zeros(given.shape[0], dtype=bool)
+        # Each reviewed example's summaries when it was chosen, and the ranker
+        # fitted on them (skmlq._core._review).
+        self.features = np.full((given.shape[0], 5), np.nan)
+        self.ranker = None
         self._stage = None
         self._histogram = None
 
@@ -165,10 +172,15 @@ class _ReviewMixin:
                        ) -> np.ndarray:
         """The next ``n`` training examples to show a person.
 
-        Mostly the likeliest errors not reviewed yet (lowest
-        :attr:`label_quality_scores_`), plus ``round(random_share * n)`` (at least
-        2) drawn at random with known probabilities from the rest, so that
-        :meth:`estimate_errors` can estimate the number of wrong examples without
+        Mostly the likeliest errors not reviewed yet, plus
+        ``round(random_share * n)`` (at least 2) drawn at random with known
+        probabilities from the rest. The likeliest errors are those of lowest
+        :attr:`label_quality_scores_` until the answers include examples found
+        wrong and found right; from then on, a logistic regression of the answers
+        on five summaries of each example's error probabilities and score, fitted
+        on the reviewed examples, orders them (it learns what the noise model
+        gets wrong about this data). The draws let
+        :meth:`estimate_errors` estimate the number of wrong examples without
         bias from the answers: draws favour examples whose error probability is
         uncertain, half of their probability is spread evenly (see the user
         guide, "Review in batches"). Examples of an earlier batch are not drawn
@@ -179,7 +191,7 @@ class _ReviewMixin:
         ----------
         n : int
             Number of examples, at least 1 (fewer when fewer are left).
-        random_share : float in [0, 1], default=0.2
+        random_share : float in [0, 1], default=0.1
             Share of the batch drawn at random; 0 takes the likeliest errors only
             (the count then stays the noise model's expectation, without interval).
 
@@ -218,11 +230,19 @@ class _ReviewMixin:
         if not pool.any():
             return np.zeros(0, dtype=np.intp)
         n_draws = max(2, int(round(random_share * n))) if random_share > 0 else 0
-        batch = draw_batch(self.label_quality_scores_, self.error_proba_, pool, n, n_draws,
+        features = self._review_features(state)
+        order = (self.label_quality_scores_ if state.ranker is None
+                 else review_ranking(features, state.ranker))
+        batch = draw_batch(order, self.error_proba_, pool, n, n_draws,
                            self._batch_rng(len(state.batches)))
         state.batches.append(batch)
         state.in_batch[batch.rows] = True
+        state.features[batch.rows] = features[batch.rows]
         return batch.rows.copy()
+
+    def _review_features(self, state, rows=None):
+        return review_features(self.error_proba_, self.error_proba_per_class_, state.given,
+                               self.label_quality_scores_, rows)
 
     def _batch_rng(self, number):
         """Independent draws for every batch, reproducible with an int random_state."""
@@ -297,7 +317,11 @@ class _ReviewMixin:
         last = rows.size - 1 - np.unique(rows[::-1], return_index=True)[1]
         current[rows[last]] = corrected[last]
         reviewed[rows] = True
-        self._refit_from_review(state, reviewed, current)
+        # Examples reviewed without a batch are summarised as they stood before.
+        features = state.features.copy()
+        unseen = np.unique(rows[np.isnan(features[rows, 0])])
+        features[unseen] = self._review_features(state, unseen)
+        self._refit_from_review(state, reviewed, current, features)
         return self
 
     def _read_review_file(self, review, given):
@@ -316,7 +340,7 @@ class _ReviewMixin:
             accepted.remove[keep], 0, 1)
         return rows, corrected
 
-    def _refit_from_review(self, state, reviewed, current):
+    def _refit_from_review(self, state, reviewed, current, features):
         """Refit the noise model and everything read from it; assign at the end."""
         given = state.given
         Q = state.stage_probs()
@@ -347,6 +371,7 @@ class _ReviewMixin:
             scores = self.label_quality_scores_.copy()
         wrong = (current != given).any(axis=1)
         estimate = self._reviewed_estimate(state, example, per_class, given, reviewed, wrong)
+        ranker = fit_review_ranker(features[rows], wrong[rows])
         # The settled examples: their corrected labels are right.
         example[reviewed] = 0
         per_class[reviewed] = 0
@@ -364,6 +389,7 @@ class _ReviewMixin:
             scores_per_class, scores)
         self.error_estimate_ = estimate
         self.reviewed_, self.reviewed_labels_ = reviewed, current
+        state.features, state.ranker = features, ranker
         # The reports describe the labels as they stand.
         self._fit_labels = current
 
