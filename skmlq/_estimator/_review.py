@@ -299,7 +299,9 @@ class _ReviewMixin:
             if indices is not None or labels is not None:
                 raise InputTypeError("add_reviewed takes either indices and labels or "
                                      "review=..., not both.")
-            rows, corrected = self._read_review_file(review, given)
+            # The file was written from the labels as they stand (the reports').
+            rows, corrected = self._read_review_file(
+                review, self.__dict__.get("reviewed_labels_", given))
         else:
             if indices is None or labels is None:
                 raise InputTypeError("add_reviewed needs the reviewed rows and their "
@@ -369,7 +371,8 @@ class _ReviewMixin:
         else:
             scores_per_class = self.label_quality_scores_per_class_.copy()
             scores = self.label_quality_scores_.copy()
-        wrong = (current != given).any(axis=1)
+        wrong = np.zeros(given.shape[0], dtype=bool)
+        wrong[rows] = (true != given[rows]).any(axis=1)
         estimate = self._reviewed_estimate(state, example, per_class, given, reviewed, wrong)
         ranker = fit_review_ranker(features[rows], wrong[rows])
         # The settled examples: their corrected labels are right.
@@ -378,7 +381,7 @@ class _ReviewMixin:
         scores[reviewed] = 1
         scores_per_class[reviewed] = 1
         per_class_estimate = ErrorEstimate.from_probabilities(example, per_class, given)
-        diff = current[rows] - given[rows]
+        diff = true - given[rows]
         estimate.n_to_remove = per_class_estimate.n_to_remove + float((diff < 0).sum())
         estimate.n_to_add = per_class_estimate.n_to_add + float((diff > 0).sum())
 
