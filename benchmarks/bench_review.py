@@ -150,6 +150,7 @@ def main(argv=None):
     by_bench = defaultdict(list)
     for case in todo:
         by_bench[case[:3]].append(run_case(case))
+        print(f"  {'-'.join(map(str, case))}: done", file=sys.stderr, flush=True)
     budget = [f"{b:.0%}" for b in BUDGETS]
     j10, jc = len(BUDGETS) - 1, BUDGETS.index(COUNT_BUDGET)
     print("Share of all wrong examples found at each review budget (mean over seeds);\n"

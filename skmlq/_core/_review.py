@@ -28,10 +28,12 @@ must estimate (a difference estimator, model-assisted and design-unbiased).
 With replacement, the draw probabilities are known exactly and the variance has
 an unbiased estimate, ``s_b^2 / m`` (``s_b^2`` the sample variance of the
 ``(w_d - e_d) / p_d``), which fixed-size designs without replacement lack in
-closed form. Sampling proportional to ``sqrt(e (1 - e))``, the standard
-deviation of ``w`` if ``e`` is right, minimises that variance; the uniform share
-``g`` bounds ``1 / p_i`` by ``|R| / g`` when ``e`` is badly wrong (a defensive
-mixture).
+closed form. A handful of draws that all miss the errors estimate it near zero,
+so the variance used is at least the one the error probabilities predict,
+``sum_R e_i (1 - e_i) / p_i / m`` (a floor, which only widens the interval).
+Sampling proportional to ``sqrt(e (1 - e))``, the standard deviation of ``w`` if
+``e`` is right, minimises that variance; the uniform share ``g`` bounds ``1 /
+p_i`` by ``|R| / g`` when ``e`` is badly wrong (a defensive mixture).
 
 The order of the likeliest errors also learns from the answers
 (:func:`fit_review_ranker`): a logistic regression of "found wrong" on five
@@ -90,10 +92,10 @@ class ReviewBatch:
     """
 
     __slots__ = ("rows", "settled", "top", "draws", "draw_proba", "draw_error_proba",
-                 "rest_error_proba")
+                 "rest_error_proba", "model_variance")
 
     def __init__(self, rows, settled, top, draws, draw_proba, draw_error_proba,
-                 rest_error_proba):
+                 rest_error_proba, model_variance=0.0):
         self.rows = rows
         self.settled = settled
         self.top = top
@@ -101,6 +103,7 @@ class ReviewBatch:
         self.draw_proba = draw_proba
         self.draw_error_proba = draw_error_proba
         self.rest_error_proba = float(rest_error_proba)
+        self.model_variance = float(model_variance)
 
     def __getstate__(self):
         return {name: getattr(self, name) for name in self.__slots__}
@@ -120,7 +123,9 @@ class ReviewBatch:
         known = wrong[self.settled].sum() + wrong[self.top].sum()
         value = known + self.rest_error_proba + (z.mean() if m else 0.0)
         variance = z.var(ddof=1) / m if m > 1 else (0.0 if m == 0 else np.inf)
-        return float(value), float(variance), m
+        # A few draws that happen to miss every error estimate the variance near 0;
+        # it is at least what the error probabilities themselves predict.
+        return float(value), max(float(variance), self.model_variance), m
 
 
 def draw_probabilities(error_proba):
@@ -163,8 +168,10 @@ def draw_batch(scores, error_proba, pool, n, n_draws, rng):
     filler = np.setdiff1d(np.arange(rest.size), drawn, assume_unique=True)[:missing]
     rows = np.concatenate([top, rest[np.sort(filler)], rest[drawn]])
     # The filler belongs to R: the estimate counts it through sum_R e and the draws.
+    # Under the error probabilities, a draw's term has variance sum_R e (1 - e) / p.
+    model_variance = float(np.sum(e_rest * (1 - e_rest) / p)) / n_draws
     return ReviewBatch(rows, settled, top, rest[picks], p[picks], e_rest[picks],
-                       float(e_rest.sum()))
+                       float(e_rest.sum()), model_variance)
 
 
 def combine_estimates(parts, lower, upper, level=0.9):

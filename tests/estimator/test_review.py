@@ -135,8 +135,9 @@ def test_count_estimate_is_unbiased():
     values = np.array([v for v, _, _ in estimates])
     se = values.std() / np.sqrt(values.size)
     assert abs(values.mean() - wrong.sum()) < 3 * se
-    # the variance estimate is unbiased too (within 20% over 400 draws)
-    assert abs(np.mean([v for _, v, _ in estimates]) / values.var() - 1) < 0.2
+    # the variance used is at least the estimates' spread (unbiased, or floored by
+    # what the error probabilities predict: at most 2x the spread here)
+    assert 0.9 < np.mean([v for _, v, _ in estimates]) / values.var() < 2
     # the error probabilities alone are far off
     assert abs(e.sum() - wrong.sum()) > 10 * se
 
