@@ -253,6 +253,13 @@ def check_f(n_samples, n_classes, results):
               f"(bar <= 2x): {verdict(results[key])}")
 
 
+def check_i(n_samples, n_classes, results):
+    """(i) the review loop's add_reviewed + re-ranking (benchmarks/bench_review.py)."""
+    from bench_review import timing
+
+    results["i"] = timing(n_samples, n_classes) < 1
+
+
 def sweep(sizes, classes):
     print("\n(e) sweep, defaults, labels as list of lists (skmlq best of 3, cleanlab 1 run)")
     print(f"  {'N':>9s} {'K':>5s} {'pred_probs':>10s} {'skmlq s':>9s} {'cleanlab s':>10s} "
@@ -295,6 +302,7 @@ def main(argv=None):
     check_a_b(n_samples, n_classes, results)
     check_c_d(n_samples, n_classes, results)
     check_f(n_samples, n_classes, results)
+    check_i(n_samples, n_classes, results)
     if args.quick:
         sweep([1_000, 10_000], [10, 100])
     else:

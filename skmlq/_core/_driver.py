@@ -25,7 +25,7 @@ def scoring_thresholds(Y, P, adjust_pred_probs, thresholds=None):
 
 
 def score_blocks(Y, P, method, thresholds, aggregate=None, *, keep_per_class=False,
-                 second_stage=None):
+                 second_stage=None, stage_done=False):
     """Run the scoring core over row blocks.
 
     Returns per-class scores (N, K) if ``aggregate`` is None, else the aggregated
@@ -36,6 +36,8 @@ def score_blocks(Y, P, method, thresholds, aggregate=None, *, keep_per_class=Fal
     ``second_stage`` (fitted co-occurrence parameters), each block's ``P`` is first
     replaced by the second-stage probabilities, which ``method`` then scores
     (``"noise_posterior"`` and ``"single_error"`` through what was fitted with it).
+    With ``stage_done``, ``P`` already holds the second-stage probabilities (the
+    review loop keeps them while it refits the noise model).
     """
     if isinstance(P, FilledSparseMatrix):  # O(nnz): the explicit entries and one
         return sparse_score_blocks(  # implicit score per class
@@ -50,7 +52,7 @@ def score_blocks(Y, P, method, thresholds, aggregate=None, *, keep_per_class=Fal
         out = None if per_class is None else per_class[start:stop]
         Y_block = indicator_block(Y, start, stop)
         P_block = P[start:stop]
-        if second_stage is not None:
+        if second_stage is not None and not stage_done:
             P_block = second_stage_block(P_block, Y_block, second_stage)
         S = class_scores_block(P_block, Y_block, method, thresholds, out=out,
                                second_stage=second_stage)

@@ -19,7 +19,12 @@ classes, whichever the Bayesian information criterion prefers (see
     given:  r_absent (1 - s) / P(given | u)
     absent: r_given s / (1 - P(given | u))
 
-and an example has at least one wrong annotation with probability
+Reviewed examples, whose true labels a person gave, add their complete-data
+likelihood ``P(true | u) P(given | true)`` to the fit (see
+:func:`reviewed_histogram`), so that the flip rates and the calibration are
+pinned by the truth where it is known and by the given annotations elsewhere.
+
+An example has at least one wrong annotation with probability
 ``1 - prod_k (1 - e_k)`` (annotations independent given ``u``). The probability
 that an annotation is right, ``1 - e_k``, is the per-class score of
 ``method="noise_posterior"``. The model is fitted with the stage
@@ -30,6 +35,7 @@ or slice is scored by the model of all rows.
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit
+from threadpoolctl import threadpool_limits
 
 from ..utils._blocks import row_blocks, run_blocks
 from ..utils._labels import indicator_block
@@ -43,6 +49,7 @@ __all__ = [
     "label_error_probabilities",
     "noise_histogram",
     "posterior_scores_block",
+    "reviewed_histogram",
 ]
 
 _N_BINS = 128
@@ -83,6 +90,32 @@ def noise_histogram(Y, Q_blocks, n_samples, n_classes):
     return counts.reshape(shape), sums.reshape(shape)
 
 
+def reviewed_histogram(Y_rows, T_rows, Q_rows):
+    """Counts of reviewed annotations per given side, true side, class and bin of
+    ``u``, shape (2, 2, K, bins): ``[y, t]`` with ``y`` the given and ``t`` the true
+    annotation, binned as :func:`noise_histogram` bins all rows.
+
+    ``Y_rows``, ``T_rows`` and ``Q_rows`` are the reviewed rows' given labels, true
+    labels and second-stage probabilities (dense, (n, K)).
+    """
+    n_classes = Q_rows.shape[1]
+    cells = n_classes * _N_BINS
+    u = logit_block(Q_rows, _Q_EPS)
+    side = 2 * np.asarray(Y_rows, dtype=np.intp) + np.asarray(T_rows, dtype=np.intp)
+    flat = np.arange(n_classes) * _N_BINS + _bins(u) + side * cells
+    counts = np.bincount(flat.ravel(), minlength=4 * cells)
+    return counts.reshape(2, 2, n_classes, _N_BINS).astype(np.float64)
+
+
+def _reviewed_terms(reviewed):
+    """From reviewed counts ``[y, t, k, bin]``: per class and bin the counts of true
+    and false annotations, (K, bins) each, and per class the counts of lost tags,
+    kept tags, wrongly added tags and confirmed absences, (K,) each."""
+    true, false = reviewed[:, 1].sum(axis=0), reviewed[:, 0].sum(axis=0)
+    per_class = reviewed.sum(axis=3)
+    return true, false, per_class[0, 1], per_class[1, 1], per_class[1, 0], per_class[0, 0]
+
+
 def _centres(counts, sums):
     """Mean ``u`` of each class and bin over both sides, shape (K, bins)."""
     total = counts.sum(axis=0)
@@ -90,24 +123,45 @@ def _centres(counts, sums):
         return np.where(total > 0, sums.sum(axis=0) / total, 0.0)
 
 
-def _log_likelihood(counts, centre, model):
-    """Binned log-likelihood of the given annotations under ``model``, per class (K,)."""
+def _log_likelihood(counts, centre, model, reviewed=None):
+    """Binned log-likelihood of the given annotations under ``model``, per class (K,);
+    with ``reviewed`` counts, ``counts`` are those of the other rows and the reviewed
+    ones add their complete-data likelihood."""
     alpha, beta, r0, r1 = model.T
     s = expit(alpha[:, None] * centre + beta[:, None])
     q = np.clip(r0[:, None] + (1 - r0 - r1)[:, None] * s, 1e-12, 1 - 1e-12)
-    return (counts[1] * np.log(q) + counts[0] * np.log1p(-q)).sum(axis=1)
+    total = (counts[1] * np.log(q) + counts[0] * np.log1p(-q)).sum(axis=1)
+    if reviewed is not None:
+        total += _reviewed_log_likelihood(_reviewed_terms(reviewed), s, r0, r1)
+    return total
 
 
-def _fit_rates(counts, centre, shared):
+def _reviewed_log_likelihood(terms, s, r0, r1):
+    """Per class: ``log P(true | u) + log P(given | true)`` summed over reviewed
+    annotations."""
+    true, false, lost, kept, added, absent = terms
+    s = np.clip(s, 1e-12, 1 - 1e-12)
+    lr0, lr1 = np.log(np.maximum(r0, 1e-12)), np.log(np.maximum(r1, 1e-12))
+    return ((true * np.log(s) + false * np.log1p(-s)).sum(axis=1)
+            + lost * lr1 + kept * np.log1p(-r1) + added * lr0 + absent * np.log1p(-r0))
+
+
+def _fit_rates(counts, centre, shared, reviewed=None, start=None):
     """Maximum likelihood ``[alpha, beta, r_absent, r_given]`` per class, (K, 4).
 
     ``alpha`` and ``beta`` are always per class; with ``shared`` the two flip
     rates are one pair for all classes (their gradients are summed over classes).
+    With ``reviewed`` counts (:func:`reviewed_histogram`), ``counts`` are those of
+    the other rows, and the reviewed annotations add ``log P(true | u) + log
+    P(given | true)`` each. ``start``, a (K, 4) model, is where the search starts
+    (a refit after a batch of reviews starts from the previous model).
     """
     n_classes = counts.shape[1]
     n_rates = 1 if shared else n_classes
     n0, n1 = counts[0], counts[1]
-    scale = max(float(counts.sum()), 1.0)
+    scale = max(float(counts.sum()) + (0.0 if reviewed is None else float(reviewed.sum())),
+                1.0)
+    terms = None if reviewed is None else _reviewed_terms(reviewed)
 
     def unpack(theta):
         alpha, beta = theta[:n_classes], theta[n_classes:2 * n_classes]
@@ -124,24 +178,47 @@ def _fit_rates(counts, centre, shared):
         dq = -(n1 / q - n0 / (1 - q))
         ds = dq * span * s * (1 - s)
         g0, g1 = (dq * (1 - s)).sum(axis=1), (-dq * s).sum(axis=1)
+        if terms is not None:
+            true, false, lost, kept, added, absent = terms
+            loss -= _reviewed_log_likelihood(terms, s, r0, r1).sum()
+            ds -= true * (1 - s) - false * s
+            r0c, r1c = np.maximum(r0, 1e-12), np.maximum(r1, 1e-12)
+            g0 = g0 - (added / r0c - absent / (1 - r0))
+            g1 = g1 - (lost / r1c - kept / (1 - r1))
         if shared:
             g0, g1 = g0.sum(keepdims=True), g1.sum(keepdims=True)
         grad = np.concatenate([(ds * centre).sum(axis=1), ds.sum(axis=1), g0, g1])
         return loss / scale, grad / scale
 
-    theta0 = np.concatenate([np.ones(n_classes), np.zeros(n_classes),
-                             np.full(2 * n_rates, 0.01)])
+    if start is None:
+        theta0 = np.concatenate([np.ones(n_classes), np.zeros(n_classes),
+                                 np.full(2 * n_rates, 0.01)])
+    else:
+        rates = start[:, 2:4] if not shared else start[:, 2:4].mean(axis=0, keepdims=True)
+        theta0 = np.concatenate([start[:, 0], start[:, 1], rates[:, 0], rates[:, 1]])
     # alpha >= 0: the calibration keeps the stage's order (a falling one, which a
     # handful of rows can produce, would call the stage's best guesses wrong).
     bounds = ([(0.0, None)] * n_classes + [(None, None)] * n_classes
               + [(0.0, _MAX_RATE)] * (2 * n_rates))
-    result = minimize(loss_grad, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
-                      options={"maxiter": 2000})
+    # The search's vector operations are tiny: BLAS threads only add their wake-ups
+    # (half the time of a refit on a busy machine).
+    with threadpool_limits(1):
+        result = minimize(loss_grad, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
+                          options={"maxiter": 2000})
     return np.column_stack(unpack(result.x))
 
 
-def fit_noise_model(counts, sums):
+def fit_noise_model(counts, sums, reviewed=None, start=None):
     """Per-class ``[alpha, beta, r_absent, r_given]``, shape (K, 4), from the histogram.
+
+    ``counts`` and ``sums`` are the histogram of all rows (:func:`noise_histogram`).
+    ``reviewed`` (:func:`reviewed_histogram`) holds the reviewed rows among them with
+    their true labels: those rows then enter the likelihood with what is known of
+    them (given and true annotation) instead of the given annotation alone. The
+    selection of rows to review may depend on anything observed (``u`` and the
+    given labels) but not on the truth, so the likelihood of the reviewed and the
+    other rows together stays the likelihood of the data (the selection is
+    ignorable). ``start`` (a model) is where both fits start.
 
     Two fits: flip rates of their own for every class, and one pair of flip rates
     shared by all classes (the calibration ``alpha, beta`` stays per class in
@@ -158,14 +235,16 @@ def fit_noise_model(counts, sums):
     in noise level gain enough likelihood to keep their own.
     """
     centre = _centres(counts, sums)
-    per_class = _fit_rates(counts, centre, shared=False)
+    n_samples = float(counts[:, 0].sum())
+    if reviewed is not None:
+        counts = np.maximum(counts - reviewed.sum(axis=1), 0.0)
+    per_class = _fit_rates(counts, centre, shared=False, reviewed=reviewed, start=start)
     n_classes = counts.shape[1]
     if n_classes < 2:
         return per_class
-    shared = _fit_rates(counts, centre, shared=True)
-    n_samples = float(counts[:, 0].sum())
-    gain = (_log_likelihood(counts, centre, per_class).sum()
-            - _log_likelihood(counts, centre, shared).sum())
+    shared = _fit_rates(counts, centre, shared=True, reviewed=reviewed, start=start)
+    gain = (_log_likelihood(counts, centre, per_class, reviewed).sum()
+            - _log_likelihood(counts, centre, shared, reviewed).sum())
     return per_class if gain > (n_classes - 1) * np.log(max(n_samples, 2.0)) else shared
 
 
@@ -178,10 +257,14 @@ def calibrated_block(Q_block, model):
     return sigmoid_inplace(s)
 
 
-def error_proba_block(Q_block, Y_block, model):
-    """Probability that each annotation of a block is wrong, (n, K) float64."""
+def error_proba_block(Q_block, Y_block, model, calibrated=None):
+    """Probability that each annotation of a block is wrong, (n, K) float64.
+
+    ``calibrated``: the block's :func:`calibrated_block`, when already computed
+    (it is overwritten).
+    """
     r0, r1 = model[:, 2], model[:, 3]
-    s = calibrated_block(Q_block, model)
+    s = calibrated_block(Q_block, model) if calibrated is None else calibrated
     # absent: r_given s / (1 - r_absent - span s); given: r_absent (1 - s) / (r_absent
     # + span s). A denominator is 0 only where its numerator is (a zero rate), and
     # those annotations are not wrong: flooring the denominators leaves them 0 (a
@@ -203,25 +286,31 @@ def example_error_proba(E_block):
     return -np.expm1(np.log1p(-np.minimum(E_block, 1 - 1e-16)).sum(axis=1))
 
 
-def posterior_scores_block(Q_block, Y_block, model, out=None):
+def posterior_scores_block(Q_block, Y_block, model, out=None, errors=None):
     """``1 - error_proba_block``: the probability that each annotation is right.
 
     The per-class scores of ``method="noise_posterior"``, dtype of ``Q_block``.
+    ``errors``: the block's :func:`error_proba_block`, when already computed.
     """
-    E = error_proba_block(Q_block, Y_block, model)
+    E = error_proba_block(Q_block, Y_block, model) if errors is None else errors
     return np.subtract(1, E, out=out, dtype=Q_block.dtype, casting="same_kind")
 
 
-def label_error_probabilities(Y, P, params):
+def label_error_probabilities(Y, P, params, stage_probs=None):
     """``(example_proba (N,), per_class_proba (N, K))`` from validated inputs and the
-    fitted stage with its noise model, in one pass over row blocks."""
-    n_samples, n_classes = P.shape
+    fitted stage with its noise model, in one pass over row blocks.
+
+    ``stage_probs``, when given, are the stage's probabilities ``q`` of all rows,
+    computed before (``P`` is then not read).
+    """
+    n_samples, n_classes = (P if stage_probs is None else stage_probs).shape
     per_class = np.empty((n_samples, n_classes))
     example = np.empty(n_samples)
 
     def block(start, stop):
         Y_block = indicator_block(Y, start, stop)
-        Q = second_stage_block(P[start:stop], Y_block, params)
+        Q = (second_stage_block(P[start:stop], Y_block, params) if stage_probs is None
+             else stage_probs[start:stop])
         E = error_proba_block(Q, Y_block, params.noise_model)
         per_class[start:stop] = E
         example[start:stop] = example_error_proba(E)

@@ -23,7 +23,9 @@ Bayes' rule gives the probability that annotation k is the example's wrong one::
                                                       + pi_wrong L_wrong)
 
 The per-class score is ``1 - P_k``; their sum over k is the probability that the
-example has an error. The count of tags enters through the ``1 / (n + 1)``: an
+example has an error. Reviewed examples, whose kind of error a person settled,
+enter the EM with that kind as a known responsibility (see
+:func:`fit_error_shares`). The count of tags enters through the ``1 / (n + 1)``: an
 example with fewer tags than the model expects is likelier to have lost one.
 """
 
@@ -33,7 +35,8 @@ from ..utils._blocks import row_blocks, run_blocks
 from ..utils._labels import indicator_block
 from ._error_proba import calibrated_block
 
-__all__ = ["fit_error_shares", "single_error_block", "single_error_scores_block"]
+__all__ = ["error_shares_em", "fit_error_shares", "reviewed_responsibilities",
+           "side_sums_block", "single_error_block", "single_error_scores_block"]
 
 _EM_ITER = 500
 _EM_TOL = 1e-10
@@ -41,9 +44,9 @@ _EM_TOL = 1e-10
 _S_EPS = 1e-9
 
 
-def _weighted_odds(Q_block, Y_block, model):
+def _weighted_odds(Q_block, Y_block, model, calibrated=None):
     """Per annotation, its odds of being flipped over the size of its side + 1."""
-    s = calibrated_block(Q_block, model)
+    s = calibrated_block(Q_block, model) if calibrated is None else calibrated
     np.clip(s, _S_EPS, 1 - _S_EPS, out=s)
     odds = np.subtract(1, s)
     # absent: s / (1 - s); given: (1 - s) / s
@@ -64,23 +67,56 @@ def _side_sums(odds, Y_block):
     return total - wrong, wrong
 
 
-def fit_error_shares(Y, Q_blocks, model, n_samples, n_classes):
+def side_sums_block(Q_block, Y_block, model, calibrated=None):
+    """``(L_missing, L_wrong)`` of each row of a block: the likelihoods of one tag
+    missing and of one wrong tag against a clean example. ``calibrated``: the
+    block's ``calibrated_block``, when already computed (it is overwritten)."""
+    return _side_sums(_weighted_odds(Q_block, Y_block, model, calibrated), Y_block)
+
+
+def fit_error_shares(Y, Q_blocks, model, n_samples, n_classes, known=None, start=None):
     """The shares ``(clean, one missing, one wrong)``, shape (3,), by EM over all rows.
 
     ``Q_blocks(start, stop)`` returns the second-stage probabilities of a block.
+    ``known`` is None or ``(rows, responsibilities)`` of reviewed rows (see
+    :func:`error_shares_em`); ``start`` the shares the EM starts from.
     """
     L = np.ones((3, n_samples))
 
     def block(start, stop):
         Y_block = indicator_block(Y, start, stop)
-        odds = _weighted_odds(Q_blocks(start, stop), Y_block, model)
-        L[1, start:stop], L[2, start:stop] = _side_sums(odds, Y_block)
+        L[1, start:stop], L[2, start:stop] = side_sums_block(Q_blocks(start, stop), Y_block,
+                                                             model)
 
     run_blocks(block, row_blocks(n_samples, n_classes))
-    pi = np.array([0.9, 0.05, 0.05])
+    return error_shares_em(L, known, start)
+
+
+def reviewed_responsibilities(Y_rows, T_rows):
+    """What a review settled of each reviewed example, (n, 3): ``(1, 0, 0)`` clean,
+    ``(0, 1, 0)`` tags lost only, ``(0, 0, 1)`` tags wrongly added only, and an
+    example with both kinds split in proportion to their counts."""
+    Y_rows, T_rows = np.asarray(Y_rows, dtype=bool), np.asarray(T_rows, dtype=bool)
+    lost = (T_rows & ~Y_rows).sum(axis=1)
+    added = (Y_rows & ~T_rows).sum(axis=1)
+    out = np.column_stack([(lost + added) == 0, lost, added]).astype(np.float64)
+    return out / out.sum(axis=1, keepdims=True)
+
+
+def error_shares_em(L, known=None, start=None):
+    """The shares by EM from the side likelihoods ``L`` (3, n) of every row (row 0
+    ones, rows 1 and 2 ``L_missing`` and ``L_wrong``).
+
+    ``known``: None or ``(rows, responsibilities (len(rows), 3))``, reviewed rows
+    whose kind is settled; their responsibilities stay fixed through the EM.
+    ``start``: the shares to start from (a refit starts from the previous ones).
+    """
+    pi = np.array([0.9, 0.05, 0.05]) if start is None else np.asarray(start, dtype=float)
     for _ in range(_EM_ITER):
         w = pi[:, None] * L
         w /= w.sum(axis=0)
+        if known is not None:
+            w[:, known[0]] = known[1].T
         new = w.mean(axis=1)
         done = np.abs(new - pi).max() <= _EM_TOL
         pi = new

@@ -14,6 +14,10 @@ One public class composed of private mixins, one module per job:
 - ``_clean``: ``CleanMultilabelClassifier``, the meta-estimator that cleans the
   training annotations with a fitted ``MultilabelLabelQuality`` (``refit=False``)
   and fits the classifier on the cleaned data;
+
+- ``_review``: the review loop: ``next_to_review`` (batches with known draw
+  probabilities), ``add_reviewed`` (a person's answers refit the noise model) and
+  ``reviewed_issue_mask``;
 - ``_base``: what every job uses: the classifier to fit, the fitted one and new
   data as it sees it (``_fitted_estimator``, ``_new_data``). A new job (a review
   loop, a meta-estimator) goes in a module of its own on this base.

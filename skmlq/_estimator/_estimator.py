@@ -21,6 +21,7 @@ from ..utils._defaults import (
 from ._base import _LabelQualityBase
 from ._fit import _FitMixin
 from ._reports import _ReportsMixin
+from ._review import _ReviewMixin
 # SYNTHETIC_DRAWS and _inject_single_errors are also read from here by the detection
 # benchmark, which injects the errors of the objective.
 from ._scoring import SYNTHETIC_DRAWS, _inject_single_errors, _ScoringMixin  # noqa: F401
@@ -28,8 +29,8 @@ from ._scoring import SYNTHETIC_DRAWS, _inject_single_errors, _ScoringMixin  # n
 __all__ = ["MultilabelLabelQuality", "SYNTHETIC_DRAWS"]
 
 
-class MultilabelLabelQuality(_ReportsMixin, _ScoringMixin, _FitMixin, _LabelQualityBase,
-                             BaseEstimator):
+class MultilabelLabelQuality(_ReviewMixin, _ReportsMixin, _ScoringMixin, _FitMixin,
+                             _LabelQualityBase, BaseEstimator):
     """Score how likely the annotations of multi-label data are correct.
 
     ``fit`` cross-fits a probabilistic classifier to get out-of-fold predicted
@@ -169,6 +170,12 @@ default="exponential_moving_average"
         of clean examples, of examples that lost one tag and of examples with one
         wrong tag; :meth:`score` injects its synthetic errors with them); new
         data is scored with them.
+    reviewed_ : ndarray of bool of shape (n_samples,)
+        Training examples reviewed by a person (:meth:`add_reviewed`); set by the
+        first call of ``add_reviewed``.
+    reviewed_labels_ : ndarray of shape (n_samples, n_classes)
+        The training labels as they stand: the given ones, corrected where
+        reviewed (0/1 indicator over :attr:`classes_`); set with :attr:`reviewed_`.
     estimator_ : estimator object
         The classifier fitted on all the data. Only set when ``refit=True``.
     n_features_in_ : int
@@ -191,7 +198,9 @@ default="exponential_moving_average"
     be present on some examples and absent from others.
 
     Out-of-fold scores (``label_quality_scores_``, ``fit_transform``) are the ones
-    to rank annotation errors by. ``transform`` and ``score_samples`` score new
+    to rank annotation errors by. A person's answers refine them batch by batch:
+    :meth:`next_to_review` and :meth:`add_reviewed` (see the user guide, "Review in
+    batches"). ``transform`` and ``score_samples`` score new
     data with :attr:`estimator_`; on the training data they are in-sample and
     over-confident.
 

@@ -204,6 +204,9 @@ class _FitMixin:
         self._fit_labels = Y
         self._check_model_quality(Y, pred_probs)
         self.__dict__.pop("estimator_", None)
+        # A new fit starts without reviewed examples (see _review).
+        for name in ("reviewed_", "reviewed_labels_", "_review"):
+            self.__dict__.pop(name, None)
         if self.refit:
             refit = memory.cache(fit_full, ignore=["verbose"])
             self.estimator_ = refit(estimator, X, Y, verbose=self.verbose)

@@ -203,7 +203,10 @@ class _ScoringMixin(TransformerMixin):
 
         - With ``label_issue_mask`` (True for examples known to be mislabelled;
           route it with ``set_score_request(label_issue_mask=True)``): the AUROC
-          of ranking those examples first, scoring the given ``y``.
+          of ranking those examples first, scoring the given ``y``. A partial
+          mask (NaN for examples nobody checked, such as
+          :meth:`reviewed_issue_mask` after a review) counts only the checked
+          examples, so that a search tunes on what a person found.
         - Without it: copies of ``y`` get synthetic errors of the kinds and in
           the amounts the fit estimated: with the shares of the single-error
           mixture (``cooccurrence_params_.error_shares``, from the training
@@ -239,8 +242,10 @@ class _ScoringMixin(TransformerMixin):
             Input, passed to :attr:`estimator_` untouched.
         y : array-like, sparse matrix or list of lists
             The given annotations of ``X`` (see :meth:`fit`).
-        label_issue_mask : array-like of bool of shape (n_samples,), default=None
-            Known mislabelled examples; needs at least one True and one False.
+        label_issue_mask : array-like of bool or float of shape (n_samples,), default=None
+            Known mislabelled examples (True or 1) and known correct ones (False
+            or 0); NaN marks examples not checked, which are left out. Needs at
+            least one of each among the checked ones.
 
         Returns
         -------
@@ -264,22 +269,25 @@ class _ScoringMixin(TransformerMixin):
                 areas.append(roc_auc_score(is_issue, -scores))
             return float(np.mean(areas))
         is_issue = np.asarray(label_issue_mask)
+        checked = (~np.isnan(is_issue) if is_issue.dtype.kind == "f"
+                   else np.ones(is_issue.shape, dtype=bool))
         if is_issue.shape != (n_samples,) or (
-            is_issue.dtype != bool and not np.isin(is_issue, (0, 1)).all()
+            is_issue.dtype != bool and not np.isin(is_issue[checked], (0, 1)).all()
         ):
             raise InputValueError(
                 f"label_issue_mask must be a boolean array of shape ({n_samples},), "
-                f"one entry per example; got shape {is_issue.shape}, dtype "
-                f"{is_issue.dtype}."
+                f"one entry per example (or floats 0, 1 and NaN for examples not "
+                f"checked); got shape {is_issue.shape}, dtype {is_issue.dtype}."
             )
-        is_issue = is_issue.astype(bool)
+        is_issue = is_issue[checked].astype(bool)
         if is_issue.all() or not is_issue.any():
             raise InputValueError(
                 f"label_issue_mask has {'no False' if is_issue.any() else 'no True'} "
-                "entry; ranking mislabelled examples against correct ones needs both."
+                f"entry{' among the checked examples' if not checked.all() else ''}; "
+                f"ranking mislabelled examples against correct ones needs both."
             )
         scores = self._score(Y, pred_probs)[1]
-        return float(roc_auc_score(is_issue, -scores))
+        return float(roc_auc_score(is_issue, -scores[checked]))
 
     def get_feature_names_out(self, input_features: ArrayLike | None = None) -> np.ndarray:
         """Names of the output columns of ``transform``.

@@ -263,14 +263,15 @@ def _unit_float(text, line, column, where):
     return value
 
 
-def read_review(path, classes, n_samples, *, name="review"):
+def read_review(path, classes, n_samples, *, name="review", undecided=False):
     """Read and check a review file: ``(accepted, given)``.
 
     ``accepted`` holds the accepted changes as :class:`Suggestions` over
     ``classes``; ``given`` maps each example of the file to ``(line, set of class
     columns)`` of its ``given`` cell. Raises ValueError (one line, naming the line
     and the column) on anything but the ``decision`` cells differing from what
-    :func:`write_review` writes.
+    :func:`write_review` writes. With ``undecided``, a third value is the set of
+    examples with a row whose ``decision`` is empty (not reviewed yet).
     """
     where = os.fspath(path) if not hasattr(path, "read") else name
     if hasattr(path, "read"):
@@ -284,7 +285,7 @@ def read_review(path, classes, n_samples, *, name="review"):
     lookup = {_name(c): k for k, c in enumerate(np.asarray(classes, dtype=object).tolist())}
     known = ", ".join(repr(c) for c in list(lookup)[:10])
     known += ", ..." if len(lookup) > 10 else ""
-    seen, given_of = {}, {}
+    seen, given_of, open_rows = {}, {}, set()
     out_rows, out_cols, out_remove, out_scores = [], [], [], []
     for line, fields in rows:
         if len(fields) != len(columns):
@@ -337,13 +338,15 @@ def read_review(path, classes, n_samples, *, name="review"):
                 f"{where} line {line}, column 'decision': {cell['decision']!r} is not a "
                 f"decision; write accept (yes, y, x, 1), reject (no, n, 0) or leave it "
                 f"empty.")
+        if not decision:
+            open_rows.add(row)
         if decision in ACCEPT:
             out_rows.append(row)
             out_cols.append(col)
             out_remove.append(change == "remove")
             out_scores.append(float(cell["annotation_score"]))
     accepted = Suggestions(out_rows, out_cols, out_remove, out_scores, n_samples, classes)
-    return accepted, given_of
+    return (accepted, given_of, open_rows) if undecided else (accepted, given_of)
 
 
 def review_classes(data, where="review"):

@@ -1,0 +1,199 @@
+"""Review benchmark: wrong examples found per review budget, and the count's interval.
+
+Run ``python benchmarks/bench_review.py`` (``--only yeast`` restricts the cases,
+``--timing`` adds ``add_reviewed`` at 100,000 x 100). On every case of the
+detection suite's cache (``benchmarks/_detect_data.py``; the cases that exist are
+used), a reviewer who answers truthfully (the clean labels) reviews batches of 2%
+of the examples until 10% are reviewed, four ways:
+
+- ``loop``: :meth:`MultilabelLabelQuality.next_to_review` then ``add_reviewed``,
+  with ``method="noise_posterior", aggregator="product"`` (the ranking is one
+  minus the error probability): each batch refits the noise model and re-ranks;
+- ``static``: the same configuration's initial ranking, reviewed in order;
+- ``cleanlab``: cleanlab's default ranking (self_confidence, exponential moving
+  average 0.8, computed by skmlq's core, which reproduces it);
+- ``random``: a seeded random order.
+
+Columns: the share of all wrong examples found at each budget, and the loop's
+estimated number of wrong examples with its 90% interval against the truth.
+The estimator is fitted on the cached out-of-fold probabilities through a
+classifier that returns them (``CachedProbabilities``), so no model is refitted.
+"""
+
+import argparse
+import sys
+import time
+import warnings
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _detect_data import available_cases, load_case  # noqa: E402
+
+from skmlq import MultilabelLabelQuality, get_label_quality_scores  # noqa: E402
+
+BATCH = 0.02
+BUDGETS = (0.02, 0.04, 0.06, 0.08, 0.10)
+# The count is judged at the first budget of at least 5%.
+COUNT_BUDGET = 0.06
+LOOP = {"method": "noise_posterior", "aggregator": "product"}
+
+
+class CachedProbabilities(ClassifierMixin, BaseEstimator):
+    """A classifier whose input is the row number and whose probabilities are given.
+
+    Fitted on any rows, it predicts ``pred_probs[rows]``: cross fitting it returns
+    the cached out-of-fold probabilities unchanged.
+    """
+
+    def __init__(self, pred_probs=None):
+        self.pred_probs = pred_probs
+
+    def fit(self, X, y):
+        self.classes_ = np.arange(np.asarray(y).shape[1])
+        return self
+
+    def predict_proba(self, X):
+        return np.asarray(self.pred_probs)[np.asarray(X)[:, 0].astype(np.intp)]
+
+
+def fit_cached(Y, P, seed, **params):
+    """A fitted MultilabelLabelQuality on cached probabilities ``P``."""
+    rows = np.arange(Y.shape[0])[:, None]
+    est = MultilabelLabelQuality(CachedProbabilities(P), cv=2, refit=False,
+                                 random_state=seed, **{**LOOP, **params})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return est.fit(rows, Y)
+
+
+def found_share(order, wrong, budgets, n_samples):
+    total = max(int(wrong.sum()), 1)
+    return [wrong[order[:int(round(b * n_samples))]].sum() / total for b in budgets]
+
+
+def run_case(case):
+    d = load_case(*case)
+    Y, P, clean = d["noisy"], d["pred_probs"], d["clean"]
+    wrong = d["wrong"].any(axis=1)
+    n_samples = Y.shape[0]
+    seed = case[3]
+    mlq = fit_cached(Y, P, seed)
+    static = np.lexsort((np.arange(n_samples), mlq.label_quality_scores_))
+    cleanlab = np.lexsort((np.arange(n_samples), get_label_quality_scores(Y, P)))
+    rand = np.random.default_rng(seed).permutation(n_samples)
+    batch = int(round(BATCH * n_samples))
+    loop_found, estimates, times = [], [], []
+    for _ in BUDGETS:
+        rows = mlq.next_to_review(batch)
+        t0 = time.perf_counter()
+        mlq.add_reviewed(rows, clean[rows])
+        times.append(time.perf_counter() - t0)
+        loop_found.append(wrong[mlq.reviewed_].sum() / max(int(wrong.sum()), 1))
+        e = mlq.estimate_errors()
+        estimates.append((e.n_wrong_examples, e.low, e.high))
+    return {
+        "loop": loop_found,
+        "static": found_share(static, wrong, BUDGETS, n_samples),
+        "cleanlab": found_share(cleanlab, wrong, BUDGETS, n_samples),
+        "random": found_share(rand, wrong, BUDGETS, n_samples),
+        "estimates": estimates, "truth": int(wrong.sum()), "time": max(times),
+    }
+
+
+def timing(n_samples=100_000, n_classes=100, seed=0):
+    """``add_reviewed`` + re-ranking at n_samples x n_classes, batches of 2%.
+
+    Returns the slowest wall time of the batches after the first (the first one
+    also computes the stage's probabilities of all rows, kept for the next ones).
+    """
+    from bench_rank import make_data
+
+    _, _, Y, P = make_data(n_samples, n_classes, seed)
+    t0 = time.perf_counter()
+    mlq = fit_cached(Y, P, seed)
+    print(f"\n(i) add_reviewed + re-ranking, N={n_samples:,}, K={n_classes}, "
+          f"noise_posterior + product (fit on cached probabilities "
+          f"{time.perf_counter() - t0:.1f} s)")
+    batch = n_samples // 50
+    slowest = 0.0
+    for step in range(4):
+        t0 = time.perf_counter()
+        rows = mlq.next_to_review(batch)
+        t1, c1 = time.perf_counter(), time.process_time()
+        mlq.add_reviewed(rows, Y[rows])
+        wall, cpu = time.perf_counter() - t1, time.process_time() - c1
+        if step:
+            slowest = max(slowest, wall)
+        first = " (first: computes the stage probabilities)" if not step else ""
+        print(f"  batch {step + 1}: next_to_review {t1 - t0:.3f} s, add_reviewed {wall:.3f} s "
+              f"(CPU {cpu:.3f} s){first}")
+    print(f"  add_reviewed under 1 s after the first batch: "
+          f"{'PASS' if slowest < 1 else 'FAIL'} ({slowest:.3f} s)")
+    return slowest
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="", help="only cases whose name contains this")
+    parser.add_argument("--timing", action="store_true",
+                        help="also time add_reviewed at 100,000 x 100")
+    args = parser.parse_args(argv)
+    todo = [c for c in available_cases() if args.only in "-".join(map(str, c))]
+    if not todo:
+        print("no cached case: run benchmarks/_detect_data.py first")
+        return 1
+    by_bench = defaultdict(list)
+    for case in todo:
+        by_bench[case[:3]].append(run_case(case))
+        print(f"  {'-'.join(map(str, case))}: done", file=sys.stderr, flush=True)
+    budget = [f"{b:.0%}" for b in BUDGETS]
+    j10, jc = len(BUDGETS) - 1, BUDGETS.index(COUNT_BUDGET)
+    print("Share of all wrong examples found at each review budget (mean over seeds);\n"
+          f"count at {COUNT_BUDGET:.0%} reviewed: estimate / truth, and how many seeds' "
+          f"90% intervals cover the truth")
+    print(f"{'benchmark':28s} {'way':8s} " + " ".join(f"{b:>6s}" for b in budget)
+          + "   count/truth  covered")
+    gains, worst, ratios, covered, runs, slowest = [], [], [], 0, 0, 0.0
+    for bench, results in by_bench.items():
+        name = "-".join(bench)
+        for way in ("loop", "static", "cleanlab", "random"):
+            mean = np.mean([r[way] for r in results], axis=0)
+            tail = ""
+            if way == "loop":
+                est = [r["estimates"][jc] for r in results]
+                truth = [r["truth"] for r in results]
+                ratio = np.mean([e[0] / t for e, t in zip(est, truth)])
+                cover = sum(e[1] is not None and e[1] <= t <= e[2] for e, t in zip(est, truth))
+                ratios.append(ratio)
+                covered += cover
+                runs += len(results)
+                tail = f"   {ratio:11.2f}  {cover}/{len(results)}"
+            print(f"{name if way == 'loop' else '':28s} {way:8s} "
+                  + " ".join(f"{v:6.3f}" for v in mean) + tail)
+        gain = np.mean([r["loop"][j10] - r["static"][j10] for r in results])
+        gains.append(gain)
+        worst.append((gain, name))
+        slowest = max(slowest, max(r["time"] for r in results))
+    print(f"\nat 10% reviewed, loop - static (share of wrong examples found): mean "
+          f"{np.mean(gains):+.3f} over {len(gains)} benchmarks (bar +0.05: "
+          f"{'PASS' if np.mean(gains) >= 0.05 else 'FAIL'}); worst {min(worst)[0]:+.3f} "
+          f"({min(worst)[1]}; bar -0.01: {'PASS' if min(worst)[0] >= -0.01 else 'FAIL'})")
+    within = np.abs(np.array(ratios) - 1) <= 0.15
+    print(f"count at {COUNT_BUDGET:.0%} reviewed within 15% of the truth on {within.sum()} of "
+          f"{len(ratios)} benchmarks (mean over seeds; bar: all: "
+          f"{'PASS' if within.all() else 'FAIL'}); 90% interval covers the truth on "
+          f"{covered} of {runs} runs ({covered / max(runs, 1):.0%}; bar 90%: "
+          f"{'PASS' if covered >= 0.9 * runs else 'FAIL'})")
+    print(f"slowest add_reviewed on the suite: {slowest:.3f} s")
+    if args.timing:
+        timing()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
