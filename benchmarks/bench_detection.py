@@ -76,7 +76,7 @@ def second_stage(case, Y, P):
     """The co-occurrence stage's probabilities of a case, cached next to the case."""
     from _detect_data import case_path
 
-    from skmlq._core._cooccurrence import second_stage_block
+    from skmlq._core._second_stage import second_stage_block
     from skmlq.rank import get_cooccurrence_params
 
     path = case_path(*case).with_suffix(".cooc-v3.npy")

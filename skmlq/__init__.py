@@ -26,11 +26,12 @@ and fails otherwise; it also holds the rules of the estimator, of
    formulas live here**: ``_scoring`` (per-class scores), ``_thresholds``
    (confident thresholds), ``_aggregation`` (aggregation kernels),
    ``_driver`` (``score_blocks``, the one block driver every score goes
-   through), ``_cooccurrence`` (the second stage of ``method="cooccurrence"``),
-   ``_error_proba`` (the noise model of the error probabilities and of
-   ``method="noise_posterior"``), ``_single_error`` (the one-error mixture of
-   ``method="single_error"``), ``_second_stage`` (fits the stage and both in
-   one first pass),
+   through), ``_second_stage`` (the second stage of the methods
+   ``"cooccurrence"``, ``"noise_posterior"`` and ``"single_error"``: each
+   class's model of its neighbours' labels, fitted with the two below in one
+   first pass), ``_logistic`` (logit, sigmoid, log-loss), ``_error_proba`` (the
+   noise model of the error probabilities and of ``method="noise_posterior"``),
+   ``_single_error`` (the one-error mixture of ``method="single_error"``),
    ``_confident_learning`` (counting, calibrated joint, budgets, issue masks),
    ``_summaries`` (dataset counts, health score), ``_noise`` (seeded noise
    kernels: the errors the estimator's ``score`` injects and the generators of

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..utils._blocks import row_blocks, run_blocks
 from ..utils._labels import indicator_block
-from ._cooccurrence import second_stage_block
+from ._second_stage import second_stage_block
 from ._scoring import class_scores_block
 from ._thresholds import confident_thresholds
 
