@@ -430,7 +430,8 @@ def stage_block(P_block, Y_block, coef, neighbors, random_state=0, weights=None)
     """
     n_folds, n_classes, width = coef.shape
     folds = row_folds(P_block, Y_block, n_folds, random_state)
-    eta = logit_block(P_block)
+    # C order whatever the layout of P_block, for the flat scatter of the label terms
+    eta = np.ascontiguousarray(logit_block(P_block))
     eta *= coef[:, :, 0][folds]
     eta += coef[:, :, 1][folds]
     count = np.count_nonzero(Y_block, axis=1)
@@ -446,10 +447,11 @@ def stage_block(P_block, Y_block, coef, neighbors, random_state=0, weights=None)
         np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
         widened = sp.csr_matrix((np.ones(rows.size), labels + folds[rows] * n_classes, indptr),
                                 shape=(n_rows, n_folds * n_classes))
+        # (a sparse product has no duplicate entries: the scatter may add in place)
         term = widened @ weights
-        term.sum_duplicates()
-        # (two-dimensional indices: eta has the memory layout of P_block)
-        eta[np.repeat(np.arange(n_rows), np.diff(term.indptr)), term.indices] += term.data
+        flat = np.repeat(np.arange(0, n_rows * n_classes, n_classes), np.diff(term.indptr))
+        flat += term.indices
+        eta.reshape(-1)[flat] += term.data
     return sigmoid_inplace(eta).astype(P_block.dtype, copy=False)
 
 

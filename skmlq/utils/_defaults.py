@@ -55,7 +55,7 @@ DEFAULT_COOCCURRENCE_C = 1.0
 DEFAULT_COOCCURRENCE_FOLDS = 5
 #: Classes whose labels each class's model in the stage reads (``"all"``: every
 #: other class); see docs/benchmarks.rst for the measurement behind it.
-DEFAULT_COOCCURRENCE_NEIGHBORS = 20
+DEFAULT_COOCCURRENCE_NEIGHBORS = 40
 
 #: Built-in aggregators and the options each accepts.
 AGGREGATORS = {
