@@ -57,13 +57,14 @@ def get_cooccurrence_params(labels, pred_probs, *, C=DEFAULT_COOCCURRENCE_C,
         Number of folds of the cross-fitting.
     random_state : int >= 0 or None, default=0
         Seed of the fold hash (None means 0).
-    n_neighbors : int >= 1 or "all", default=20
+    n_neighbors : int >= 1 or "all", default=40
         Number of other classes whose annotations each class's model reads (at
         most ``n_classes - 1``; ``"all"`` reads every other class, the full model,
-        whose cost grows as ``n_classes ** 3``). The others enter through their
-        count only. 20 finds errors as well as ``"all"`` on the detection
-        benchmark (within 0.005 mean AUROC; see the Benchmarks page) at a cost
-        linear in the number of classes.
+        whose memory grows as ``n_classes ** 3``). The others enter through their
+        count only. 40 finds errors as well as ``"all"`` on the detection
+        benchmark (within 0.005 mean AUROC for each second-stage method; 20 was
+        0.011 below it on bibtex with ``method="single_error"``; see the
+        Benchmarks page) at a cost linear in the number of classes.
 
     Returns
     -------
