@@ -140,6 +140,26 @@ def test_blocks_slices_and_memmap(any_problem, tmp_path, monkeypatch):
     np.testing.assert_array_equal(per_class(noisy, P), full)
 
 
+def test_sparse_label_weights(any_problem, monkeypatch):
+    """Many classes keep the folds' label weights sparse: the same scores, and a
+    slice still scored exactly as in the call over all rows."""
+    from skmlq._core import _second_stage
+
+    noisy, P, _ = any_problem
+    params = get_cooccurrence_params(noisy, P, random_state=0)
+    dense = get_label_quality_scores_per_class(noisy, P, method="single_error",
+                                               cooccurrence_params=params)
+    monkeypatch.setattr(_second_stage, "_DENSE_WEIGHTS", 0)
+    params = get_cooccurrence_params(noisy, P, random_state=0)
+    assert not isinstance(params.label_weights(), np.ndarray)
+    full = get_label_quality_scores_per_class(noisy, P, method="single_error",
+                                              cooccurrence_params=params)
+    np.testing.assert_allclose(full, dense, rtol=1e-12, atol=1e-14)
+    part = get_label_quality_scores_per_class(noisy[7:301], np.asfortranarray(P[7:301]),
+                                              method="single_error", cooccurrence_params=params)
+    np.testing.assert_array_equal(part, full[7:301])
+
+
 def test_adjusted_cooccurrence(problem, params):
     noisy, P, _ = problem
     s = get_label_quality_scores(noisy, P, method="cooccurrence", adjust_pred_probs=True,
