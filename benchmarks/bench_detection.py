@@ -76,10 +76,10 @@ def second_stage(case, Y, P):
     """The co-occurrence stage's probabilities of a case, cached next to the case."""
     from _detect_data import case_path
 
-    from skmlq._core._cooccurrence import second_stage_block
+    from skmlq._core._second_stage import second_stage_block
     from skmlq.rank import get_cooccurrence_params
 
-    path = case_path(*case).with_suffix(".cooc-v3.npy")
+    path = case_path(*case).with_suffix(".cooc-v4.npy")
     if path.exists():
         return np.load(path)
     t0 = time.perf_counter()
@@ -208,7 +208,7 @@ def stage_params(case, Y, P):
 
     from skmlq.rank import get_cooccurrence_params
 
-    path = case_path(*case).with_suffix(".cooc-v3.params-v3.pkl")
+    path = case_path(*case).with_suffix(".cooc-v4.params-v4.pkl")
     if path.exists():
         with open(path, "rb") as f:
             return pickle.load(f)

@@ -131,7 +131,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from research_adaptive import example_rank, load_all, rescore, smin, softmin  # noqa: E402
 
-from skmlq._core._cooccurrence import logit_block  # noqa: E402
+from skmlq._core._logistic import logit_block  # noqa: E402
 from skmlq._core._error_proba import (  # noqa: E402
     calibrated_block,
     error_proba_block,

@@ -106,7 +106,7 @@ from research_adaptive import load_all, rescore  # noqa: E402
 
 from skmlq import get_label_quality_scores_per_class  # noqa: E402
 from skmlq._core._aggregation import resolve_aggregator  # noqa: E402
-from skmlq._core._cooccurrence import logit_block  # noqa: E402
+from skmlq._core._logistic import logit_block  # noqa: E402
 from skmlq._core._error_proba import posterior_scores_block  # noqa: E402
 from skmlq._core._single_error import fit_error_shares, single_error_scores_block  # noqa: E402
 from skmlq.rank import get_cooccurrence_params  # noqa: E402

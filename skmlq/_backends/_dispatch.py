@@ -6,12 +6,11 @@ inputs go to ``_dask``, everything else is validated once
 """
 
 from .._core._aggregation import resolve_aggregator
-from .._core._cooccurrence import second_stage_thresholds
 from .._core._driver import score_blocks, scoring_thresholds
-from .._core._second_stage import fit_second_stage
+from .._core._second_stage import fit_second_stage, second_stage_thresholds
 from ..utils._defaults import (
-    COOCCURRENCE, DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS, POSTERIOR_METHODS,
-    SCORING_METHODS, SECOND_STAGE_METHODS,
+    COOCCURRENCE, DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS,
+    DEFAULT_COOCCURRENCE_NEIGHBORS, POSTERIOR_METHODS, SCORING_METHODS, SECOND_STAGE_METHODS,
 )
 from ..utils._errors import InputValueError
 from ..utils._labels import check_labels
@@ -63,7 +62,8 @@ def check_second_stage_inputs(labels, pred_probs, adjust_pred_probs, thresholds=
         thresholds = check_thresholds(thresholds, P.shape[1])
     if cooccurrence_params is None:
         options = check_cooccurrence_options(
-            DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS, random_state
+            DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS, random_state,
+            DEFAULT_COOCCURRENCE_NEIGHBORS,
         )
         cooccurrence_params = fit_second_stage(Y, P, *options)
     else:

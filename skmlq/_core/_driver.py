@@ -9,7 +9,7 @@ import numpy as np
 from ..utils._blocks import row_blocks, run_blocks
 from ..utils._labels import indicator_block
 from ..utils._sparse import FilledSparseMatrix
-from ._cooccurrence import second_stage_block
+from ._second_stage import second_stage_block
 from ._scoring import class_scores_block
 from ._sparse import sparse_score_blocks
 from ._thresholds import confident_thresholds

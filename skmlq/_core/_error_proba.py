@@ -1,7 +1,7 @@
 """Calibrated probabilities that annotations are wrong: a per-class noise model.
 
 For class k, let ``u = logit(q)`` be the co-occurrence stage's probability that
-the class is annotated (see ``_cooccurrence``). The given annotation is modelled
+the class is annotated (see ``_second_stage``). The given annotation is modelled
 as the true one seen through a per-class 2x2 noise matrix: a class that does not
 apply is annotated with probability ``r_absent``, one that applies is left out
 with probability ``r_given``, and the true class applies with probability
@@ -39,14 +39,13 @@ from threadpoolctl import threadpool_limits
 
 from ..utils._blocks import row_blocks, run_blocks
 from ..utils._labels import indicator_block
-from ._cooccurrence import logit_block, second_stage_block, sigmoid_inplace
+from ._logistic import logit_block, sigmoid_inplace
 
 __all__ = [
     "calibrated_block",
     "error_proba_block",
     "example_error_proba",
     "fit_noise_model",
-    "label_error_probabilities",
     "noise_histogram",
     "posterior_scores_block",
     "reviewed_histogram",
@@ -200,9 +199,9 @@ def _fit_rates(counts, centre, shared, reviewed=None, start=None):
     # handful of rows can produce, would call the stage's best guesses wrong).
     bounds = ([(0.0, None)] * n_classes + [(None, None)] * n_classes
               + [(0.0, _MAX_RATE)] * (2 * n_rates))
-    # The search's vector operations are tiny: BLAS threads only add their wake-ups
-    # (half the time of a refit on a busy machine).
-    with threadpool_limits(1):
+    # L-BFGS-B's small vector operations run far slower on several BLAS threads
+    # (measured 10x on 2 busy cores, 30 classes)
+    with threadpool_limits(1, user_api="blas"):
         result = minimize(loss_grad, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
                           options={"maxiter": 2000})
     return np.column_stack(unpack(result.x))
@@ -294,26 +293,3 @@ def posterior_scores_block(Q_block, Y_block, model, out=None, errors=None):
     """
     E = error_proba_block(Q_block, Y_block, model) if errors is None else errors
     return np.subtract(1, E, out=out, dtype=Q_block.dtype, casting="same_kind")
-
-
-def label_error_probabilities(Y, P, params, stage_probs=None):
-    """``(example_proba (N,), per_class_proba (N, K))`` from validated inputs and the
-    fitted stage with its noise model, in one pass over row blocks.
-
-    ``stage_probs``, when given, are the stage's probabilities ``q`` of all rows,
-    computed before (``P`` is then not read).
-    """
-    n_samples, n_classes = (P if stage_probs is None else stage_probs).shape
-    per_class = np.empty((n_samples, n_classes))
-    example = np.empty(n_samples)
-
-    def block(start, stop):
-        Y_block = indicator_block(Y, start, stop)
-        Q = (second_stage_block(P[start:stop], Y_block, params) if stage_probs is None
-             else stage_probs[start:stop])
-        E = error_proba_block(Q, Y_block, params.noise_model)
-        per_class[start:stop] = E
-        example[start:stop] = example_error_proba(E)
-
-    run_blocks(block, row_blocks(n_samples, n_classes))
-    return example, per_class

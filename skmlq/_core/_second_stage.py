@@ -1,32 +1,608 @@
-"""Fitting the second stage and what is estimated from it, in one first pass.
+"""The second stage: each class's probability given the model and the other annotations.
 
-:func:`fit_second_stage` is the fit behind ``get_cooccurrence_params``, the
-estimator and the rank functions: the co-occurrence stage (``_cooccurrence``),
-then on its probabilities of all rows the noise model (``_error_proba``) and the
-shares of the single-error mixture (``_single_error``). All three travel in one
-:class:`~skmlq._core._cooccurrence.CooccurrenceParams`, so that a block, batch or
-slice scored with them gets the numbers of a call over all rows.
+A model's probability ``p_ik`` sees the features of example i but not its other
+annotations, yet annotations are structured (tags co-occur, some exclude each
+other): an annotation that fits the model but not the rest of the example's label
+set is suspicious too. The second stage is, for every class k, a logistic
+regression of the given ``y_ik`` on ``logit(p_ik)``, the given labels of the m
+classes most informative about k (its *neighbours* ``N(k)``) and the number of
+the example's other labels outside them::
+
+    q_ik = sigmoid(a_k logit(p_ik) + b_k + c_k s_ik + sum_{t < m} w_kt y_{i, N(k)_t})
+    s_ik = #{j not in N(k), j != k : y_ij = 1}
+
+with an L2 penalty ``1 / (2 C)`` on every weight but the intercept (scikit-learn's
+``C``). ``q`` then replaces ``pred_probs`` in the per-class scoring methods; the
+noise model (``_error_proba``) and the single-error mixture (``_single_error``)
+are fitted on it, here, in the same first pass (:func:`fit_second_stage`).
+
+Neighbours: the m classes of highest mutual information with k, from the 2 x 2
+tables of co-occurrence counts of the fit's rows (``Y^T Y``, computed in blocks
+of columns, of which only the top m per class are kept; ties broken by a hash of
+the columns' rows, so that class order does not matter). ``m = K - 1`` ("all")
+is the full model of every other label (``s`` is then 0 and ``c_k`` stays 0).
+
+Fitting: the problem separates into K logistic regressions with m + 3
+coefficients, solved together by a batched Newton method: one pass over the rows
+per step gives the loss, gradient and Hessian together (the label terms through a
+sparse matrix of which neighbours each example carries, so a pass costs about
+``N (K + labels x m x min(labels, m))``), then one (m + 3) x (m + 3) solve per
+class; a class whose loss rises halves its step. Memory: the ``(K, m + 3, m +
+3)`` Hessians and one row block, besides the fit's rows.
+
+Cross-fitting: a row's own annotations must not shape the weights that judge it
+(in-sample, the fit partly memorises the errors; measured on bibtex with a k-NN
+model, AUROC 0.88 in-sample against 0.92 cross-fitted). Rows are split into
+``n_folds`` folds and the row's ``q`` uses the weights fitted without its fold.
+Those are not refitted from scratch: Newton's method runs once on all rows, and
+each fold's weights are one Newton step from that solution on the rows outside
+the fold (the per-fold sums of gradient and Hessian come from one pass at the
+solution; the step is exact for a quadratic loss and very close here, within
+0.01 of an exact refit's probabilities on 1,500 rows, and the same detection
+figures to 0.001 AUROC on every benchmark).
+
+The fold of a row is a seeded hash of the bits of its ``pred_probs`` values and
+annotations (summed over classes, so class order does not matter) rather than of
+its position, so any block, slice, batch or memory-mapped part of the data is scored
+exactly as in one in-memory call, from the fitted ``(n_folds, K, m + 3)``
+coefficients and ``(K, m)`` neighbours alone. Identical rows share a fold. Beyond
+``_MAX_FIT_ROWS`` rows the same hash picks a sample of about that many to fit on
+(the fit's time and memory then stop growing with N), so the sample too depends
+on the rows' contents only.
 """
 
-from ..utils._labels import indicator_block
-from ._cooccurrence import CooccurrenceParams, cooccurrence_block, fit_cooccurrence
-from ._error_proba import fit_noise_model, noise_histogram
+import numpy as np
+import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
+
+from ..utils import _blocks
+from ..utils._blocks import nonzero_2d, row_blocks, run_blocks
+from ..utils._labels import indicator_block, positives_per_class
+from ._error_proba import error_proba_block, example_error_proba, fit_noise_model, noise_histogram
+from ._logistic import log_loss, logit_block, sigmoid_inplace
 from ._single_error import fit_error_shares
+from ._thresholds import thresholds_from_sums
 
-__all__ = ["fit_second_stage"]
+__all__ = [
+    "CooccurrenceParams",
+    "choose_neighbors",
+    "fit_second_stage",
+    "fit_stage",
+    "label_error_probabilities",
+    "row_folds",
+    "second_stage_block",
+    "second_stage_thresholds",
+    "stage_block",
+]
+
+_MAX_NEWTON = 30
+# The stage is fitted on at most about this many rows (see _FitSample).
+_MAX_FIT_ROWS = 2**15
+# Newton stops when no class's penalised log-loss falls by more than this per row.
+_TOL = 1e-6
+# Leading coefficients of every class: logit(p), intercept, count outside the neighbours.
+_HEAD = 3
+_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 
 
-def fit_second_stage(Y, P, C, n_folds, random_state):
+def _row_hash(P_block, Y_block, random_state):
+    """Seeded 64-bit hash of each row's values and annotations.
+
+    Each (p, y) pair is mixed on its own (y in the sign bit of p, which is
+    otherwise 0) and the mixes are summed over classes, so class order does not
+    matter.
+    """
+    bits = np.ascontiguousarray(P_block, dtype=np.float64).view(np.uint64).copy()
+    bits |= np.asarray(Y_block, dtype=np.uint64) << np.uint64(63)
+    with np.errstate(over="ignore"):
+        h = bits * _MIX[0]
+        h ^= h >> np.uint64(31)
+        h *= _MIX[1]
+        total = h.sum(axis=1, dtype=np.uint64)
+        total += np.uint64(random_state) * _MIX[2]
+        total ^= total >> np.uint64(29)
+        total *= _MIX[1]
+        total ^= total >> np.uint64(32)
+    return total
+
+
+def row_folds(P_block, Y_block, n_folds, random_state):
+    """Fold of each row: a seeded hash of the bits of its values and annotations."""
+    return (_row_hash(P_block, Y_block, random_state) % np.uint64(n_folds)).astype(np.intp)
+
+
+def n_neighbors_used(n_neighbors, n_classes):
+    """The number of neighbours of each class: ``n_neighbors`` ("all" or None for
+    every other class) capped at ``n_classes - 1``."""
+    if n_neighbors is None or isinstance(n_neighbors, str):
+        return max(n_classes - 1, 0)
+    return min(int(n_neighbors), max(n_classes - 1, 0))
+
+
+def _cell(n, a, b, n_rows):
+    """``n log(n N / (a b))`` of one cell of 2 x 2 tables (0 where ``n`` is 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = n * np.log(n * n_rows / (a * b))
+    return np.where(n > 0, value, 0.0)
+
+
+def _mutual_information(n11, n_j, n_k, n_rows):
+    """Mutual information (times N) of the labels j and k from their counts."""
+    n10, n01 = n_j - n11, n_k - n11
+    n00 = n_rows - n_j - n_k + n11
+    return (_cell(n11, n_j, n_k, n_rows) + _cell(n10, n_j, n_rows - n_k, n_rows)
+            + _cell(n01, n_rows - n_j, n_k, n_rows)
+            + _cell(n00, n_rows - n_j, n_rows - n_k, n_rows))
+
+
+def choose_neighbors(L, row_hash, n_neighbors):
+    """The ``m`` neighbours of every class, shape (K, m), each row sorted.
+
+    ``L`` is the (n, K) CSR indicator of the fit's rows and ``row_hash`` their
+    hashes. For ``m < K - 1``, the classes of highest mutual information with k
+    from the co-occurrence counts, computed in blocks of columns of ``L^T L``.
+    Exact ties are broken by a number drawn from the hashes of the rows that carry
+    each class, so that the choice does not depend on class order (two classes
+    given on the same rows stay tied, and either one is the same feature).
+    """
+    n_rows, n_classes = L.shape
+    m = n_neighbors_used(n_neighbors, n_classes)
+    if m == n_classes - 1:
+        others = np.tile(np.arange(m, dtype=np.intp), (n_classes, 1))
+        others += others >= np.arange(n_classes)[:, None]
+        return others
+    counts = np.diff(L.tocsc().indptr).astype(np.float64)
+    LT = L.T.tocsr()
+    LC = L.tocsc()
+    # the hash of a class's rows as a number in [0, 1), a tiebreak far below any
+    # difference between two distinct mutual informations
+    unit = np.modf(LT @ ((row_hash >> np.uint64(11)).astype(np.float64) * 2.0**-53))[0]
+    tie = 1e-12 * unit
+    out = np.empty((n_classes, m), dtype=np.intp)
+    step = max(1, _blocks.BLOCK_ELEMENTS // n_classes)
+    for start in range(0, n_classes, step):
+        stop = min(start + step, n_classes)
+        n11 = (LT @ LC[:, start:stop]).toarray()
+        score = _mutual_information(n11, counts[:, None], counts[None, start:stop], n_rows)
+        score += tie[:, None]
+        score[np.arange(start, stop), np.arange(stop - start)] = -np.inf
+        top = np.argpartition(-score, m - 1, axis=0)[:m] if m else np.empty((0, stop - start))
+        out[start:stop] = np.sort(top.T, axis=1)
+    return out
+
+
+class _FitSample:
+    """The rows the stage is fitted on, in memory, in row blocks within folds.
+
+    Up to ``_MAX_FIT_ROWS`` rows all of them are kept; beyond, a seeded hash
+    sample of about that many (the fit's cost and memory then no longer grow with
+    N). A first pass over the data hashes the rows and keeps the sample's labels,
+    from which the neighbours are chosen; a second writes the sample's
+    ``logit(p)``, grouped by fold. Rows are cut into blocks that each lie in one
+    fold, holding what Newton's passes need and does not change between them:
+    ``logit(p)``, the labels, their count, and which neighbours each row carries
+    for each class (a sparse matrix ``X`` of one row per (example, class) pair
+    with any, one column per (class, neighbour)).
+    """
+
+    def __init__(self, Y, P, n_folds, random_state, n_neighbors):
+        n_samples, n_classes = P.shape
+        n_parts = np.uint64(-(-n_samples // _MAX_FIT_ROWS))
+        blocks = row_blocks(n_samples, n_classes)
+        kept, hashes, L = [], [], []
+        for start, stop in blocks:
+            Y_block = indicator_block(Y, start, stop)
+            h = _row_hash(P[start:stop], Y_block, random_state)
+            # the quotient is independent of the fold: the sample is even over folds
+            keep = np.flatnonzero((h // np.uint64(n_folds)) % n_parts == 0)
+            kept.append(keep)
+            hashes.append(h[keep])
+            L.append(sp.csr_matrix(Y_block[keep], dtype=np.float64))
+        h = np.concatenate(hashes)
+        folds = (h % np.uint64(n_folds)).astype(np.intp)
+        order = np.argsort(folds, kind="stable")
+        L = sp.vstack(L, format="csr")[order]
+        self.neighbors = choose_neighbors(L, h[order], n_neighbors)
+        n_rows = h.size
+        position = np.empty(n_rows, dtype=np.intp)
+        position[order] = np.arange(n_rows)
+        Z = np.empty((n_rows, n_classes))
+        first = 0
+        for (start, stop), keep in zip(blocks, kept):
+            if keep.size:
+                Z[position[first:first + keep.size]] = logit_block(P[start:stop][keep])
+            first += keep.size
+        bounds = np.searchsorted(folds[order], np.arange(n_folds + 1))
+        m = self.neighbors.shape[1]
+        self.n_rows, self.n_classes, self.n_folds, self.m = n_rows, n_classes, n_folds, m
+        # column t of class k's neighbours, for each label j: (K, K m)
+        reverse = sp.csr_matrix(
+            (np.ones(n_classes * m), (self.neighbors.ravel(), np.arange(n_classes * m))),
+            shape=(n_classes, n_classes * m))
+        self.blocks = []  # (fold, Z, y, count, active, X, X.T)
+        # Larger than scoring blocks, so that the (K, m + 3, m + 3) terms of each
+        # block are few against its rows.
+        size = max(2 * _blocks.BLOCK_ELEMENTS, 8 * n_classes * (m + _HEAD))
+        for fold in range(n_folds):
+            lo, hi = bounds[fold], bounds[fold + 1]
+            for start, stop in row_blocks(hi - lo, n_classes, size):
+                L_block = L[lo + start:lo + stop]
+                y = L_block.toarray() > 0
+                count = np.diff(L_block.indptr).astype(np.float64)
+                active, X = self._carried(L_block @ reverse, n_classes, m)
+                self.blocks.append((fold, Z[lo + start:lo + stop], y, count, active, X,
+                                    X.T.tocsr()))
+
+    @staticmethod
+    def _carried(G, n_classes, m):
+        """``(active, X)``: the (example, class) pairs with any neighbour given, as
+        flat indices ``i K + k``, and the 0/1 matrix of which (class, neighbour)
+        columns each of them carries."""
+        G.sort_indices()
+        rows = np.repeat(np.arange(G.shape[0]), np.diff(G.indptr))
+        flat = rows * n_classes + G.indices // max(m, 1)
+        new = np.ones(flat.size, dtype=bool)
+        new[1:] = flat[1:] != flat[:-1]
+        starts = np.flatnonzero(new)
+        indptr = np.append(starts, flat.size)
+        X = sp.csr_matrix((np.ones(flat.size), G.indices, indptr),
+                          shape=(starts.size, n_classes * m))
+        return flat[starts], X
+
+
+def _outside(count, y, active, X):
+    """``s``: per example and class, the number of other labels outside its neighbours."""
+    s = count[:, None] - y
+    if active.size:
+        s.ravel()[active] -= np.diff(X.indptr)
+    return s
+
+
+def _data_terms(sample, theta, with_hessian, fold=None):
+    """Unpenalised log-loss per class (and gradient, Hessian) of the sample's rows.
+
+    Over the rows of ``fold`` only if given. The Hessian's first three rows hold
+    their upper triangle only (:func:`_penalised` mirrors it). Blocks run on the
+    thread pool and are summed in block order, so the result does not depend on
+    the threading.
+    """
+    n_classes, m = sample.n_classes, sample.m
+    width = m + _HEAD
+    a, b, c = theta[:, 0], theta[:, 1], theta[:, 2]
+    W = theta[:, _HEAD:].ravel()
+
+    def block_terms(index):
+        _, Z, y, count, active, X, XT = sample.blocks[index]
+        s = _outside(count, y, active, X)
+        eta = Z * a
+        eta += b
+        eta += s * c
+        if active.size:
+            eta.ravel()[active] += X @ W
+        loss, sig = log_loss(eta, y)
+        if not with_hessian:
+            return loss, None, None
+        r = sig - y
+        w = sig * (1 - sig)
+        wz, ws = w * Z, w * s
+        grad = np.zeros((n_classes, width))
+        hess = np.zeros((n_classes, width, width))
+        grad[:, 0] = np.einsum("ij,ij->j", r, Z)
+        grad[:, 1] = r.sum(axis=0)
+        grad[:, 2] = np.einsum("ij,ij->j", r, s)
+        hess[:, 0, 0] = np.einsum("ij,ij->j", wz, Z)
+        hess[:, 0, 1] = wz.sum(axis=0)
+        hess[:, 0, 2] = np.einsum("ij,ij->j", wz, s)
+        hess[:, 1, 1] = w.sum(axis=0)
+        hess[:, 1, 2] = ws.sum(axis=0)
+        hess[:, 2, 2] = np.einsum("ij,ij->j", ws, s)
+        if active.size:
+            shape = (n_classes, m)
+            grad[:, _HEAD:] = (XT @ r.ravel()[active]).reshape(shape)
+            w_active = w.ravel()[active]
+            hess[:, 0, _HEAD:] = (XT @ wz.ravel()[active]).reshape(shape)
+            hess[:, 1, _HEAD:] = (XT @ w_active).reshape(shape)
+            hess[:, 2, _HEAD:] = (XT @ ws.ravel()[active]).reshape(shape)
+            # sum over rows of w y_{N(k)_t} y_{N(k)_u}: pairs of columns of X that
+            # share a row, which are those of one class
+            weighted = sp.csr_matrix((np.repeat(w_active, np.diff(X.indptr)), X.indices,
+                                      X.indptr), shape=X.shape)
+            pairs = (XT @ weighted).tocoo()
+            square = np.zeros(n_classes * m * m)
+            square[pairs.row * m + pairs.col % m] = pairs.data
+            hess[:, _HEAD:, _HEAD:] = square.reshape(n_classes, m, m)
+        return loss, grad, hess
+
+    indices = [i for i, block in enumerate(sample.blocks) if fold in (None, block[0])]
+    total = [np.zeros(n_classes), None, None]
+    if with_hessian:
+        total[1:] = np.zeros((n_classes, width)), np.zeros((n_classes, width, width))
+    # as many blocks in flight as threads: each holds a Hessian
+    step = max(1, min(_blocks._MAX_THREADS, _blocks._available_cores()))
+    for group in range(0, len(indices), step):
+        part = indices[group:group + step]
+        for terms in run_blocks(lambda i, _: block_terms(i), [(i, i + 1) for i in part]):
+            for acc, value in zip(total, terms):
+                if acc is not None:
+                    acc += value
+    return tuple(total)
+
+
+def _penalised(theta, inv_c, loss, grad=None, hess=None):
+    """Add the L2 penalty to data terms and mirror the Hessian's first rows."""
+    width = theta.shape[1]
+    a, c, W = theta[:, 0], theta[:, 2], theta[:, _HEAD:]
+    loss = loss + 0.5 * inv_c * (a * a + c * c + (W * W).sum(axis=1))
+    if grad is None:
+        return loss, None, None
+    grad, hess = grad.copy(), hess.copy()
+    for row in range(_HEAD):
+        hess[:, row + 1:, row] = hess[:, row, row + 1:]
+    grad[:, 0] += inv_c * a
+    grad[:, 2] += inv_c * c
+    grad[:, _HEAD:] += inv_c * W
+    ridge = np.full(width, inv_c)
+    # A tiny ridge on the intercept keeps a class without training rows solvable.
+    ridge[1] = 1e-9
+    diag = np.arange(width)
+    hess[:, diag, diag] += ridge
+    return loss, grad, hess
+
+
+def _newton_step(grad, hess):
+    # Small batched systems: one BLAS thread is much faster than several.
+    with threadpool_limits(1, user_api="blas"):
+        return np.linalg.solve(hess, grad[..., None])[..., 0]  # (K, m + 3)
+
+
+def _fit_all(sample, inv_c):
+    """Newton's method on all the sample's rows, with step halving per class.
+
+    Returns the solution and the unpenalised data terms there. Each pass computes
+    the loss with the gradient and Hessian, so a step costs one pass; a class
+    whose loss rose halves its step (classes are independent problems).
+    """
+    n_classes = sample.n_classes
+    theta = np.zeros((n_classes, sample.m + _HEAD))
+    theta[:, 0] = 1.0
+    n_rows = sample.n_rows
+    terms = _data_terms(sample, theta, True)
+    loss, grad, hess = _penalised(theta, inv_c, *terms)
+    for _ in range(_MAX_NEWTON):
+        step = _newton_step(grad, hess)
+        terms = grad = hess = None  # free before the next pass
+        t = np.ones(n_classes)
+        for halving in range(7):
+            trial = theta - t[:, None] * step
+            new_terms = _data_terms(sample, trial, True)
+            new = _penalised(trial, inv_c, *new_terms)
+            # (a rise within rounding is not a rise)
+            worse = new[0] > loss + 1e-12 * np.abs(loss)
+            if not worse.any():
+                break
+            t = np.where(worse, t / 2, t)
+            if halving == 5:  # a class that does not improve keeps its parameters
+                t = np.where(worse, 0.0, t)
+        decrease = float((loss - new[0]).max())
+        theta, terms, (loss, grad, hess) = trial, new_terms, new
+        if decrease <= _TOL * n_rows:
+            break
+    return theta, terms
+
+
+def fit_stage(Y, P, C=1.0, n_folds=5, random_state=0, n_neighbors=None):
+    """Cross-fitted coefficients, (n_folds, K, m + 3), and neighbours, (K, m).
+
+    ``coef[f, k]`` are class k's coefficients fitted without the rows of fold
+    ``f`` (see :func:`row_folds`): ``logit(p)``, intercept, count of the labels
+    outside the neighbours, then the weights of the neighbours
+    ``neighbors[k]``. One Newton fit on all rows, then per fold one Newton step
+    from it on the rows outside the fold. Inputs must already be validated.
+    """
+    inv_c = 1.0 / C
+    sample = _FitSample(Y, P, n_folds, random_state, n_neighbors)
+    theta, total = _fit_all(sample, inv_c)
+    coef = []
+    for fold in range(n_folds):
+        held = _data_terms(sample, theta, True, fold)
+        _, grad, hess = _penalised(theta, inv_c, *(t - h for t, h in zip(total, held)))
+        del held
+        coef.append(theta - _newton_step(grad, hess))
+    return np.stack(coef), sample.neighbors
+
+
+# Up to this many values, the label weights of all folds are kept dense: a sparse
+# product and its scatter cost more than a dense one at few classes (at K = 100
+# the stage's probabilities took 127 ms of CPU per 20,000 rows with them sparse, 79 dense).
+_DENSE_WEIGHTS = 2**20
+
+
+def _label_weights(coef, neighbors):
+    """(n_folds K, K): at row ``f K + j``, column k, the weight of label j in class
+    k's model of fold f, less that of the count outside the neighbours (which
+    counts every other label, ``s = count - y_k - neighbours``). Sparse, or dense
+    when small (``_DENSE_WEIGHTS``)."""
+    n_folds, n_classes, _ = coef.shape
+    W = coef[:, :, _HEAD:] - coef[:, :, 2:3]
+    rows = (np.arange(n_folds)[:, None, None] * n_classes + neighbors[None]).ravel()
+    cols = np.broadcast_to(np.arange(n_classes)[None, :, None], W.shape).ravel()
+    weights = sp.csr_matrix((W.ravel(), (rows, cols)), shape=(n_folds * n_classes, n_classes))
+    return weights.toarray() if n_folds * n_classes**2 <= _DENSE_WEIGHTS else weights
+
+
+def stage_block(P_block, Y_block, coef, neighbors, random_state=0, weights=None):
+    """Second-stage probabilities ``q`` of one row block, dtype of ``P_block``.
+
+    Each row uses the coefficients of the fold it was held out of. ``weights`` is
+    :func:`_label_weights` of the coefficients (computed if not given).
+    """
+    n_folds, n_classes, width = coef.shape
+    folds = row_folds(P_block, Y_block, n_folds, random_state)
+    # C order whatever the layout of P_block, for the flat scatter of the label terms
+    eta = np.ascontiguousarray(logit_block(P_block))
+    head = coef[:, :, :_HEAD]
+    eta *= head[folds, :, 0]
+    eta += head[folds, :, 1]
+    # c (count - y_k): c count, then c subtracted where the class is given
+    c = head[folds, :, 2]
+    eta += c * np.count_nonzero(Y_block, axis=1)[:, None]
+    np.subtract(eta, c, out=eta, where=np.asarray(Y_block, dtype=bool))
+    if width > _HEAD:
+        if weights is None:
+            weights = _label_weights(coef, neighbors)
+        # The label terms of all folds in one sparse product: row i's label j is
+        # column fold_i * K + j of a widened indicator, against the folds' weights.
+        n_rows = eta.shape[0]
+        rows, labels = nonzero_2d(Y_block)
+        indptr = np.zeros(n_rows + 1, dtype=np.intp)
+        np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+        widened = sp.csr_matrix((np.ones(rows.size), labels + folds[rows] * n_classes, indptr),
+                                shape=(n_rows, n_folds * n_classes))
+        term = widened @ weights
+        if isinstance(term, np.ndarray):
+            eta += term
+            return sigmoid_inplace(eta).astype(P_block.dtype, copy=False)
+        # (a sparse product has no duplicate entries: the scatter may add in place)
+        flat = np.repeat(np.arange(0, n_rows * n_classes, n_classes), np.diff(term.indptr))
+        flat += term.indices
+        eta.reshape(-1)[flat] += term.data
+    return sigmoid_inplace(eta).astype(P_block.dtype, copy=False)
+
+
+def _frozen(values, dtype=np.float64):
+    values = np.array(values, dtype=dtype)
+    values.setflags(write=False)
+    return values
+
+
+class CooccurrenceParams:
+    """Fitted parameters of the second stage (see :func:`get_cooccurrence_params`).
+
+    Attributes
+    ----------
+    coef : ndarray of shape (n_folds, n_classes, n_neighbors + 3)
+        Per fold and class: the weight of ``logit(p)``, the intercept, the weight
+        of the number of the example's other labels outside the class's
+        neighbours, then the weights of the neighbours' labels.
+    neighbors : ndarray of shape (n_classes, n_neighbors)
+        Per class, the classes whose labels its model reads, sorted.
+    random_state : int
+        Seed of the fold hash; scoring uses it to give each row its fold.
+    C : float
+        Inverse L2 penalty the coefficients were fitted with.
+    noise_model : ndarray of shape (n_classes, 4)
+        Per class ``[alpha, beta, r_absent, r_given]``: the calibration of the
+        stage's probabilities and the flip rates of the noise model fitted on the
+        same rows (``skmlq._core._error_proba``), which ``method="noise_posterior"``
+        and the error probabilities read.
+    error_shares : ndarray of shape (3,)
+        Shares of clean examples, of examples with one tag missing and of those
+        with one tag wrongly given, fitted on the same rows
+        (``skmlq._core._single_error``), which ``method="single_error"`` reads.
+    """
+
+    __slots__ = ("coef", "neighbors", "random_state", "C", "noise_model", "error_shares",
+                 "_weights")
+    _STATE = ("coef", "neighbors", "random_state", "C", "noise_model", "error_shares")
+
+    def __init__(self, coef, neighbors, random_state, C, noise_model, error_shares):
+        self.coef = _frozen(coef)
+        self.neighbors = _frozen(neighbors, np.intp)
+        self.random_state = int(random_state)
+        self.C = float(C)
+        self.noise_model = _frozen(noise_model)
+        self.error_shares = _frozen(error_shares)
+        self._weights = None
+
+    @property
+    def n_folds(self):
+        return self.coef.shape[0]
+
+    @property
+    def n_neighbors(self):
+        return self.neighbors.shape[1]
+
+    def label_weights(self):
+        """:func:`_label_weights` of the coefficients, computed once."""
+        if self._weights is None:
+            self._weights = _label_weights(self.coef, self.neighbors)
+        return self._weights
+
+    def __getstate__(self):
+        return {name: getattr(self, name) for name in self._STATE}
+
+    def __setstate__(self, state):
+        self.__init__(*(state[name] for name in self._STATE))
+
+    def __repr__(self):
+        return (
+            f"CooccurrenceParams(n_folds={self.n_folds}, n_classes={self.coef.shape[1]}, "
+            f"n_neighbors={self.n_neighbors}, random_state={self.random_state}, C={self.C:g})"
+        )
+
+
+def second_stage_block(P_block, Y_block, params):
+    """``q`` of one block from a :class:`CooccurrenceParams`."""
+    return stage_block(P_block, Y_block, params.coef, params.neighbors, params.random_state,
+                       params.label_weights())
+
+
+def second_stage_thresholds(Y, P, params):
+    """Confident thresholds ``[t0, t1]`` of the second-stage probabilities ``q``.
+
+    Computed in one pass over row blocks, like those of ``pred_probs``.
+    """
+    n_samples, n_classes = P.shape
+
+    def block_sums(start, stop):
+        Y_block = indicator_block(Y, start, stop)
+        Q = second_stage_block(P[start:stop], Y_block, params)
+        return (np.multiply(Q, Y_block).sum(axis=0, dtype=np.float64),
+                Q.sum(axis=0, dtype=np.float64))
+
+    sum_pos = np.zeros(n_classes)
+    sum_all = np.zeros(n_classes)
+    for block_pos, block_all in run_blocks(block_sums, row_blocks(n_samples, n_classes)):
+        sum_pos += block_pos
+        sum_all += block_all
+    return thresholds_from_sums(sum_pos, sum_all, positives_per_class(Y), n_samples)
+
+
+def fit_second_stage(Y, P, C, n_folds, random_state, n_neighbors):
     """:class:`CooccurrenceParams` fitted on validated ``(Y, P)``: the stage, then its
     noise model (one more pass over the rows, for the histogram of ``q``), then the
     single-error shares (one more)."""
-    coef = fit_cooccurrence(Y, P, C, n_folds, random_state)
+    coef, neighbors = fit_stage(Y, P, C, n_folds, random_state, n_neighbors)
     n_samples, n_classes = P.shape
+    weights = _label_weights(coef, neighbors)
 
     def q_block(start, stop):
-        return cooccurrence_block(P[start:stop], indicator_block(Y, start, stop), coef,
-                                  random_state)
+        return stage_block(P[start:stop], indicator_block(Y, start, stop), coef, neighbors,
+                           random_state, weights)
 
     model = fit_noise_model(*noise_histogram(Y, q_block, n_samples, n_classes))
     shares = fit_error_shares(Y, q_block, model, n_samples, n_classes)
-    return CooccurrenceParams(coef, random_state, C, model, shares)
+    return CooccurrenceParams(coef, neighbors, random_state, C, model, shares)
+
+
+def label_error_probabilities(Y, P, params, stage_probs=None):
+    """``(example_proba (N,), per_class_proba (N, K))`` from validated inputs and the
+    fitted stage with its noise model, in one pass over row blocks.
+
+    ``stage_probs``, when given, are the stage's probabilities ``q`` of all rows,
+    computed before (``P`` is then not read).
+    """
+    n_samples, n_classes = (P if stage_probs is None else stage_probs).shape
+    per_class = np.empty((n_samples, n_classes))
+    example = np.empty(n_samples)
+
+    def block(start, stop):
+        Y_block = indicator_block(Y, start, stop)
+        Q = (second_stage_block(P[start:stop], Y_block, params) if stage_probs is None
+             else stage_probs[start:stop])
+        E = error_proba_block(Q, Y_block, params.noise_model)
+        per_class[start:stop] = E
+        example[start:stop] = example_error_proba(E)
+
+    run_blocks(block, row_blocks(n_samples, n_classes))
+    return example, per_class

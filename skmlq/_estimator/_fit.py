@@ -20,11 +20,11 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_memory, validate_data
 
 from .._core._aggregation import check_aggregator_name, resolve_aggregator
-from .._core._error_proba import label_error_probabilities
-from .._core._second_stage import fit_second_stage
+from .._core._second_stage import fit_second_stage, label_error_probabilities
 from ..model_selection import MultilabelStratifiedKFold
 from ..utils._defaults import (
-    DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS, SCORING_METHODS,
+    DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS, DEFAULT_COOCCURRENCE_NEIGHBORS,
+    SCORING_METHODS,
 )
 from ..utils._errors import InputError, InputTypeError, InputValueError
 from ..utils._validation import (
@@ -91,7 +91,8 @@ class _FitMixin:
     def _second_stage_seed(self):
         seed = self.random_state if isinstance(self.random_state, Integral) else None
         return check_cooccurrence_options(
-            DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS, seed
+            DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS, seed,
+            DEFAULT_COOCCURRENCE_NEIGHBORS,
         )
 
     def _folds(self, X, Y):

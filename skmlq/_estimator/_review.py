@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from .._core._cooccurrence import second_stage_block
+from .._core._second_stage import second_stage_block
 from .._core._driver import score_blocks
 from .._core._error_proba import fit_noise_model, noise_histogram, reviewed_histogram
 from .._core._review import (

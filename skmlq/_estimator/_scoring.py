@@ -19,7 +19,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from .._core._cooccurrence import second_stage_thresholds
+from .._core._second_stage import second_stage_thresholds
 from .._core._driver import score_blocks, scoring_thresholds
 from .._core._noise import single_errors
 from ..utils._defaults import POSTERIOR_METHODS, SECOND_STAGE_METHODS

@@ -1,9 +1,11 @@
-"""Public functions of the co-occurrence stage and of the error probabilities."""
+"""Public functions of the second stage (``skmlq._core._second_stage``) and of the
+error probabilities."""
 
 from .._backends import check_second_stage_inputs
-from .._core._error_proba import label_error_probabilities
-from .._core._second_stage import fit_second_stage
-from ..utils._defaults import DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS
+from .._core._second_stage import fit_second_stage, label_error_probabilities
+from ..utils._defaults import (
+    DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS, DEFAULT_COOCCURRENCE_NEIGHBORS,
+)
 from ..utils._docstrings import LABELS_PRED_PROBS_DOC, fill_doc
 from ..utils._errors import InputValueError
 from ..utils._labels import check_labels
@@ -13,16 +15,22 @@ __all__ = ["get_cooccurrence_params", "get_label_error_probabilities"]
 
 
 def get_cooccurrence_params(labels, pred_probs, *, C=DEFAULT_COOCCURRENCE_C,
-                            n_folds=DEFAULT_COOCCURRENCE_FOLDS, random_state=0):
+                            n_folds=DEFAULT_COOCCURRENCE_FOLDS, random_state=0,
+                            n_neighbors=DEFAULT_COOCCURRENCE_NEIGHBORS):
     """Fit the second stage of the methods ``"cooccurrence"``, ``"noise_posterior"``
     and ``"single_error"``.
 
     For every class k, a logistic regression of the given annotation ``y_ik`` on
-    ``logit(pred_probs[i, k])`` and the example's other given annotations:
-    ``q_ik = sigmoid(a_k logit(p_ik) + b_k + sum_{{j != k}} y_ij W_jk)``. All
-    classes are fitted at once (one K x K weight matrix with a zero diagonal, a
-    batched Newton method over row blocks), with an L2 penalty ``1 / (2 C)`` on
-    ``a`` and ``W``.
+    ``logit(pred_probs[i, k])``, the given annotations of its ``n_neighbors``
+    *neighbours* (the classes of highest mutual information with k, from the
+    co-occurrence counts of the labels) and the number of the example's other
+    annotations outside them::
+
+        q_ik = sigmoid(a_k logit(p_ik) + b_k + c_k s_ik + sum_{{j in N(k)}} w_kj y_ij)
+
+    with an L2 penalty ``1 / (2 C)`` on every weight but the intercept. All
+    classes are fitted at once, by a batched Newton method over row blocks with
+    one (n_neighbors + 3) x (n_neighbors + 3) system per class.
 
     The stage is **cross-fitted**: the rows are split into ``n_folds`` folds,
     and each row is scored by the weights fitted without its fold, so that an
@@ -50,25 +58,36 @@ def get_cooccurrence_params(labels, pred_probs, *, C=DEFAULT_COOCCURRENCE_C,
         Number of folds of the cross-fitting.
     random_state : int >= 0 or None, default=0
         Seed of the fold hash (None means 0).
+    n_neighbors : int >= 1 or "all", default=40
+        Number of other classes whose annotations each class's model reads (at
+        most ``n_classes - 1``; ``"all"`` reads every other class, the full model,
+        whose memory grows as ``n_classes ** 3``). The others enter through their
+        count only. 40 finds errors as well as ``"all"`` on the detection
+        benchmark (within 0.005 mean AUROC for each second-stage method; 20 was
+        0.011 below it on bibtex with ``method="single_error"``; see the
+        Benchmarks page) at a cost linear in the number of classes.
 
     Returns
     -------
     params : CooccurrenceParams
         Pass it as ``cooccurrence_params`` to the rank functions or to
         :func:`get_label_error_probabilities`. ``params.coef`` has shape
-        ``(n_folds, n_classes + 2, n_classes)``; ``params.noise_model`` has shape
+        ``(n_folds, n_classes, n_neighbors + 3)`` and ``params.neighbors``
+        ``(n_classes, n_neighbors)``; ``params.noise_model`` has shape
         ``(n_classes, 4)``, per class ``[alpha, beta, r_absent, r_given]`` (see
         :func:`get_label_error_probabilities`); ``params.error_shares`` has shape
         ``(3,)``.
 
     Notes
     -----
-    Costs one pass over the rows to take the fit's sample, then a few Newton
-    steps on it (each one pass over the sample and one (K + 2) x (K + 2) solve
-    per class), then one more pass and solve for the folds, then one pass for
-    the noise model's histogram and its fit, then one for the single-error
-    shares: about 1.5 s at 100,000 x 100. The Hessian holds ``K (K + 2)^2``
-    floats (33 MB at K = 159), so very large K is expensive.
+    Costs one pass over the rows to take the fit's sample and a second to read
+    its ``logit(pred_probs)``, the choice of neighbours (the co-occurrence counts
+    ``labels.T @ labels`` of the sample, in blocks of columns), then a few Newton
+    steps on the sample (each one pass over it and one small solve per class),
+    then one more pass and solve for the folds, then one pass for the noise
+    model's histogram and its fit, then one for the single-error shares. Memory:
+    the sample's ``logit(pred_probs)`` (at most 32,768 rows), the
+    ``n_classes x (n_neighbors + 3)^2`` Hessians and one row block.
 
     Examples
     --------
@@ -87,8 +106,8 @@ def get_cooccurrence_params(labels, pred_probs, *, C=DEFAULT_COOCCURRENCE_C,
     """
     P = _some_examples(check_pred_probs(pred_probs))
     Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
-    C, n_folds, random_state = check_cooccurrence_options(C, n_folds, random_state)
-    return fit_second_stage(Y, P, C, n_folds, random_state)
+    options = check_cooccurrence_options(C, n_folds, random_state, n_neighbors)
+    return fit_second_stage(Y, P, *options)
 
 
 def get_label_error_probabilities(labels, pred_probs, *, cooccurrence_params=None):

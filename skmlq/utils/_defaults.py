@@ -13,6 +13,7 @@ __all__ = [
     "DEFAULT_ALPHA",
     "DEFAULT_COOCCURRENCE_C",
     "DEFAULT_COOCCURRENCE_FOLDS",
+    "DEFAULT_COOCCURRENCE_NEIGHBORS",
     "DEFAULT_ERROR_THRESHOLD",
     "DEFAULT_FILTER_BY",
     "DEFAULT_HTML_MAX_ROWS",
@@ -35,7 +36,7 @@ METHODS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy"
 DEFAULT_METHOD = "self_confidence"
 #: The second-stage method: self_confidence on the probabilities of a model of each
 #: annotation given the model's probability and the example's other annotations
-#: (``skmlq._core._cooccurrence``). Not available for the confident-learning filter,
+#: (``skmlq._core._second_stage``). Not available for the confident-learning filter,
 #: the streaming scorer or dask inputs.
 COOCCURRENCE = "cooccurrence"
 #: The probability that an annotation is right under the noise model fitted on the
@@ -55,6 +56,9 @@ SCORING_METHODS = METHODS + SECOND_STAGE_METHODS
 #: Options of the co-occurrence stage: inverse L2 penalty, folds, fold seed.
 DEFAULT_COOCCURRENCE_C = 1.0
 DEFAULT_COOCCURRENCE_FOLDS = 5
+#: Classes whose labels each class's model in the stage reads (``"all"``: every
+#: other class); see docs/benchmarks.rst for the measurement behind it.
+DEFAULT_COOCCURRENCE_NEIGHBORS = 40
 
 #: Built-in aggregators and the options each accepts.
 AGGREGATORS = {

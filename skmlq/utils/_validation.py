@@ -592,8 +592,12 @@ def check_aggregated(result, aggregator, scores_shape):
     return R
 
 
-def check_cooccurrence_options(C, n_folds, random_state):
-    """Check the options of the co-occurrence stage; None as ``random_state`` means 0."""
+def check_cooccurrence_options(C, n_folds, random_state, n_neighbors):
+    """Check the options of the co-occurrence stage; None as ``random_state`` means 0.
+
+    ``n_neighbors`` is an integer >= 1 or ``"all"`` (returned as None: every other
+    class).
+    """
     C = check_positive(C, "C")
     n_folds = check_integer(n_folds, "n_folds", minimum=2)
     if random_state is None:
@@ -605,28 +609,51 @@ def check_cooccurrence_options(C, n_folds, random_state):
             "a non-negative integer (or None for 0): it seeds the folds of the "
             "co-occurrence stage",
         )
-    return C, n_folds, int(random_state)
+    if isinstance(n_neighbors, str) and n_neighbors == "all":
+        n_neighbors = None
+    elif isinstance(n_neighbors, (bool, np.bool_)) or not isinstance(n_neighbors, Integral) \
+            or n_neighbors < 1:
+        raise _invalid(
+            "n_neighbors", n_neighbors,
+            "an integer >= 1 or 'all': the number of other classes whose labels each "
+            "class's model reads",
+        )
+    else:
+        n_neighbors = int(n_neighbors)
+    return C, n_folds, int(random_state), n_neighbors
 
 
 def check_cooccurrence_params(params, n_classes, name="cooccurrence_params"):
     """Check precomputed co-occurrence parameters (from ``get_cooccurrence_params``)."""
     coef = getattr(params, "coef", None)
-    if coef is None or not hasattr(params, "random_state") or isinstance(params, np.ndarray):
+    neighbors = getattr(params, "neighbors", None)
+    if coef is None or neighbors is None or not hasattr(params, "random_state") \
+            or isinstance(params, np.ndarray):
         raise InputTypeError(
             f"{name} must be the CooccurrenceParams returned by get_cooccurrence_params; "
             f"got {type(params).__name__}."
         )
-    if coef.ndim != 3 or coef.shape[1:] != (n_classes + 2, n_classes) or coef.shape[0] < 2:
+    neighbors = np.asarray(neighbors)
+    m = neighbors.shape[1] if neighbors.ndim == 2 else -1
+    if coef.ndim != 3 or coef.shape[1:] != (n_classes, m + 3) or coef.shape[0] < 2 \
+            or neighbors.shape != (n_classes, m):
         raise InputValueError(
-            f"{name} has coefficients of shape {coef.shape}; expected (n_folds, "
-            f"{n_classes + 2}, {n_classes}) (pred_probs has {n_classes} columns): fit them "
+            f"{name} has coefficients of shape {coef.shape} and neighbours of shape "
+            f"{neighbors.shape}; expected (n_folds, {n_classes}, n_neighbors + 3) and "
+            f"({n_classes}, n_neighbors) (pred_probs has {n_classes} columns): fit them "
             f"with get_cooccurrence_params on the same classes."
         )
     if not np.isfinite(coef).all():
-        f, r, c = np.unravel_index(int(np.flatnonzero(~np.isfinite(coef))[0]), coef.shape)
+        f, k, c = np.unravel_index(int(np.flatnonzero(~np.isfinite(coef))[0]), coef.shape)
         raise InputValueError(
-            f"{name} has a non-finite coefficient at fold {f}, row {r}, column {c}; "
+            f"{name} has a non-finite coefficient at fold {f}, class {k}, column {c}; "
             f"fit them with get_cooccurrence_params."
+        )
+    own = neighbors == np.arange(n_classes)[:, None]
+    if m > 0 and (neighbors.min() < 0 or neighbors.max() >= n_classes or own.any()):
+        raise InputValueError(
+            f"{name} has neighbours outside the other {n_classes - 1} classes; fit them "
+            f"with get_cooccurrence_params on the same classes."
         )
     model = np.asarray(getattr(params, "noise_model", None))
     if model.shape != (n_classes, 4) or not np.isfinite(model).all():

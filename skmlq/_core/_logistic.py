@@ -1,0 +1,43 @@
+"""Logits, sigmoids and the logistic log-loss, shared by the second stage
+(``_second_stage``) and its noise model (``_error_proba``)."""
+
+import numpy as np
+
+__all__ = ["log_loss", "logit_block", "sigmoid_inplace"]
+
+# Probabilities are clipped to [_EPS, 1 - _EPS] before the logit: tree ensembles
+# and k-NN give exact 0 and 1, whose infinite logits would dominate the fit.
+_EPS = 1e-4
+
+
+def logit_block(P_block, eps=_EPS):
+    """``logit(p)`` in float64, ``p`` clipped to ``[eps, 1 - eps]``."""
+    p = np.clip(np.asarray(P_block, dtype=np.float64), eps, 1 - eps)
+    odds = np.subtract(1, p)
+    np.divide(p, odds, out=odds)
+    return np.log(odds, out=odds)
+
+
+def sigmoid_inplace(eta):
+    """``1 / (1 + exp(-eta))`` in place (3x faster than scipy's expit, as exact)."""
+    # exp(-eta) = inf gives 0 and exp(-eta) = 0 gives 1, as they should
+    with np.errstate(over="ignore", under="ignore"):
+        np.negative(eta, out=eta)
+        np.exp(eta, out=eta)
+    eta += 1
+    return np.reciprocal(eta, out=eta)
+
+
+def log_loss(eta, y):
+    """Log-loss per class (summed over rows) and ``sigmoid(eta)``, sharing one exp.
+
+    With ``e = exp(-|eta|)``: ``-log sigmoid(+-eta) = max(-+eta, 0) + log1p(e)``,
+    and ``sigmoid(eta)`` is ``1 / (1 + e)`` or ``e / (1 + e)`` by the sign of
+    ``eta`` (about 2.5x faster than ``log_expit`` and ``expit`` apart).
+    """
+    e = np.exp(-np.abs(eta))
+    loss = np.log1p(e)
+    loss += np.maximum(np.where(y, -eta, eta), 0)
+    d = 1 + e
+    s = np.where(eta >= 0, 1 / d, e / d)
+    return loss.sum(axis=0), s
