@@ -83,9 +83,9 @@ def write_outputs(args, Y, P, scores, mask, flagged, per_class, names, label_fil
     Returns the worst examples for :func:`worst_table`.
     """
     from ..report import apply_suggestions, write_review
-    from ..report._build import build_report, class_lists
+    from ..report._build import build_report, class_lists, review_order
 
-    order = np.argsort(scores, kind="stable")
+    order = review_order(scores)
     if args.output is not None:
         ffmt = float_format(args.float_format, scores.dtype)
         with atomic_output(args.output, args.force) as fh:
@@ -118,17 +118,21 @@ def write_outputs(args, Y, P, scores, mask, flagged, per_class, names, label_fil
 
 
 def write_html(args, Y, scores, mask, flagged, per_class, names, summary, stdout, *,
-               text=None, title="Label audit"):
+               text=None, title="Label audit", error_proba=None, error_threshold=None):
     """--html: the HTML audit report, from the report of the worst rows only (so its
     cost does not grow with N beyond the scores' sort) and the summary of all rows."""
     from ..plotting._audit import write_arrays_report
-    from ..report._build import build_report
-    from ..utils._defaults import DEFAULT_HTML_MAX_ROWS
+    from ..report._build import build_report, review_order
+    from ..utils._defaults import DEFAULT_ERROR_THRESHOLD, DEFAULT_HTML_MAX_ROWS
 
-    read = np.sort(np.argsort(scores, kind="stable")[:DEFAULT_HTML_MAX_ROWS])
+    read = np.sort(review_order(scores)[:DEFAULT_HTML_MAX_ROWS])
     worst = build_report(Y[read], scores[read], per_class(read), mask[read], names,
-                         flagged=flagged[read], ids=read)
+                         flagged=flagged[read], ids=read,
+                         error_proba=None if error_proba is None else error_proba[read])
     write_arrays_report(args.html, worst, summary, scores, flagged, names, text=text,
+                        error_proba=error_proba,
+                        error_threshold=(DEFAULT_ERROR_THRESHOLD if error_threshold is None
+                                         else error_threshold),
                         max_rows=DEFAULT_HTML_MAX_ROWS, title=title)
     print(f"wrote the HTML audit report ({min(len(read), DEFAULT_HTML_MAX_ROWS)} worst "
           f"examples, summary, figures) to {args.html}", file=stdout)
