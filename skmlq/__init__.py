@@ -32,7 +32,9 @@ and fails otherwise; it also holds the rules of the estimator, of
    ``method="single_error"``), ``_second_stage`` (fits the stage and both in
    one first pass),
    ``_confident_learning`` (counting, calibrated joint, budgets, issue masks),
-   ``_summaries`` (dataset counts, health score), ``_noise`` (seeded noise
+   ``_summaries`` (dataset counts, health score), ``_verdict`` (the one verdict
+   of every audit view: flags, suggested changes, order, expected count),
+   ``_count`` (whether the noise model pins the expected count down), ``_noise`` (seeded noise
    kernels: the errors the estimator's ``score`` injects and the generators of
    ``skmlq.benchmarking`` draw). New scoring methods or error
    probabilities go here, as a module per concept, called through ``_driver``.

@@ -1,5 +1,6 @@
 """The one-line dataset estimate of how many examples have a wrong annotation."""
 
+from .._core._count import count_verdict
 from .._core._verdict import expected_counts
 
 __all__ = ["ErrorEstimate"]
@@ -23,7 +24,7 @@ class ErrorEstimate:
         Whichever of ``n_to_add`` and ``n_to_remove`` is larger.
     reliable : bool
         False when the noise model does not pin the number down on this data
-        (see :func:`skmlq._core._verdict.count_reliability`); ``str()`` then
+        (see :func:`skmlq._core._count.count_reliability`); ``str()`` then
         says so instead of giving a number.
     reason : str
         Why the number is unreliable ("" when it is reliable).
@@ -60,6 +61,14 @@ here (two fits of the noise model disagree); rank by error probability and revie
     def from_probabilities(cls, example_proba, per_class_proba, Y, *, reliable=True, reason=""):
         """From the error probabilities and the (trusted) given annotations ``Y``."""
         return cls(per_class_proba.shape[0], *expected_counts(example_proba, per_class_proba, Y),
+                   reliable=reliable, reason=reason)
+
+    @classmethod
+    def from_stage(cls, Y, P, params, example_proba, n_wrong_examples, n_to_remove, n_to_add):
+        """From the expected counts of validated ``(Y, P)`` scored by the fitted second
+        stage ``params``, with the verdict on their reliability."""
+        reliable, reason = count_verdict(Y, P, params)
+        return cls(len(example_proba), n_wrong_examples, n_to_remove, n_to_add,
                    reliable=reliable, reason=reason)
 
     def __str__(self):

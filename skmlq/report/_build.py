@@ -12,7 +12,9 @@ from collections.abc import Hashable
 import numpy as np
 import scipy.sparse as sp
 
-from .._core._verdict import error_verdict, review_order
+# expected_counts and review_order are also read from here by the command line, which
+# reaches the core only through the public packages.
+from .._core._verdict import error_verdict, expected_counts, review_order  # noqa: F401
 from ..utils._blocks import nonzero_2d, row_blocks
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._labels import indicator_block
