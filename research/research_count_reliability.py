@@ -20,6 +20,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from _detect_data import available_cases, case_path, load_case  # noqa: E402
+from bench_detection import second_stage  # noqa: E402
 
 from skmlq._core._error_proba import (  # noqa: E402
     _centres, _fit_rates, _log_likelihood, error_proba_block, example_error_proba,
@@ -36,7 +37,7 @@ def count(Q, Y, model):
 def study(case):
     d = load_case(*case)
     Y, P, wrong = d["noisy"], d["pred_probs"], d["wrong"]
-    Q = np.load(case_path(*case).with_suffix(".cooc-v3.npy"))
+    Q = second_stage(case, Y, P)
     counts, sums = noise_histogram(Y, lambda a, b: Q[a:b], *Q.shape)
     centre = _centres(counts, sums)
     per_class = _fit_rates(counts, centre, shared=False)
@@ -53,20 +54,30 @@ def study(case):
         "per_class": count(Q, Y, per_class), "shared": count(Q, Y, shared),
         "pc_chosen": chosen is per_class, "trusted": trusted,
         "weak": len(weak) / Y.shape[1], "reliable": reliable, **stats,
+        "fits": count(Q, Y, per_class) / max(count(Q, Y, shared), 1e-12),
     }
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="")
+    parser.add_argument("--seeds", default="0,1,2", help="comma-separated seeds to study")
+    parser.add_argument("--fit", action="store_true",
+                        help="also fit (and cache) the stages not cached yet")
     args = parser.parse_args(argv)
+    seeds = {int(s) for s in args.seeds.split(",")}
     by_bench = defaultdict(list)
     for case in available_cases():
         if args.only not in "-".join(map(str, case)):
             continue
-        if not case_path(*case).with_suffix(".cooc-v3.npy").exists():
+        cached = case_path(*case).with_suffix(".cooc-v3.npy").exists()
+        if case[3] not in seeds or not (cached or args.fit):
             continue
         by_bench[case[:3]].append(study(case))
+        r = by_bench[case[:3]][-1]
+        print(f"  {'-'.join(map(str, case))}: ratio {r['chosen'] / r['true']:.2f}, fits "
+              f"{r['fits']:.2f}, drops {r['drop_low']:.1f} {r['drop_high']:.1f}, trusted "
+              f"{r['trusted']}", flush=True)
     print(f"{'benchmark':28s} {'true':>6s} {'ratio':>6s} {'pc/tr':>6s} {'sh/tr':>6s} "
           f"{'pc/sh':>6s} {'picked':>6s} {'trust':>5s} {'weak':>5s} {'rel.':>5s} "
           f"{'fits':>6s} {'lo':>6s} {'hi':>6s}")

@@ -7,31 +7,31 @@ model or a few rare classes leave loose: a curve that flattens may be "many flip
 or "a model unsure of itself", and the likelihood hardly tells them apart. The sum
 then runs several times too high (or too low) while the ranking stays sound.
 
-:func:`count_reliability` asks the histogram of the noise model two questions, at
-no cost beyond that of the fits:
-
-- profile likelihood: scaled by 0.75 or by 1 / 0.75, with the calibration refitted,
-  do the flip rates lose at least ``PROFILE_DROP`` of log-likelihood? If not, a
-  count off by more than a quarter explains the annotations as well;
-- do the fits with per-class and with shared flip rates agree, within a quarter, on
-  the number of wrong annotations? If not, the answer depends on a modelling choice
-  that the data cannot make.
+:func:`count_reliability` asks the histogram of the noise model whether the data
+reject flip rates a quarter lower and a quarter higher (scaled by 0.75 and by
+1 / 0.75, the calibration refitted): a profile likelihood of the count. If one of
+them fits about as well, a count off by more than a quarter explains the
+annotations as well, and no number should be printed. On the detection benchmark
+(seed 0) yeast's counts (1.02-1.14x the truth) lose 4.6-6.7 of log-likelihood,
+the synthetic set's class-conditional (0.42x) and realistic (3.0x) noise with
+logistic regression 2.4 and -3.8 (a negative loss: the fit sits on a ridge).
 """
 
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit
 
-from ._error_proba import _centres, _fit_rates, _log_likelihood
+from ._error_proba import _centres, _log_likelihood
 
-__all__ = ["COUNT_TOLERANCE", "PROFILE_DROP", "count_reliability", "histogram_wrong"]
+__all__ = ["COUNT_TOLERANCE", "PROFILE_DROP", "count_reliability", "count_verdict",
+           "histogram_wrong"]
 
-#: The relative error of a count worth printing: rates scaled by 1 - this (or its
-#: inverse) must be rejected by the data, and the two fits agree within it.
+#: The relative error of a count worth printing: flip rates scaled by 1 - this (or
+#: its inverse) must be rejected by the data.
 COUNT_TOLERANCE = 0.25
 #: Log-likelihood a rescaling of the flip rates must lose to be rejected: half the
-#: 95% quantile of a chi-square with one degree of freedom (3.84 / 2).
-PROFILE_DROP = 1.92
+#: 99% quantile of a chi-square with one degree of freedom (6.63 / 2).
+PROFILE_DROP = 3.32
 
 
 def histogram_wrong(counts, centre, model):
@@ -72,9 +72,8 @@ def count_reliability(counts, sums, model):
     """``(reliable, statistics)`` of the count under the fitted noise ``model``.
 
     ``counts`` and ``sums`` are the noise model's histogram (``noise_histogram``).
-    ``statistics`` holds ``drop_low`` and ``drop_high`` (log-likelihood lost by the
-    flip rates scaled by ``1 - COUNT_TOLERANCE`` and by its inverse) and ``fits``
-    (wrong annotations under per-class over shared flip rates).
+    ``statistics`` holds ``drop_low`` and ``drop_high``: the log-likelihood lost by
+    the flip rates scaled by ``1 - COUNT_TOLERANCE`` and by its inverse.
     """
     centre = _centres(counts, sums)
     best = _log_likelihood(counts, centre, model).sum()
@@ -84,16 +83,8 @@ def count_reliability(counts, sums, model):
         r1 = np.minimum(model[:, 3] * factor, 0.49)
         scaled = _refit_calibration(counts, centre, r0, r1, model)
         drops.append(best - _log_likelihood(counts, centre, scaled).sum())
-    n_classes = counts.shape[1]
-    fits = 1.0
-    if n_classes > 1:
-        per_class = histogram_wrong(counts, centre, _fit_rates(counts, centre, shared=False))
-        shared = histogram_wrong(counts, centre, _fit_rates(counts, centre, shared=True))
-        fits = per_class / shared if shared > 0 else (1.0 if per_class == 0 else np.inf)
-    stats = {"drop_low": float(drops[0]), "drop_high": float(drops[1]), "fits": float(fits)}
-    reliable = (min(drops) >= PROFILE_DROP
-                and 1 - COUNT_TOLERANCE <= fits <= 1 / (1 - COUNT_TOLERANCE))
-    return bool(reliable), stats
+    stats = {"drop_low": float(drops[0]), "drop_high": float(drops[1])}
+    return bool(min(drops) >= PROFILE_DROP), stats
 
 
 def count_verdict(Y, P, params):
@@ -111,8 +102,5 @@ def count_verdict(Y, P, params):
     reliable, stats = count_reliability(counts, sums, params.noise_model)
     if reliable:
         return True, ""
-    if min(stats["drop_low"], stats["drop_high"]) < PROFILE_DROP:
-        return False, ("the noise model fits the annotations about as well with a "
-                       "quarter fewer or more errors")
-    return False, (f"per-class and shared flip rates give counts {stats['fits']:.1f}x "
-                   f"apart")
+    return False, ("the noise model fits the annotations about as well with a quarter "
+                   "fewer or more errors")
