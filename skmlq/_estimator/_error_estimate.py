@@ -35,9 +35,9 @@ class ErrorEstimate:
     >>> print(ErrorEstimate(7395, 712.3, 120.0, 640.5))
     about 10% of examples, 712 of 7,395, have a wrong annotation; most likely kind: missing tags
     >>> print(ErrorEstimate(7395, 712.3, 120.0, 640.5, reliable=False,
-    ...                     reason="the noise model fits as well with fewer errors"))
+    ...                     reason="a flat calibration"))
     how many of the 7,395 examples have a wrong annotation cannot be estimated reliably \
-here (the noise model fits as well with fewer errors); rank by error probability and review from the top
+here (a flat calibration); rank by error probability and review from the top
     """
 
     def __init__(self, n_examples, n_wrong_examples, n_to_remove, n_to_add, *, reliable=True,
