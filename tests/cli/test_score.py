@@ -221,19 +221,25 @@ def test_one_column_csv_blank_line_is_an_example_without_labels(tmp_path):
     _check_ranked(out, Y, P)
 
 
-def test_warnings_print_as_one_skmlq_line(tmp_path, capsys):
-    # Class 1 is given on a single example: the filter warns that it cannot flag there.
+def test_warnings_print_as_one_skmlq_line(tmp_path, capsys, monkeypatch):
+    # Any warning raised while scoring (here one added to the scoring step) is shown
+    # as one line.
     Y, P = make_case(seed=6)
-    Y[:, 1] = False
-    Y[0, 1] = True
     np.save(tmp_path / "y.npy", Y)
     np.save(tmp_path / "p.npy", P)
+    compute = _score.compute_scores
+
+    def warn_then_compute(*args, **kwargs):
+        warnings.warn("May not flag all label issues in class 1", UserWarning)
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(_score, "compute_scores", warn_then_compute)
     with warnings.catch_warnings():
         warnings.simplefilter("default")
         assert main(["score", "--labels", str(tmp_path / "y.npy"), "--pred-probs",
                      str(tmp_path / "p.npy"), "-o", str(tmp_path / "out.csv")]) == 0
     err = [line for line in capsys.readouterr().err.splitlines() if "warning" in line.lower()]
-    assert err, "the small-side warning is shown"
+    assert err, "the warning is shown"
     for line in err:
         assert line.startswith("skmlq: warning: May not flag all label issues"), line
         assert "UserWarning" not in line and ".py:" not in line
