@@ -61,10 +61,11 @@ def test_estimator_report_on_new_data(fitted):
     report = mlq.find_label_issues(X[:30], Y[:30])
     # New data gets the verdict of the second stage fitted on the training data.
     assert report.shape == (30, 9)
+    from skmlq._estimator._proba import predict_pred_probs
     from skmlq.rank import get_label_error_probabilities
 
     proba, _ = get_label_error_probabilities(
-        Y[:30], mlq.estimator_.predict_proba(X[:30]),
+        Y[:30], predict_pred_probs(mlq.estimator_, X[:30], 30, 3),
         cooccurrence_params=mlq.cooccurrence_params_)
     np.testing.assert_allclose(report.sort_index()["error_proba"], proba)
     np.testing.assert_array_equal(report.sort_index()["flagged"], proba >= 0.5)
