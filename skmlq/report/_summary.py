@@ -271,6 +271,14 @@ class AuditSummary:
         for column in ("given", "to_remove", "to_add"):
             flat = pd.Series(list_parts(report[column])[1], dtype=object)
             counts[column] = flat.value_counts().reindex(classes, fill_value=0).to_numpy()
+        # The most suspicious example, worst first by the report's one order: named in
+        # the summary when nothing is flagged, so that the audit still leads somewhere.
+        self._most_suspicious = None
+        if len(report) and "error_proba" in report.columns:
+            quality = report["label_quality"].to_numpy(dtype=np.float64)
+            first = int(np.argsort(quality, kind="stable")[0])
+            self._most_suspicious = (report.index[first],
+                                     float(report["error_proba"].to_numpy()[first]))
         self._set(classes, len(report), int(report["flagged"].sum()), counts["given"],
                   counts["to_remove"], counts["to_add"],
                   int((list_lengths(report["to_remove"]) > 0).sum()),
@@ -352,6 +360,10 @@ class AuditSummary:
         else:
             text.append("No example crossed the flag threshold: none is flagged. The "
                         "report still ranks every example, the most suspicious first.")
+            suspect = getattr(self, "_most_suspicious", None)
+            if suspect is not None:
+                text.append(f"The first of the ranking, example {suspect[0]}, has an "
+                            f"error probability of {suspect[1]:.2f}.")
         estimate = self.error_estimate
         if estimate is not None:
             if getattr(estimate, "reliable", True):
