@@ -316,11 +316,11 @@ def check_i(sizes, results):
                   f"{peak / 2**30:5.2f} GB (bar < {bar_gb} GB): {verdict(ok)}", flush=True)
 
 
-def check_i(n_samples, n_classes, results):
-    """(i) the review loop's add_reviewed + re-ranking (benchmarks/bench_review.py)."""
+def check_j(n_samples, n_classes, results):
+    """(j) the review loop's add_reviewed + re-ranking (benchmarks/bench_review.py)."""
     from bench_review import timing
 
-    results["i"] = timing(n_samples, n_classes) < 1
+    results["j"] = timing(n_samples, n_classes) < 1
 
 
 def sweep(sizes, classes):
@@ -357,6 +357,8 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="small smoke run")
     parser.add_argument("--stage", action="store_true",
                         help="only the second-stage checks (f, g, h, i)")
+    parser.add_argument("--huge", action="store_true",
+                        help="also the second stage at N = 10,000, K = 10,000 (hours)")
     args = parser.parse_args(argv)
     if cleanlab_scores is None:
         print("cleanlab: skipped: cleanlab not installed (skmlq columns only)")
@@ -368,11 +370,13 @@ def main(argv=None):
         check_a_b(n_samples, n_classes, results)
         check_c_d(n_samples, n_classes, results)
     check_f(n_samples, n_classes, results)
-    check_i(n_samples, n_classes, results)
+    check_j(n_samples, n_classes, results)
     if args.quick:
         check_i([(2_000, 300, 1)], results)
     else:
-        check_i([(20_000, 1_000, 2), (10_000, 10_000, 4)], results)
+        # N = 10,000, K = 10,000 ran for more than 55 minutes on a busy 2-core machine
+        # without finishing: it is measured only when asked for.
+        check_i([(20_000, 1_000, 2)] + ([(10_000, 10_000, 4)] if args.huge else []), results)
     if args.stage:
         pass
     elif args.quick:

@@ -15,8 +15,8 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import get_tags
 
 from ..utils._defaults import (
-    DEFAULT_AGGREGATOR, DEFAULT_ALPHA, DEFAULT_ERROR_THRESHOLD, DEFAULT_METHOD,
-    DEFAULT_TEMPERATURE,
+    DEFAULT_ALPHA, DEFAULT_ERROR_THRESHOLD, DEFAULT_TEMPERATURE, ESTIMATOR_AGGREGATOR,
+    ESTIMATOR_METHOD,
 )
 from ._base import _LabelQualityBase
 from ._fit import _FitMixin
@@ -35,10 +35,22 @@ class MultilabelLabelQuality(_ReviewMixin, _ReportsMixin, _ScoringMixin, _FitMix
 
     ``fit`` cross-fits a probabilistic classifier to get out-of-fold predicted
     probabilities for every example (each example is predicted by a model that
-    never saw it), then scores the given annotations with
-    :func:`skmlq.rank.get_label_quality_scores_per_class` and aggregates them as
-    :func:`skmlq.rank.get_label_quality_scores` does. Low scores point at
-    examples whose annotations are likely wrong: review them first.
+    never saw it), fits a second stage on them (each class's annotation given
+    the model's probability and the example's other annotations, read through a
+    per-class noise model), and scores every given annotation. By default the
+    score of an example is the probability that all of its annotations are right,
+    ``1 -`` :attr:`error_proba_`; low scores point at examples whose annotations
+    are likely wrong: review them first. One verdict serves every report: an
+    example is flagged when :attr:`error_proba_` is at least ``error_threshold``
+    (by default the flagged examples are exactly the first ones of the ranking),
+    and the expected number of wrong examples is the sum of :attr:`error_proba_`.
+
+    The default (``method="noise_posterior"``, ``aggregator="product"``) finds
+    annotation errors far better than cleanlab's default on the detection
+    benchmark (see the Benchmarks page of the documentation).
+    ``method="self_confidence", aggregator="exponential_moving_average",
+    alpha=0.8`` gives cleanlab's scores back (the functional API
+    :func:`skmlq.rank.get_label_quality_scores` keeps them as its default).
 
     .. note::
         ``fit(X, y).transform(X, y)`` does not equal ``fit_transform(X, y)``:
@@ -65,32 +77,38 @@ class MultilabelLabelQuality(_ReviewMixin, _ReportsMixin, _ScoringMixin, _FitMix
         test fold.
     method : {"self_confidence", "normalized_margin", \
 "confidence_weighted_entropy", "cooccurrence", "noise_posterior", \
-"single_error"}, default="self_confidence"
+"single_error"}, default="noise_posterior"
         Per-class scoring method, as in :func:`skmlq.rank.get_label_quality_scores`.
-        ``"cooccurrence"`` also weighs each example's other annotations (a second
-        stage cross-fitted on the out-of-fold probabilities, its folds seeded by an
-        int ``random_state``, else 0). It is not the default: on the detection
-        benchmark it is far stronger on structured classes and on wrongly added
-        tags, and far weaker on missing tags of many rare classes.
         ``"noise_posterior"`` scores each annotation by ``1 -``
         :attr:`error_proba_per_class_`, the probability that it is right under
-        the noise model of that stage, and recovers most of those missing tags.
-        ``"single_error"`` assumes at most one wrong annotation per example and
-        scores the probability that the annotation is not it: the strongest on
-        average and on forgotten tags, weaker where many annotations of an
-        example are wrong (see the detection benchmark on the Benchmarks page of
-        the documentation).
+        the noise model of the second stage: strong on every kind of noise of
+        the detection benchmark, and the only one whose scores are calibrated
+        probabilities. ``"single_error"`` assumes at most one wrong annotation
+        per example and scores the probability that the annotation is not it:
+        the strongest on forgotten tags and on many classes (bibtex), weaker
+        where many annotations of an example are wrong (class-conditional
+        flips). ``"cooccurrence"`` scores the second stage's probabilities by
+        self-confidence: strong on structured classes and wrongly added tags,
+        weak on missing tags of many rare classes. The second stage is
+        cross-fitted on the out-of-fold probabilities, its folds seeded by an
+        int ``random_state``, else 0. ``"self_confidence"`` (cleanlab's
+        default), ``"normalized_margin"`` and ``"confidence_weighted_entropy"``
+        score the classifier's probabilities alone.
     adjust_pred_probs : bool, default=False
         Subtract per-class confident thresholds from the probabilities before
-        scoring. Not defined for ``"confidence_weighted_entropy"``.
+        scoring. Not defined for ``"confidence_weighted_entropy"``,
+        ``"noise_posterior"`` and ``"single_error"``.
     aggregator : {"exponential_moving_average", "softmin", "product"} or callable, \
-default="exponential_moving_average"
+default="product"
         How the per-class scores of an example become one score. ``"product"``
         multiplies them: with ``method="noise_posterior"``, whose per-class scores
         are the probabilities that each annotation is right, it is the probability
-        that all of them are, one minus :attr:`error_proba_`. A callable is
-        called as ``aggregator(scores, axis=1)`` on (n, K) blocks of scores and must
-        reduce each row independently (like ``np.min``).
+        that all of them are, one minus :attr:`error_proba_`, so that the ranking
+        and the flags agree. ``"exponential_moving_average"`` with ``alpha=0.8``
+        is cleanlab's default; ``"softmin"`` (``temperature=0.1``) suits
+        ``"single_error"``. A callable is called as ``aggregator(scores, axis=1)``
+        on (n, K) blocks of scores and must reduce each row independently (like
+        ``np.min``).
     alpha : float in [0, 1] or None, default=0.8
         Forgetting factor of ``"exponential_moving_average"`` (None means
         ``2 / (K + 1)``); ignored by the other aggregators.
@@ -123,8 +141,10 @@ default="exponential_moving_average"
         parameters (``method``, ``alpha``, ...) then fits the classifier once per
         data split instead of once per candidate. Needs an int ``random_state``.
     error_threshold : float in [0, 1], default=0.5
-        :meth:`find_label_issues` flags a training example when
-        :attr:`error_proba_` is at least this.
+        A training example is flagged when :attr:`error_proba_` is at least this
+        (:meth:`find_label_issues`, :meth:`audit_summary`, :meth:`audit_report`).
+        A flagged example carries the annotations whose own error probability is
+        at least this, or else its one annotation most likely wrong.
 
     Attributes
     ----------
@@ -155,8 +175,10 @@ default="exponential_moving_average"
         Probability that each annotation (given or absent) is wrong.
     error_estimate_ : ErrorEstimate
         The dataset estimate: expected number of examples with a wrong annotation
-        (the sum of :attr:`error_proba_`) and the most likely kind; ``str()`` gives
-        one line. Also returned by :meth:`estimate_errors`.
+        (the sum of :attr:`error_proba_`), the most likely kind, and whether the
+        noise model pins the number down (``reliable``); ``str()`` gives one line,
+        without a number when it does not. Also returned by
+        :meth:`estimate_errors`.
     flip_rates_ : ndarray of shape (n_classes, 2)
         Estimated per-class noise: column 0 (absent side) the probability that a
         class that does not apply is annotated, column 1 (given side) that one
@@ -216,6 +238,12 @@ default="exponential_moving_average"
     >>> scores.shape, mlq.pred_probs_.shape, mlq.label_quality_scores_.shape
     ((60, 1), (60, 3), (60,))
     >>> worst_first = mlq.label_quality_scores_.argsort()
+    >>> import numpy as np  # the default score: all annotations right
+    >>> bool(np.allclose(mlq.label_quality_scores_, 1 - mlq.error_proba_))
+    True
+    >>> cleanlab_default = MultilabelLabelQuality(
+    ...     forest, method="self_confidence", aggregator="exponential_moving_average",
+    ...     alpha=0.8, cv=3, random_state=0)
     >>> mlq.get_feature_names_out()
     array(['label_quality'], dtype=object)
     >>> new_scores = mlq.score_samples(X[:2], Y[:2])  # new data: needs its labels
@@ -226,9 +254,9 @@ default="exponential_moving_average"
         estimator=None,
         *,
         cv=5,
-        method=DEFAULT_METHOD,
+        method=ESTIMATOR_METHOD,
         adjust_pred_probs=False,
-        aggregator=DEFAULT_AGGREGATOR,
+        aggregator=ESTIMATOR_AGGREGATOR,
         alpha=DEFAULT_ALPHA,
         temperature=DEFAULT_TEMPERATURE,
         per_class=False,

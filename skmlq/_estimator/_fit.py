@@ -21,6 +21,7 @@ from sklearn.utils.validation import check_memory, validate_data
 
 from .._core._aggregation import check_aggregator_name, resolve_aggregator
 from .._core._second_stage import fit_second_stage, label_error_probabilities
+from .._core._verdict import expected_counts
 from ..model_selection import MultilabelStratifiedKFold
 from ..utils._defaults import (
     DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS, DEFAULT_COOCCURRENCE_NEIGHBORS,
@@ -197,9 +198,9 @@ class _FitMixin:
             Y, P, second_stage
         )
         self.flip_rates_ = second_stage.noise_model[:, 2:4].copy()
-        self.error_estimate_ = ErrorEstimate.from_probabilities(
-            self.error_proba_, self.error_proba_per_class_, Y
-        )
+        self.error_estimate_ = ErrorEstimate.from_stage(
+            Y, P, second_stage, self.error_proba_,
+            *expected_counts(self.error_proba_, self.error_proba_per_class_, Y))
         self.pred_probs_ = pred_probs
         # The given training labels, for find_label_issues() on the training data.
         self._fit_labels = Y

@@ -41,9 +41,11 @@ class _ReportsMixin:
         """Report which examples look mislabelled, and which labels to remove or add.
 
         Without ``X`` the report covers the training data and uses the out-of-fold
-        results of :meth:`fit` (:attr:`pred_probs_`, :attr:`label_quality_scores_`),
-        the ones to trust there. With ``X`` and ``labels`` it covers new data, scored
-        with :attr:`estimator_`.
+        results of :meth:`fit` (:attr:`pred_probs_`, :attr:`label_quality_scores_`,
+        :attr:`error_proba_`), the ones to trust there. With ``X`` and ``labels`` it
+        covers new data, scored with :attr:`estimator_` and the second stage of
+        :meth:`fit`. The flags, suggestions and order are those of
+        :meth:`audit_summary`, :meth:`audit_report` and the command line.
 
         Parameters
         ----------
@@ -62,12 +64,13 @@ default=None
         worst : int, default=None
             Keep only the ``worst`` lowest-scoring examples.
         error_threshold : float in [0, 1], default=None
-            When the estimator has error probabilities (``error_proba_`` and
-            ``error_proba_per_class_``), the flag threshold on them (None: the
-            estimator's ``error_threshold``). Not accepted with filter options or new data.
+            The flag threshold on the error probabilities (None: the estimator's
+            ``error_threshold``): an example is flagged when its error probability
+            is at least this, and carries the annotations whose own error
+            probability is at least this, or else its one annotation most likely
+            wrong. Not accepted with filter options.
         **filter_kwargs : dict
-            Flag by confident learning instead of by error probabilities (always the
-            case on new data): passed to
+            Flag by confident learning instead of by error probabilities: passed to
             :func:`skmlq.filter.find_multilabel_issues_per_class`: ``filter_by``,
             ``frac_noise``, ``num_to_remove_per_class``, ``min_examples_per_class``,
             ``confident_joint``, ``low_memory``. The ``error_proba`` column stays.
@@ -76,8 +79,9 @@ default=None
         -------
         report : pandas.DataFrame
             One row per example, worst first (``label_quality`` ascending, ties by
-            row), index ``example`` (the row): ``label_quality``, ``error_proba``
-            (with error probabilities), ``flagged``, ``given``, ``to_remove``,
+            row; with the default scoring, ``error_proba`` descending, the flagged
+            examples first), index ``example`` (the row): ``label_quality``,
+            ``error_proba``, ``flagged``, ``given``, ``to_remove``,
             ``to_add``, ``suggested`` (lists of :attr:`classes_`),
             ``to_remove_scores`` and ``to_add_scores``. See
             :func:`skmlq.report.label_issue_report`; apply it with
@@ -102,34 +106,20 @@ default=None
         from ..report._build import build_report, error_flags
 
         check_is_fitted(self)
-        error_proba = error_proba_per_class = None
-        if X is None:
-            if labels is not None:
-                raise InputValueError(
-                    "find_label_issues got labels without X; pass X=... with the labels "
-                    "of new data, or neither to report on the training data."
-                )
-            Y, pred_probs = self._fit_labels, self.pred_probs_
-            per_class, scores = self.label_quality_scores_per_class_, self.label_quality_scores_
-            # Error probabilities exist once the estimator computes them.
-            error_proba = getattr(self, "error_proba_", None)
-            error_proba_per_class = getattr(self, "error_proba_per_class_", None)
-        else:
-            Y, pred_probs = self._new_data(X, labels, "find_label_issues")
-            per_class, scores = self._score(Y, pred_probs)
+        Y, pred_probs, scores, per_class, error_proba, error_proba_per_class = \
+            self._verdict_inputs(X, labels)
         # Filter options ask for confident-learning flags explicitly; the error
-        # probabilities, when they exist, stay in the report as evidence.
-        if error_proba_per_class is not None and not filter_kwargs:
+        # probabilities stay in the report as evidence.
+        if not filter_kwargs:
             if error_threshold is None:
-                error_threshold = getattr(self, "error_threshold", 0.5)
+                error_threshold = self.error_threshold
             mask, flagged = error_flags(error_proba, error_proba_per_class, error_threshold,
                                         pred_probs.shape)
         else:
             if error_threshold is not None:
                 raise InputTypeError(
                     "error_threshold sets the flags of error probabilities; it cannot be "
-                    "combined with filter options (which flag by confident learning) or "
-                    "used on new data, which has no error probabilities.")
+                    "combined with filter options, which flag by confident learning.")
             if "return_indices_ranked_by" in filter_kwargs:
                 raise InputTypeError(
                     "return_indices_ranked_by is not accepted here: the report is already "
@@ -138,6 +128,27 @@ default=None
         return build_report(Y, scores, per_class, mask, self.classes_, flagged=flagged,
                             error_proba=error_proba, form=form, flagged_only=flagged_only,
                             worst=worst)
+
+    def _verdict_inputs(self, X, labels):
+        """``(Y, pred_probs, scores, per_class_scores, error_proba, error_proba_per_class)``
+        of the training data (out of fold, as fitted) or of new data ``X`` (scored with
+        :attr:`estimator_` and the second stage fitted on the training data)."""
+        from .._core._error_proba import label_error_probabilities
+
+        if X is None:
+            if labels is not None:
+                raise InputValueError(
+                    "find_label_issues got labels without X; pass X=... with the labels "
+                    "of new data, or neither to report on the training data."
+                )
+            return (self._fit_labels, self.pred_probs_, self.label_quality_scores_,
+                    self.label_quality_scores_per_class_, self.error_proba_,
+                    self.error_proba_per_class_)
+        Y, pred_probs = self._new_data(X, labels, "find_label_issues")
+        per_class, scores = self._score(Y, pred_probs)
+        error_proba, error_proba_per_class = label_error_probabilities(
+            Y, pred_probs, self.cooccurrence_params_)
+        return Y, pred_probs, scores, per_class, error_proba, error_proba_per_class
 
     def audit_summary(self) -> AuditSummary:
         """The audit in plain words: flagged examples, labels to remove and add, model quality.
@@ -160,7 +171,8 @@ default=None
         quality = quality_table(self.classes_, positives_per_class(self._fit_labels),
                                 self._fit_labels.shape[0], self.average_precision_per_class_,
                                 self.roc_auc_per_class_)
-        return AuditSummary(self.find_label_issues(), quality)
+        return AuditSummary(self.find_label_issues(), quality,
+                            error_estimate=self.error_estimate_)
 
     def estimate_errors(self) -> ErrorEstimate:
         """How many training examples have a wrong annotation, and of which kind.
@@ -171,9 +183,10 @@ default=None
             :attr:`error_estimate_`; ``print(estimate)`` gives one line such as
             "about 9% of examples, 712 of 7,395, have a wrong annotation; most
             likely kind: missing tags". The count is the sum of
-            :attr:`error_proba_`: within 25% of the truth on most of the
-            detection benchmark, up to 2x (and more with a weak model) off
-            elsewhere; an "about", not a count (see the Benchmarks page).
+            :attr:`error_proba_`, the same expected count as in
+            :meth:`audit_summary`; an "about", not a count. Where the noise model
+            does not pin it down (``estimate.reliable`` is False), the line says
+            so instead of giving a number (see the Benchmarks page).
         """
         check_is_fitted(self)
         return self.error_estimate_

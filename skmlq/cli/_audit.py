@@ -72,7 +72,7 @@ def build_model_input(header, rows, labels_j, text_column, path, cv=5):
 def run_audit(args, stdout=None, stderr=None):
     """Execute ``skmlq audit`` with parsed ``args``; return the exit code."""
     from .._estimator import MultilabelLabelQuality
-    from ..filter._api import find_label_issues_both
+    from ..report._build import error_flags
     from ..report._summary import AuditSummary, quality_table
     from ..utils._labels import positives_per_class
 
@@ -104,7 +104,9 @@ def run_audit(args, stdout=None, stderr=None):
     scores = model.label_quality_scores_
     S = model.label_quality_scores_per_class_
     names = [str(c) for c in model.classes_]
-    mask, flagged = find_label_issues_both(Y, P)
+    # The estimator's verdict: flagged when the error probability reaches its threshold.
+    mask, flagged = error_flags(model.error_proba_, model.error_proba_per_class_,
+                                model.error_threshold, P.shape)
 
     def label_file():
         return read_label_file(args.data, class_names=names, labels_column=args.labels_column,
@@ -114,11 +116,13 @@ def run_audit(args, stdout=None, stderr=None):
                           label_file, out)
     quality = quality_table(names, positives_per_class(Y), len(rows),
                             model.average_precision_per_class_, model.roc_auc_per_class_)
-    summary = AuditSummary.from_arrays(Y, mask, flagged, names, quality)
+    summary = AuditSummary.from_arrays(Y, mask, flagged, names, quality,
+                                       error_estimate=model.error_estimate_)
     if args.html is not None:
         write_html(args, Y, scores, mask, flagged, lambda r: S[r], names, summary, out,
                    text=X if args.text_column is not None else None,
-                   title=f"Label audit: {os.path.basename(args.data)}")
+                   title=f"Label audit: {os.path.basename(args.data)}",
+                   error_proba=model.error_proba_, error_threshold=model.error_threshold)
     if quiet:
         print(textwrap.fill(str(summary), width=88), file=stderr)
         return 0

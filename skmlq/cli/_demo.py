@@ -116,7 +116,7 @@ def run_demo(args, stdout=None, stderr=None):
              "injected error")]
     for r, i in enumerate(np.argsort(scores, kind="stable")[:N_SHOWN], start=1):
         rows.append((str(r), str(int(data.image_index[i])), str(int(data.digits[i])),
-                     f"{scores[i]:.4f}", _tags(data.Y_given[i], names),
+                     f"{scores[i]:.3g}", _tags(data.Y_given[i], names),
                      _tags(believed[i], names),
                      _change(data.Y_given[i], data.Y_true[i], names)))
     say("\n".join(text_table(rows)))

@@ -4,7 +4,8 @@ import argparse
 import textwrap
 
 from ..utils._defaults import (
-    AGGREGATORS, DEFAULT_AGGREGATOR, DEFAULT_ALPHA, DEFAULT_METHOD, DEFAULT_TEMPERATURE, METHODS,
+    AGGREGATORS, DEFAULT_ALPHA, DEFAULT_ERROR_THRESHOLD, DEFAULT_TEMPERATURE,
+    ESTIMATOR_AGGREGATOR, ESTIMATOR_METHOD, SCORING_METHODS,
 )
 from ..utils._errors import InputError
 
@@ -301,18 +302,25 @@ def build_parser():
     p = sub.add_parser("score", help="rank examples from label and pred_probs files",
                        description=textwrap.dedent("""\
                            Score every example from its given labels and out-of-sample
-                           predicted probabilities, worst first. .npy inputs are memory-mapped
-                           and the output is streamed, so files larger than RAM work."""),
+                           predicted probabilities, worst first, as MultilabelLabelQuality
+                           does: by default the probability that all its labels are right
+                           under the noise model of a second stage fitted on the files, and
+                           an example is flagged when its error probability reaches
+                           --error-threshold. --method self_confidence --aggregator
+                           exponential_moving_average ranks as cleanlab (the flags stay the
+                           error probabilities'). .npy inputs are memory-mapped and the
+                           output is streamed."""),
                        epilog=SCORE_EPILOG, formatter_class=_formatter)
     p.add_argument("--labels", required=True, metavar="FILE", help="the given labels")
     p.add_argument("--pred-probs", required=True, metavar="FILE",
                    help="out-of-sample predicted probabilities, one column per class")
-    p.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD,
-                   help=f"per-class scoring method (default {DEFAULT_METHOD})")
+    p.add_argument("--method", choices=SCORING_METHODS, default=ESTIMATOR_METHOD,
+                   help=f"per-class scoring method (default {ESTIMATOR_METHOD}, as "
+                        f"MultilabelLabelQuality; cleanlab's: self_confidence)")
     p.add_argument("--aggregator", choices=tuple(AGGREGATORS),
-                   default=DEFAULT_AGGREGATOR,
+                   default=ESTIMATOR_AGGREGATOR,
                    help=f"how per-class scores become one score (default "
-                        f"{DEFAULT_AGGREGATOR})")
+                        f"{ESTIMATOR_AGGREGATOR}; cleanlab's: exponential_moving_average)")
     p.add_argument("--alpha", type=_fraction, default=None,
                    help=f"exponential_moving_average weight in [0, 1] (default {DEFAULT_ALPHA})")
     p.add_argument("--temperature", type=_positive_float, default=None,
@@ -322,6 +330,9 @@ def build_parser():
                         "(not with confidence_weighted_entropy)")
     p.add_argument("--per-class", action="store_true",
                    help="add one label_quality_<class> column per class to OUT.csv")
+    p.add_argument("--error-threshold", type=_fraction, default=DEFAULT_ERROR_THRESHOLD,
+                   metavar="P", help=f"flag an example when its error probability is at "
+                                     f"least P (default {DEFAULT_ERROR_THRESHOLD})")
     _add_label_options(p)
     _add_report_outputs(p)
     _add_progress(p)

@@ -6,11 +6,11 @@ import textwrap
 
 import numpy as np
 
-from .._backends import check_scoring_inputs
+from .._backends import check_scoring_inputs, check_second_stage_inputs
 from .._core._aggregation import resolve_aggregator
 from .._core._driver import score_blocks
 from ..utils._blocks import row_blocks
-from ..utils._defaults import DEFAULT_ALPHA, DEFAULT_TEMPERATURE
+from ..utils._defaults import DEFAULT_ALPHA, DEFAULT_TEMPERATURE, SECOND_STAGE_METHODS
 from ._errors import CLIError
 from ._progress import Progress, progress_enabled
 from ._readers import check_unique_names, read_labels, read_pred_probs
@@ -43,16 +43,40 @@ def aggregator_kwargs(aggregator, alpha, temperature):
     return {"method": aggregator, "alpha": DEFAULT_ALPHA if alpha is None else alpha}
 
 
-def compute_scores(Y, P, method, thresholds, aggregate, progress):
+def compute_scores(Y, P, method, thresholds, aggregate, progress, second_stage=None):
     """Aggregated scores (N,) of checked inputs, in steps that report progress."""
     n_samples, n_classes = P.shape
     scores = np.empty(n_samples, dtype=P.dtype)
     for start, stop in row_blocks(n_samples, n_classes, _STEP_ELEMENTS):
         scores[start:stop] = score_blocks(
-            Y[start:stop], P[start:stop], method, thresholds, aggregate
+            Y[start:stop], P[start:stop], method, thresholds, aggregate,
+            second_stage=second_stage,
         )
         progress.update(stop - start)
     return scores
+
+
+def compute_verdict(Y, P, params, error_threshold):
+    """The estimator's verdict on checked inputs, in steps (the (N, K) error
+    probabilities are never held at once): ``(error_proba (N,), mask (N, K),
+    flagged (N,), expected counts)``, from the second stage ``params``."""
+    from ..rank import get_label_error_probabilities
+    from ..report._build import error_flags, expected_counts
+
+    n_samples, n_classes = P.shape
+    error_proba = np.empty(n_samples)
+    mask = np.empty((n_samples, n_classes), dtype=bool)
+    flagged = np.empty(n_samples, dtype=bool)
+    counts = np.zeros(3)
+    for start, stop in row_blocks(n_samples, n_classes, _STEP_ELEMENTS):
+        Y_block = Y[start:stop]
+        proba, per_class = get_label_error_probabilities(
+            Y_block, P[start:stop], cooccurrence_params=params)
+        error_proba[start:stop] = proba
+        mask[start:stop], flagged[start:stop] = error_flags(
+            proba, per_class, error_threshold, per_class.shape)
+        counts += expected_counts(proba, per_class, Y_block)
+    return error_proba, mask, flagged, counts
 
 
 def _class_labels(class_names, n_classes):
@@ -83,9 +107,9 @@ def write_outputs(args, Y, P, scores, mask, flagged, per_class, names, label_fil
     Returns the worst examples for :func:`worst_table`.
     """
     from ..report import apply_suggestions, write_review
-    from ..report._build import build_report, class_lists
+    from ..report._build import build_report, class_lists, review_order
 
-    order = np.argsort(scores, kind="stable")
+    order = review_order(scores)
     if args.output is not None:
         ffmt = float_format(args.float_format, scores.dtype)
         with atomic_output(args.output, args.force) as fh:
@@ -118,17 +142,21 @@ def write_outputs(args, Y, P, scores, mask, flagged, per_class, names, label_fil
 
 
 def write_html(args, Y, scores, mask, flagged, per_class, names, summary, stdout, *,
-               text=None, title="Label audit"):
+               text=None, title="Label audit", error_proba=None, error_threshold=None):
     """--html: the HTML audit report, from the report of the worst rows only (so its
     cost does not grow with N beyond the scores' sort) and the summary of all rows."""
     from ..plotting._audit import FIGURES_NEED_PLOT, figures_available, write_arrays_report
-    from ..report._build import build_report
-    from ..utils._defaults import DEFAULT_HTML_MAX_ROWS
+    from ..report._build import build_report, review_order
+    from ..utils._defaults import DEFAULT_ERROR_THRESHOLD, DEFAULT_HTML_MAX_ROWS
 
-    read = np.sort(np.argsort(scores, kind="stable")[:DEFAULT_HTML_MAX_ROWS])
+    read = np.sort(review_order(scores)[:DEFAULT_HTML_MAX_ROWS])
     worst = build_report(Y[read], scores[read], per_class(read), mask[read], names,
-                         flagged=flagged[read], ids=read)
+                         flagged=flagged[read], ids=read,
+                         error_proba=None if error_proba is None else error_proba[read])
     write_arrays_report(args.html, worst, summary, scores, flagged, names, text=text,
+                        error_proba=error_proba,
+                        error_threshold=(DEFAULT_ERROR_THRESHOLD if error_threshold is None
+                                         else error_threshold),
                         max_rows=DEFAULT_HTML_MAX_ROWS, title=title)
     figures = "figures" if figures_available() else FIGURES_NEED_PLOT
     print(f"wrote the HTML audit report ({min(len(read), DEFAULT_HTML_MAX_ROWS)} worst "
@@ -152,7 +180,7 @@ def check_outputs(args):
 
 def run_score(args, stdout=None, stderr=None):
     """Execute ``skmlq score`` with parsed ``args``; return the exit code."""
-    from ..filter._api import find_label_issues_both
+    from .._estimator._error_estimate import ErrorEstimate
     from ..report._summary import AuditSummary, model_quality_binned, quality_table
 
     stdout = stdout or sys.stdout
@@ -178,16 +206,25 @@ def run_score(args, stdout=None, stderr=None):
     )
     if note:
         print(f"skmlq: {note}", file=stderr)
-    Y, P, thresholds = check_scoring_inputs(labels, P, args.method, args.adjust_pred_probs)
+    # The verdict (flags, suggestions, expected count) is the estimator's, from the
+    # second stage fitted on these rows, whatever the ranking's method.
+    if args.method in SECOND_STAGE_METHODS:
+        Y, P, thresholds, params = check_second_stage_inputs(
+            labels, P, args.adjust_pred_probs, method=args.method)
+        stage = params
+    else:
+        Y, P, thresholds = check_scoring_inputs(labels, P, args.method, args.adjust_pred_probs)
+        params = check_second_stage_inputs(Y, P, False)[3]
+        stage = None
     show = progress_enabled(args.progress, stderr)
     n_samples = P.shape[0]
     with Progress("scoring", n_samples, show, stderr) as progress:
-        scores = compute_scores(Y, P, args.method, thresholds, aggregate, progress)
-    mask, flagged = find_label_issues_both(Y, P, thresholds=thresholds)
+        scores = compute_scores(Y, P, args.method, thresholds, aggregate, progress, stage)
+    error_proba, mask, flagged, counts = compute_verdict(Y, P, params, args.error_threshold)
     names = _class_labels(class_names, P.shape[1])
 
     def per_class(rows):
-        return score_blocks(Y[rows], P[rows], args.method, thresholds)
+        return score_blocks(Y[rows], P[rows], args.method, thresholds, second_stage=stage)
 
     def label_file():
         return read_label_file(args.labels, class_names=class_names,
@@ -202,17 +239,21 @@ def run_score(args, stdout=None, stderr=None):
     # From histograms filled in row blocks: a sort of every class's column of a
     # memory-mapped input costs more than all the rest (see model_quality_binned).
     n_given, ap, auc, _ = model_quality_binned(Y, P)
+    estimate = ErrorEstimate.from_stage(Y, P, params, error_proba, *counts)
     summary = AuditSummary.from_arrays(Y, mask, flagged, names,
-                                       quality_table(names, n_given, n_samples, ap, auc))
+                                       quality_table(names, n_given, n_samples, ap, auc),
+                                       error_estimate=estimate)
     if args.html is not None:
         write_html(args, Y, scores, mask, flagged, per_class, names, summary, out,
-                   title=f"Label audit: {os.path.basename(args.labels)}")
+                   title=f"Label audit: {os.path.basename(args.labels)}",
+                   error_proba=error_proba, error_threshold=args.error_threshold)
     if quiet:
         return 0
-    options = ", ".join(f"{k}={v}" for k, v in agg_kwargs.items() if k != "method")
+    aggregation = " ".join([agg_kwargs["method"]] + [
+        ", ".join(f"{k}={v}" for k, v in agg_kwargs.items() if k != "method")]).strip()
     adjusted = ", adjusted" if args.adjust_pred_probs else ""
     print_results(f"{n_samples} examples scored ({args.method}{adjusted}; "
-                  f"{agg_kwargs['method']} {options}); the {min(N_SHOWN, n_samples)} most "
+                  f"{aggregation}); the {min(N_SHOWN, n_samples)} most "
                   f"likely mislabelled:", worst, summary, n_samples, args, stdout)
     return 0
 

@@ -616,12 +616,13 @@ def estimator_summary(mlq, report, from_training_data):
     from ..report._summary import quality_table
     from ..utils._labels import positives_per_class
 
-    quality = None
+    quality = estimate = None
     if from_training_data:
         Y = mlq._fit_labels
         quality = quality_table(mlq.classes_, positives_per_class(Y), Y.shape[0],
                                 mlq.average_precision_per_class_, mlq.roc_auc_per_class_)
-    return audit_summary(report, quality)
+        estimate = getattr(mlq, "error_estimate_", None)
+    return audit_summary(report, quality, error_estimate=estimate)
 
 
 # --------------------------------------------------------------- reliability

@@ -96,18 +96,13 @@ def _check_max_rows(max_rows):
 
 
 def worst_rows(report, max_rows):
-    """Positions of the ``max_rows`` worst rows, worst first.
+    """Positions of the ``max_rows`` worst rows, worst first: lowest ``label_quality``
+    first, ties in the report's order, the order of the issue report and of the
+    command line (with the estimator's default scoring, highest error probability
+    first)."""
+    from .._core._verdict import review_order
 
-    Highest ``error_proba`` first when the report has it (ties: lowest label
-    quality), else lowest ``label_quality``; remaining ties keep the report's order.
-    """
-    quality = report["label_quality"].to_numpy(dtype=np.float64)
-    if "error_proba" in report.columns:
-        proba = report["error_proba"].to_numpy(dtype=np.float64)
-        order = np.lexsort((quality, -proba))
-    else:
-        order = np.argsort(quality, kind="stable")
-    return order[:max_rows]
+    return review_order(report["label_quality"].to_numpy(dtype=np.float64))[:max_rows]
 
 
 def _texts(text, report, positions):
@@ -283,8 +278,7 @@ def _examples_block(report, positions, texts, max_rows, n_examples=None):
     by_name = sorted(class_codes.items(), key=lambda item: str(item[0]))
     options = "".join(f'<option value="{code}">{_esc(name)}</option>' for name, code in by_name)
     n_total = len(report) if n_examples is None else int(n_examples)
-    ranked_by = ("highest error probability first" if has_proba
-                 else "lowest label quality first")
+    ranked_by = "lowest label quality first"
     note = (f"The {len(positions):,} worst of {n_total:,} examples, {ranked_by}. The table "
             f"holds at most {max_rows:,} rows (max_rows); the issue report "
             f"(find_label_issues) has every example.")

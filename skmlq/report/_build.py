@@ -12,6 +12,9 @@ from collections.abc import Hashable
 import numpy as np
 import scipy.sparse as sp
 
+# expected_counts and review_order are also read from here by the command line, which
+# reaches the core only through the public packages.
+from .._core._verdict import error_verdict, expected_counts, review_order  # noqa: F401
 from ..utils._blocks import nonzero_2d, row_blocks
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._labels import indicator_block
@@ -196,7 +199,7 @@ def build_report(Y, scores, per_class_scores, mask, classes, *, flagged=None,
         columns["error_proba"] = np.asarray(error_proba, dtype=np.float64)
     columns["flagged"] = flagged
     names = np.asarray(classes, dtype=object)
-    order = np.argsort(scores, kind="stable")
+    order = review_order(scores)
     if flagged_only:
         order = order[flagged[order]]
     if worst is not None:
@@ -353,7 +356,9 @@ sparse matrix
 
 
 def error_flags(error_proba, error_proba_per_class, error_threshold, shape):
-    """The (N, K) suggestion mask and (N,) flags from error probabilities."""
+    """The (N, K) suggestion mask and (N,) flags from error probabilities: the one
+    verdict of ``skmlq._core._verdict.error_verdict`` (every flagged example carries
+    at least one suggested change)."""
     if error_proba is None or error_proba_per_class is None:
         raise InputValueError(
             "pass both error_proba (one per example) and error_proba_per_class (one per "
@@ -366,7 +371,7 @@ def error_flags(error_proba, error_proba_per_class, error_threshold, shape):
         raise InputValueError(
             f"error_proba has shape {proba.shape} and error_proba_per_class "
             f"{per_class.shape}; expected ({shape[0]},) and {shape}.")
-    return per_class >= threshold, proba >= threshold
+    return error_verdict(proba, per_class, threshold)
 
 
 def suggestions_from_report(report, classes=None):

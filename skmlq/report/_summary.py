@@ -263,7 +263,10 @@ class AuditSummary:
     n_examples, n_classes, n_given : int
         Examples, classes and given annotations of the report.
     n_flagged : int
-        Flagged examples.
+        Flagged examples (each carries at least one suggested change, so
+        ``n_examples_to_remove + n_examples_to_add >= n_flagged``).
+    n_examples_to_remove, n_examples_to_add : int
+        Examples with a label to remove, with a label to add.
     n_to_remove, n_to_add : int
         Given labels suspected wrong, absent labels suspected missing.
     per_class : pandas.DataFrame
@@ -273,12 +276,16 @@ class AuditSummary:
     trusted : bool or None
         Whether the model is good enough for the flags to be trusted (None
         without a model quality table).
+    error_estimate : ErrorEstimate or None
+        The expected number of examples with a wrong annotation (the estimator's
+        :attr:`~skmlq.MultilabelLabelQuality.error_estimate_`), stated when it is
+        reliable.
     advice : list of str
         The warnings on classes and model quality.
     """
 
-    def __init__(self, report, model_quality=None, *, min_positives=MIN_POSITIVES,
-                 min_average_precision=MIN_AVERAGE_PRECISION):
+    def __init__(self, report, model_quality=None, *, error_estimate=None,
+                 min_positives=MIN_POSITIVES, min_average_precision=MIN_AVERAGE_PRECISION):
         pd = require_pandas("the audit summary of a report")
         from ._lists import list_lengths, list_parts
 
@@ -293,14 +300,22 @@ class AuditSummary:
         for column in ("given", "to_remove", "to_add"):
             flat = pd.Series(list_parts(report[column])[1], dtype=object)
             counts[column] = flat.value_counts().reindex(classes, fill_value=0).to_numpy()
+        # The most suspicious example, worst first by the report's one order: named in
+        # the summary when nothing is flagged, so that the audit still leads somewhere.
+        self._most_suspicious = None
+        if len(report) and "error_proba" in report.columns:
+            quality = report["label_quality"].to_numpy(dtype=np.float64)
+            first = int(np.argsort(quality, kind="stable")[0])
+            self._most_suspicious = (report.index[first],
+                                     float(report["error_proba"].to_numpy()[first]))
         self._set(classes, len(report), int(report["flagged"].sum()), counts["given"],
                   counts["to_remove"], counts["to_add"],
                   int((list_lengths(report["to_remove"]) > 0).sum()),
                   int((list_lengths(report["to_add"]) > 0).sum()), model_quality, min_positives,
-                  min_average_precision)
+                  min_average_precision, error_estimate)
 
     @classmethod
-    def from_arrays(cls, Y, mask, flagged, classes, model_quality=None, *,
+    def from_arrays(cls, Y, mask, flagged, classes, model_quality=None, *, error_estimate=None,
                     min_positives=MIN_POSITIVES, min_average_precision=MIN_AVERAGE_PRECISION):
         """The summary of a checked indicator ``Y``, its (N, K) issue ``mask`` and (N,)
         ``flagged``, without building the report (for data too large for one)."""
@@ -317,12 +332,14 @@ class AuditSummary:
         summary = cls.__new__(cls)
         summary._set(list(classes), mask.shape[0], int(np.count_nonzero(flagged)),
                      positives_per_class(Y), counts[:, 1], counts[:, 0], rows_remove, rows_add,
-                     model_quality, min_positives, min_average_precision)
+                     model_quality, min_positives, min_average_precision, error_estimate)
         return summary
 
     def _set(self, classes, n_examples, n_flagged, n_given, n_to_remove, n_to_add,
-             rows_remove, rows_add, model_quality, min_positives, min_average_precision):
+             rows_remove, rows_add, model_quality, min_positives, min_average_precision,
+             error_estimate=None):
         pd = require_pandas("skmlq.report tables")
+        self.error_estimate = error_estimate
         self.n_examples = int(n_examples)
         self.n_classes = len(classes)
         self.n_given = int(np.sum(n_given))
@@ -361,11 +378,33 @@ class AuditSummary:
         n = max(self.n_examples, 1)
         text = [
             f"{self.n_examples:,} examples, {self.n_classes:,} classes, {self.n_given:,} "
-            f"given labels. {self.n_flagged:,} examples ({self.n_flagged / n:.1%}) look "
-            f"mislabelled: {self.n_to_remove:,} given labels look wrong (to remove, on "
-            f"{self.n_examples_to_remove:,} examples) and {self.n_to_add:,} absent labels "
-            f"look missing (to add, on {self.n_examples_to_add:,} examples)."
+            f"given labels."
         ]
+        if self.n_flagged:
+            text.append(
+                f"{self.n_flagged:,} examples ({self.n_flagged / n:.1%}) look mislabelled: "
+                f"{self.n_to_remove:,} given labels look wrong (to remove, on "
+                f"{self.n_examples_to_remove:,} examples) and {self.n_to_add:,} absent "
+                f"labels look missing (to add, on {self.n_examples_to_add:,} examples).")
+        else:
+            text.append("No example crossed the flag threshold: none is flagged. The "
+                        "report still ranks every example, the most suspicious first.")
+            suspect = getattr(self, "_most_suspicious", None)
+            if suspect is not None:
+                text.append(f"The first of the ranking, example {suspect[0]}, has an "
+                            f"error probability of {suspect[1]:.2f}.")
+        estimate = self.error_estimate
+        if estimate is not None:
+            if getattr(estimate, "reliable", True):
+                text.append(
+                    f"Expected number of examples with a wrong annotation (the sum of "
+                    f"their error probabilities): about {estimate.n_wrong_examples:,.0f} "
+                    f"({estimate.n_wrong_examples / n:.0%}).")
+            else:
+                text.append(
+                    f"How many examples are wrong cannot be estimated reliably on this "
+                    f"data ({estimate.reason}); the ranking still holds: review from the "
+                    f"top.")
         if "average_precision" in self.per_class:
             ap = self.per_class["average_precision"].to_numpy(dtype=np.float64)
             auc = self.per_class["roc_auc"].to_numpy(dtype=np.float64)
@@ -385,7 +424,7 @@ class AuditSummary:
                 f"trusted={self.trusted})")
 
 
-def audit_summary(report, model_quality=None, **kwargs):
+def audit_summary(report, model_quality=None, *, error_estimate=None, **kwargs):
     """A plain-language summary of a label issue report (:class:`AuditSummary`).
 
     Parameters
@@ -396,6 +435,9 @@ def audit_summary(report, model_quality=None, **kwargs):
     model_quality : pandas.DataFrame, default=None
         The table of :func:`model_quality`; adds the model's quality and the
         advice on whether to trust the flags.
+    error_estimate : ErrorEstimate, default=None
+        :meth:`~skmlq.MultilabelLabelQuality.estimate_errors`; adds the expected
+        number of wrong examples, or says that it cannot be estimated reliably.
     **kwargs : dict
         ``min_positives`` and ``min_average_precision``, as in
         :func:`model_quality`.
@@ -417,4 +459,4 @@ def audit_summary(report, model_quality=None, **kwargs):
     >>> print(summary)
     8 examples, 2 classes, 9 given labels. 1 examples (12.5%) look mislabelled: ...
     """
-    return AuditSummary(report, model_quality, **kwargs)
+    return AuditSummary(report, model_quality, error_estimate=error_estimate, **kwargs)

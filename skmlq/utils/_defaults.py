@@ -20,6 +20,8 @@ __all__ = [
     "DEFAULT_METHOD",
     "DEFAULT_PROBABILITY_CUTOFF",
     "DEFAULT_TEMPERATURE",
+    "ESTIMATOR_AGGREGATOR",
+    "ESTIMATOR_METHOD",
     "COOCCURRENCE",
     "METHODS",
     "NOISE_POSTERIOR",
@@ -101,3 +103,11 @@ DEFAULT_ERROR_THRESHOLD = 0.5
 CLEANING_MODES = ("fix", "drop", "weight")
 DEFAULT_CLEANING = "fix"
 DEFAULT_CLEANING_CONFIDENCE = (0.5, 0.2)
+
+#: The scoring of the audit tools (``MultilabelLabelQuality``, ``skmlq audit``,
+#: ``skmlq score``): the probability that every annotation of an example is right
+#: under the noise model of the second stage, one minus its error probability, so
+#: that the ranking and the flags (error probability >= the threshold) agree. The
+#: functional API keeps ``DEFAULT_METHOD`` and ``DEFAULT_AGGREGATOR`` (cleanlab's).
+ESTIMATOR_METHOD = NOISE_POSTERIOR
+ESTIMATOR_AGGREGATOR = "product"

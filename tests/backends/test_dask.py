@@ -167,7 +167,8 @@ def test_cross_fitting_on_the_cluster_equals_n_jobs_1(client):
 
     X, Y = make_multilabel_classification(n_samples=90, n_features=6, n_classes=3,
                                           random_state=0)
-    params = {"cv": 3, "random_state": 0, "refit": False, "adjust_pred_probs": True}
+    params = {"cv": 3, "random_state": 0, "refit": False, "adjust_pred_probs": True,
+              "method": "self_confidence", "aggregator": "exponential_moving_average"}
     expected = MultilabelLabelQuality(n_jobs=1, **params).fit(X, Y)
     with joblib.parallel_backend("dask"):
         distributed_fit = MultilabelLabelQuality(n_jobs=2, **params).fit(X, Y)

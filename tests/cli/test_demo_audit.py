@@ -110,7 +110,9 @@ def test_audit_numeric_columns(tmp_path, capsys):
     assert "not used as features (not numeric): text" in captured.err
     assert "2 numeric columns (id, length), standardised" in captured.out
     words = " ".join(captured.out.split())
-    assert "look mislabelled" in words and "too weak" in words
+    # A weak model may flag nothing: the summary says which.
+    assert ("look mislabelled" in words or "crossed the flag threshold" in words)
+    assert "too weak" in words
 
 
 @pytest.mark.parametrize("options, expected", [

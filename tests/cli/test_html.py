@@ -8,7 +8,6 @@ import pytest
 
 from skmlq import get_label_quality_scores
 from skmlq.cli import main
-from skmlq.filter import find_label_issues
 
 from ._files import NAMES, make_case, write_labels_csv, write_probs_csv
 from .test_demo_audit import _news_csv
@@ -35,13 +34,22 @@ def test_score_html(tmp_path, capsys):
     assert f"wrote the HTML audit report (40 worst examples, summary; {figures}) to {html}" \
         in capsys.readouterr().out
     page = html.read_text(encoding="utf-8")
-    scores = get_label_quality_scores(Y, P)
+    # The estimator's scoring and verdict, from a second stage fitted on the files.
+    from skmlq.rank import get_cooccurrence_params, get_label_error_probabilities
+    from skmlq.report._build import error_flags
+
+    params = get_cooccurrence_params(Y, P)
+    scores = get_label_quality_scores(Y, P, method="noise_posterior",
+                                      aggregator_kwargs={"method": "product"},
+                                      cooccurrence_params=params)
     assert _ids(page) == np.argsort(scores, kind="stable").tolist()
     assert "The 40 worst of 40 examples" in page and "<title>Label audit: tags.csv</title>" in page
-    n_flagged = int(find_label_issues(Y, P).sum())
+    proba, per_class = get_label_error_probabilities(Y, P, cooccurrence_params=params)
+    n_flagged = int(error_flags(proba, per_class, 0.5, P.shape)[1].sum())
     assert f"<b>{n_flagged}</b><span>examples flagged" in page
     assert "40 examples, 4 classes" in page  # the summary's paragraph
-    n_figures = 2 if importlib.util.find_spec("matplotlib") else 0
+    # Histograms of the label quality and of the error probability, issue rates.
+    n_figures = 3 if importlib.util.find_spec("matplotlib") else 0
     assert page.count('src="data:image/png;base64,') == n_figures
     classes = page.split('id="classes-table"')[1]
     assert all(f"<td>{name}</td>" in classes for name in NAMES)

@@ -53,8 +53,11 @@ def test_score_and_audit_write_the_same_columns(tmp_path, capsys):
                  str(tmp_path / "probs.csv"), "--float-format", "exact", "-o",
                  str(tmp_path / "e.csv")]) == 0
     from skmlq import get_label_quality_scores
+    from skmlq.rank import get_cooccurrence_params
     exact = {int(r[0]): float(r[1]) for r in read_output(tmp_path / "e.csv")[1]}
-    expected = get_label_quality_scores(Y, P)
+    expected = get_label_quality_scores(  # the estimator's default scoring
+        Y, P, method="noise_posterior", aggregator_kwargs={"method": "product"},
+        cooccurrence_params=get_cooccurrence_params(Y, P))
     assert all(exact[i] == expected[i] for i in range(len(expected)))
     _news_csv(tmp_path / "news.csv")
     assert main(["audit", str(tmp_path / "news.csv"), "--labels-column", "topics",

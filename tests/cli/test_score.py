@@ -7,7 +7,8 @@ import pytest
 import scipy.sparse as sp
 
 from skmlq import get_label_quality_scores, get_label_quality_scores_per_class
-from skmlq.filter import find_multilabel_issues_per_class
+from skmlq.rank import get_cooccurrence_params, get_label_error_probabilities
+from skmlq.report._build import error_flags
 from skmlq.cli import _report_csv, _score, main
 from skmlq.cli._readers import read_pred_probs
 
@@ -23,13 +24,23 @@ def _split(cell, sep):
     return cell.split(sep) if cell else []
 
 
+ESTIMATOR_SCORING = dict(method="noise_posterior", aggregator_kwargs={"method": "product"})
+
+
 def _check_ranked(out_path, Y, P, per_class=False, sep=";", **kwargs):
-    """The output equals the functional API: sorted worst first, stable, exact floats."""
+    """The output equals the functional API with the estimator's default scoring (or
+    the scoring of ``kwargs``) and its verdict: sorted worst first, stable, exact
+    floats, the suggestions of the error probabilities."""
     header, rows = read_output(out_path)
+    kwargs = {**ESTIMATOR_SCORING, **kwargs}
+    params = get_cooccurrence_params(Y, P)
+    if kwargs["method"] in ("noise_posterior", "single_error", "cooccurrence"):
+        kwargs["cooccurrence_params"] = params
     expected = get_label_quality_scores(Y, P, **kwargs)
     order = np.argsort(expected, kind="stable")
     assert header[:6] == ["row", "label_quality", "rank", "given", "to_remove", "to_add"]
-    mask = find_multilabel_issues_per_class(Y, P)
+    proba, proba_per_class = get_label_error_probabilities(Y, P, cooccurrence_params=params)
+    mask, _ = error_flags(proba, proba_per_class, 0.5, P.shape)
     names = header[6:] and [h[len("label_quality_"):] for h in header[6:]]
     for r in rows:
         i = int(r[0])
@@ -127,12 +138,20 @@ def test_classes_option_names_the_columns(tmp_path):
 
 
 @pytest.mark.parametrize("options, kwargs", [
-    (["--method", "normalized_margin", "--alpha", "0.5"],
+    (["--method", "normalized_margin", "--aggregator", "exponential_moving_average",
+      "--alpha", "0.5"],
      dict(method="normalized_margin", aggregator_kwargs={"alpha": 0.5})),
-    (["--aggregator", "softmin", "--temperature", "0.3", "--adjust-pred-probs"],
-     dict(adjust_pred_probs=True,
+    (["--method", "self_confidence", "--aggregator", "softmin", "--temperature", "0.3",
+      "--adjust-pred-probs"],
+     dict(method="self_confidence", adjust_pred_probs=True,
           aggregator_kwargs={"method": "softmin", "temperature": 0.3})),
-    (["--method", "confidence_weighted_entropy"], dict(method="confidence_weighted_entropy")),
+    (["--method", "confidence_weighted_entropy"],
+     dict(method="confidence_weighted_entropy")),
+    (["--method", "single_error", "--aggregator", "softmin"],
+     dict(method="single_error", aggregator_kwargs={"method": "softmin"})),
+    # cleanlab's default ranking, one pair of options away.
+    (["--method", "self_confidence", "--aggregator", "exponential_moving_average"],
+     dict(method="self_confidence", aggregator_kwargs=None)),
 ])
 def test_scoring_options(tmp_path, options, kwargs):
     Y, P = make_case(seed=4)
@@ -167,8 +186,10 @@ def test_ties_keep_input_order_and_stdout_output(tmp_path, capsys):
     P[4] = 0.9  # the only bad row
     np.save(tmp_path / "y.npy", Y)
     np.save(tmp_path / "p.npy", P)
+    # cleanlab's ranking: with no class ever given the noise model has nothing to judge.
     assert main(["score", "--labels", str(tmp_path / "y.npy"), "--pred-probs",
-                 str(tmp_path / "p.npy"), "-o", "-"]) == 0
+                 str(tmp_path / "p.npy"), "-o", "-", "--method", "self_confidence",
+                 "--aggregator", "exponential_moving_average"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "row,label_quality,rank,given,to_remove,to_add"
     assert [line.split(",")[0] for line in lines[1:]] == ["4", "0", "1", "2", "3", "5"]
@@ -200,19 +221,25 @@ def test_one_column_csv_blank_line_is_an_example_without_labels(tmp_path):
     _check_ranked(out, Y, P)
 
 
-def test_warnings_print_as_one_skmlq_line(tmp_path, capsys):
-    # Class 1 is given on a single example: the filter warns that it cannot flag there.
+def test_warnings_print_as_one_skmlq_line(tmp_path, capsys, monkeypatch):
+    # Any warning raised while scoring (here one added to the scoring step) is shown
+    # as one line.
     Y, P = make_case(seed=6)
-    Y[:, 1] = False
-    Y[0, 1] = True
     np.save(tmp_path / "y.npy", Y)
     np.save(tmp_path / "p.npy", P)
+    compute = _score.compute_scores
+
+    def warn_then_compute(*args, **kwargs):
+        warnings.warn("May not flag all label issues in class 1", UserWarning)
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(_score, "compute_scores", warn_then_compute)
     with warnings.catch_warnings():
         warnings.simplefilter("default")
         assert main(["score", "--labels", str(tmp_path / "y.npy"), "--pred-probs",
                      str(tmp_path / "p.npy"), "-o", str(tmp_path / "out.csv")]) == 0
     err = [line for line in capsys.readouterr().err.splitlines() if "warning" in line.lower()]
-    assert err, "the small-side warning is shown"
+    assert err, "the warning is shown"
     for line in err:
         assert line.startswith("skmlq: warning: May not flag all label issues"), line
         assert "UserWarning" not in line and ".py:" not in line

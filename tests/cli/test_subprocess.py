@@ -40,7 +40,11 @@ def test_console_script_scores_csv_files(tmp_path):
     header, rows = read_output(tmp_path / "out.csv")
     assert header == ["row", "label_quality", "rank", "given", "to_remove", "to_add"] + [
         f"label_quality_{n}" for n in NAMES]
-    expected = get_label_quality_scores(Y, P)
+    from skmlq.rank import get_cooccurrence_params
+
+    expected = get_label_quality_scores(  # the estimator's default scoring
+        Y, P, method="noise_posterior", aggregator_kwargs={"method": "product"},
+        cooccurrence_params=get_cooccurrence_params(Y, P))
     np.testing.assert_array_equal([int(r[0]) for r in rows],
                                   np.argsort(expected, kind="stable"))
     # the same command again refuses to overwrite, then --force replaces

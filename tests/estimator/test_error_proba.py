@@ -57,8 +57,12 @@ def test_error_estimate(fitted):
     assert estimate.n_to_add + estimate.n_to_remove == pytest.approx(
         fitted.error_proba_per_class_.sum())
     line = str(estimate)
-    assert line.startswith("about ") and "of 300, have a wrong annotation" in line
-    assert line.endswith(estimate.most_likely_kind)
+    if estimate.reliable:
+        assert line.startswith("about ") and "of 300, have a wrong annotation" in line
+        assert line.endswith(estimate.most_likely_kind)
+    else:  # no number where the noise model does not pin it down
+        assert "cannot be estimated reliably" in line and estimate.reason in line
+        assert f"{estimate.n_wrong_examples:.0f} of" not in line
 
 
 def test_error_threshold_validated(problem):

@@ -28,10 +28,12 @@ def test_estimator_report_is_the_functional_report_of_its_out_of_fold_results(fi
     assert report.shape == (80, 9)
     np.testing.assert_array_equal(report["label_quality"],
                                   np.sort(mlq.label_quality_scores_, kind="stable"))
-    # The estimator has error probabilities: they decide the flags.
-    pd.testing.assert_frame_equal(report, label_issue_report(
+    # The estimator has error probabilities: they decide the flags and suggestions,
+    # as in the functional report given them (which scores by cleanlab's default).
+    columns = ["error_proba", "flagged", "given", "to_remove", "to_add", "suggested"]
+    pd.testing.assert_frame_equal(report.sort_index()[columns], label_issue_report(
         Y, mlq.pred_probs_, error_proba=mlq.error_proba_,
-        error_proba_per_class=mlq.error_proba_per_class_))
+        error_proba_per_class=mlq.error_proba_per_class_).sort_index()[columns])
     np.testing.assert_array_equal(report.sort_index()["flagged"], mlq.error_proba_ >= 0.5)
     assert report["flagged"].any()
     strict = mlq.find_label_issues(error_threshold=0.9)
@@ -57,7 +59,16 @@ def test_estimator_report_is_the_functional_report_of_its_out_of_fold_results(fi
 def test_estimator_report_on_new_data(fitted):
     X, Y, mlq = fitted
     report = mlq.find_label_issues(X[:30], Y[:30])
-    assert report.shape == (30, 8)
+    # New data gets the verdict of the second stage fitted on the training data.
+    assert report.shape == (30, 9)
+    from skmlq._estimator._proba import predict_pred_probs
+    from skmlq.rank import get_label_error_probabilities
+
+    proba, _ = get_label_error_probabilities(
+        Y[:30], predict_pred_probs(mlq.estimator_, X[:30], 30, 3),
+        cooccurrence_params=mlq.cooccurrence_params_)
+    np.testing.assert_allclose(report.sort_index()["error_proba"], proba)
+    np.testing.assert_array_equal(report.sort_index()["flagged"], proba >= 0.5)
     np.testing.assert_allclose(report.sort_index()["label_quality"],
                                mlq.score_samples(X[:30], Y[:30]))
     with pytest.raises(ValueError, match="needs the given labels"):

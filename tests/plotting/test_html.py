@@ -33,12 +33,12 @@ def test_worst_rows_and_the_stated_limit():
     assert ids == expected.tolist()
     assert "The 50 worst of 2,000 examples, lowest label quality first" in page
     assert "at most 50 rows (max_rows)" in page
-    # With error probabilities the highest come first.
+    # With error probabilities too, the one order of every view: label quality.
     with_proba = make_report(300, seed=2, with_proba=True)
     order = worst_rows(with_proba, 10)
-    proba = with_proba["error_proba"].to_numpy()
-    assert np.all(np.diff(proba[order]) <= 0) and proba[order[0]] == proba.max()
-    assert "highest error probability first" in render_html_report(with_proba, max_rows=10)
+    quality = with_proba["label_quality"].to_numpy()
+    np.testing.assert_array_equal(order, np.argsort(quality, kind="stable")[:10])
+    assert "lowest label quality first" in render_html_report(with_proba, max_rows=10)
 
 
 def test_every_data_string_is_escaped():
