@@ -41,6 +41,9 @@ AGGREGATORS = {
     "product": {"method": "product"},
 }
 # cleanlab's aggregators (the rows of its configurations); "product" is skmlq's.
+# The cached second-stage probabilities of a case: the suffix changes with the stage's
+# model, so that a cache of an earlier stage is never read as this one's.
+STAGE_SUFFIX = ".cooc-v4"
 CLEANLAB_AGGREGATORS = ("ema0.8", "ema0.5", "softmin0.1", "softmin0.01", "min", "mean")
 CLEANLAB_METHODS = [
     ("self_confidence", False), ("self_confidence", True),
@@ -82,7 +85,7 @@ def second_stage(case, Y, P):
     from skmlq._core._second_stage import second_stage_block
     from skmlq.rank import get_cooccurrence_params
 
-    path = case_path(*case).with_suffix(".cooc-v4.npy")
+    path = case_path(*case).with_suffix(STAGE_SUFFIX + ".npy")
     if path.exists():
         return np.load(path)
     t0 = time.perf_counter()
@@ -226,7 +229,7 @@ def stage_params(case, Y, P):
 
     from skmlq.rank import get_cooccurrence_params
 
-    path = case_path(*case).with_suffix(".cooc-v4.params-v4.pkl")
+    path = case_path(*case).with_suffix(STAGE_SUFFIX + ".params-v4.pkl")
     if path.exists():
         with open(path, "rb") as f:
             return pickle.load(f)
@@ -493,7 +496,7 @@ def main(argv=None):
 
         if args.no_build and not case_path(*case).exists():
             continue
-        if args.no_fit and not case_path(*case).with_suffix(".cooc-v3.npy").exists():
+        if args.no_fit and not case_path(*case).with_suffix(STAGE_SUFFIX + ".npy").exists():
             continue
         build(*case)
         all_results[case] = evaluate(case, rows)

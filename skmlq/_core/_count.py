@@ -92,7 +92,7 @@ def count_verdict(Y, P, params):
     second stage ``params`` (one more pass over the rows, for the noise model's
     histogram; the fits cost little next to it)."""
     from ..utils._labels import indicator_block
-    from ._cooccurrence import second_stage_block
+    from ._second_stage import second_stage_block
     from ._error_proba import noise_histogram
 
     def q_block(start, stop):

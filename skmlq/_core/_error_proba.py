@@ -35,9 +35,8 @@ or slice is scored by the model of all rows.
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit
-from threadpoolctl import threadpool_limits
 
-from ..utils._blocks import row_blocks, run_blocks
+from ..utils._blocks import row_blocks, run_blocks, single_blas_thread
 from ..utils._labels import indicator_block
 from ._logistic import logit_block, sigmoid_inplace
 
@@ -201,7 +200,7 @@ def _fit_rates(counts, centre, shared, reviewed=None, start=None):
               + [(0.0, _MAX_RATE)] * (2 * n_rates))
     # L-BFGS-B's small vector operations run far slower on several BLAS threads
     # (measured 10x on 2 busy cores, 30 classes)
-    with threadpool_limits(1, user_api="blas"):
+    with single_blas_thread():
         result = minimize(loss_grad, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
                           options={"maxiter": 2000})
     return np.column_stack(unpack(result.x))

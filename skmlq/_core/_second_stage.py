@@ -53,10 +53,9 @@ on the rows' contents only.
 
 import numpy as np
 import scipy.sparse as sp
-from threadpoolctl import threadpool_limits
 
 from ..utils import _blocks
-from ..utils._blocks import nonzero_2d, row_blocks, run_blocks
+from ..utils._blocks import nonzero_2d, row_blocks, run_blocks, single_blas_thread
 from ..utils._labels import indicator_block, positives_per_class
 from ._error_proba import error_proba_block, example_error_proba, fit_noise_model, noise_histogram
 from ._logistic import log_loss, logit_block, sigmoid_inplace
@@ -351,7 +350,7 @@ def _penalised(theta, inv_c, loss, grad=None, hess=None):
 
 def _newton_step(grad, hess):
     # Small batched systems: one BLAS thread is much faster than several.
-    with threadpool_limits(1, user_api="blas"):
+    with single_blas_thread():
         return np.linalg.solve(hess, grad[..., None])[..., 0]  # (K, m + 3)
 
 

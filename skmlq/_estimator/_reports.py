@@ -133,7 +133,7 @@ default=None
         """``(Y, pred_probs, scores, per_class_scores, error_proba, error_proba_per_class)``
         of the training data (out of fold, as fitted) or of new data ``X`` (scored with
         :attr:`estimator_` and the second stage fitted on the training data)."""
-        from .._core._error_proba import label_error_probabilities
+        from .._core._second_stage import label_error_probabilities
 
         if X is None:
             if labels is not None:
