@@ -16,11 +16,11 @@ WIDTH = 1280
 
 MEASURE = """() => {
   const wide = [];
-  for (const table of document.querySelectorAll("main table, article table")) {
+  for (const table of document.querySelectorAll("main table, article table, main pre")) {
     const box = table.parentElement;
     if (table.scrollWidth > box.clientWidth + 1) {
-      wide.push(`${table.scrollWidth} px table in a ${box.clientWidth} px box, first cell `
-                + JSON.stringify((table.querySelector("th, td") || {}).textContent));
+      wide.push(`${table.scrollWidth} px table in a ${box.clientWidth} px box, starting `
+                + JSON.stringify(table.textContent.slice(0, 40)));
     }
   }
   return {page: document.documentElement.scrollWidth, wide: wide};

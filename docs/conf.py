@@ -82,6 +82,7 @@ numpydoc_validation_checks = set()
 html_theme = "pydata_sphinx_theme"
 html_title = f"skmlq {release}"
 html_static_path = ["_static"]
+html_css_files = ["bench.css"]
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
