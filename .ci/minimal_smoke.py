@@ -72,7 +72,7 @@ def run_commands():
     if "pip install" in proc.stdout and "skmlq[plot]" not in proc.stdout:
         sys.exit(f"skmlq score printed an install hint that names no extra:\n{proc.stdout}")
     skmlq("audit", "data.csv", "--cv", "3", "-o", "audit.csv", "--review", "review_audit.csv",
-          "--html", "audit.html")
+          "--html", "audit_cli.html")  # the Quickstart wrote audit.html
     with open("review_audit.csv", encoding="utf-8") as fh:
         lines = fh.read().splitlines()
     accepted = [lines[0]] + [line + "accept" for line in lines[1:]]
