@@ -201,7 +201,10 @@ default=None
         :class:`~skmlq.plotting.LabelQualityHistogramDisplay` and
         :class:`~skmlq.plotting.ClassIssueRatesDisplay` (when matplotlib is
         installed), a table of the ``max_rows`` worst examples that sorts and
-        filters in the browser, and the per-class table. It needs no network and
+        filters in the browser, the review screen (accept or reject each suggested
+        change of those examples, then download the decisions as a review file for
+        :meth:`add_reviewed`, :func:`~skmlq.report.apply_review` or ``skmlq apply``)
+        and the per-class table. It needs no network and
         makes no request; every string from the data is escaped, so a label or a
         text containing markup shows as text.
 

@@ -137,8 +137,14 @@ def write_estimator_report(mlq, path, X=None, labels=None, *, text=None,
     report, summary, table, figures = estimator_audit_inputs(mlq, X, labels, **report_kwargs)
     if isinstance(figures, MissingFigures):
         warn(f"the audit report has {figures}.")
+    # On the training data the review file carries the model's probabilities, as
+    # write_review does when given them.
+    pred_probs = None
+    if X is None and not hasattr(mlq.pred_probs_, "tocsr"):
+        pred_probs = mlq.pred_probs_
     return write_html_report(path, report, summary=summary, class_table=table,
-                             figures=figures, text=text, max_rows=max_rows, title=title)
+                             figures=figures, text=text, max_rows=max_rows, title=title,
+                             pred_probs=pred_probs)
 
 
 def write_arrays_report(path, worst, summary, scores, flagged, classes, *, error_proba=None,

@@ -6,11 +6,19 @@ it only selects the worst rows, formats and escapes. Every string that comes fro
 data (class names, texts, ids, table cells) goes through :func:`html.escape`; the page
 carries its stylesheet, its script and its figures inline (PNG as base64), and its
 content security policy forbids every network request and every script but its own.
+
+The page is also the review screen: the suggested changes of the worst rows are the
+lines of the review file that :func:`skmlq.report.write_review` writes for them
+(each line kept in the page as base64, so that no markup or spreadsheet character
+can alter it), with accept and reject buttons; the page's script only appends the
+decisions and hands the file back as a download, so the file the page gives is the
+one that :func:`~skmlq.report.apply_review` and ``add_reviewed`` read.
 """
 
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
 import html
 import io
@@ -25,7 +33,7 @@ import numpy as np
 from .._version import __version__
 from ..utils._defaults import DEFAULT_HTML_MAX_ROWS
 from ..utils._errors import InputTypeError, InputValueError
-from ..utils._output import safe_output
+from ..utils._output import safe_output, spreadsheet_text
 from ._html_assets import CSS, JS
 
 if TYPE_CHECKING:
@@ -37,7 +45,8 @@ if TYPE_CHECKING:
     #: ``figures``: captions with a matplotlib Figure, a Display or PNG bytes each.
     Figures = Union[Mapping[str, Any], Iterable[tuple[str, Any]]]
 
-__all__ = ["DEFAULT_MAX_ROWS", "render_html_report", "write_html_report"]
+__all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_REVIEW_NAME", "render_html_report",
+           "write_html_report"]
 
 #: Rows of the examples table (the worst examples only).
 DEFAULT_MAX_ROWS = DEFAULT_HTML_MAX_ROWS
@@ -306,6 +315,72 @@ def _examples_block(report, positions, texts, max_rows, n_examples=None):
     ])
 
 
+#: Name of the review file the page downloads, unless told otherwise.
+DEFAULT_REVIEW_NAME = "review.csv"
+
+_REVIEW_KEYS = (
+    "Keys: j / k next / previous change, a accept, r reject, u undecided (a and r "
+    "move on to the next change); or click the buttons.")
+
+
+def _review_block(report, positions, pred_probs, review_name):
+    """The review section: one row per suggested change of the shown rows, the
+    review file's lines (base64) on the rows and their header on the table."""
+    from ..report._review import write_review
+
+    buffer = io.StringIO()
+    try:
+        write_review(report.iloc[positions], buffer, pred_probs=pred_probs)
+    except (InputValueError, InputTypeError) as exc:
+        return ('<section id="review"><h2>Review</h2><p class="note">No review here: '
+                f'{_esc(exc)}</p></section>')
+    header, *lines = buffer.getvalue().split("\n")[:-1]
+    columns = header.split(",")
+    rows = []
+    for n, (line, cells) in enumerate(zip(lines, csv.reader(lines)), start=1):
+        cell = dict(zip(columns, cells))
+        change = cell["change"]
+        kind = "rm" if change == "remove" else "add"
+        given = [g for g in spreadsheet_text(cell["given"]).split(";") if g]
+        encoded = base64.b64encode(line.encode("utf-8")).decode("ascii")
+        shown, key = _num(float(cell["annotation_score"]))
+        rows.append(
+            f'<tr data-line="{encoded}" data-decision=""><td class="num" data-v="{n}">{n}</td>'
+            f'<td class="num" data-v="{int(cell["example"])}">{int(cell["example"])}</td>'
+            f'<td>{_chips([spreadsheet_text(cell["class"])], None, kind)}'
+            f'</td><td>{_esc(change)}</td><td>{_chips(given, None, "given")}</td>'
+            f'<td class="num" data-v="{key}">{shown}</td><td class="decide">'
+            '<button type="button" data-set="accept" aria-pressed="false">accept</button>'
+            '<button type="button" data-set="reject" aria-pressed="false">reject</button>'
+            "</td></tr>")
+    head = ["#", "example", "class", "change", "given labels", "annotation score", "decision"]
+    note = (f"{len(lines):,} suggested changes of the {len(positions):,} examples above. "
+            "Accept a change that is right, reject one that is wrong; decisions stay while "
+            "this page is open. Download the review file, then apply it with skmlq apply "
+            "(or skmlq.report.apply_review) or pass it to add_reviewed(review=...) or skmlq "
+            "review --reviewed; changes left undecided are not applied.")
+    encoded_header = base64.b64encode(header.encode("utf-8")).decode("ascii")
+    return "".join([
+        '<section id="review"><h2>Review</h2>',
+        f'<p class="note">{_esc(note)}</p>',
+        f'<p class="note keys">{_esc(_REVIEW_KEYS)}</p>',
+        '<div class="controls">',
+        f'<button type="button" id="review-download" data-name="{_esc(review_name)}">'
+        f'download {_esc(review_name)}</button>',
+        '<span class="note">decided <b id="review-decided">0</b> of '
+        f'{len(lines):,} (accepted <b id="review-accepted">0</b>, rejected '
+        '<b id="review-rejected">0</b>)</span>',
+        '<span class="note" id="review-status"></span>',
+        "</div>",
+        f'<div class="scroll"><table id="review-table" data-header="{encoded_header}">'
+        "<thead><tr>",
+        "".join(f"<th>{_esc(h)}</th>" for h in head),
+        "</tr></thead><tbody>",
+        "".join(rows),
+        "</tbody></table></div></section>",
+    ])
+
+
 def _frame_table(frame, table_id):
     """A DataFrame as a sortable table; every cell escaped."""
     head = "".join(f"<th>{_esc(c)}</th>" for c in frame.columns)
@@ -334,7 +409,9 @@ def _csp(script):
 def render_html_report(report: pd.DataFrame, *, summary: Any = None,
                        class_table: pd.DataFrame | None = None, figures: Figures | None = None,
                        text: Sequence[str] | pd.Series | None = None,
-                       max_rows: int = DEFAULT_MAX_ROWS, title: str = "Label audit") -> str:
+                       max_rows: int = DEFAULT_MAX_ROWS, title: str = "Label audit",
+                       review: bool = True, pred_probs: Any = None,
+                       review_name: str = DEFAULT_REVIEW_NAME) -> str:
     """The HTML audit report as a string (see :func:`write_html_report`).
 
     Parameters
@@ -360,6 +437,18 @@ def render_html_report(report: pd.DataFrame, *, summary: Any = None,
     max_rows : int, default=1000
         Rows of the worst-examples table.
     title : str, default="Label audit"
+    review : bool, default=True
+        Add the review section: the suggested changes of the table's rows, each with
+        accept and reject buttons (and keys), and a button that downloads them as a
+        review file (:func:`skmlq.report.write_review`'s, its ``decision`` cells
+        filled). It needs the long report with its score columns and the 0-based
+        rows as index (as ``find_label_issues`` gives); otherwise the section says
+        why it is missing.
+    pred_probs : array-like of shape (n_samples, n_classes), default=None
+        Adds the ``pred_prob`` column to the review file, as in
+        :func:`skmlq.report.write_review`.
+    review_name : str, default="review.csv"
+        File name the browser offers for the downloaded review file.
 
     Returns
     -------
@@ -388,6 +477,8 @@ def render_html_report(report: pd.DataFrame, *, summary: Any = None,
                         f'{_esc(figures)}</p></section>')
     sections.append(_examples_block(report, positions, texts, max_rows,
                                     getattr(summary, "n_examples", None)))
+    if review:
+        sections.append(_review_block(report, positions, pred_probs, str(review_name)))
     if class_table is not None:
         sections.append('<section id="classes"><h2>Classes</h2>'
                         + _frame_table(class_table, "classes-table") + "</section>")
@@ -409,14 +500,20 @@ def write_html_report(path: str | os.PathLike[str], report: pd.DataFrame, *,
                       summary: Any = None, class_table: pd.DataFrame | None = None,
                       figures: Figures | None = None,
                       text: Sequence[str] | pd.Series | None = None,
-                      max_rows: int = DEFAULT_MAX_ROWS, title: str = "Label audit") -> str:
+                      max_rows: int = DEFAULT_MAX_ROWS, title: str = "Label audit",
+                      review: bool = True, pred_probs: Any = None,
+                      review_name: str = DEFAULT_REVIEW_NAME) -> str:
     """Write the self-contained HTML audit report to ``path``.
 
     One file with its stylesheet, script and figures inline; it opens in any browser
     without a network connection. It shows the summary, the figures, a table of the
     ``max_rows`` worst examples that sorts (click a column head) and filters (by
-    class, by column, flagged only, free text), and the per-class table. Every string
-    from the data is escaped, so a class name or text containing markup shows as
+    class, by column, flagged only, free text), the review screen (accept or reject
+    each suggested change of those examples, with the mouse or the keys j, k, a, r,
+    u, then download the decisions as a review file for
+    :func:`~skmlq.report.apply_review`, ``skmlq apply`` or
+    :meth:`~skmlq.MultilabelLabelQuality.add_reviewed`) and the per-class table.
+    Every string from the data is escaped, so a class name or text containing markup shows as
     text. The file is written atomically: on error no partial file is left.
 
     Parameters
@@ -424,7 +521,8 @@ def write_html_report(path: str | os.PathLike[str], report: pd.DataFrame, *,
     path : str or path-like
         Where to write (overwritten if it exists; a symbolic link, a named pipe or a
         device is written through, never replaced).
-    report, summary, class_table, figures, text, max_rows, title
+    report, summary, class_table, figures, text, max_rows, title, review, pred_probs, \
+review_name
         See :func:`render_html_report`.
 
     Returns
@@ -447,7 +545,8 @@ def write_html_report(path: str | os.PathLike[str], report: pd.DataFrame, *,
     True
     """
     page = render_html_report(report, summary=summary, class_table=class_table,
-                              figures=figures, text=text, max_rows=max_rows, title=title)
+                              figures=figures, text=text, max_rows=max_rows, title=title,
+                              review=review, pred_probs=pred_probs, review_name=review_name)
     path = os.fspath(path)
     with safe_output(path, what="HTML report") as fh:
         # A lone surrogate (from a byte that was not UTF-8, decoded with

@@ -2,8 +2,10 @@
 
 Kept as Python strings (not package data files) so that the report is written by one
 import, with nothing to locate on disk. The script only sorts, filters and counts the
-table rows already in the page; it never builds markup from data, and the page's
-content security policy allows no network request and no other script.
+table rows already in the page, and records the review decisions and hands back the
+review file's lines (kept in the page) with them; it never builds markup from data,
+and the page's content security policy allows no network request and no other
+script.
 """
 
 CSS = """
@@ -49,6 +51,17 @@ tr.flagged td:first-child { box-shadow: inset 3px 0 0 var(--wrong); }
 .chip.add { background: #fcebd9; color: #7a3f05; }
 .chip small { opacity: 0.75; margin-left: 3px; }
 .empty { color: #a0a8b3; }
+#review-table tr.current td { background: #e8f0fb; }
+#review-table tr.current td:first-child { box-shadow: inset 3px 0 0 var(--all); }
+td.decide { white-space: nowrap; }
+td.decide button { font: inherit; font-size: 12px; margin: 0 2px; padding: 1px 8px;
+                   border: 1px solid var(--line); border-radius: 4px; background: #fff;
+                   cursor: pointer; }
+td.decide button[data-set=accept][aria-pressed=true] { background: #d7f0dc;
+                                                       border-color: #2e8b57; }
+td.decide button[data-set=reject][aria-pressed=true] { background: #f9e0dd;
+                                                       border-color: var(--wrong); }
+#review-download { font: inherit; padding: 3px 10px; cursor: pointer; }
 footer { color: var(--muted); font-size: 12px; text-align: center; padding: 10px; }
 """
 
@@ -114,8 +127,94 @@ JS = """
     search.addEventListener("input", apply);
     apply();
   }
+  function bytesOf(base64) {
+    var text = atob(base64), out = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i += 1) { out[i] = text.charCodeAt(i); }
+    return out;
+  }
+  function wireReview() {
+    var table = document.getElementById("review-table");
+    if (!table) { return; }
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var current = -1, dirty = false;
+    var status = document.getElementById("review-status");
+    function count() {
+      var accepted = 0, rejected = 0;
+      rows.forEach(function (r) {
+        var d = r.getAttribute("data-decision");
+        if (d === "accept") { accepted += 1; } else if (d === "reject") { rejected += 1; }
+      });
+      document.getElementById("review-accepted").textContent = String(accepted);
+      document.getElementById("review-rejected").textContent = String(rejected);
+      document.getElementById("review-decided").textContent = String(accepted + rejected);
+    }
+    function focus(i) {
+      if (i < 0 || i >= rows.length) { return; }
+      if (current >= 0) { rows[current].classList.remove("current"); }
+      current = i;
+      rows[i].classList.add("current");
+      if (rows[i].scrollIntoView) { rows[i].scrollIntoView({block: "nearest"}); }
+    }
+    function decide(i, decision) {
+      var row = rows[i];
+      row.setAttribute("data-decision", decision);
+      Array.prototype.forEach.call(row.querySelectorAll("button"), function (b) {
+        b.setAttribute("aria-pressed", String(b.getAttribute("data-set") === decision));
+      });
+      dirty = true;
+      status.textContent = "";
+      count();
+    }
+    table.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-set]");
+      var row = event.target.closest("tbody tr");
+      if (!row) { return; }
+      var i = rows.indexOf(row);
+      focus(i);
+      if (button) {
+        var set = button.getAttribute("data-set");
+        decide(i, row.getAttribute("data-decision") === set ? "" : set);
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+      var tag = event.target.tagName;
+      if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") { return; }
+      var k = event.key;
+      if (k === "j") { focus(current + 1); } else if (k === "k") { focus(current - 1); }
+      else if ((k === "a" || k === "r" || k === "u") && current >= 0) {
+        decide(current, k === "a" ? "accept" : (k === "r" ? "reject" : ""));
+        if (k !== "u") { focus(current + 1); }
+      } else { return; }
+      event.preventDefault();
+    });
+    var enc = new TextEncoder(), newline = enc.encode("\\n");
+    document.getElementById("review-download").addEventListener("click", function () {
+      var parts = [bytesOf(table.getAttribute("data-header")), newline];
+      rows.forEach(function (r) {
+        parts.push(bytesOf(r.getAttribute("data-line")),
+                   enc.encode(r.getAttribute("data-decision")), newline);
+      });
+      var url = URL.createObjectURL(new Blob(parts, {type: "text/csv"}));
+      var link = document.createElement("a");
+      link.href = url;
+      link.download = this.getAttribute("data-name");
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+      dirty = false;
+      status.textContent = "downloaded";
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) { event.preventDefault(); event.returnValue = ""; }
+    });
+    focus(0);
+    count();
+  }
   Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), makeSortable);
   wireFilters();
+  wireReview();
   document.body.setAttribute("data-ready", "1");
 })();
 """

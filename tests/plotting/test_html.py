@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import io
 import re
 from html.parser import HTMLParser
 
@@ -157,9 +158,12 @@ class _Tags(HTMLParser):
 # Every element and attribute the writer itself emits.
 _OWN_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p",
              "main", "section", "div", "b", "span", "label", "select", "option", "input",
-             "table", "thead", "tbody", "tr", "th", "td", "small", "footer", "script"}
+             "table", "thead", "tbody", "tr", "th", "td", "small", "footer", "script",
+             "button"}
 _OWN_ATTRS = {"lang", "charset", "http-equiv", "content", "name", "id", "class", "value",
-              "type", "placeholder", "data-v", "data-given", "data-rm", "data-add"}
+              "type", "placeholder", "data-v", "data-given", "data-rm", "data-add",
+              "data-line", "data-decision", "data-set", "aria-pressed", "data-name",
+              "data-header"}
 
 
 @settings(max_examples=40)
@@ -176,3 +180,62 @@ def test_any_data_string_stays_text(name, text):
     shown = "".join(parser.texts)
     for value in (name, text):
         assert value.replace("\r", "\n").strip() in shown.replace("\r", "\n") or not value.strip()
+
+
+def _review_file_of_page(page):
+    """The review file the page's download gives with no decision made: its header
+    and lines, decoded as the script decodes them."""
+    header = re.search(r'<table id="review-table" data-header="([^"]*)"', page).group(1)
+    lines = re.findall(r'<tr data-line="([^"]*)"', page)
+    return "".join(base64.b64decode(b).decode("utf-8") + "\n" for b in [header] + lines)
+
+
+def test_review_section_holds_the_review_file_of_the_shown_rows(tmp_path):
+    from skmlq.report import write_review
+
+    report = make_report(300, seed=4)
+    report.index = report.index.astype(np.int64)
+    report.attrs["classes"] = CLASSES
+    P = np.random.default_rng(0).random((300, len(CLASSES)))
+    page = render_html_report(report, max_rows=60, pred_probs=P, review_name="<b>r</b>.csv")
+    written = tmp_path / "review.csv"
+    n_changes = write_review(report.iloc[worst_rows(report, 60)], written, pred_probs=P)
+    assert n_changes > 10
+    assert _review_file_of_page(page) == written.read_text(encoding="utf-8")
+    assert page.count("<button type=\"button\" data-set=\"accept\"") == n_changes
+    assert f"of {n_changes:,} (accepted" in page
+    # Names are escaped in the table, kept whole (base64) in the file's lines.
+    section = page.split('<section id="review">', 1)[1]
+    assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in section
+    assert "<b>r</b>" not in page and 'data-name="&lt;b&gt;r&lt;/b&gt;.csv"' in page
+    assert "Keys: j / k next / previous change, a accept, r reject" in page
+    # Without the review section, nothing of it is in the page.
+    assert 'id="review"' not in render_html_report(report, max_rows=60, review=False)
+
+
+def test_a_report_that_cannot_give_a_review_file_says_why():
+    report = make_report(20, seed=5)  # no attrs["classes"]: the classes are unknown
+    page = render_html_report(report)
+    assert "No review here: report.attrs has no &#x27;classes&#x27;" in page
+    assert "<table id=\"review-table\"" not in page
+
+
+@settings(max_examples=30, deadline=None)
+@given(name=st.text(min_size=1, max_size=20).filter(
+    lambda n: ";" not in n and "\r" not in n and "\n" not in n))
+def test_any_class_name_stays_text_on_the_review_screen(name):
+    from skmlq.report._review import read_review
+
+    report = pd.DataFrame({"label_quality": [0.2, 0.4], "flagged": [True, True],
+                           "given": [[name], []], "to_remove": [[name], []],
+                           "to_add": [[], [name]], "to_remove_scores": [[0.1], []],
+                           "to_add_scores": [[], [0.3]]})
+    report.attrs["classes"] = [name]
+    page = render_html_report(report)
+    parser = _Tags()
+    parser.feed(page)
+    assert parser.tags <= _OWN_TAGS and parser.attrs <= _OWN_ATTRS
+    if "No review here" in page:  # a name no review file can hold (e.g. a lone surrogate)
+        return
+    accepted, given = read_review(io.StringIO(_review_file_of_page(page)), [name], 2)
+    assert len(accepted) == 0 and given == {0: (2, frozenset([0])), 1: (3, frozenset())}

@@ -1,0 +1,184 @@
+"""The review screen of the HTML report in headless Chromium: decide with the mouse
+and the keys, download the review file, read it back with apply_review and
+add_reviewed.
+
+Like the report's other browser tests, these skip when Chromium or Playwright is
+missing, and fail instead with ``SKMLQ_REQUIRE_BROWSER=1``.
+"""
+
+import copy
+import csv
+import io
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_multilabel_classification
+from sklearn.neighbors import KNeighborsClassifier
+
+from skmlq import MultilabelLabelQuality
+from skmlq.plotting import write_html_report
+from skmlq.report import ModelQualityWarning, apply_review, write_review
+
+from ._browser import ReportPage, chromium, missing_requirement
+from ._html_cases import HOSTILE_CLASS
+from .test_html_browser import _skip_or_fail
+
+pd = pytest.importorskip("pandas")
+
+CLASSES = ["alpha", "=SUM(A1)", HOSTILE_CLASS, "delta"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    missing = missing_requirement()
+    if missing:
+        _skip_or_fail(missing)
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, Y = make_multilabel_classification(n_samples=300, n_features=30, n_classes=4,
+                                          random_state=1)
+    rng = np.random.default_rng(1)
+    noisy = Y.copy()
+    flip = rng.random(Y.shape) < 0.06
+    noisy[flip] = 1 - noisy[flip]
+    tags = [[CLASSES[k] for k in np.flatnonzero(row)] for row in noisy]
+    model = KNeighborsClassifier(n_neighbors=15)
+    with warnings.catch_warnings():
+        # Small data and a quick model: the screen, not the model, is under test.
+        warnings.simplefilter("ignore", ModelQualityWarning)
+        mlq = MultilabelLabelQuality(model, cv=3, random_state=0).fit(X, tags)
+    return mlq, tags
+
+
+@pytest.fixture(scope="module")
+def audit_file(fitted, tmp_path_factory):
+    mlq, _ = fitted
+    return mlq.audit_report(tmp_path_factory.mktemp("review") / "audit.html", max_rows=40)
+
+
+@pytest.fixture
+def screen(browser, audit_file):
+    opened = ReportPage(browser, audit_file)
+    yield opened
+    opened.close()
+
+
+def _download(screen, tmp_path):
+    with screen.page.expect_download() as info:
+        screen.page.click("#review-download")
+    download = info.value
+    assert download.suggested_filename == "review.csv"
+    target = tmp_path / "reviewed.csv"
+    download.save_as(target)
+    return target
+
+
+def _rows(path):
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _button(n, decision):
+    return f"#review-table tbody tr:nth-child({n}) button[data-set={decision}]"
+
+
+def test_decisions_round_trip_through_the_downloaded_file(screen, fitted, tmp_path):
+    mlq, tags = fitted
+    p = screen.page
+    n_changes = p.locator("#review-table tbody tr").count()
+    assert n_changes >= 6
+    # The mouse: accept the first change, reject the second, accept and undo the third.
+    p.click(_button(1, "accept"))
+    p.click(_button(2, "reject"))
+    p.click(_button(3, "accept"))
+    p.click(_button(3, "accept"))  # clicked again: undecided
+    assert p.get_attribute(_button(1, "accept"), "aria-pressed") == "true"
+    assert p.get_attribute(_button(3, "accept"), "aria-pressed") == "false"
+    # The keys: the third row is current after its click; r rejects it and moves on,
+    # a accepts the fourth, k goes back to it and u clears it again, j j a accepts
+    # the sixth.
+    for key in ["r", "a", "k", "u", "j", "j", "a"]:
+        p.keyboard.press(key)
+    # Typing in the search box is not a decision.
+    p.fill("#filter-text", "ar")
+    p.keyboard.press("a")
+    expected = {1: "accept", 2: "reject", 3: "reject", 6: "accept"}
+    assert p.inner_text("#review-decided") == "4"
+    assert (p.inner_text("#review-accepted"), p.inner_text("#review-rejected")) == ("2", "2")
+    path = _download(screen, tmp_path)
+    assert p.inner_text("#review-status") == "downloaded"
+    # Nothing left the page: the download is made in the page, from the page.
+    assert screen.requests == [screen.url] and screen.blocked == [] and screen.errors == []
+
+    rows = _rows(path)
+    assert len(rows) == n_changes
+    assert [r["decision"] for r in rows] == [expected.get(n, "") for n in
+                                             range(1, n_changes + 1)]
+    # Every cell but the decisions is the file write_review writes for these rows.
+    written = io.StringIO()
+    report = mlq.find_label_issues()
+    write_review(report.iloc[:40], written, pred_probs=mlq.pred_probs_)
+    original = list(csv.DictReader(io.StringIO(written.getvalue())))
+    assert [{**r, "decision": ""} for r in rows] == original
+
+    # apply_review: exactly the accepted changes.
+    cleaned = apply_review(tags, path, classes=mlq.classes_)
+    want = [list(t) for t in tags]
+    for n, decision in expected.items():
+        row = rows[n - 1]
+        if decision != "accept":
+            continue
+        example, cls = int(row["example"]), row["class"].removeprefix("'")
+        if row["change"] == "remove":
+            want[example].remove(cls)
+        else:
+            want[example].append(cls)
+    assert [sorted(t) for t in cleaned] == [sorted(t) for t in want]
+
+    # add_reviewed: the examples whose every change was decided are settled, with
+    # the accepted changes.
+    loop = copy.deepcopy(mlq)  # the fixture's fit stays as it was
+    loop.add_reviewed(review=path)
+    decided = {}
+    for n, row in enumerate(rows, start=1):
+        decided.setdefault(int(row["example"]), []).append(row["decision"] != "")
+    settled = sorted(e for e, d in decided.items() if all(d))
+    assert np.flatnonzero(loop.reviewed_).tolist() == settled
+    assert settled  # the first changes belong to examples with one change each
+    classes = list(mlq.classes_)
+    for example in settled:
+        got = {classes[k] for k in np.flatnonzero(loop.reviewed_labels_[example])}
+        assert got == set(want[example])
+
+
+def test_keys_follow_the_rows_and_nothing_is_decided_without_them(screen, tmp_path):
+    p = screen.page
+    assert p.locator("#review-table tbody tr.current").count() == 1
+    assert p.get_attribute("#review-table tbody tr:nth-child(1)", "class") == "current"
+    p.keyboard.press("k")  # already at the first row: stays
+    p.keyboard.press("j")
+    assert p.get_attribute("#review-table tbody tr:nth-child(2)", "class") == "current"
+    p.keyboard.press("x")  # not a key of the screen
+    path = _download(screen, tmp_path)
+    assert all(r["decision"] == "" for r in _rows(path))
+    assert p.inner_text("#review-decided") == "0"
+
+
+def test_a_report_with_ids_says_why_there_is_no_review(browser, tmp_path):
+    report = pd.DataFrame({"label_quality": [0.1], "flagged": [True], "given": [["a"]],
+                           "to_remove": [["a"]], "to_add": [[]], "to_remove_scores": [[0.1]],
+                           "to_add_scores": [[]]}, index=pd.Index(["doc-1"], name="example"))
+    report.attrs["classes"] = ["a"]
+    path = write_html_report(tmp_path / "ids.html", report)
+    opened = ReportPage(browser, path)
+    try:
+        text = opened.page.inner_text("#review")
+        assert "No review here" in text and "0-based row numbers" in text
+        assert opened.errors == []
+    finally:
+        opened.close()
