@@ -1,4 +1,5 @@
-"""The ``skmlq`` command line: ``skmlq demo``, ``score``, ``audit`` and ``apply``.
+"""The ``skmlq`` command line: ``skmlq demo``, ``score``, ``audit``, ``apply`` and
+``review``.
 
 Run ``skmlq --help`` or ``python -m skmlq --help``. :func:`main` is the console
 script entry point; it returns the exit code (0 success, 1 an internal error, i.e.
@@ -52,6 +53,10 @@ def _dispatch(args):
         from ._apply import run_apply
 
         return run_apply(args)
+    if args.command == "review":
+        from ._review import run_review
+
+        return run_review(args)
     from ._demo import run_demo
 
     return run_demo(args)

@@ -21,6 +21,8 @@ wrong), computed from out-of-sample predicted probabilities. Sub-commands:
   score  rank examples from given labels and predicted probabilities (files)
   audit  fit a default model on a CSV file (text or numeric columns) and rank it
   apply  apply the accepted changes of a reviewed file to a labels file
+  review review in batches across days: each reviewed batch refits the noise
+         model, re-ranks the rest and sharpens the count of wrong examples
 
 score and audit write the same report (the labels to remove and to add for every
 example), and optionally the cleaned labels (--write-labels) and a review file for
@@ -123,6 +125,30 @@ and nothing is written.
 examples:
   skmlq apply --labels tags.csv --review review.csv -o tags_fixed.csv
   skmlq apply --labels data.csv --labels-column topics --label-sep "|" --review r.csv -o fixed.csv
+"""
+
+REVIEW_EPILOG = """\
+a review in batches, one batch per run:
+  start     --labels and --pred-probs (the formats of skmlq score): the probabilities
+            are taken as they are (no model is fitted) and the loop's state is kept
+            in --state (default LABELS.skmlq-review.npz, next to the labels)
+  continue  --state STATE (or --labels LABELS, whose state is next to it) and
+            --reviewed FILE, the batch's review file with its decision column filled
+            (in a spreadsheet, or downloaded from the batch's HTML review screen)
+Every run writes the next --batch examples (0: none) as a review file and as the
+HTML review screen (default LABELS.review-N.csv and .html beside the state): the
+likeliest errors, then a few drawn at random (--random-share) so that the count of
+wrong examples stays unbiased; it prints that count with its 90% interval.
+An example is settled once every change shown for it is decided (an example whose
+changes are all rejected keeps its labels): it leaves the ranking, and the noise
+model is refitted on what was found. A review file of other labels (other rows,
+classes or given labels, edited columns) is refused and nothing is written. When
+done, apply every reviewed file to the labels with skmlq apply, in order.
+
+examples:
+  skmlq review --labels tags.csv --pred-probs probs.npy --batch 50
+  skmlq review --state tags.csv.skmlq-review.npz --reviewed tags.review-1.csv
+  skmlq review --labels tags.csv --reviewed tags.review-2.csv --batch 100
 """
 
 DEMO_EPILOG = """\
@@ -362,5 +388,43 @@ def build_parser():
                    help="the review file with its decision column filled")
     _add_label_options(p)
     _add_output(p, "the cleaned labels", required=True, metavar="OUT")
+    _add_debug(p)
+
+    # review
+    p = sub.add_parser("review", help="review in batches across days (the review loop)",
+                       description=textwrap.dedent("""\
+                           Write the next batch of examples to review, and take a reviewed
+                           batch back: each one refits the noise model, re-ranks the rest
+                           and sharpens the count of wrong examples."""),
+                       epilog=REVIEW_EPILOG, formatter_class=_formatter)
+    p.add_argument("--labels", default=None, metavar="FILE",
+                   help="the given labels (to start, or to find the state next to them)")
+    p.add_argument("--pred-probs", default=None, metavar="FILE",
+                   help="out-of-sample predicted probabilities, one column per class "
+                        "(starts a review)")
+    p.add_argument("--state", default=None, metavar="STATE.npz",
+                   help="the loop's state file (default LABELS.skmlq-review.npz)")
+    p.add_argument("--reviewed", default=None, metavar="REVIEW.csv",
+                   help="a review file of an earlier batch with its decisions filled")
+    p.add_argument("--batch", type=_positive_int(0), default=50, metavar="N",
+                   help="examples in the next batch (default 50; 0 writes none)")
+    p.add_argument("--random-share", type=_fraction, default=0.1, metavar="SHARE",
+                   help="share of each batch drawn at random (default 0.1; fixed when the "
+                        "review starts)")
+    p.add_argument("--error-threshold", type=_fraction, default=DEFAULT_ERROR_THRESHOLD,
+                   metavar="P", help=f"flag an example when its error probability is at "
+                                     f"least P (default {DEFAULT_ERROR_THRESHOLD})")
+    p.add_argument("--random-state", type=int, default=0, metavar="SEED",
+                   help="seed of the random draws (default 0)")
+    p.add_argument("--review", default=None, metavar="FILE",
+                   help="the next batch's review file (default LABELS.review-N.csv)")
+    p.add_argument("--html", default=None, metavar="REPORT.html",
+                   help="the next batch's HTML review screen (default LABELS.review-N.html)")
+    _add_label_options(p)
+    # dest "replace": the state file is rewritten by every run, --force or not; the
+    # other outputs are replaced only with it.
+    p.add_argument("--force", dest="replace", action="store_true",
+                   help="replace the batch's files if they exist; with --pred-probs, start "
+                        "again over a review under way")
     _add_debug(p)
     return parser
