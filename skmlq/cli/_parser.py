@@ -130,8 +130,11 @@ examples:
 REVIEW_EPILOG = """\
 a review in batches, one batch per run:
   start     --labels and --pred-probs (the formats of skmlq score): the probabilities
-            are taken as they are (no model is fitted) and the loop's state is kept
-            in --state (default LABELS.skmlq-review.npz, next to the labels)
+            are taken as they are (no model is fitted); or --labels and --features
+            (a CSV file as skmlq audit reads, possibly the labels file itself): the
+            audit's model is cross-fitted once. The loop's state is kept in --state
+            (default LABELS.skmlq-review.npz, next to the labels) and holds the
+            probabilities, so no model is ever fitted again
   continue  --state STATE (or --labels LABELS, whose state is next to it) and
             --reviewed FILE, the batch's review file with its decision column filled
             (in a spreadsheet, or downloaded from the batch's HTML review screen)
@@ -147,6 +150,7 @@ done, apply every reviewed file to the labels with skmlq apply, in order.
 
 examples:
   skmlq review --labels tags.csv --pred-probs probs.npy --batch 50
+  skmlq review --labels data.csv --features data.csv --text-column text --batch 50
   skmlq review --state tags.csv.skmlq-review.npz --reviewed tags.review-1.csv
   skmlq review --labels tags.csv --reviewed tags.review-2.csv --batch 100
 """
@@ -402,6 +406,15 @@ def build_parser():
     p.add_argument("--pred-probs", default=None, metavar="FILE",
                    help="out-of-sample predicted probabilities, one column per class "
                         "(starts a review)")
+    p.add_argument("--features", default=None, metavar="DATA.csv",
+                   help="instead of --pred-probs: a CSV file of features (the formats of "
+                        "skmlq audit), on which the audit's default model is cross-fitted "
+                        "once (starts a review)")
+    p.add_argument("--text-column", default=None, metavar="COL",
+                   help="with --features: model this text column with TF-IDF (default: "
+                        "numeric columns)")
+    p.add_argument("--cv", type=_positive_int(2), default=5,
+                   help="with --features: number of cross-validation folds (default 5)")
     p.add_argument("--state", default=None, metavar="STATE.npz",
                    help="the loop's state file (default LABELS.skmlq-review.npz)")
     p.add_argument("--reviewed", default=None, metavar="REVIEW.csv",

@@ -1,8 +1,9 @@
 """``skmlq review``: the review loop across days, one batch per run.
 
-The first run reads the labels and the out-of-sample predicted probabilities,
+The first run reads the labels and the out-of-sample predicted probabilities
+(given, or cross-fitted once with the audit's default model on a features file),
 fits :class:`~skmlq.MultilabelLabelQuality` on them (the probabilities are taken
-as they are: no classifier is fitted, ever) and writes the next batch
+as they are: no classifier is fitted again) and writes the next batch
 (:meth:`~skmlq.MultilabelLabelQuality.next_to_review`) as a review file and as the
 HTML review screen. A later run takes a filled-in review file back
 (:meth:`~skmlq.MultilabelLabelQuality.add_reviewed`) and writes the next batch.
@@ -30,6 +31,7 @@ from ..report import ModelQualityWarning
 from ..utils._output import safe_output
 from ._apply import _NamedBytes
 from ._errors import CLIError
+from ._label_files import read_label_file
 from ._readers import check_unique_names, read_labels, read_pred_probs
 from ._writers import check_output_path
 
@@ -198,8 +200,56 @@ def _default_output(state_path, labels_name, number, suffix):
                         f"{stem}.review-{number}{suffix}")
 
 
-def _read_start(args, stderr):
-    P, class_names = read_pred_probs(args.pred_probs, args.delimiter)
+def _features_pred_probs(args, stdout, stderr):
+    """Out-of-fold probabilities of the audit's default model on ``--features``, a
+    CSV file of numeric columns (or a text column, ``--text-column``) like ``skmlq
+    audit``'s; the labels file's column is left out when it is the same file. The
+    model is fitted once: the state keeps the probabilities. Returns ``(P, class
+    names)``."""
+    import pandas as pd
+
+    from .._estimator import MultilabelLabelQuality
+    from ._audit import build_model_input
+    from ._demo import fit_quietly_or_verbosely
+    from ._progress import progress_enabled
+    from ._readers import read_csv_table
+
+    header, rows, _ = read_csv_table(args.features, args.delimiter)
+    if not rows:
+        raise CLIError(f"{args.features} has a header but no data rows")
+    same = os.path.abspath(args.features) == os.path.abspath(args.labels)
+    labels_j = header.index(args.labels_column) if same and args.labels_column in header \
+        else -1
+    X, estimator, description, skipped = build_model_input(
+        header, rows, labels_j, args.text_column, args.features, cv=args.cv)
+    if skipped:
+        print(f"skmlq: not used as features (not numeric): {', '.join(skipped[:10])}",
+              file=stderr)
+    classes = None if args.classes is None else [c.strip() for c in args.classes.split(",")]
+    label_file = read_label_file(args.labels, class_names=classes,
+                                 labels_column=args.labels_column, label_sep=args.label_sep,
+                                 delimiter=args.delimiter)
+    Y = label_file.Y
+    Y = Y.toarray() if hasattr(Y, "toarray") else np.asarray(Y)
+    if Y.shape[0] != len(rows):
+        raise CLIError(f"labels {args.labels} has {Y.shape[0]} examples but features "
+                       f"{args.features} has {len(rows)}; they must describe the same "
+                       f"examples")
+    names = [str(c) for c in label_file.classes]
+    model = MultilabelLabelQuality(estimator, cv=args.cv, random_state=args.random_state,
+                                   refit=False)
+    print(f"Fitting {description} with {args.cv}-fold cross-validation on {len(rows)} "
+          f"examples (once: the review keeps its probabilities) ...", file=stdout, flush=True)
+    fit_quietly_or_verbosely(model, X, pd.DataFrame(Y.astype(np.int8), columns=names),
+                             progress_enabled(None, stderr), stderr)
+    return model.pred_probs_, names
+
+
+def _read_start(args, stdout, stderr):
+    if args.features is not None:
+        P, class_names = _features_pred_probs(args, stdout, stderr)
+    else:
+        P, class_names = read_pred_probs(args.pred_probs, args.delimiter)
     if args.classes is not None:
         class_names = [c.strip() for c in args.classes.split(",")]
         check_unique_names(class_names, "--classes")
@@ -229,9 +279,13 @@ def run_review(args, stdout=None, stderr=None):
     """Execute ``skmlq review`` with parsed ``args``; return the exit code."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    starting = args.pred_probs is not None
+    if args.pred_probs is not None and args.features is not None:
+        raise CLIError("pass --pred-probs or --features, not both: the review starts from "
+                       "probabilities, given or fitted once on the features")
+    starting = args.pred_probs is not None or args.features is not None
     if starting and args.labels is None:
-        raise CLIError("--pred-probs needs --labels (the labels the review starts from)")
+        raise CLIError(f"{'--pred-probs' if args.features is None else '--features'} needs "
+                       f"--labels (the labels the review starts from)")
     if not starting and args.labels is None and args.state is None:
         raise CLIError("start a review with --labels and --pred-probs, or continue one with "
                        "--state (or --labels, whose state file is next to it)")
@@ -239,13 +293,13 @@ def run_review(args, stdout=None, stderr=None):
     if starting:
         if args.reviewed is not None:
             raise CLIError("--reviewed continues a review under way (--state); a new review "
-                           "(--pred-probs) has nothing reviewed yet")
+                           "(--pred-probs or --features) has nothing reviewed yet")
         if os.path.exists(state_path) and not args.replace:
             raise CLIError(f"a review of these labels is under way ({state_path}); continue "
                            f"it with --state {state_path} --reviewed FILE, or pass --force "
                            f"to start again")
         check_output_path(state_path, True)
-        Y, P, names = _read_start(args, stderr)
+        Y, P, names = _read_start(args, stdout, stderr)
         state = _State(Y, P, names, {"random_state": args.random_state,
                                      "random_share": args.random_share,
                                      "error_threshold": args.error_threshold},

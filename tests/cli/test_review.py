@@ -192,3 +192,36 @@ def test_a_state_of_other_draws_is_refused(files, tmp_path, capsys, monkeypatch)
     monkeypatch.setattr(_review, "_fit", other_seed)
     code, _, err = _run(capsys, "review", "--labels", labels, "--batch", 8)
     assert code == 2 and "drew other batches than this version" in err
+
+
+def test_features_are_fitted_once(files, tmp_path, capsys, monkeypatch):
+    true, given, P, labels, probs = files
+    rng = np.random.default_rng(3)
+    X = np.where(true, 1.5, 0.0) + rng.normal(0, 1, true.shape)
+    data = tmp_path / "data.csv"
+    with open(data, "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([f"x{j}" for j in range(X.shape[1])] + ["labels"])
+        for x, row in zip(X, given):
+            writer.writerow([repr(float(v)) for v in x]
+                            + [";".join(NAMES[j] for j in np.flatnonzero(row))])
+    code, out, err = _run(capsys, "review", "--labels", data, "--features", data, "--cv", 2,
+                          "--batch", 6)
+    assert code == 0, err
+    assert "Fitting 4 numeric columns" in out and "batch 1: 6 examples" in out
+    first = tmp_path / "data.review-1.csv"
+    answered = tmp_path / "answered.csv"
+    _answer(first, true, answered)
+    from skmlq.cli import _audit
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("the model is fitted again")
+
+    monkeypatch.setattr(_audit, "build_model_input", no_fit)
+    code, out, err = _run(capsys, "review", "--labels", data, "--reviewed", answered,
+                          "--batch", 6)
+    assert code == 0, err
+    assert "Fitting" not in out and "6 example(s) newly reviewed" in out
+    code, _, err = _run(capsys, "review", "--labels", labels, "--features", data,
+                        "--pred-probs", probs)
+    assert code == 2 and "--pred-probs or --features, not both" in err
