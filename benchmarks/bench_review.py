@@ -1,7 +1,9 @@
 """Review benchmark: wrong examples found per review budget, and the count's interval.
 
 Run ``python benchmarks/bench_review.py`` (``--only yeast`` restricts the cases,
-``--timing`` adds ``add_reviewed`` at 100,000 x 100). On every case of the
+``--datasets yeast,bibtex,synthetic`` the data sets (delicious's second stage takes
+minutes per case), ``--plot gain.png`` draws the share found against the budget
+per data set, ``--timing`` adds ``add_reviewed`` at 100,000 x 100). On every case of the
 detection suite's cache (``benchmarks/_detect_data.py``; the cases that exist are
 used), a reviewer who answers truthfully (the clean labels) reviews batches of 2%
 of the examples until 10% are reviewed, four ways:
@@ -137,20 +139,60 @@ def timing(n_samples=100_000, n_classes=100, seed=0):
     return slowest
 
 
+WAYS = {"loop": ("loop", "C0", "-"), "static": ("static", "C1", "--"),
+        "cleanlab": ("cleanlab", "C2", ":"), "random": ("random", "0.5", "-.")}
+
+
+def plot_gain(by_bench, path):
+    """One panel per data set: the share of its wrong examples found against the
+    share of examples reviewed, each way, averaged over its benchmarks and seeds."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    datasets = list(dict.fromkeys(bench[0] for bench in by_bench))
+    fig = Figure(figsize=(3.3 * len(datasets), 3.3), layout="constrained")
+    axes = fig.subplots(1, len(datasets), sharey=True, squeeze=False)[0]
+    x = np.array((0.0,) + BUDGETS) * 100
+    for ax, dataset in zip(axes, datasets):
+        runs = [r for bench, results in by_bench.items() if bench[0] == dataset
+                for r in results]
+        for way, (label, color, style) in WAYS.items():
+            y = np.concatenate([[0.0], np.mean([r[way] for r in runs], axis=0)])
+            ax.plot(x, y, style, color=color, label=label, marker="o", markersize=3)
+        n_benchmarks = sum(bench[0] == dataset for bench in by_bench)
+        ax.set_title(f"{dataset} ({n_benchmarks} benchmarks, {len(runs)} runs)", fontsize=9)
+        ax.set_xlabel("examples reviewed (%)")
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("share of the wrong examples found")
+    axes[0].legend(fontsize=8, loc="upper left")
+    fig.savefig(path, dpi=110, metadata={"Software": None})
+    print(f"figure: {Path(path).name}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="only cases whose name contains this")
+    parser.add_argument("--datasets", default="",
+                        help="comma-separated data sets to run (default: every cached one)")
+    parser.add_argument("--plot", metavar="PNG", default=None,
+                        help="draw the share found against the budget, per data set")
     parser.add_argument("--timing", action="store_true",
                         help="also time add_reviewed at 100,000 x 100")
     args = parser.parse_args(argv)
-    todo = [c for c in available_cases() if args.only in "-".join(map(str, c))]
+    datasets = [d.strip() for d in args.datasets.split(",") if d.strip()]
+    todo = [c for c in available_cases() if args.only in "-".join(map(str, c))
+            and (not datasets or c[0] in datasets)]
     if not todo:
         print("no cached case: run benchmarks/_detect_data.py first")
         return 1
+    print(f"cases: {len(todo)} of the data sets {', '.join(dict.fromkeys(c[0] for c in todo))}")
     by_bench = defaultdict(list)
     for case in todo:
         by_bench[case[:3]].append(run_case(case))
-        print(f"  {'-'.join(map(str, case))}: done", file=sys.stderr, flush=True)
+        if sys.stderr.isatty():  # progress on a terminal, not in recorded output
+            print(f"  {'-'.join(map(str, case))}: done", file=sys.stderr, flush=True)
     budget = [f"{b:.0%}" for b in BUDGETS]
     j10, jc = len(BUDGETS) - 1, BUDGETS.index(COUNT_BUDGET)
     print("Share of all wrong examples found at each review budget (mean over seeds);\n"
@@ -190,6 +232,8 @@ def main(argv=None):
           f"{covered} of {runs} runs ({covered / max(runs, 1):.0%}; bar 90%: "
           f"{'PASS' if covered >= 0.9 * runs else 'FAIL'})")
     print(f"slowest add_reviewed on the suite: {slowest:.3f} s")
+    if args.plot:
+        plot_gain(by_bench, args.plot)
     if args.timing:
         timing()
     return 0
