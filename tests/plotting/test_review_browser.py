@@ -182,3 +182,25 @@ def test_a_report_with_ids_says_why_there_is_no_review(browser, tmp_path):
         assert opened.errors == []
     finally:
         opened.close()
+
+
+def test_leaving_with_decisions_not_downloaded_asks_first(browser, audit_file, tmp_path):
+    def leave(decide, download):
+        opened = ReportPage(browser, audit_file)
+        dialogs = []
+        opened.page.on("dialog", lambda d: (dialogs.append(d.type), d.accept()))
+        decide(opened.page)
+        if download:
+            _download(opened, tmp_path)
+        # Events reach Python while another page of the context waits.
+        other = opened.context.new_page()
+        opened.page.close(run_before_unload=True)
+        other.wait_for_timeout(500)
+        closed = opened.page.is_closed()
+        opened.context.close()
+        return dialogs, closed
+
+    assert leave(lambda p: p.keyboard.press("a"), download=True) == ([], True)
+    assert leave(lambda p: None, download=False) == ([], True)
+    assert leave(lambda p: p.click(_button(1, "reject")), download=False) == (
+        ["beforeunload"], True)
