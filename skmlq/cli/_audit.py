@@ -122,7 +122,8 @@ def run_audit(args, stdout=None, stderr=None):
         write_html(args, Y, scores, mask, flagged, lambda r: S[r], names, summary, out,
                    text=X if args.text_column is not None else None,
                    title=f"Label audit: {os.path.basename(args.data)}",
-                   error_proba=model.error_proba_, error_threshold=model.error_threshold)
+                   error_proba=model.error_proba_, error_threshold=model.error_threshold,
+                   pred_probs=P)
     if quiet:
         print(textwrap.fill(str(summary), width=88), file=stderr)
         return 0

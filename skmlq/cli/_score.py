@@ -142,7 +142,8 @@ def write_outputs(args, Y, P, scores, mask, flagged, per_class, names, label_fil
 
 
 def write_html(args, Y, scores, mask, flagged, per_class, names, summary, stdout, *,
-               text=None, title="Label audit", error_proba=None, error_threshold=None):
+               text=None, title="Label audit", error_proba=None, error_threshold=None,
+               pred_probs=None):
     """--html: the HTML audit report, from the report of the worst rows only (so its
     cost does not grow with N beyond the scores' sort) and the summary of all rows."""
     from ..plotting._audit import FIGURES_NEED_PLOT, figures_available, write_arrays_report
@@ -157,7 +158,7 @@ def write_html(args, Y, scores, mask, flagged, per_class, names, summary, stdout
                         error_proba=error_proba,
                         error_threshold=(DEFAULT_ERROR_THRESHOLD if error_threshold is None
                                          else error_threshold),
-                        max_rows=DEFAULT_HTML_MAX_ROWS, title=title)
+                        max_rows=DEFAULT_HTML_MAX_ROWS, title=title, pred_probs=pred_probs)
     figures = "figures" if figures_available() else FIGURES_NEED_PLOT
     print(f"wrote the HTML audit report ({min(len(read), DEFAULT_HTML_MAX_ROWS)} worst "
           f"examples, summary; {figures}) to {args.html}", file=stdout)
@@ -246,7 +247,8 @@ def run_score(args, stdout=None, stderr=None):
     if args.html is not None:
         write_html(args, Y, scores, mask, flagged, per_class, names, summary, out,
                    title=f"Label audit: {os.path.basename(args.labels)}",
-                   error_proba=error_proba, error_threshold=args.error_threshold)
+                   error_proba=error_proba, error_threshold=args.error_threshold,
+                   pred_probs=P)
     if quiet:
         return 0
     aggregation = " ".join([agg_kwargs["method"]] + [

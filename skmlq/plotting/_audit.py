@@ -149,13 +149,14 @@ def write_estimator_report(mlq, path, X=None, labels=None, *, text=None,
 
 def write_arrays_report(path, worst, summary, scores, flagged, classes, *, error_proba=None,
                         error_threshold=0.5, text=None, max_rows=DEFAULT_MAX_ROWS,
-                        title="Label audit"):
+                        title="Label audit", pred_probs=None):
     """The HTML report from the arrays of a large data set (the command line): the
     report of the worst rows only (``worst``), the summary of all of them, and the
-    (N,) scores and flags for the figures."""
+    (N,) scores and flags for the figures; ``pred_probs`` (all rows) adds the
+    model's probabilities to the page's review file."""
     n_flagged, n_annotations = summary_class_counts(summary)
     table = class_table(classes, n_flagged, n_annotations, summary.per_class)
     figures = audit_figures(scores, flagged, classes, n_flagged, n_annotations,
                             error_proba=error_proba, error_threshold=error_threshold)
     return write_html_report(path, worst, summary=summary, class_table=table, figures=figures,
-                             text=text, max_rows=max_rows, title=title)
+                             text=text, max_rows=max_rows, title=title, pred_probs=pred_probs)

@@ -54,6 +54,25 @@ def test_score_html(tmp_path, capsys):
     classes = page.split('id="classes-table"')[1]
     assert all(f"<td>{name}</td>" in classes for name in NAMES)
     assert "average_precision" in classes  # the model quality columns
+    # The review screen holds the review file that --review writes for the shown
+    # (here: all) examples, whose flags are the verdict's.
+    import base64
+
+    review = tmp_path / "review.csv"
+    assert main(["score", "--labels", str(tmp_path / "tags.csv"), "--pred-probs",
+                 str(tmp_path / "probs.csv"), "--review", str(review), "--no-progress"]) == 0
+    header = re.search(r'<table id="review-table" data-header="([^"]*)"', page).group(1)
+    lines = [base64.b64decode(b).decode() for b in
+             [header] + re.findall(r'<tr data-line="([^"]*)"', page)]
+    import csv
+
+    # The page's file also has the error probability of each example.
+    shown = [{k: v for k, v in row.items() if k != "error_proba"}
+             for row in csv.DictReader(lines)]
+    with open(review, newline="", encoding="utf-8") as fh:
+        written = list(csv.DictReader(fh))
+    assert written and "pred_prob" in written[0] and "error_proba" in lines[0]
+    assert all(row in shown for row in written)
 
 
 def test_audit_html_shows_the_texts(tmp_path, capsys):
