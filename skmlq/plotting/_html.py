@@ -343,13 +343,15 @@ def _review_block(report, positions, pred_probs, review_name):
         kind = "rm" if change == "remove" else "add"
         given = [g for g in spreadsheet_text(cell["given"]).split(";") if g]
         encoded = base64.b64encode(line.encode("utf-8")).decode("ascii")
-        shown, key = _num(float(cell["annotation_score"]))
+        shown = _num(float(cell["annotation_score"]))[0]
+        # The given labels as plain text: an example with many labels and several
+        # changes repeats them on every row.
         rows.append(
-            f'<tr data-line="{encoded}" data-decision=""><td class="num" data-v="{n}">{n}</td>'
-            f'<td class="num" data-v="{int(cell["example"])}">{int(cell["example"])}</td>'
+            f'<tr data-line="{encoded}" data-decision=""><td class="num">{n}</td>'
+            f'<td class="num">{int(cell["example"])}</td>'
             f'<td>{_chips([spreadsheet_text(cell["class"])], None, kind)}'
-            f'</td><td>{_esc(change)}</td><td>{_chips(given, None, "given")}</td>'
-            f'<td class="num" data-v="{key}">{shown}</td><td class="decide">'
+            f'</td><td>{_esc(change)}</td><td>{_esc("; ".join(given)) or "-"}</td>'
+            f'<td class="num">{shown}</td><td class="decide">'
             '<button type="button" data-set="accept" aria-pressed="false">accept</button>'
             '<button type="button" data-set="reject" aria-pressed="false">reject</button>'
             "</td></tr>")
