@@ -9,6 +9,7 @@ missing, and fail instead with ``SKMLQ_REQUIRE_BROWSER=1``.
 import copy
 import csv
 import io
+import json
 import warnings
 
 import numpy as np
@@ -17,6 +18,7 @@ from sklearn.datasets import make_multilabel_classification
 from sklearn.neighbors import KNeighborsClassifier
 
 from skmlq import MultilabelLabelQuality
+from skmlq.cli import main
 from skmlq.plotting import write_html_report
 from skmlq.report import ModelQualityWarning, apply_review, write_review
 
@@ -139,6 +141,13 @@ def test_decisions_round_trip_through_the_downloaded_file(screen, fitted, tmp_pa
         else:
             want[example].append(cls)
     assert [sorted(t) for t in cleaned] == [sorted(t) for t in want]
+    # skmlq apply: the same labels, from a labels file.
+    labels_file, fixed = tmp_path / "tags.jsonl", tmp_path / "fixed.jsonl"
+    labels_file.write_text("".join(json.dumps(t) + "\n" for t in tags), encoding="utf-8")
+    assert main(["apply", "--labels", str(labels_file), "--review", str(path), "-o",
+                 str(fixed)]) == 0
+    applied = [json.loads(line) for line in fixed.read_text(encoding="utf-8").splitlines()]
+    assert [sorted(t) for t in applied] == [sorted(t) for t in want]
 
     # add_reviewed: the examples whose every change was decided are settled, with
     # the accepted changes.
