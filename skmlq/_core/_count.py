@@ -89,8 +89,9 @@ def count_reliability(counts, sums, model):
 
 def count_verdict(Y, P, params):
     """``(reliable, reason)`` of the count on validated ``(Y, P)`` scored by the fitted
-    second stage ``params`` (one more pass over the rows, for the noise model's
-    histogram; the fits cost little next to it)."""
+    second stage ``params``: its ``count_check`` when the fit made it, otherwise
+    from one more pass over the rows, for the noise model's histogram (the fits
+    cost little next to it)."""
     from ..utils._labels import indicator_block
     from ._second_stage import second_stage_block
     from ._error_proba import noise_histogram
@@ -98,8 +99,11 @@ def count_verdict(Y, P, params):
     def q_block(start, stop):
         return second_stage_block(P[start:stop], indicator_block(Y, start, stop), params)
 
-    counts, sums = noise_histogram(Y, q_block, *P.shape)
-    reliable, stats = count_reliability(counts, sums, params.noise_model)
+    if getattr(params, "count_check", None) is not None:
+        reliable = params.count_check[0]
+    else:
+        counts, sums = noise_histogram(Y, q_block, *P.shape)
+        reliable, _ = count_reliability(counts, sums, params.noise_model)
     if reliable:
         return True, ""
     return False, ("the noise model fits the annotations about as well with a quarter "

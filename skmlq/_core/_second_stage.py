@@ -57,6 +57,7 @@ import scipy.sparse as sp
 from ..utils import _blocks
 from ..utils._blocks import nonzero_2d, row_blocks, run_blocks, single_blas_thread
 from ..utils._labels import indicator_block, positives_per_class
+from ._count import count_reliability
 from ._error_proba import error_proba_block, example_error_proba, fit_noise_model, noise_histogram
 from ._logistic import log_loss, logit_block, sigmoid_inplace
 from ._single_error import fit_error_shares
@@ -357,9 +358,10 @@ def _newton_step(grad, hess):
 def _fit_all(sample, inv_c):
     """Newton's method on all the sample's rows, with step halving per class.
 
-    Returns the solution and the unpenalised data terms there. Each pass computes
-    the loss with the gradient and Hessian, so a step costs one pass; a class
-    whose loss rose halves its step (classes are independent problems).
+    Returns the solution and the unpenalised data terms there. A full step's pass
+    computes the loss with the gradient and Hessian, so a step taken whole costs one
+    pass; a class whose loss rose halves its step (classes are independent
+    problems), each halved trial costing a pass of the loss alone.
     """
     n_classes = sample.n_classes
     theta = np.zeros((n_classes, sample.m + _HEAD))
@@ -373,7 +375,10 @@ def _fit_all(sample, inv_c):
         t = np.ones(n_classes)
         for halving in range(7):
             trial = theta - t[:, None] * step
-            new_terms = _data_terms(sample, trial, True)
+            # The full step is usually taken: its pass brings the Hessian along. A
+            # halved trial only needs the loss (a seventh of a full pass at
+            # 983 classes), and the Hessian is computed once a trial is kept.
+            new_terms = _data_terms(sample, trial, halving == 0)
             new = _penalised(trial, inv_c, *new_terms)
             # (a rise within rounding is not a rise)
             worse = new[0] > loss + 1e-12 * np.abs(loss)
@@ -382,6 +387,9 @@ def _fit_all(sample, inv_c):
             t = np.where(worse, t / 2, t)
             if halving == 5:  # a class that does not improve keeps its parameters
                 t = np.where(worse, 0.0, t)
+        if halving:
+            new_terms = _data_terms(sample, trial, True)
+            new = _penalised(trial, inv_c, *new_terms)
         decrease = float((loss - new[0]).max())
         theta, terms, (loss, grad, hess) = trial, new_terms, new
         if decrease <= _TOL * n_rows:
@@ -498,19 +506,26 @@ class CooccurrenceParams:
         Shares of clean examples, of examples with one tag missing and of those
         with one tag wrongly given, fitted on the same rows
         (``skmlq._core._single_error``), which ``method="single_error"`` reads.
+    count_check : tuple or None
+        ``(reliable, drop_low, drop_high)`` of the expected count under the noise
+        model (``skmlq._core._count.count_reliability``), when the fit was asked
+        for it; None otherwise (it is then computed when needed).
     """
 
     __slots__ = ("coef", "neighbors", "random_state", "C", "noise_model", "error_shares",
-                 "_weights")
-    _STATE = ("coef", "neighbors", "random_state", "C", "noise_model", "error_shares")
+                 "count_check", "_weights")
+    _STATE = ("coef", "neighbors", "random_state", "C", "noise_model", "error_shares",
+              "count_check")
 
-    def __init__(self, coef, neighbors, random_state, C, noise_model, error_shares):
+    def __init__(self, coef, neighbors, random_state, C, noise_model, error_shares,
+                 count_check=None):
         self.coef = _frozen(coef)
         self.neighbors = _frozen(neighbors, np.intp)
         self.random_state = int(random_state)
         self.C = float(C)
         self.noise_model = _frozen(noise_model)
         self.error_shares = _frozen(error_shares)
+        self.count_check = None if count_check is None else tuple(count_check)
         self._weights = None
 
     @property
@@ -531,7 +546,7 @@ class CooccurrenceParams:
         return {name: getattr(self, name) for name in self._STATE}
 
     def __setstate__(self, state):
-        self.__init__(*(state[name] for name in self._STATE))
+        self.__init__(*(state.get(name) for name in self._STATE))
 
     def __repr__(self):
         return (
@@ -567,10 +582,13 @@ def second_stage_thresholds(Y, P, params):
     return thresholds_from_sums(sum_pos, sum_all, positives_per_class(Y), n_samples)
 
 
-def fit_second_stage(Y, P, C, n_folds, random_state, n_neighbors):
+def fit_second_stage(Y, P, C, n_folds, random_state, n_neighbors, check_count=False):
     """:class:`CooccurrenceParams` fitted on validated ``(Y, P)``: the stage, then its
     noise model (one more pass over the rows, for the histogram of ``q``), then the
-    single-error shares (one more)."""
+    single-error shares (one more).
+
+    With ``check_count``, the reliability of the expected count is read from the
+    same histogram (``count_check``), which saves the estimator a pass."""
     coef, neighbors = fit_stage(Y, P, C, n_folds, random_state, n_neighbors)
     n_samples, n_classes = P.shape
     weights = _label_weights(coef, neighbors)
@@ -579,9 +597,14 @@ def fit_second_stage(Y, P, C, n_folds, random_state, n_neighbors):
         return stage_block(P[start:stop], indicator_block(Y, start, stop), coef, neighbors,
                            random_state, weights)
 
-    model = fit_noise_model(*noise_histogram(Y, q_block, n_samples, n_classes))
+    histogram = noise_histogram(Y, q_block, n_samples, n_classes)
+    model = fit_noise_model(*histogram)
+    check = None
+    if check_count:
+        reliable, stats = count_reliability(*histogram, model)
+        check = (reliable, stats["drop_low"], stats["drop_high"])
     shares = fit_error_shares(Y, q_block, model, n_samples, n_classes)
-    return CooccurrenceParams(coef, neighbors, random_state, C, model, shares)
+    return CooccurrenceParams(coef, neighbors, random_state, C, model, shares, check)
 
 
 def label_error_probabilities(Y, P, params, stage_probs=None):

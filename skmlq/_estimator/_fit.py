@@ -189,7 +189,7 @@ class _FitMixin:
         self.classes_ = classes
         P = check_pred_probs(pred_probs)
         # The second stage serves the second-stage methods and the error probabilities.
-        second_stage = fit_second_stage(Y, P, *self._second_stage_seed())
+        second_stage = fit_second_stage(Y, P, *self._second_stage_seed(), check_count=True)
         self.label_quality_scores_per_class_, self.label_quality_scores_ = self._score(
             Y, pred_probs, aggregate, second_stage
         )

@@ -361,6 +361,7 @@ class _ReviewMixin:
             previous.error_shares, aggregate if posterior else None)
         params = copy.copy(previous)
         params.noise_model = _read_only(model)
+        params.count_check = None  # read from the fit's noise model, not this one
         params.error_shares = _read_only(shares)
         if posterior:
             scores_per_class, scores = scores
