@@ -19,7 +19,7 @@ from .._core._confident_learning import (
     ranked_per_class, ranking_scores,
 )
 from ..utils._defaults import DEFAULT_FILTER_BY
-from ..utils._docstrings import fill_doc
+from ..utils._docstrings import fill_doc, toy_data_doc
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._labels import check_labels, positives_per_class
 from ..utils._sparse import check_probabilities, is_sparse_probabilities
@@ -421,9 +421,7 @@ n_classes), dtype bool
     Examples
     --------
     >>> from skmlq.filter import find_multilabel_issues_per_class
-    >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
-    >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
-    ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
+    {toy_data}
     >>> find_multilabel_issues_per_class(labels, pred_probs)
     array([[False, False],
            [False, False],
@@ -537,9 +535,7 @@ def find_label_issues(
     Examples
     --------
     >>> from skmlq.filter import find_label_issues
-    >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
-    >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
-    ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
+    {toy_data}
     >>> find_label_issues(labels, pred_probs)
     array([False, False, False, False, False, False,  True, False])
     >>> find_label_issues(labels, pred_probs, return_indices_ranked_by="self_confidence")
@@ -571,7 +567,8 @@ def find_label_issues(
     return ranked_label_issues(np.flatnonzero(mask), scores)
 
 
-fill_doc(find_multilabel_issues_per_class, find_label_issues, shared=_SHARED_DOC)
+fill_doc(find_multilabel_issues_per_class, find_label_issues, shared=_SHARED_DOC,
+         toy_data=toy_data_doc())
 
 
 def find_label_issues_both(

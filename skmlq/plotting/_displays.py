@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..utils._docstrings import fill_doc, toy_data_doc
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._optional import require_pyplot
 from ..utils._validation import check_bool, check_choice, check_integer
@@ -315,9 +316,7 @@ class LabelQualityHistogramDisplay:
         Examples
         --------
         >>> from skmlq.plotting import LabelQualityHistogramDisplay
-        >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
-        >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
-        ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
+        {toy_data}
         >>> display = LabelQualityHistogramDisplay.from_predictions(labels, pred_probs, bins=5)
         >>> int(display.counts_.sum()), display.n_flagged_
         (8, 1)
@@ -346,6 +345,9 @@ class LabelQualityHistogramDisplay:
         display = cls(scores, flagged, threshold=threshold, score_name=score_name,
                       threshold_name=name)
         return display.plot(ax=ax, bins=bins, log=log)
+
+
+fill_doc(LabelQualityHistogramDisplay.from_predictions.__func__, toy_data=toy_data_doc(8))
 
 
 # -------------------------------------------------------------------- class rates

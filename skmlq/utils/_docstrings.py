@@ -6,7 +6,7 @@ parameter is documented in the same words everywhere.
 
 __all__ = [
     "COOCCURRENCE_PARAMS_DOC", "LABELS_DOC", "LABELS_PRED_PROBS_DOC", "METHOD_DOC",
-    "SPARSE_PRED_PROBS_DOC", "THRESHOLDS_DOC", "fill_doc",
+    "SPARSE_PRED_PROBS_DOC", "THRESHOLDS_DOC", "fill_doc", "toy_data_doc",
 ]
 
 LABELS_DOC = """labels : list of lists of int, array-like of shape (n_samples, n_classes) or \
@@ -65,6 +65,21 @@ SPARSE_PRED_PROBS_DOC = """A scipy.sparse matrix (CSR, CSC, COO...: the entries
         not stored have probability 0) or a :class:`~skmlq.utils.FilledSparseMatrix`
         (top-k ``(indices, scores)`` pairs, another fill value) is read without
         densifying: time and memory O(nnz(pred_probs) + nnz(labels))."""
+
+
+#: Eight examples of two classes, one of them (row 6) with a forgotten class 0: the
+#: data of most Examples sections, so that their outputs can be compared.
+_TOY_DATA = (
+    ">>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]",
+    ">>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],",
+    "...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]",
+)
+
+
+def toy_data_doc(indent=4):
+    """The toy ``labels`` and ``pred_probs`` as doctest lines, for a ``{toy_data}`` field
+    at column ``indent`` (4 in a function's docstring, 8 in a method's)."""
+    return ("\n" + " " * indent).join(_TOY_DATA)
 
 
 def fill_doc(*funcs, **fragments):
