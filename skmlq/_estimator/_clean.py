@@ -21,6 +21,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, check_memory, has_fit_parameter
 
 from ..utils._defaults import CLEANING_MODES, DEFAULT_CLEANING, DEFAULT_CLEANING_CONFIDENCE
+from ..utils._docstrings import fill_doc, forest_data_doc
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._validation import check_choice, check_unit_interval
 from ._cross_fit import default_estimator, take_rows
@@ -97,7 +98,7 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         :class:`~skmlq.MultilabelLabelQuality` accepts, e.g. a ``Pipeline``
         starting with a vectoriser on raw text). None means
         ``OneVsRestClassifier(LogisticRegression(max_iter=1000))``.
-    cleaning : {"fix", "drop", "weight"}, default="fix"
+    cleaning : {{"fix", "drop", "weight"}}, default="fix"
         How the annotations are cleaned before the final fit:
 
         - ``"fix"``: every annotation whose error probability is at least
@@ -188,16 +189,13 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
 
     Examples
     --------
-    >>> from sklearn.datasets import make_multilabel_classification
-    >>> from sklearn.ensemble import RandomForestClassifier
+    {forest_data}
     >>> from skmlq import CleanMultilabelClassifier
-    >>> X, Y = make_multilabel_classification(n_samples=80, n_classes=3, random_state=0)
-    >>> forest = RandomForestClassifier(n_estimators=20, random_state=0)
     >>> clf = CleanMultilabelClassifier(forest, cv=3, random_state=0).fit(X, Y)
     >>> clf.predict(X[:2]).shape, clf.predict_proba(X[:2]).shape
     ((2, 3), (2, 3))
     >>> clf.y_cleaned_.shape, clf.label_quality_.error_proba_.shape
-    ((80, 3), (80,))
+    ((60, 3), (60,))
     >>> int(clf.n_changed_) >= 0
     True
     """
@@ -443,3 +441,6 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         tags.classifier_tags.multi_class = False
         tags.classifier_tags.multi_label = True
         return tags
+
+
+fill_doc(CleanMultilabelClassifier, forest_data=forest_data_doc())
