@@ -19,6 +19,7 @@ from ._errors import InputTypeError, InputValueError
 __all__ = [
     "METHODS",
     "as_numeric_array",
+    "check_2d",
     "check_aggregated",
     "check_bool",
     "check_cooccurrence_options",
@@ -182,6 +183,15 @@ def as_numeric_array(value, name):
     return A
 
 
+def check_2d(A, name, kinds, expected_dtype, expected_shape):
+    """Raise unless the array ``A`` has a dtype of ``kinds`` and two dimensions; the
+    messages say what was expected (``expected_dtype``, ``expected_shape``)."""
+    if A.dtype.kind not in kinds:
+        raise InputTypeError(f"{name} has dtype {A.dtype}; expected {expected_dtype}.")
+    if A.ndim != 2:
+        raise InputValueError(f"{name} has shape {A.shape}; expected {expected_shape}.")
+
+
 def check_pred_probs(pred_probs, name="pred_probs"):
     """Return ``pred_probs`` as a 2-D float array without copying float input.
 
@@ -199,17 +209,12 @@ def check_pred_probs(pred_probs, name="pred_probs"):
             f"accept sparse predictions."
         )
     P = as_numeric_array(pred_probs, name)
-    if P.dtype.kind not in "biuf":
-        raise InputTypeError(
-            f"{name} has dtype {P.dtype}; expected a numeric array of shape "
-            f"(n_samples, n_classes) with probabilities in [0, 1]."
-        )
-    if P.ndim != 2:
-        raise InputValueError(
-            f"{name} has shape {P.shape}; expected a 2-D array of shape "
-            f"(n_samples, n_classes), one column per class (use reshape(-1, 1) for a "
-            f"single class)."
-        )
+    check_2d(
+        P, name, "biuf",
+        "a numeric array of shape (n_samples, n_classes) with probabilities in [0, 1]",
+        "a 2-D array of shape (n_samples, n_classes), one column per class (use "
+        "reshape(-1, 1) for a single class)",
+    )
     if P.shape[1] == 0:
         raise InputValueError(
             f"{name} has shape {P.shape}, no columns; expected one column per class."
@@ -426,16 +431,8 @@ def check_top_k(indices, scores, n_classes):
     n_classes = check_integer(n_classes, "n_classes", minimum=1)
     idx = as_numeric_array(indices, "indices")
     S = as_numeric_array(scores, "scores")
-    if idx.dtype.kind not in "iu":
-        raise InputTypeError(
-            f"indices has dtype {idx.dtype}; expected integer class indices of shape "
-            f"(n_samples, k)."
-        )
-    if idx.ndim != 2:
-        raise InputValueError(
-            f"indices has shape {idx.shape}; expected (n_samples, k): the k classes listed "
-            f"for each example."
-        )
+    check_2d(idx, "indices", "iu", "integer class indices of shape (n_samples, k)",
+             "(n_samples, k): the k classes listed for each example")
     if S.shape != idx.shape:
         raise InputValueError(
             f"scores has shape {S.shape} but indices has shape {idx.shape}; give one score "
