@@ -192,6 +192,15 @@ def check_2d(A, name, kinds, expected_dtype, expected_shape):
         raise InputValueError(f"{name} has shape {A.shape}; expected {expected_shape}.")
 
 
+def _bad_probabilities(values):
+    """The offending entries of ``values`` (not all finite and in [0, 1]) and what
+    they are: the non-finite ones if any, else those outside [0, 1]."""
+    bad = ~np.isfinite(values)
+    if bad.any():
+        return bad, "a non-finite value"
+    return (values < 0) | (values > 1), "a value outside [0, 1]"
+
+
 def check_pred_probs(pred_probs, name="pred_probs"):
     """Return ``pred_probs`` as a 2-D float array without copying float input.
 
@@ -228,11 +237,7 @@ def check_pred_probs(pred_probs, name="pred_probs"):
         lo, hi = block.min(), block.max()  # both NaN if any NaN
         if lo >= 0 and hi <= 1:
             continue
-        bad = ~np.isfinite(block)
-        what = "a non-finite value"
-        if not bad.any():
-            bad = (block < 0) | (block > 1)
-            what = "a value outside [0, 1]"
+        bad, what = _bad_probabilities(block)
         i, j = first_offending(bad)
         raise InputValueError(
             f"{name} has {what} ({float(block[i, j])!r}) at row {start + i}, column {j}; "
@@ -303,11 +308,7 @@ def _check_stored_values(data, where, name):
         block = data[start : start + _CHECK_CHUNK]
         if block.min() >= 0 and block.max() <= 1:  # False with a NaN
             continue
-        bad = ~np.isfinite(block)
-        what = "a non-finite value"
-        if not bad.any():
-            bad = (block < 0) | (block > 1)
-            what = "a value outside [0, 1]"
+        bad, what = _bad_probabilities(block)
         pos = start + int(np.flatnonzero(bad)[0])
         row, col = where(pos)
         raise InputValueError(
