@@ -21,7 +21,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, check_memory, has_fit_parameter
 
 from ..utils._defaults import CLEANING_MODES, DEFAULT_CLEANING, DEFAULT_CLEANING_CONFIDENCE
-from ..utils._docstrings import fill_doc, forest_data_doc
+from ..utils._docstrings import fill_doc, filled_doc, forest_data_doc
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._validation import check_choice, check_unit_interval
 from ._cross_fit import default_estimator, take_rows
@@ -42,6 +42,14 @@ _LQ_DEFAULTS = {name: p.default for name, p in
                 inspect.signature(MultilabelLabelQuality.__init__).parameters.items()}
 
 _Self = TypeVar("_Self", bound="CleanMultilabelClassifier")
+#: The parameter of the prediction methods, and the heading of what they return.
+_X_RETURNS_DOC = """Parameters
+        ----------
+        X : array-like, sparse matrix, DataFrame or list of shape (n_samples, ...)
+            Input, passed to :attr:`estimator_` untouched.
+
+        Returns
+        -------"""
 
 
 def fit_label_quality(label_quality, X, y, memory=None):
@@ -367,16 +375,11 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         validate_data(self, X, reset=False, skip_check_array=True)
         return X
 
+    @filled_doc(X_returns=_X_RETURNS_DOC)
     def predict(self, X: Any) -> np.ndarray:
         """Predicted 0/1 indicator of the classes of ``X``.
 
-        Parameters
-        ----------
-        X : array-like, sparse matrix, DataFrame or list of shape (n_samples, ...)
-            Input, passed to :attr:`estimator_` untouched.
-
-        Returns
-        -------
+        {X_returns}
         y_pred : ndarray of shape (n_samples, n_classes)
             The cleaned model's predictions (columns follow :attr:`classes_`).
         """
@@ -385,16 +388,11 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         return pred.reshape(-1, 1) if pred.ndim == 1 else pred
 
     @available_if(_base_has("predict_proba"))
+    @filled_doc(X_returns=_X_RETURNS_DOC)
     def predict_proba(self, X: Any) -> np.ndarray:
         """Probability that each class applies to each example of ``X``.
 
-        Parameters
-        ----------
-        X : array-like, sparse matrix, DataFrame or list of shape (n_samples, ...)
-            Input, passed to :attr:`estimator_` untouched.
-
-        Returns
-        -------
+        {X_returns}
         pred_probs : ndarray of shape (n_samples, n_classes)
             One column per class of :attr:`classes_`, whatever form the
             classifier's own ``predict_proba`` returns (one array, or one per
@@ -410,16 +408,11 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         return predict_pred_probs(self.estimator_, X, n_examples(X), len(self.classes_))
 
     @available_if(_base_has("decision_function"))
+    @filled_doc(X_returns=_X_RETURNS_DOC)
     def decision_function(self, X: Any) -> np.ndarray:
         """The cleaned model's decision function on ``X``.
 
-        Parameters
-        ----------
-        X : array-like, sparse matrix, DataFrame or list of shape (n_samples, ...)
-            Input, passed to :attr:`estimator_` untouched.
-
-        Returns
-        -------
+        {X_returns}
         scores : ndarray
             :attr:`estimator_`'s ``decision_function(X)``.
         """

@@ -7,7 +7,7 @@ parameter is documented in the same words everywhere.
 
 __all__ = [
     "COOCCURRENCE_PARAMS_DOC", "LABELS_DOC", "LABELS_PRED_PROBS_DOC", "METHOD_DOC",
-    "SPARSE_PRED_PROBS_DOC", "THRESHOLDS_DOC", "fill_doc", "forest_data_doc",
+    "SPARSE_PRED_PROBS_DOC", "THRESHOLDS_DOC", "fill_doc", "filled_doc", "forest_data_doc",
     "toy_data_doc",
 ]
 
@@ -104,3 +104,11 @@ def fill_doc(*funcs, **fragments):
     """Insert ``fragments`` into the docstrings of ``funcs`` (``{name}`` fields)."""
     for func in funcs:
         func.__doc__ = func.__doc__.format(**fragments)
+
+
+def filled_doc(**fragments):
+    """:func:`fill_doc` as a decorator, for methods that another decorator wraps."""
+    def decorate(func):
+        fill_doc(func, **fragments)
+        return func
+    return decorate
