@@ -110,6 +110,16 @@ def _fmt_count(n):
 # --------------------------------------------------------------------- histogram
 
 
+#: The parameters of ``from_predictions``.
+_PREDICTIONS_DOC = """Parameters
+        ----------
+        labels : list of lists of int, array-like or sparse matrix of shape \
+(n_samples, n_classes)
+            The given annotations.
+        pred_probs : array-like of shape (n_samples, n_classes)
+            Out-of-sample predicted probability that each class applies."""
+
+
 class LabelQualityHistogramDisplay:
     """Distribution of example scores, the flagged examples and the threshold.
 
@@ -289,13 +299,7 @@ class LabelQualityHistogramDisplay:
                          ) -> LabelQualityHistogramDisplay:
         """Histogram of the label quality scores of ``labels`` under ``pred_probs``.
 
-        Parameters
-        ----------
-        labels : list of lists of int, array-like or sparse matrix of shape \
-(n_samples, n_classes)
-            The given annotations.
-        pred_probs : array-like of shape (n_samples, n_classes)
-            Out-of-sample predicted probability that each class applies.
+        {predictions}
         flagged : array-like of bool or int indices, default=None
             The flagged examples; None flags with
             :func:`skmlq.filter.find_label_issues` and ``filter_kwargs``.
@@ -312,6 +316,7 @@ class LabelQualityHistogramDisplay:
         Returns
         -------
         display : LabelQualityHistogramDisplay
+            Drawn on ``ax``; ``counts_`` and ``n_flagged_`` hold what each bin shows.
 
         Examples
         --------
@@ -347,7 +352,8 @@ class LabelQualityHistogramDisplay:
         return display.plot(ax=ax, bins=bins, log=log)
 
 
-fill_doc(LabelQualityHistogramDisplay.from_predictions.__func__, toy_data=toy_data_doc(8))
+fill_doc(LabelQualityHistogramDisplay.from_predictions.__func__, toy_data=toy_data_doc(8),
+         predictions=_PREDICTIONS_DOC)
 
 
 # -------------------------------------------------------------------- class rates
@@ -544,16 +550,10 @@ class ClassIssueRatesDisplay:
                          **filter_kwargs: Any) -> ClassIssueRatesDisplay:
         """Issue rates per class of ``labels`` under ``pred_probs``.
 
-        Parameters
-        ----------
-        labels : list of lists of int, array-like or sparse matrix of shape \
-(n_samples, n_classes)
-            The given annotations.
-        pred_probs : array-like of shape (n_samples, n_classes)
-            Out-of-sample predicted probability that each class applies.
+        {predictions}
         class_names : array-like of shape (n_classes,), default=None
         top : int or None, default=20
-        sort_by : {"rate", "count", "class"}, default="rate"
+        sort_by : {{"rate", "count", "class"}}, default="rate"
         ax : matplotlib Axes, default=None
         **filter_kwargs : dict
             Passed to :func:`skmlq.filter.find_multilabel_issues_per_class`.
@@ -561,6 +561,8 @@ class ClassIssueRatesDisplay:
         Returns
         -------
         display : ClassIssueRatesDisplay
+            The bars of the ``top`` classes, from the counts of every class
+            (``n_flagged``, ``n_annotations``).
 
         Examples
         --------
@@ -577,6 +579,9 @@ class ClassIssueRatesDisplay:
         n_flagged, n_annotations = predictions_class_counts(labels, pred_probs, filter_kwargs)
         display = cls(n_flagged, n_annotations, class_names=class_names)
         return display.plot(ax=ax, top=top, sort_by=sort_by)
+
+
+fill_doc(ClassIssueRatesDisplay.from_predictions.__func__, predictions=_PREDICTIONS_DOC)
 
 
 def class_rates_figsize(n_shown, width=7.0):
