@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
-from sklearn.utils import get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, check_memory, has_fit_parameter
 
@@ -24,6 +23,7 @@ from ..utils._defaults import CLEANING_MODES, DEFAULT_CLEANING, DEFAULT_CLEANING
 from ..utils._docstrings import fill_doc, filled_doc, forest_data_doc
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._validation import check_choice, check_unit_interval
+from ._base import input_tags_of
 from ._cross_fit import default_estimator, take_rows
 from ._estimator import MultilabelLabelQuality
 from ._proba import predict_pred_probs
@@ -420,14 +420,7 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         return self.estimator_.decision_function(X)
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        try:
-            base_tags = get_tags(self._base_estimator())
-        except AttributeError:  # a classifier without scikit-learn tags
-            base_tags = None
-        if base_tags is not None:
-            tags.input_tags.sparse = base_tags.input_tags.sparse
-            tags.input_tags.allow_nan = base_tags.input_tags.allow_nan
+        tags = input_tags_of(self._base_estimator(), super().__sklearn_tags__())
         tags.target_tags.required = True
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = False

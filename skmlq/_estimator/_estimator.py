@@ -12,14 +12,13 @@ block driver of the scoring core; it never computes a score itself.
 from __future__ import annotations
 
 from sklearn.base import BaseEstimator
-from sklearn.utils import get_tags
 
 from ..utils._defaults import (
     DEFAULT_ALPHA, DEFAULT_ERROR_THRESHOLD, DEFAULT_TEMPERATURE, ESTIMATOR_AGGREGATOR,
     ESTIMATOR_METHOD,
 )
 from ..utils._docstrings import fill_doc, forest_data_doc
-from ._base import _LabelQualityBase
+from ._base import _LabelQualityBase, input_tags_of
 from ._fit import _FitMixin
 from ._reports import _ReportsMixin
 from ._review import _ReviewMixin
@@ -281,14 +280,7 @@ default="product"
         self.error_threshold = error_threshold
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        try:
-            base_tags = get_tags(self._base_estimator())
-        except AttributeError:  # a classifier without scikit-learn tags
-            base_tags = None
-        if base_tags is not None:
-            tags.input_tags.sparse = base_tags.input_tags.sparse
-            tags.input_tags.allow_nan = base_tags.input_tags.allow_nan
+        tags = input_tags_of(self._base_estimator(), super().__sklearn_tags__())
         tags.target_tags.required = True
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True

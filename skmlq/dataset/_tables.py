@@ -44,6 +44,15 @@ __all__ = [
 _GIVEN, _ABSENT = 1, 0
 
 
+#: ``class_names`` of the tables that add a ``Class Name`` column.
+_CLASS_NAMES_DOC = """
+    class_names : sequence of str, default=None
+        One name per class; adds a ``Class Name`` column."""
+
+_CONFIDENT_JOINT_DOC = """confident_joint : ndarray of shape (n_classes, 2, 2), default=None
+        Per-class ``[given][true]`` counts to use instead of the estimated ones."""
+
+
 def default_issue_mask(labels, pred_probs, confident_joint=None):
     """Validate inputs and return ``(Y, mask)``: the (N, K) default filter mask.
 
@@ -113,11 +122,8 @@ def common_multilabel_issues(
 
     Parameters
     ----------
-    {labels}
-    class_names : sequence of str, default=None
-        One name per class; adds a ``Class Name`` column.
-    confident_joint : ndarray of shape (n_classes, 2, 2), default=None
-        Per-class ``[given][true]`` counts to use instead of the estimated ones.
+    {labels_names}
+    {confident_joint}
 
     Returns
     -------
@@ -172,9 +178,7 @@ def rank_classes_by_multilabel_quality(
 
     Parameters
     ----------
-    {labels}
-    class_names : sequence of str, default=None
-        One name per class; adds a ``Class Name`` column.
+    {labels_names}
     joint : ndarray of shape (n_classes, 2, 2), default=None
         Per-class ``[given][true]`` counts used as the confident joint (as in the
         reference).
@@ -223,8 +227,7 @@ def overall_multilabel_health_score(
     Parameters
     ----------
     {labels}
-    confident_joint : ndarray of shape (n_classes, 2, 2), default=None
-        Per-class ``[given][true]`` counts to use instead of the estimated ones.
+    {confident_joint}
 
     Returns
     -------
@@ -317,4 +320,6 @@ def multilabel_health_summary(
 
 fill_doc(common_multilabel_issues, rank_classes_by_multilabel_quality,
          overall_multilabel_health_score, multilabel_health_summary,
-         labels=LABELS_PRED_PROBS_DOC, toy_data=toy_data_doc())
+         labels=LABELS_PRED_PROBS_DOC, toy_data=toy_data_doc(),
+         labels_names=LABELS_PRED_PROBS_DOC + _CLASS_NAMES_DOC,
+         confident_joint=_CONFIDENT_JOINT_DOC)
