@@ -259,34 +259,14 @@ def check_f(n_samples, n_classes, results):
               f"{verdict(results[key])}")
 
 
-class _Precomputed:
-    """A classifier whose ``predict_proba`` returns given probabilities, by the row
-    index in ``X[:, 0]``: the estimator's route without a model's cost."""
-
-    def __init__(self, pred_probs=None):
-        self.pred_probs = pred_probs
-
-    def get_params(self, deep=True):
-        return {"pred_probs": self.pred_probs}
-
-    def set_params(self, **params):
-        self.__dict__.update(params)
-        return self
-
-    def fit(self, X, y):
-        self.classes_ = [np.array([0, 1])] * y.shape[1]
-        return self
-
-    def predict_proba(self, X):
-        return self.pred_probs[np.asarray(X)[:, 0].astype(np.intp)]
-
-
 def check_i(sizes, results):
     """The second stage at many classes: the functional API (fit and
     ``method="noise_posterior"`` scores) and ``MultilabelLabelQuality.fit`` (with a
     classifier returning the same probabilities, 2 folds, no refit), one run each,
     timed while traced (tracemalloc slows it a little); peak memory = pred_probs +
     the peak traced memory above it."""
+    from _given import GivenProbabilities
+
     from skmlq import MultilabelLabelQuality
 
     print("\n(i) the second stage at many classes (about 3 tags per example; peak = "
@@ -298,7 +278,7 @@ def check_i(sizes, results):
             Y[k % n_samples, k] = True
         Y = Y.tocsr()
         X = np.arange(n_samples, dtype=np.float64)[:, None]
-        model = MultilabelLabelQuality(_Precomputed(P), cv=2, refit=False, random_state=0)
+        model = MultilabelLabelQuality(GivenProbabilities(P), cv=2, refit=False, random_state=0)
         routes = [
             ("functional API", lambda: get_label_quality_scores(Y, P, method="noise_posterior")),
             ("estimator fit", lambda: model.fit(X, Y)),
