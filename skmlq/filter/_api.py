@@ -7,6 +7,7 @@ trusts its inputs, and the rankings from the scoring core.
 
 from __future__ import annotations
 
+import inspect
 import math
 from numbers import Integral, Real
 from typing import TYPE_CHECKING
@@ -571,21 +572,15 @@ fill_doc(find_multilabel_issues_per_class, find_label_issues, shared=_SHARED_DOC
          toy_data=toy_data_doc())
 
 
-def find_label_issues_both(
-    Y,
-    P,
-    *,
-    thresholds=None,
-    rank_by_kwargs=None,
-    filter_by=DEFAULT_FILTER_BY,
-    frac_noise=1.0,
-    num_to_remove_per_class=None,
-    min_examples_per_class=1,
-    confident_joint=None,
-    n_jobs=None,
-    verbose=False,
-    low_memory=False,
-):
+#: The filter options of find_label_issues_both, with their defaults: those of
+#: find_label_issues, read from its signature so that the two never disagree.
+_FILTER_OPTIONS = {
+    name: p.default for name, p in inspect.signature(find_label_issues).parameters.items()
+    if p.kind is p.KEYWORD_ONLY and name not in ("return_indices_ranked_by", "verbose")
+}
+
+
+def find_label_issues_both(Y, P, *, thresholds=None, verbose=False, **options):
     """``(find_multilabel_issues_per_class(...), find_label_issues(...))`` as masks,
     validated and computed once (the ``low_*`` rules count one confident-learning
     mask for both).
@@ -593,19 +588,21 @@ def find_label_issues_both(
     For callers that have scored already: ``Y`` and ``P`` must be the checked
     labels and probabilities, and ``thresholds`` (if not None) their confident
     thresholds, which the scoring computed with ``adjust_pred_probs=True``.
+    ``options`` are the filter options of :func:`find_label_issues` but
+    ``return_indices_ranked_by``, with its defaults.
     """
-    checked = check_filter_inputs(
-        Y, P, return_indices_ranked_by=None,
-        rank_by_kwargs=rank_by_kwargs, filter_by=filter_by, frac_noise=frac_noise,
-        num_to_remove_per_class=num_to_remove_per_class,
-        min_examples_per_class=min_examples_per_class, confident_joint=confident_joint,
-        n_jobs=n_jobs, low_memory=low_memory, trusted=True,
-    )
+    unknown = sorted(set(options) - set(_FILTER_OPTIONS))
+    if unknown:
+        raise TypeError(
+            f"find_label_issues_both() got an unexpected keyword argument {unknown[0]!r}")
+    options = {**_FILTER_OPTIONS, **options}
+    checked = check_filter_inputs(Y, P, return_indices_ranked_by=None, trusted=True, **options)
+    filter_by, low_memory = options["filter_by"], options["low_memory"]
     low = filter_by in LOW_FILTERS and not low_memory
     result = _per_class_mask(
-        checked, filter_by, low_memory=low_memory, n_jobs=n_jobs,
-        min_examples_per_class=min_examples_per_class, from_find_label_issues=False,
-        return_cl=low, thresholds=thresholds,
+        checked, filter_by, low_memory=low_memory, n_jobs=options["n_jobs"],
+        min_examples_per_class=options["min_examples_per_class"],
+        from_find_label_issues=False, return_cl=low, thresholds=thresholds,
     )
     mask, cl = result if low else (result, None)
     if verbose:
