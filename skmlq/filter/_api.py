@@ -266,16 +266,16 @@ sparse matrix
         prune rules, ``"confident_learning"`` and ``"predicted_neq_given"`` (and
         the ``low_*`` rules in :func:`find_label_issues`); fill values must be at
         most 0.5, so that an unlisted class is never flagged.
-    return_indices_ranked_by : {{None, "self_confidence", "normalized_margin", \
-"confidence_weighted_entropy"}}, default=None
+    return_indices_ranked_by : {None, "self_confidence", "normalized_margin", \
+"confidence_weighted_entropy"}, default=None
         None returns a boolean mask; a scoring method returns flagged indices ranked
         by that score, worst first.
     rank_by_kwargs : dict or None, default=None
         Options of the ranking score; the only key is ``"adjust_pred_probs"``. None
-        means no options (``{{}}``).
-    filter_by : {{"prune_by_noise_rate", "prune_by_class", "both", \
+        means no options (``{}``).
+    filter_by : {"prune_by_noise_rate", "prune_by_class", "both", \
 "confident_learning", "predicted_neq_given", "low_self_confidence", \
-"low_normalized_margin"}}, default="prune_by_noise_rate"
+"low_normalized_margin"}, default="prune_by_noise_rate"
         How each class's issues are selected (see Notes).
     frac_noise : float, default=1.0
         Fraction of each estimated noise count to flag (prune rules only).
