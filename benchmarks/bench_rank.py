@@ -259,34 +259,14 @@ def check_f(n_samples, n_classes, results):
               f"{verdict(results[key])}")
 
 
-class _Precomputed:
-    """A classifier whose ``predict_proba`` returns given probabilities, by the row
-    index in ``X[:, 0]``: the estimator's route without a model's cost."""
-
-    def __init__(self, pred_probs=None):
-        self.pred_probs = pred_probs
-
-    def get_params(self, deep=True):
-        return {"pred_probs": self.pred_probs}
-
-    def set_params(self, **params):
-        self.__dict__.update(params)
-        return self
-
-    def fit(self, X, y):
-        self.classes_ = [np.array([0, 1])] * y.shape[1]
-        return self
-
-    def predict_proba(self, X):
-        return self.pred_probs[np.asarray(X)[:, 0].astype(np.intp)]
-
-
 def check_i(sizes, results):
     """The second stage at many classes: the functional API (fit and
     ``method="noise_posterior"`` scores) and ``MultilabelLabelQuality.fit`` (with a
     classifier returning the same probabilities, 2 folds, no refit), one run each,
     timed while traced (tracemalloc slows it a little); peak memory = pred_probs +
     the peak traced memory above it."""
+    from _given import GivenProbabilities
+
     from skmlq import MultilabelLabelQuality
 
     print("\n(i) the second stage at many classes (about 3 tags per example; peak = "
@@ -298,7 +278,7 @@ def check_i(sizes, results):
             Y[k % n_samples, k] = True
         Y = Y.tocsr()
         X = np.arange(n_samples, dtype=np.float64)[:, None]
-        model = MultilabelLabelQuality(_Precomputed(P), cv=2, refit=False, random_state=0)
+        model = MultilabelLabelQuality(GivenProbabilities(P), cv=2, refit=False, random_state=0)
         routes = [
             ("functional API", lambda: get_label_quality_scores(Y, P, method="noise_posterior")),
             ("estimator fit", lambda: model.fit(X, Y)),
@@ -357,6 +337,8 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="small smoke run")
     parser.add_argument("--stage", action="store_true",
                         help="only the second-stage checks (f, g, h, i)")
+    parser.add_argument("--sweep", action="store_true",
+                        help="only the size sweep (e), skmlq against cleanlab")
     parser.add_argument("--huge", action="store_true",
                         help="also the second stage at N = 10,000, K = 10,000 (hours)")
     args = parser.parse_args(argv)
@@ -366,6 +348,11 @@ def main(argv=None):
     print(f"skmlq scoring benchmark; numpy {np.__version__}, python "
           f"{sys.version.split()[0]}{' (--quick)' if args.quick else ''}")
     results = {"summary": []}
+    sweep_sizes = ([1_000, 10_000], [10, 100]) if args.quick else (
+        [1_000, 10_000, 100_000, 1_000_000], [10, 100, 1000])
+    if args.sweep:
+        sweep(*sweep_sizes)
+        return 0
     if not args.stage:
         check_a_b(n_samples, n_classes, results)
         check_c_d(n_samples, n_classes, results)
@@ -377,12 +364,8 @@ def main(argv=None):
         # N = 10,000, K = 10,000 ran for more than 55 minutes on a busy 2-core machine
         # without finishing: it is measured only when asked for.
         check_i([(20_000, 1_000, 2)] + ([(10_000, 10_000, 4)] if args.huge else []), results)
-    if args.stage:
-        pass
-    elif args.quick:
-        sweep([1_000, 10_000], [10, 100])
-    else:
-        sweep([1_000, 10_000, 100_000, 1_000_000], [10, 100, 1000])
+    if not args.stage:
+        sweep(*sweep_sizes)
     for name, ours, theirs, *note in results.pop("summary"):
         note = note[0] if note else ("" if cleanlab_scores else "skipped: cleanlab not installed")
         summary_line(name, ours, theirs, note=note)

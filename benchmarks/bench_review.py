@@ -30,11 +30,11 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _detect_data import available_cases, load_case  # noqa: E402
+from _given import GivenProbabilities  # noqa: E402
 
 from skmlq import MultilabelLabelQuality, get_label_quality_scores  # noqa: E402
 
@@ -45,28 +45,10 @@ COUNT_BUDGET = 0.06
 LOOP = {"method": "noise_posterior", "aggregator": "product"}
 
 
-class CachedProbabilities(ClassifierMixin, BaseEstimator):
-    """A classifier whose input is the row number and whose probabilities are given.
-
-    Fitted on any rows, it predicts ``pred_probs[rows]``: cross fitting it returns
-    the cached out-of-fold probabilities unchanged.
-    """
-
-    def __init__(self, pred_probs=None):
-        self.pred_probs = pred_probs
-
-    def fit(self, X, y):
-        self.classes_ = np.arange(np.asarray(y).shape[1])
-        return self
-
-    def predict_proba(self, X):
-        return np.asarray(self.pred_probs)[np.asarray(X)[:, 0].astype(np.intp)]
-
-
 def fit_cached(Y, P, seed, **params):
     """A fitted MultilabelLabelQuality on cached probabilities ``P``."""
     rows = np.arange(Y.shape[0])[:, None]
-    est = MultilabelLabelQuality(CachedProbabilities(P), cv=2, refit=False,
+    est = MultilabelLabelQuality(GivenProbabilities(P), cv=2, refit=False,
                                  random_state=seed, **{**LOOP, **params})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

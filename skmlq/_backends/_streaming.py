@@ -36,10 +36,16 @@ if TYPE_CHECKING:
 
 __all__ = ["LabelQualityScorer", "iter_label_quality_scores"]
 
-_BATCH_DOC = """labels : list of lists of int, array-like or sparse matrix
+#: The parameters of the batch scoring methods, and the heading of what they return.
+_BATCH_DOC = """Parameters
+        ----------
+        labels : list of lists of int, array-like or sparse matrix
             Annotations of the batch.
         pred_probs : array-like of shape (n_batch, n_classes)
-            Predicted probabilities of the batch."""
+            Predicted probabilities of the batch.
+
+        Returns
+        -------"""
 
 
 class LabelQualityScorer(BaseEstimator):
@@ -210,12 +216,7 @@ class LabelQualityScorer(BaseEstimator):
     ) -> np.ndarray:
         """One label quality score per example of a batch.
 
-        Parameters
-        ----------
         {batch}
-
-        Returns
-        -------
         label_quality_scores : ndarray of shape (n_batch,)
         """
         return self._scores(labels, pred_probs, per_class=False)
@@ -225,12 +226,7 @@ class LabelQualityScorer(BaseEstimator):
     ) -> np.ndarray:
         """Per-class label quality scores of a batch.
 
-        Parameters
-        ----------
         {batch}
-
-        Returns
-        -------
         label_quality_scores_per_class : ndarray of shape (n_batch, n_classes)
         """
         return self._scores(labels, pred_probs, per_class=True)

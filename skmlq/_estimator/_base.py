@@ -11,6 +11,7 @@ A new job (a review loop, a meta-estimator) builds on it in a module of its own.
 from __future__ import annotations
 
 from sklearn.exceptions import NotFittedError
+from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._errors import InputValueError
@@ -18,7 +19,19 @@ from ._cross_fit import default_estimator
 from ._proba import predict_pred_probs
 from ._targets import encode_targets, n_examples
 
-__all__ = ["_LabelQualityBase"]
+__all__ = ["_LabelQualityBase", "input_tags_of"]
+
+
+def input_tags_of(estimator, tags):
+    """``tags`` with what ``estimator`` accepts as ``X`` (sparse input, NaN): the
+    estimators of this package pass ``X`` to their classifier untouched."""
+    try:
+        base_tags = get_tags(estimator)
+    except AttributeError:  # a classifier without scikit-learn tags
+        return tags
+    tags.input_tags.sparse = base_tags.input_tags.sparse
+    tags.input_tags.allow_nan = base_tags.input_tags.allow_nan
+    return tags
 
 
 class _LabelQualityBase:

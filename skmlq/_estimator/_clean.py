@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
-from sklearn.utils import get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, check_memory, has_fit_parameter
 
 from ..utils._defaults import CLEANING_MODES, DEFAULT_CLEANING, DEFAULT_CLEANING_CONFIDENCE
+from ..utils._docstrings import fill_doc, filled_doc, forest_data_doc
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._validation import check_choice, check_unit_interval
+from ._base import input_tags_of
 from ._cross_fit import default_estimator, take_rows
 from ._estimator import MultilabelLabelQuality
 from ._proba import predict_pred_probs
@@ -41,6 +42,14 @@ _LQ_DEFAULTS = {name: p.default for name, p in
                 inspect.signature(MultilabelLabelQuality.__init__).parameters.items()}
 
 _Self = TypeVar("_Self", bound="CleanMultilabelClassifier")
+#: The parameter of the prediction methods, and the heading of what they return.
+_X_RETURNS_DOC = """Parameters
+        ----------
+        X : array-like, sparse matrix, DataFrame or list of shape (n_samples, ...)
+            Input, passed to :attr:`estimator_` untouched.
+
+        Returns
+        -------"""
 
 
 def fit_label_quality(label_quality, X, y, memory=None):
@@ -97,7 +106,7 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         :class:`~skmlq.MultilabelLabelQuality` accepts, e.g. a ``Pipeline``
         starting with a vectoriser on raw text). None means
         ``OneVsRestClassifier(LogisticRegression(max_iter=1000))``.
-    cleaning : {"fix", "drop", "weight"}, default="fix"
+    cleaning : {{"fix", "drop", "weight"}}, default="fix"
         How the annotations are cleaned before the final fit:
 
         - ``"fix"``: every annotation whose error probability is at least
@@ -188,16 +197,13 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
 
     Examples
     --------
-    >>> from sklearn.datasets import make_multilabel_classification
-    >>> from sklearn.ensemble import RandomForestClassifier
+    {forest_data}
     >>> from skmlq import CleanMultilabelClassifier
-    >>> X, Y = make_multilabel_classification(n_samples=80, n_classes=3, random_state=0)
-    >>> forest = RandomForestClassifier(n_estimators=20, random_state=0)
     >>> clf = CleanMultilabelClassifier(forest, cv=3, random_state=0).fit(X, Y)
     >>> clf.predict(X[:2]).shape, clf.predict_proba(X[:2]).shape
     ((2, 3), (2, 3))
     >>> clf.y_cleaned_.shape, clf.label_quality_.error_proba_.shape
-    ((80, 3), (80,))
+    ((60, 3), (60,))
     >>> int(clf.n_changed_) >= 0
     True
     """
@@ -369,16 +375,11 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         validate_data(self, X, reset=False, skip_check_array=True)
         return X
 
+    @filled_doc(X_returns=_X_RETURNS_DOC)
     def predict(self, X: Any) -> np.ndarray:
         """Predicted 0/1 indicator of the classes of ``X``.
 
-        Parameters
-        ----------
-        X : array-like, sparse matrix, DataFrame or list of shape (n_samples, ...)
-            Input, passed to :attr:`estimator_` untouched.
-
-        Returns
-        -------
+        {X_returns}
         y_pred : ndarray of shape (n_samples, n_classes)
             The cleaned model's predictions (columns follow :attr:`classes_`).
         """
@@ -387,16 +388,11 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         return pred.reshape(-1, 1) if pred.ndim == 1 else pred
 
     @available_if(_base_has("predict_proba"))
+    @filled_doc(X_returns=_X_RETURNS_DOC)
     def predict_proba(self, X: Any) -> np.ndarray:
         """Probability that each class applies to each example of ``X``.
 
-        Parameters
-        ----------
-        X : array-like, sparse matrix, DataFrame or list of shape (n_samples, ...)
-            Input, passed to :attr:`estimator_` untouched.
-
-        Returns
-        -------
+        {X_returns}
         pred_probs : ndarray of shape (n_samples, n_classes)
             One column per class of :attr:`classes_`, whatever form the
             classifier's own ``predict_proba`` returns (one array, or one per
@@ -412,16 +408,11 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         return predict_pred_probs(self.estimator_, X, n_examples(X), len(self.classes_))
 
     @available_if(_base_has("decision_function"))
+    @filled_doc(X_returns=_X_RETURNS_DOC)
     def decision_function(self, X: Any) -> np.ndarray:
         """The cleaned model's decision function on ``X``.
 
-        Parameters
-        ----------
-        X : array-like, sparse matrix, DataFrame or list of shape (n_samples, ...)
-            Input, passed to :attr:`estimator_` untouched.
-
-        Returns
-        -------
+        {X_returns}
         scores : ndarray
             :attr:`estimator_`'s ``decision_function(X)``.
         """
@@ -429,17 +420,13 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         return self.estimator_.decision_function(X)
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        try:
-            base_tags = get_tags(self._base_estimator())
-        except AttributeError:  # a classifier without scikit-learn tags
-            base_tags = None
-        if base_tags is not None:
-            tags.input_tags.sparse = base_tags.input_tags.sparse
-            tags.input_tags.allow_nan = base_tags.input_tags.allow_nan
+        tags = input_tags_of(self._base_estimator(), super().__sklearn_tags__())
         tags.target_tags.required = True
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = False
         tags.classifier_tags.multi_class = False
         tags.classifier_tags.multi_label = True
         return tags
+
+
+fill_doc(CleanMultilabelClassifier, forest_data=forest_data_doc())

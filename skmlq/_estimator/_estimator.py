@@ -12,13 +12,13 @@ block driver of the scoring core; it never computes a score itself.
 from __future__ import annotations
 
 from sklearn.base import BaseEstimator
-from sklearn.utils import get_tags
 
 from ..utils._defaults import (
     DEFAULT_ALPHA, DEFAULT_ERROR_THRESHOLD, DEFAULT_TEMPERATURE, ESTIMATOR_AGGREGATOR,
     ESTIMATOR_METHOD,
 )
-from ._base import _LabelQualityBase
+from ..utils._docstrings import fill_doc, forest_data_doc
+from ._base import _LabelQualityBase, input_tags_of
 from ._fit import _FitMixin
 from ._reports import _ReportsMixin
 from ._review import _ReviewMixin
@@ -75,9 +75,9 @@ class MultilabelLabelQuality(_ReviewMixin, _ReportsMixin, _ScoringMixin, _FitMix
         seeded by ``random_state``; a splitter or an iterable of ``(train, test)``
         index arrays is used as given, but must put every example in exactly one
         test fold.
-    method : {"self_confidence", "normalized_margin", \
+    method : {{"self_confidence", "normalized_margin", \
 "confidence_weighted_entropy", "cooccurrence", "noise_posterior", \
-"single_error"}, default="noise_posterior"
+"single_error"}}, default="noise_posterior"
         Per-class scoring method, as in :func:`skmlq.rank.get_label_quality_scores`.
         ``"noise_posterior"`` scores each annotation by ``1 -``
         :attr:`error_proba_per_class_`, the probability that it is right under
@@ -98,7 +98,7 @@ class MultilabelLabelQuality(_ReviewMixin, _ReportsMixin, _ScoringMixin, _FitMix
         Subtract per-class confident thresholds from the probabilities before
         scoring. Not defined for ``"confidence_weighted_entropy"``,
         ``"noise_posterior"`` and ``"single_error"``.
-    aggregator : {"exponential_moving_average", "softmin", "product"} or callable, \
+    aggregator : {{"exponential_moving_average", "softmin", "product"}} or callable, \
 default="product"
         How the per-class scores of an example become one score. ``"product"``
         multiplies them: with ``method="noise_posterior"``, whose per-class scores
@@ -228,11 +228,8 @@ default="product"
 
     Examples
     --------
-    >>> from sklearn.datasets import make_multilabel_classification
-    >>> from sklearn.ensemble import RandomForestClassifier
+    {forest_data}
     >>> from skmlq import MultilabelLabelQuality
-    >>> X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
-    >>> forest = RandomForestClassifier(n_estimators=20, random_state=0)
     >>> mlq = MultilabelLabelQuality(forest, cv=3, random_state=0)
     >>> scores = mlq.fit_transform(X, Y)  # out of fold: review the lowest first
     >>> scores.shape, mlq.pred_probs_.shape, mlq.label_quality_scores_.shape
@@ -283,16 +280,12 @@ default="product"
         self.error_threshold = error_threshold
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        try:
-            base_tags = get_tags(self._base_estimator())
-        except AttributeError:  # a classifier without scikit-learn tags
-            base_tags = None
-        if base_tags is not None:
-            tags.input_tags.sparse = base_tags.input_tags.sparse
-            tags.input_tags.allow_nan = base_tags.input_tags.allow_nan
+        tags = input_tags_of(self._base_estimator(), super().__sklearn_tags__())
         tags.target_tags.required = True
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True
         tags.transformer_tags.preserves_dtype = ["float64"]
         return tags
+
+
+fill_doc(MultilabelLabelQuality, forest_data=forest_data_doc())

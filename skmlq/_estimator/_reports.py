@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._defaults import DEFAULT_HTML_MAX_ROWS
+from ..utils._docstrings import fill_doc, forest_data_doc
 from ..utils._errors import InputTypeError, InputValueError
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ default=None
         labels : array-like, sparse matrix or list of lists, default=None
             The given annotations of ``X`` (any form :meth:`fit` accepts); required
             with ``X``, not accepted without it.
-        form : {"long", "wide"}, default="long"
+        form : {{"long", "wide"}}, default="long"
             ``"wide"`` gives one column per class instead of the class lists (see
             :func:`skmlq.report.label_issue_report`).
         flagged_only : bool, default=False
@@ -90,11 +91,8 @@ default=None
 
         Examples
         --------
-        >>> from sklearn.datasets import make_multilabel_classification
-        >>> from sklearn.ensemble import RandomForestClassifier
+        {forest_data}
         >>> from skmlq import MultilabelLabelQuality
-        >>> X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
-        >>> forest = RandomForestClassifier(n_estimators=20, random_state=0)
         >>> mlq = MultilabelLabelQuality(forest, cv=3, random_state=0).fit(X, Y)
         >>> report = mlq.find_label_issues()
         >>> list(report.columns[:6])
@@ -238,11 +236,8 @@ default=None
 
         Examples
         --------
-        >>> from sklearn.datasets import make_multilabel_classification
-        >>> from sklearn.ensemble import RandomForestClassifier
+        {forest_data}
         >>> from skmlq import MultilabelLabelQuality
-        >>> X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
-        >>> forest = RandomForestClassifier(n_estimators=20, random_state=0)
         >>> mlq = MultilabelLabelQuality(forest, cv=3, random_state=0).fit(X, Y)
         >>> import tempfile, os
         >>> with tempfile.TemporaryDirectory() as folder:
@@ -255,3 +250,7 @@ default=None
 
         return write_estimator_report(self, path, X, labels, text=text, max_rows=max_rows,
                                       title=title, **report_kwargs)
+
+
+fill_doc(_ReportsMixin.find_label_issues, _ReportsMixin.audit_report,
+         forest_data=forest_data_doc(8))

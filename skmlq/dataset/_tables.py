@@ -19,7 +19,7 @@ from .._core._confident_learning import issue_mask
 from .._core._summaries import health_score, issue_counts
 from ..filter._api import check_filter_inputs
 from ..utils._defaults import DEFAULT_FILTER_BY
-from ..utils._docstrings import LABELS_PRED_PROBS_DOC, fill_doc
+from ..utils._docstrings import LABELS_PRED_PROBS_DOC, fill_doc, toy_data_doc
 from ..utils._errors import InputValueError
 from ..utils._optional import require_pandas
 from ..utils._validation import check_class_names
@@ -42,6 +42,15 @@ __all__ = [
 ]
 
 _GIVEN, _ABSENT = 1, 0
+
+
+#: ``class_names`` of the tables that add a ``Class Name`` column.
+_CLASS_NAMES_DOC = """
+    class_names : sequence of str, default=None
+        One name per class; adds a ``Class Name`` column."""
+
+_CONFIDENT_JOINT_DOC = """confident_joint : ndarray of shape (n_classes, 2, 2), default=None
+        Per-class ``[given][true]`` counts to use instead of the estimated ones."""
 
 
 def default_issue_mask(labels, pred_probs, confident_joint=None):
@@ -113,11 +122,8 @@ def common_multilabel_issues(
 
     Parameters
     ----------
-    {labels}
-    class_names : sequence of str, default=None
-        One name per class; adds a ``Class Name`` column.
-    confident_joint : ndarray of shape (n_classes, 2, 2), default=None
-        Per-class ``[given][true]`` counts to use instead of the estimated ones.
+    {labels_names}
+    {confident_joint}
 
     Returns
     -------
@@ -137,9 +143,7 @@ def common_multilabel_issues(
     Examples
     --------
     >>> from skmlq.dataset import common_multilabel_issues
-    >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
-    >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
-    ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
+    {toy_data}
     >>> table = common_multilabel_issues(labels, pred_probs)
     >>> print(table.to_string())
        Class Index  In Given Label  In Suggested Label  Num Examples  Issue Probability
@@ -174,9 +178,7 @@ def rank_classes_by_multilabel_quality(
 
     Parameters
     ----------
-    {labels}
-    class_names : sequence of str, default=None
-        One name per class; adds a ``Class Name`` column.
+    {labels_names}
     joint : ndarray of shape (n_classes, 2, 2), default=None
         Per-class ``[given][true]`` counts used as the confident joint (as in the
         reference).
@@ -200,9 +202,7 @@ def rank_classes_by_multilabel_quality(
     Examples
     --------
     >>> from skmlq.dataset import rank_classes_by_multilabel_quality
-    >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
-    >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
-    ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
+    {toy_data}
     >>> table = rank_classes_by_multilabel_quality(labels, pred_probs,
     ...                                            class_names=["cat", "dog"])
     >>> print(table[["Class Name", "Label Issues", "Inverse Label Issues",
@@ -227,8 +227,7 @@ def overall_multilabel_health_score(
     Parameters
     ----------
     {labels}
-    confident_joint : ndarray of shape (n_classes, 2, 2), default=None
-        Per-class ``[given][true]`` counts to use instead of the estimated ones.
+    {confident_joint}
 
     Returns
     -------
@@ -242,9 +241,7 @@ def overall_multilabel_health_score(
     Examples
     --------
     >>> from skmlq.dataset import overall_multilabel_health_score
-    >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
-    >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
-    ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
+    {toy_data}
     >>> float(overall_multilabel_health_score(labels, pred_probs))
     0.875
     """
@@ -290,9 +287,7 @@ def multilabel_health_summary(
     Examples
     --------
     >>> from skmlq.dataset import multilabel_health_summary
-    >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
-    >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
-    ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
+    {toy_data}
     >>> summary = multilabel_health_summary(labels, pred_probs, verbose=False)
     >>> list(summary)
     ['overall_multilabel_health_score', 'classes_by_multilabel_quality', \
@@ -325,4 +320,6 @@ def multilabel_health_summary(
 
 fill_doc(common_multilabel_issues, rank_classes_by_multilabel_quality,
          overall_multilabel_health_score, multilabel_health_summary,
-         labels=LABELS_PRED_PROBS_DOC)
+         labels=LABELS_PRED_PROBS_DOC, toy_data=toy_data_doc(),
+         labels_names=LABELS_PRED_PROBS_DOC + _CLASS_NAMES_DOC,
+         confident_joint=_CONFIDENT_JOINT_DOC)

@@ -31,6 +31,7 @@ from sklearn.utils import Bunch
 
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._validation import check_bool, check_choice
+from ._base import dataset_bunch
 
 __all__ = ["load_arff"]
 
@@ -582,12 +583,4 @@ def load_arff(
 
     feature_names = [attributes[j].name for j in feature_cols]
     target_names = np.array([attributes[j].name for j in label_cols], dtype=object)
-    if return_X_y:
-        return X, Y
-    return Bunch(
-        data=X,
-        target=Y,
-        feature_names=feature_names,
-        target_names=target_names,
-        relation=relation,
-    )
+    return dataset_bunch(X, Y, feature_names, target_names, return_X_y, relation=relation)

@@ -112,15 +112,16 @@ def load_yeast(*, as_frame: bool = False, return_X_y: bool = False) -> Bunch | t
         X = pd.DataFrame(X, columns=feature_names)
         Y = pd.DataFrame(Y, columns=list(target_names))
         frame = pd.concat([X, Y], axis=1)
+    return dataset_bunch(
+        X, Y, feature_names, target_names, return_X_y, frame=frame,
+        DESCR=_descr("yeast.rst"), filename=_YEAST_FILE, data_module="skmlq.datasets.data",
+    )
+
+
+def dataset_bunch(X, Y, feature_names, target_names, return_X_y, **extra):
+    """What a loader returns: ``(X, Y)`` with ``return_X_y``, else a Bunch of
+    ``data``, ``target``, the names and ``extra``."""
     if return_X_y:
         return X, Y
-    return Bunch(
-        data=X,
-        target=Y,
-        feature_names=feature_names,
-        target_names=target_names,
-        frame=frame,
-        DESCR=_descr("yeast.rst"),
-        filename=_YEAST_FILE,
-        data_module="skmlq.datasets.data",
-    )
+    return Bunch(data=X, target=Y, feature_names=feature_names, target_names=target_names,
+                 **extra)

@@ -7,6 +7,7 @@ trusts its inputs, and the rankings from the scoring core.
 
 from __future__ import annotations
 
+import inspect
 import math
 from numbers import Integral, Real
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ from .._core._confident_learning import (
     ranked_per_class, ranking_scores,
 )
 from ..utils._defaults import DEFAULT_FILTER_BY
-from ..utils._docstrings import fill_doc
+from ..utils._docstrings import fill_doc, toy_data_doc
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._labels import check_labels, positives_per_class
 from ..utils._sparse import check_probabilities, is_sparse_probabilities
@@ -265,16 +266,16 @@ sparse matrix
         prune rules, ``"confident_learning"`` and ``"predicted_neq_given"`` (and
         the ``low_*`` rules in :func:`find_label_issues`); fill values must be at
         most 0.5, so that an unlisted class is never flagged.
-    return_indices_ranked_by : {{None, "self_confidence", "normalized_margin", \
-"confidence_weighted_entropy"}}, default=None
+    return_indices_ranked_by : {None, "self_confidence", "normalized_margin", \
+"confidence_weighted_entropy"}, default=None
         None returns a boolean mask; a scoring method returns flagged indices ranked
         by that score, worst first.
     rank_by_kwargs : dict or None, default=None
         Options of the ranking score; the only key is ``"adjust_pred_probs"``. None
-        means no options (``{{}}``).
-    filter_by : {{"prune_by_noise_rate", "prune_by_class", "both", \
+        means no options (``{}``).
+    filter_by : {"prune_by_noise_rate", "prune_by_class", "both", \
 "confident_learning", "predicted_neq_given", "low_self_confidence", \
-"low_normalized_margin"}}, default="prune_by_noise_rate"
+"low_normalized_margin"}, default="prune_by_noise_rate"
         How each class's issues are selected (see Notes).
     frac_noise : float, default=1.0
         Fraction of each estimated noise count to flag (prune rules only).
@@ -421,9 +422,7 @@ n_classes), dtype bool
     Examples
     --------
     >>> from skmlq.filter import find_multilabel_issues_per_class
-    >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
-    >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
-    ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
+    {toy_data}
     >>> find_multilabel_issues_per_class(labels, pred_probs)
     array([[False, False],
            [False, False],
@@ -537,9 +536,7 @@ def find_label_issues(
     Examples
     --------
     >>> from skmlq.filter import find_label_issues
-    >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
-    >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
-    ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
+    {toy_data}
     >>> find_label_issues(labels, pred_probs)
     array([False, False, False, False, False, False,  True, False])
     >>> find_label_issues(labels, pred_probs, return_indices_ranked_by="self_confidence")
@@ -571,24 +568,19 @@ def find_label_issues(
     return ranked_label_issues(np.flatnonzero(mask), scores)
 
 
-fill_doc(find_multilabel_issues_per_class, find_label_issues, shared=_SHARED_DOC)
+fill_doc(find_multilabel_issues_per_class, find_label_issues, shared=_SHARED_DOC,
+         toy_data=toy_data_doc())
 
 
-def find_label_issues_both(
-    Y,
-    P,
-    *,
-    thresholds=None,
-    rank_by_kwargs=None,
-    filter_by=DEFAULT_FILTER_BY,
-    frac_noise=1.0,
-    num_to_remove_per_class=None,
-    min_examples_per_class=1,
-    confident_joint=None,
-    n_jobs=None,
-    verbose=False,
-    low_memory=False,
-):
+#: The filter options of find_label_issues_both, with their defaults: those of
+#: find_label_issues, read from its signature so that the two never disagree.
+_FILTER_OPTIONS = {
+    name: p.default for name, p in inspect.signature(find_label_issues).parameters.items()
+    if p.kind is p.KEYWORD_ONLY and name not in ("return_indices_ranked_by", "verbose")
+}
+
+
+def find_label_issues_both(Y, P, *, thresholds=None, verbose=False, **options):
     """``(find_multilabel_issues_per_class(...), find_label_issues(...))`` as masks,
     validated and computed once (the ``low_*`` rules count one confident-learning
     mask for both).
@@ -596,19 +588,21 @@ def find_label_issues_both(
     For callers that have scored already: ``Y`` and ``P`` must be the checked
     labels and probabilities, and ``thresholds`` (if not None) their confident
     thresholds, which the scoring computed with ``adjust_pred_probs=True``.
+    ``options`` are the filter options of :func:`find_label_issues` but
+    ``return_indices_ranked_by``, with its defaults.
     """
-    checked = check_filter_inputs(
-        Y, P, return_indices_ranked_by=None,
-        rank_by_kwargs=rank_by_kwargs, filter_by=filter_by, frac_noise=frac_noise,
-        num_to_remove_per_class=num_to_remove_per_class,
-        min_examples_per_class=min_examples_per_class, confident_joint=confident_joint,
-        n_jobs=n_jobs, low_memory=low_memory, trusted=True,
-    )
+    unknown = sorted(set(options) - set(_FILTER_OPTIONS))
+    if unknown:
+        raise TypeError(
+            f"find_label_issues_both() got an unexpected keyword argument {unknown[0]!r}")
+    options = {**_FILTER_OPTIONS, **options}
+    checked = check_filter_inputs(Y, P, return_indices_ranked_by=None, trusted=True, **options)
+    filter_by, low_memory = options["filter_by"], options["low_memory"]
     low = filter_by in LOW_FILTERS and not low_memory
     result = _per_class_mask(
-        checked, filter_by, low_memory=low_memory, n_jobs=n_jobs,
-        min_examples_per_class=min_examples_per_class, from_find_label_issues=False,
-        return_cl=low, thresholds=thresholds,
+        checked, filter_by, low_memory=low_memory, n_jobs=options["n_jobs"],
+        min_examples_per_class=options["min_examples_per_class"],
+        from_find_label_issues=False, return_cl=low, thresholds=thresholds,
     )
     mask, cl = result if low else (result, None)
     if verbose:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..utils._docstrings import fill_doc, toy_data_doc
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._optional import require_pyplot
 from ..utils._validation import check_bool, check_choice, check_integer
@@ -107,6 +108,16 @@ def _fmt_count(n):
 
 
 # --------------------------------------------------------------------- histogram
+
+
+#: The parameters of ``from_predictions``.
+_PREDICTIONS_DOC = """Parameters
+        ----------
+        labels : list of lists of int, array-like or sparse matrix of shape \
+(n_samples, n_classes)
+            The given annotations.
+        pred_probs : array-like of shape (n_samples, n_classes)
+            Out-of-sample predicted probability that each class applies."""
 
 
 class LabelQualityHistogramDisplay:
@@ -288,13 +299,7 @@ class LabelQualityHistogramDisplay:
                          ) -> LabelQualityHistogramDisplay:
         """Histogram of the label quality scores of ``labels`` under ``pred_probs``.
 
-        Parameters
-        ----------
-        labels : list of lists of int, array-like or sparse matrix of shape \
-(n_samples, n_classes)
-            The given annotations.
-        pred_probs : array-like of shape (n_samples, n_classes)
-            Out-of-sample predicted probability that each class applies.
+        {predictions}
         flagged : array-like of bool or int indices, default=None
             The flagged examples; None flags with
             :func:`skmlq.filter.find_label_issues` and ``filter_kwargs``.
@@ -311,13 +316,12 @@ class LabelQualityHistogramDisplay:
         Returns
         -------
         display : LabelQualityHistogramDisplay
+            Drawn on ``ax``; ``counts_`` and ``n_flagged_`` hold what each bin shows.
 
         Examples
         --------
         >>> from skmlq.plotting import LabelQualityHistogramDisplay
-        >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
-        >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
-        ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
+        {toy_data}
         >>> display = LabelQualityHistogramDisplay.from_predictions(labels, pred_probs, bins=5)
         >>> int(display.counts_.sum()), display.n_flagged_
         (8, 1)
@@ -346,6 +350,10 @@ class LabelQualityHistogramDisplay:
         display = cls(scores, flagged, threshold=threshold, score_name=score_name,
                       threshold_name=name)
         return display.plot(ax=ax, bins=bins, log=log)
+
+
+fill_doc(LabelQualityHistogramDisplay.from_predictions.__func__, toy_data=toy_data_doc(8),
+         predictions=_PREDICTIONS_DOC)
 
 
 # -------------------------------------------------------------------- class rates
@@ -542,16 +550,10 @@ class ClassIssueRatesDisplay:
                          **filter_kwargs: Any) -> ClassIssueRatesDisplay:
         """Issue rates per class of ``labels`` under ``pred_probs``.
 
-        Parameters
-        ----------
-        labels : list of lists of int, array-like or sparse matrix of shape \
-(n_samples, n_classes)
-            The given annotations.
-        pred_probs : array-like of shape (n_samples, n_classes)
-            Out-of-sample predicted probability that each class applies.
+        {predictions}
         class_names : array-like of shape (n_classes,), default=None
         top : int or None, default=20
-        sort_by : {"rate", "count", "class"}, default="rate"
+        sort_by : {{"rate", "count", "class"}}, default="rate"
         ax : matplotlib Axes, default=None
         **filter_kwargs : dict
             Passed to :func:`skmlq.filter.find_multilabel_issues_per_class`.
@@ -559,6 +561,8 @@ class ClassIssueRatesDisplay:
         Returns
         -------
         display : ClassIssueRatesDisplay
+            The bars of the ``top`` classes, from the counts of every class
+            (``n_flagged``, ``n_annotations``).
 
         Examples
         --------
@@ -575,6 +579,9 @@ class ClassIssueRatesDisplay:
         n_flagged, n_annotations = predictions_class_counts(labels, pred_probs, filter_kwargs)
         display = cls(n_flagged, n_annotations, class_names=class_names)
         return display.plot(ax=ax, top=top, sort_by=sort_by)
+
+
+fill_doc(ClassIssueRatesDisplay.from_predictions.__func__, predictions=_PREDICTIONS_DOC)
 
 
 def class_rates_figsize(n_shown, width=7.0):

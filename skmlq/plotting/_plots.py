@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._core._confident_learning import class_sizes
+from ..utils._docstrings import fill_doc, toy_data_doc
 from ..utils._errors import InputValueError
 from ..utils._labels import check_labels
 from ..utils._validation import check_integer
@@ -118,9 +119,7 @@ def plot_class_issue_rates(classes_by_quality: pd.DataFrame, *, top: int | None 
     --------
     >>> from skmlq.dataset import rank_classes_by_multilabel_quality
     >>> from skmlq.plotting import plot_class_issue_rates
-    >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
-    >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
-    ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
+    {toy_data}
     >>> table = rank_classes_by_multilabel_quality(labels, pred_probs)
     >>> ax = plot_class_issue_rates(table, labels=labels)
     >>> [t.get_text() for t in ax.get_yticklabels()]
@@ -159,3 +158,6 @@ def plot_class_issue_rates(classes_by_quality: pd.DataFrame, *, top: int | None 
     ax = display.plot(ax=ax, top=None, sort_by="class").ax_
     ax.set_title("Label issue rates per class (worst first)")
     return ax
+
+
+fill_doc(plot_class_issue_rates, toy_data=toy_data_doc())

@@ -46,20 +46,7 @@ def get_label_quality_scores(
 
     Parameters
     ----------
-    {labels}
-    pred_probs : array-like, sparse matrix or FilledSparseMatrix of shape \
-(n_samples, n_classes)
-        Out-of-sample predicted probability that each class applies to each
-        example (for instance from ``cross_val_predict(..., method="predict_proba")``).
-        Values in [0, 1]; rows need not sum to 1. float32 input gives float32 scores.
-        {sparse}
-    {method}
-    adjust_pred_probs : bool, default=False
-        Subtract per-class confident thresholds from the probabilities before
-        scoring, which corrects for classes the model is systematically over- or
-        under-confident about. Not defined for ``"confidence_weighted_entropy"``.
-    {thresholds}
-    {cooccurrence_params}
+    {shared}
     aggregator_kwargs : dict or None, default=None
         How per-class scores become one score; None (or an empty dict) means
         ``{{"method": "exponential_moving_average", "alpha": 0.8}}``: ``"method"`` is
@@ -156,17 +143,7 @@ def get_label_quality_scores_per_class(
 
     Parameters
     ----------
-    {labels}
-    pred_probs : array-like, sparse matrix or FilledSparseMatrix of shape \
-(n_samples, n_classes)
-        Out-of-sample predicted probability that each class applies to each
-        example. Values in [0, 1]; rows need not sum to 1. {sparse}
-    {method}
-    adjust_pred_probs : bool, default=False
-        Subtract per-class confident thresholds from the probabilities before
-        scoring. Not defined for ``"confidence_weighted_entropy"``.
-    {thresholds}
-    {cooccurrence_params}
+    {shared}
 
     Returns
     -------
@@ -199,6 +176,21 @@ def get_label_quality_scores_per_class(
     )
 
 
-fill_doc(get_label_quality_scores, get_label_quality_scores_per_class,
-         labels=LABELS_DOC, method=METHOD_DOC, thresholds=THRESHOLDS_DOC,
-         cooccurrence_params=COOCCURRENCE_PARAMS_DOC, sparse=SPARSE_PRED_PROBS_DOC)
+#: The parameters both functions take, in their order.
+_SHARED_DOC = "\n    ".join([
+    LABELS_DOC,
+    """pred_probs : array-like, sparse matrix or FilledSparseMatrix of shape \
+(n_samples, n_classes)
+        Out-of-sample predicted probability that each class applies to each
+        example (for instance from ``cross_val_predict(..., method="predict_proba")``).
+        Values in [0, 1]; rows need not sum to 1. float32 input gives float32 scores.
+        """ + SPARSE_PRED_PROBS_DOC,
+    METHOD_DOC,
+    """adjust_pred_probs : bool, default=False
+        Subtract per-class confident thresholds from the probabilities before
+        scoring, which corrects for classes the model is systematically over- or
+        under-confident about. Not defined for ``"confidence_weighted_entropy"``.""",
+    THRESHOLDS_DOC,
+    COOCCURRENCE_PARAMS_DOC,
+])
+fill_doc(get_label_quality_scores, get_label_quality_scores_per_class, shared=_SHARED_DOC)

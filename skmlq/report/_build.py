@@ -16,6 +16,7 @@ import scipy.sparse as sp
 # reaches the core only through the public packages.
 from .._core._verdict import error_verdict, expected_counts, review_order  # noqa: F401
 from ..utils._blocks import nonzero_2d, row_blocks
+from ..utils._docstrings import fill_doc, toy_data_doc
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._labels import indicator_block
 from ..utils._optional import require_pandas
@@ -265,7 +266,7 @@ sparse matrix
         Name of each class, used in every class list; None uses column indices.
     ids : array-like of shape (n_samples,), default=None
         Example ids for the index; None uses the 0-based row.
-    form : {"long", "wide"}, default="long"
+    form : {{"long", "wide"}}, default="long"
         ``"long"``: the class lists described below. ``"wide"``: after
         ``label_quality`` (``error_proba``) and ``flagged``, one categorical column
         per class holding ``""`` (absent), ``"given"``, ``"remove"`` (given, looks
@@ -314,9 +315,7 @@ sparse matrix
     Examples
     --------
     >>> from skmlq.report import label_issue_report
-    >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
-    >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
-    ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
+    {toy_data}
     >>> report = label_issue_report(labels, pred_probs, class_names=["cat", "dog"])
     >>> print(report[["label_quality", "flagged", "given", "to_remove", "to_add",
     ...               "suggested"]].head(2).to_string())
@@ -353,6 +352,9 @@ sparse matrix
     return build_report(Y, scores, per_class, mask, classes, flagged=flagged,
                         error_proba=error_proba, ids=ids, form=form,
                         flagged_only=flagged_only, worst=worst)
+
+
+fill_doc(label_issue_report, toy_data=toy_data_doc())
 
 
 def error_flags(error_proba, error_proba_per_class, error_threshold, shape):

@@ -12,6 +12,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._core._summaries import binned_ranking_quality, probability_histograms
+from ..utils._docstrings import fill_doc, toy_data_doc
 from ..utils._errors import InputValueError
 from ..utils._labels import check_labels, positives_per_class
 from ..utils._optional import require_pandas
@@ -450,9 +451,7 @@ def audit_summary(report, model_quality=None, *, error_estimate=None, **kwargs):
     Examples
     --------
     >>> from skmlq.report import audit_summary, label_issue_report
-    >>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]
-    >>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],
-    ...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]
+    {toy_data}
     >>> summary = audit_summary(label_issue_report(labels, pred_probs))
     >>> summary.n_flagged, summary.n_to_add
     (1, 1)
@@ -460,3 +459,6 @@ def audit_summary(report, model_quality=None, *, error_estimate=None, **kwargs):
     8 examples, 2 classes, 9 given labels. 1 examples (12.5%) look mislabelled: ...
     """
     return AuditSummary(report, model_quality, error_estimate=error_estimate, **kwargs)
+
+
+fill_doc(audit_summary, toy_data=toy_data_doc())

@@ -1,4 +1,5 @@
-"""Docstring fragments shared by several public functions (numpydoc parameters).
+"""Docstring fragments shared by several public names (numpydoc parameters, and the
+data of Examples sections).
 
 A fragment is written once and inserted with ``str.format``, so that the same
 parameter is documented in the same words everywhere.
@@ -6,7 +7,8 @@ parameter is documented in the same words everywhere.
 
 __all__ = [
     "COOCCURRENCE_PARAMS_DOC", "LABELS_DOC", "LABELS_PRED_PROBS_DOC", "METHOD_DOC",
-    "SPARSE_PRED_PROBS_DOC", "THRESHOLDS_DOC", "fill_doc",
+    "SPARSE_PRED_PROBS_DOC", "THRESHOLDS_DOC", "fill_doc", "filled_doc", "forest_data_doc",
+    "toy_data_doc",
 ]
 
 LABELS_DOC = """labels : list of lists of int, array-like of shape (n_samples, n_classes) or \
@@ -67,7 +69,46 @@ SPARSE_PRED_PROBS_DOC = """A scipy.sparse matrix (CSR, CSC, COO...: the entries
         densifying: time and memory O(nnz(pred_probs) + nnz(labels))."""
 
 
+#: Eight examples of two classes, one of them (row 6) with a forgotten class 0: the
+#: data of most Examples sections, so that their outputs can be compared.
+_TOY_DATA = (
+    ">>> labels = [[0, 1], [1], [0], [1], [], [0, 1], [1], [0]]",
+    ">>> pred_probs = [[0.9, 0.8], [0.1, 0.7], [0.8, 0.2], [0.2, 0.9], [0.3, 0.2],",
+    "...               [0.7, 0.6], [0.9, 0.3], [0.6, 0.1]]",
+)
+
+
+#: A small feature matrix, its labels and a forest: the data of the estimators'
+#: Examples sections (``from skmlq import ...`` follows in each).
+_FOREST_DATA = (
+    ">>> from sklearn.datasets import make_multilabel_classification",
+    ">>> from sklearn.ensemble import RandomForestClassifier",
+    ">>> X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)",
+    ">>> forest = RandomForestClassifier(n_estimators=20, random_state=0)",
+)
+
+
+def toy_data_doc(indent=4):
+    """The toy ``labels`` and ``pred_probs`` as doctest lines, for a ``{toy_data}`` field
+    at column ``indent`` (4 in a function's docstring, 8 in a method's)."""
+    return ("\n" + " " * indent).join(_TOY_DATA)
+
+
+def forest_data_doc(indent=4):
+    """``X``, ``Y`` and ``forest`` as doctest lines, for a ``{forest_data}`` field at
+    column ``indent``."""
+    return ("\n" + " " * indent).join(_FOREST_DATA)
+
+
 def fill_doc(*funcs, **fragments):
     """Insert ``fragments`` into the docstrings of ``funcs`` (``{name}`` fields)."""
     for func in funcs:
         func.__doc__ = func.__doc__.format(**fragments)
+
+
+def filled_doc(**fragments):
+    """:func:`fill_doc` as a decorator, for methods that another decorator wraps."""
+    def decorate(func):
+        fill_doc(func, **fragments)
+        return func
+    return decorate

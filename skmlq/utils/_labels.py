@@ -157,13 +157,19 @@ def _sparse_to_csr(labels, name):
     return Y
 
 
-def _check_sparse(labels, n_classes, name):
-    Y = _sparse_to_csr(labels, name)
+def _check_columns(Y, n_classes, name, what):
+    """Raise unless the indicator ``Y`` (``what``, for the message) has one column per
+    class of pred_probs (``n_classes``; None when unknown)."""
     if n_classes is not None and Y.shape[1] != n_classes:
         raise InputValueError(
-            f"{name} is a sparse indicator of shape {Y.shape}, but pred_probs has "
+            f"{name} is {what} of shape {Y.shape}, but pred_probs has "
             f"{n_classes} columns; the indicator must have one column per class."
         )
+
+
+def _check_sparse(labels, n_classes, name):
+    Y = _sparse_to_csr(labels, name)
+    _check_columns(Y, n_classes, name, "a sparse indicator")
     if Y.dtype.kind not in "biuf":
         raise InputTypeError(f"{name} is a sparse matrix of dtype {Y.dtype}; expected 0/1 values.")
     # Boolean data is 0/1 by construction; skipping it avoids two nnz-sized masks.
@@ -190,11 +196,7 @@ def _check_dense(Y, n_classes, name):
             f"{name} is an array of dtype {Y.dtype}; an indicator array must be numeric "
             f"0/1 (bool or int). Accepted forms: {_ACCEPTED}."
         )
-    if n_classes is not None and Y.shape[1] != n_classes:
-        raise InputValueError(
-            f"{name} is an indicator array of shape {Y.shape}, but pred_probs has "
-            f"{n_classes} columns; the indicator must have one column per class."
-        )
+    _check_columns(Y, n_classes, name, "an indicator array")
     if Y.dtype.kind != "b":
         for start, stop in row_blocks(Y.shape[0], Y.shape[1]):
             block = Y[start:stop]

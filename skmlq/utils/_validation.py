@@ -19,6 +19,7 @@ from ._errors import InputTypeError, InputValueError
 __all__ = [
     "METHODS",
     "as_numeric_array",
+    "check_2d",
     "check_aggregated",
     "check_bool",
     "check_cooccurrence_options",
@@ -182,6 +183,24 @@ def as_numeric_array(value, name):
     return A
 
 
+def check_2d(A, name, kinds, expected_dtype, expected_shape):
+    """Raise unless the array ``A`` has a dtype of ``kinds`` and two dimensions; the
+    messages say what was expected (``expected_dtype``, ``expected_shape``)."""
+    if A.dtype.kind not in kinds:
+        raise InputTypeError(f"{name} has dtype {A.dtype}; expected {expected_dtype}.")
+    if A.ndim != 2:
+        raise InputValueError(f"{name} has shape {A.shape}; expected {expected_shape}.")
+
+
+def _bad_probabilities(values):
+    """The offending entries of ``values`` (not all finite and in [0, 1]) and what
+    they are: the non-finite ones if any, else those outside [0, 1]."""
+    bad = ~np.isfinite(values)
+    if bad.any():
+        return bad, "a non-finite value"
+    return (values < 0) | (values > 1), "a value outside [0, 1]"
+
+
 def check_pred_probs(pred_probs, name="pred_probs"):
     """Return ``pred_probs`` as a 2-D float array without copying float input.
 
@@ -199,17 +218,12 @@ def check_pred_probs(pred_probs, name="pred_probs"):
             f"accept sparse predictions."
         )
     P = as_numeric_array(pred_probs, name)
-    if P.dtype.kind not in "biuf":
-        raise InputTypeError(
-            f"{name} has dtype {P.dtype}; expected a numeric array of shape "
-            f"(n_samples, n_classes) with probabilities in [0, 1]."
-        )
-    if P.ndim != 2:
-        raise InputValueError(
-            f"{name} has shape {P.shape}; expected a 2-D array of shape "
-            f"(n_samples, n_classes), one column per class (use reshape(-1, 1) for a "
-            f"single class)."
-        )
+    check_2d(
+        P, name, "biuf",
+        "a numeric array of shape (n_samples, n_classes) with probabilities in [0, 1]",
+        "a 2-D array of shape (n_samples, n_classes), one column per class (use "
+        "reshape(-1, 1) for a single class)",
+    )
     if P.shape[1] == 0:
         raise InputValueError(
             f"{name} has shape {P.shape}, no columns; expected one column per class."
@@ -223,11 +237,7 @@ def check_pred_probs(pred_probs, name="pred_probs"):
         lo, hi = block.min(), block.max()  # both NaN if any NaN
         if lo >= 0 and hi <= 1:
             continue
-        bad = ~np.isfinite(block)
-        what = "a non-finite value"
-        if not bad.any():
-            bad = (block < 0) | (block > 1)
-            what = "a value outside [0, 1]"
+        bad, what = _bad_probabilities(block)
         i, j = first_offending(bad)
         raise InputValueError(
             f"{name} has {what} ({float(block[i, j])!r}) at row {start + i}, column {j}; "
@@ -298,11 +308,7 @@ def _check_stored_values(data, where, name):
         block = data[start : start + _CHECK_CHUNK]
         if block.min() >= 0 and block.max() <= 1:  # False with a NaN
             continue
-        bad = ~np.isfinite(block)
-        what = "a non-finite value"
-        if not bad.any():
-            bad = (block < 0) | (block > 1)
-            what = "a value outside [0, 1]"
+        bad, what = _bad_probabilities(block)
         pos = start + int(np.flatnonzero(bad)[0])
         row, col = where(pos)
         raise InputValueError(
@@ -426,16 +432,8 @@ def check_top_k(indices, scores, n_classes):
     n_classes = check_integer(n_classes, "n_classes", minimum=1)
     idx = as_numeric_array(indices, "indices")
     S = as_numeric_array(scores, "scores")
-    if idx.dtype.kind not in "iu":
-        raise InputTypeError(
-            f"indices has dtype {idx.dtype}; expected integer class indices of shape "
-            f"(n_samples, k)."
-        )
-    if idx.ndim != 2:
-        raise InputValueError(
-            f"indices has shape {idx.shape}; expected (n_samples, k): the k classes listed "
-            f"for each example."
-        )
+    check_2d(idx, "indices", "iu", "integer class indices of shape (n_samples, k)",
+             "(n_samples, k): the k classes listed for each example")
     if S.shape != idx.shape:
         raise InputValueError(
             f"scores has shape {S.shape} but indices has shape {idx.shape}; give one score "

@@ -7,7 +7,6 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.base import BaseEstimator, ClassifierMixin
 
 from skmlq import MultilabelLabelQuality
 from skmlq._core._error_proba import fit_noise_model, noise_histogram, reviewed_histogram
@@ -15,19 +14,7 @@ from skmlq._core._review import ReviewBatch, combine_estimates, draw_batch
 from skmlq.benchmarking import missing_tags_noise, random_toggle_noise
 from skmlq.report import write_review
 
-
-class GivenProbabilities(ClassifierMixin, BaseEstimator):
-    """Predicts fixed probabilities for row numbers: cross fitting returns them."""
-
-    def __init__(self, pred_probs=None):
-        self.pred_probs = pred_probs
-
-    def fit(self, X, y):
-        self.classes_ = np.arange(np.asarray(y).shape[1])
-        return self
-
-    def predict_proba(self, X):
-        return np.asarray(self.pred_probs)[np.asarray(X)[:, 0].astype(int)]
+from .._helpers import GivenProbabilities
 
 
 def make_problem(n_samples=1500, n_classes=6, seed=0):
