@@ -305,9 +305,10 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         chosen = np.zeros(proba.shape, dtype=bool)
         for confidence in criteria:
             if isinstance(confidence, str) and confidence == "auto":
-                # The n_expected largest (ties by position).
-                n_expected = int(round(float(proba.sum())))
-                chosen[np.argsort(-proba, kind="stable")[:n_expected]] = True
+                # The n_expected largest (a partition, not a sort: linear in the size).
+                n_expected = min(int(round(float(proba.sum()))), proba.size)
+                if n_expected:
+                    chosen[np.argpartition(-proba, n_expected - 1)[:n_expected]] = True
             else:
                 chosen |= proba >= confidence
         return chosen

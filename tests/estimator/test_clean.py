@@ -73,9 +73,10 @@ def test_defaults_follow_the_label_quality_estimator():
 
 
 # Gains in test micro-F1 measured on these problems (noise seeds 0, 1, 2): logistic
-# regression on forgotten tags 0.58 noisy, 0.89 on the true labels, fix (the default
-# confidence) +0.28 to +0.29, drop +0.17 to +0.24; a 10-tree forest on realistic noise 0.83 noisy, 0.93
-# true, weight +0.045 to +0.063. Each bound is under half the smallest gain.
+# regression on forgotten tags 0.58 noisy, 0.89 on the true labels, fix (default
+# confidence) +0.28 to +0.29, drop +0.17 to +0.24; a 10-tree forest on realistic
+# noise 0.83 noisy, 0.93 true, weight +0.045 to +0.063. Each bound is under half the
+# smallest gain.
 @pytest.mark.parametrize("cleaning, noise, base, bound", [
     ("fix", "missing", fast_lr(), 0.1),
     ("drop", "missing", fast_lr(), 0.08),
