@@ -6,6 +6,7 @@ Usage::
     python benchmarks/run.py --quick    # smoke runs of every benchmark (seconds)
     python benchmarks/run.py --markdown # the table as Markdown, for README.md
     python benchmarks/run.py --record docs/bench_output   # what the Benchmarks page shows
+    python benchmarks/run.py -k clean_train -- --report-only  # after --: the script's own
 
 Each ``bench_*.py`` script runs in its own subprocess (so peak memory and imports
 of one do not affect another). Its full output is shown as it runs (unless
@@ -32,13 +33,13 @@ def discover(pattern="bench_*.py"):
     return sorted(HERE.glob(pattern))
 
 
-def run_one(script, quick=False, timeout=None, echo=True, record=None):
+def run_one(script, quick=False, timeout=None, echo=True, record=None, extra=()):
     """Run one benchmark script; return (rows, returncode, seconds).
 
     With ``record`` (a folder), the script's whole output is also written to
     ``record/<script stem>.txt``, replaced only when the script succeeds.
     """
-    cmd = [sys.executable, str(script)] + (["--quick"] if quick else [])
+    cmd = [sys.executable, str(script)] + (["--quick"] if quick else []) + list(extra)
     start = time.perf_counter()
     rows, lines = [], []
     try:
@@ -108,6 +109,10 @@ def main(argv=None):
     parser.add_argument("--record", metavar="DIR", default=None,
                         help="write each benchmark's output to DIR/<name>.txt and the summary "
                              "rows to DIR/summary-<names>.csv (the docs include them)")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    extra = []
+    if "--" in argv:  # the rest goes to every script run
+        argv, extra = argv[:argv.index("--")], argv[argv.index("--") + 1:]
     args = parser.parse_args(argv)
 
     scripts = [s for s in discover() if args.select in s.name]
@@ -118,7 +123,7 @@ def main(argv=None):
     for script in scripts:
         print(f"== {script.name}" + (" --quick" if args.quick else ""), flush=True)
         rows, code, seconds = run_one(script, args.quick, args.timeout, not args.summary_only,
-                                      args.record)
+                                      args.record, extra)
         bench = script.stem[len("bench_"):]
         for r in rows:
             table.append((bench, r["name"], r["skmlq_s"], r["reference_s"], r["speedup"],
