@@ -329,6 +329,17 @@ def print_report(results):
                       f"{capped:+.0%}, {len(shares)} groups); "
                       f"worst delta {min(deltas):+.4f}; mean delta {np.mean(deltas):+.4f}"
                       + (f"; failed in {failed} groups" if failed else ""))
+        default = variant_name(*DEFAULT)
+        per_data = []
+        for data in dict.fromkeys(r["group"][0] for r in table):
+            shares = [r["shares"][default] for r in real
+                      if r["group"][0] == data and default in r["shares"]]
+            deltas = [r["means"][default] - r["means"]["noisy"] for r in table
+                      if r["group"][0] == data and default in r["means"]]
+            if deltas:
+                per_data.append(f"{data} {np.mean(shares) if shares else np.nan:+.0%} "
+                                f"({len(shares)} groups; worst delta {min(deltas):+.4f})")
+        print(f"   the default per data set: mean share {'; '.join(per_data)}")
     for mode, confidence in VARIANTS:
         if mode != "fix":
             continue
