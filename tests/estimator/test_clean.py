@@ -238,6 +238,37 @@ def test_the_test_fold_labels_never_reach_the_cleaning(problem):
     assert runs[0]["test_score"][0] != runs[1]["test_score"][0]
 
 
+class RecordingForest(RandomForestClassifier):
+    """Records the rows (their ids, column 0 of X) of every fit across clones."""
+
+    seen = []
+
+    def fit(self, X, y, sample_weight=None):
+        RecordingForest.seen.append(frozenset(np.asarray(X)[:, 0].astype(int)))
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_a_search_fits_on_its_training_folds_only(problem):
+    """In GridSearchCV, every fit of the cleaning (the cross fitting and the fit on
+    the cleaned labels) sees the rows of one outer training fold, never a test row."""
+    X_train, _, noisy, _, _, _ = problem
+    X = np.column_stack([np.arange(120), X_train[:120]])
+    outer = KFold(2)
+    RecordingForest.seen = []
+    GridSearchCV(
+        CleanMultilabelClassifier(RecordingForest(n_estimators=5, random_state=0), cv=3,
+                                  random_state=0),
+        {"cleaning": ["fix", "drop"]}, cv=outer, scoring="f1_micro", refit=False,
+    ).fit(X, noisy[:120])
+    trains = [frozenset(train) for train, _ in outer.split(X)]
+    # 2 splits x 2 candidates x (3 cross-fitted folds + 1 final fit)
+    assert len(RecordingForest.seen) == 2 * 2 * 4
+    for rows in RecordingForest.seen:
+        assert any(rows <= train for train in trains)
+    # Each split's "fix" fitted on its whole training fold.
+    assert sum(rows in trains for rows in RecordingForest.seen) >= 2
+
+
 @pytest.mark.parametrize("params, error, match", [
     ({"cleaning": "clean"}, ValueError, r"cleaning='clean' is not a valid cleaning mode"),
     ({"cleaning": None}, ValueError, r"cleaning=None"),
