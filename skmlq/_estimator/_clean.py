@@ -107,7 +107,8 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         - ``"weight"``: every example is weighted by the probability that its
           annotations are all right (one minus its error probability), passed
           as ``sample_weight``; the classifier must accept it in ``fit``.
-    confidence : float in [0, 1], "auto" or pair of them, default=(0.5, (0.2, "auto"))
+    confidence : float in [0, 1], "auto", or pair of them or of tuples of them, \
+            default=(0.5, (0.2, "auto"))
         Error probability from which ``"fix"`` changes an annotation and
         ``"drop"`` leaves an example out; ignored by ``"weight"``. 0.5 changes an
         annotation when it is more likely wrong than right. ``"auto"`` changes as
