@@ -7,6 +7,7 @@ Usage::
     python benchmarks/run.py --markdown # the table as Markdown, for README.md
     python benchmarks/run.py --record docs/bench_output   # what the Benchmarks page shows
     python benchmarks/run.py -k review -- --datasets yeast   # options for the scripts
+    python benchmarks/run.py -k clean_train -- --report-only  # the cached cases only
 
 Each ``bench_*.py`` script runs in its own subprocess (so peak memory and imports
 of one do not affect another). Its full output is shown as it runs (unless

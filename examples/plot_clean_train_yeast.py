@@ -43,7 +43,8 @@ def micro_f1(fitted):
 # Train four ways
 # ---------------
 # ``"fix"`` (the default) removes a given tag whose error probability is at
-# least 0.5 and adds an absent one from 0.2 (``confidence=(0.5, 0.2)``);
+# least 0.5 and adds an absent one from 0.2, or the number the noise model
+# expects to be missing where that is more (``confidence=(0.5, (0.2, "auto"))``);
 # ``"drop"`` leaves out the examples likely to hold an error (k-NN takes no
 # ``sample_weight``, so ``"weight"`` is not an option here).
 results = {"noisy labels": micro_f1(clone(model).fit(X_train, noisy))}

@@ -116,20 +116,26 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         - ``"weight"``: every example is weighted by the probability that its
           annotations are all right (one minus its error probability), passed
           as ``sample_weight``; the classifier must accept it in ``fit``.
-    confidence : float in [0, 1], "auto" or pair of them, default=(0.5, 0.2)
+    confidence : float in [0, 1], "auto", or pair of them or of tuples of them, \
+            default=(0.5, (0.2, "auto"))
         Error probability from which ``"fix"`` changes an annotation and
         ``"drop"`` leaves an example out; ignored by ``"weight"``. 0.5 changes an
-        annotation when it is more likely wrong than right. With ``"fix"``, a pair
-        ``(to_remove, to_add)`` sets the given and the absent side apart: the
-        default removes a given tag from 0.5 and adds an absent one from 0.2,
-        because a forgotten tag left in the training data teaches the classifier
-        to predict too few tags, while a weak model also finds true tags it cannot
-        predict "wrong" (see the :ref:`User Guide <clean_train>`). With ``"drop"``
-        the default is read as 0.5. ``"auto"`` changes as
+        annotation when it is more likely wrong than right. ``"auto"`` changes as
         many as the noise model expects to be wrong, the most likely first: the
         rounded sum of the error probabilities (of the given annotations for tags
         to remove, of the absent ones for tags to add; of the examples for
-        ``"drop"``).
+        ``"drop"``). With ``"fix"``, a pair ``(to_remove, to_add)`` sets the
+        given and the absent side apart, and a side may be a tuple of criteria,
+        changing what any of them selects: as all of them take the most likely
+        first, that is whichever selects more. The default removes a given tag
+        from 0.5 and adds an absent one from 0.2, or, where that adds fewer tags
+        than the noise model expects to be missing, the expected number, the most
+        likely first. A forgotten tag left in the training data teaches the
+        classifier to predict too few tags, while a weak model also finds true
+        tags it cannot predict "wrong"; with many rare classes the probability of
+        each missing tag stays low, and a threshold alone finds few of them (see
+        the :ref:`User Guide <clean_train>`). With ``"drop"`` the default is read
+        as 0.5.
     cv : int, cross-validation generator or iterable, default=5
         Folds of the cross fitting, as in :class:`~skmlq.MultilabelLabelQuality`.
     method : str, default as in MultilabelLabelQuality
@@ -264,35 +270,54 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
             )
 
     def _confidences(self):
-        """``confidence`` checked, as one value per side: (given, absent)."""
+        """``confidence`` checked, as the criteria of each side: (given, absent), each a
+        tuple of thresholds and ``"auto"`` (a side changes what any of them selects)."""
         accepted = ("a number in [0, 1], 'auto', or except with cleaning='drop' a pair of "
-                    "them (for given tags to remove, for absent tags to add)")
+                    "them (for given tags to remove, for absent tags to add), each side a "
+                    "criterion or a tuple of them (what any of them selects)")
         pair = isinstance(self.confidence, (tuple, list))
-        values = list(self.confidence) if pair else [self.confidence] * 2
+        sides = list(self.confidence) if pair else [self.confidence] * 2
         if pair and self.cleaning == "drop" and self.confidence == DEFAULT_CLEANING_CONFIDENCE:
-            values = [values[0]] * 2  # the default, for examples: the given side's 0.5
-        elif len(values) != 2 or (pair and self.cleaning == "drop"):
+            sides = [sides[0]] * 2  # the default, for examples: the given side's 0.5
+        elif len(sides) != 2 or (pair and self.cleaning == "drop"):
             raise InputValueError(f"confidence={self.confidence!r} is invalid; expected "
                                   f"{accepted}.")
-        for value in values:
-            if isinstance(value, str) and value == "auto":
-                continue
-            try:
-                check_unit_interval(value, "confidence")
-            except InputValueError:
+        checked = []
+        for side in sides:
+            # Within a pair, a side may list several criteria (e.g. (0.2, "auto")).
+            several = pair and isinstance(side, (tuple, list))
+            criteria = tuple(side) if several else (side,)
+            if not criteria or not all(map(self._is_criterion, criteria)):
                 raise InputValueError(f"confidence={self.confidence!r} is invalid; expected "
-                                      f"{accepted}.") from None
-        return values
+                                      f"{accepted}.")
+            checked.append(criteria)
+        return checked
 
     @staticmethod
-    def _most_likely(proba, confidence):
-        """Mask of ``proba`` at least ``confidence``, or with ``"auto"`` of the most likely
-        wrong, as many as the noise model expects (the rounded sum of ``proba``)."""
-        if not (isinstance(confidence, str) and confidence == "auto"):
-            return proba >= confidence
+    def _is_criterion(value):
+        if isinstance(value, str):
+            return value == "auto"
+        try:
+            check_unit_interval(value, "confidence")
+        except InputValueError:
+            return False
+        return True
+
+    @staticmethod
+    def _most_likely(proba, criteria):
+        """Mask of ``proba`` chosen by any of ``criteria``: a threshold (at least it), or
+        ``"auto"``, the most likely wrong, as many as the noise model expects (the
+        rounded sum of ``proba``). Both choose the most likely first, so together they
+        choose whichever of them chooses more."""
         chosen = np.zeros(proba.shape, dtype=bool)
-        # The n_expected largest (ties by position).
-        chosen[np.argsort(-proba, kind="stable")[:int(round(float(proba.sum())))]] = True
+        for confidence in criteria:
+            if isinstance(confidence, str) and confidence == "auto":
+                # The n_expected largest (a partition, not a sort: linear in the size).
+                n_expected = min(int(round(float(proba.sum()))), proba.size)
+                if n_expected:
+                    chosen[np.argpartition(-proba, n_expected - 1)[:n_expected]] = True
+            else:
+                chosen |= proba >= confidence
         return chosen
 
     def _to_change(self, Y, error_proba):
@@ -302,8 +327,8 @@ class CleanMultilabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         if Y is None:
             return self._most_likely(error_proba, on_given)
         change = np.zeros(error_proba.shape, dtype=bool)
-        for side, confidence in ((Y, on_given), (~Y, on_absent)):
-            change[side] = self._most_likely(error_proba[side], confidence)
+        for side, criteria in ((Y, on_given), (~Y, on_absent)):
+            change[side] = self._most_likely(error_proba[side], criteria)
         return change
 
     def fit(self: _Self, X: Any, y: Labels) -> _Self:

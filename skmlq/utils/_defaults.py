@@ -97,12 +97,14 @@ DEFAULT_ERROR_THRESHOLD = 0.5
 #: How ``CleanMultilabelClassifier`` cleans the training annotations, and the error
 #: probabilities from which it removes a given tag and adds an absent one. A forgotten
 #: tag left in the training data teaches the classifier to predict too few tags, so
-#: tags are added from 0.2; a given tag is removed only when more likely wrong than
-#: right, because a weak model also finds true tags it cannot predict "wrong" (see
-#: the benchmark in the user guide, "Clean, then train").
+#: tags are added from 0.2, and where that adds fewer than the noise model expects to
+#: be missing (many rare classes, whose missing tags each get a low probability), the
+#: expected number, the most likely first; a given tag is removed only when more
+#: likely wrong than right, because a weak model also finds true tags it cannot
+#: predict "wrong" (see the benchmark in the user guide, "Clean, then train").
 CLEANING_MODES = ("fix", "drop", "weight")
 DEFAULT_CLEANING = "fix"
-DEFAULT_CLEANING_CONFIDENCE = (0.5, 0.2)
+DEFAULT_CLEANING_CONFIDENCE = (0.5, (0.2, "auto"))
 
 #: The scoring of the audit tools (``MultilabelLabelQuality``, ``skmlq audit``,
 #: ``skmlq score``): the probability that every annotation of an example is right
