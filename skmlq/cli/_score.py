@@ -243,7 +243,9 @@ def run_score(args, stdout=None, stderr=None):
     with Progress("scoring", n_samples, show, stderr) as progress:
         scores = compute_scores(Y, P, args.method, thresholds, aggregate, progress, stage)
     if by_filter:
-        mask, flagged = compute_filter(Y, P, thresholds)
+        # A second-stage method's thresholds are those of the stage's probabilities:
+        # the filter reads pred_probs and computes its own.
+        mask, flagged = compute_filter(Y, P, None if stage is not None else thresholds)
         error_proba = None
     else:
         error_proba, mask, flagged, counts = compute_verdict(Y, P, params, error_threshold)

@@ -286,3 +286,23 @@ def test_flag_by_filter_refuses_the_error_threshold(tmp_path, capsys):
                  str(tmp_path / "p.npy"), "--flag-by", "filter",
                  "--error-threshold", "0.3"]) == 2
     assert "--error-threshold applies to --flag-by error_proba only" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("options", [["--method", "normalized_margin", "--adjust-pred-probs"],
+                                     ["--method", "cooccurrence", "--adjust-pred-probs"]])
+def test_flag_by_filter_suggests_as_the_filter_whatever_the_ranking(tmp_path, options):
+    from skmlq.filter import find_multilabel_issues_per_class
+
+    Y, P = make_case(seed=9, n=120, k=3)
+    np.save(tmp_path / "y.npy", Y)
+    np.save(tmp_path / "p.npy", P)
+    out = tmp_path / "out.csv"
+    assert main(["score", "--labels", str(tmp_path / "y.npy"), "--pred-probs",
+                 str(tmp_path / "p.npy"), "-o", str(out), "--flag-by", "filter",
+                 "--aggregator", "exponential_moving_average", *options]) == 0
+    mask = find_multilabel_issues_per_class(Y, P)
+    assert mask.any()
+    for r in read_output(out)[1]:
+        i = int(r[0])
+        assert _split(r[4], ";") == [str(k) for k in np.flatnonzero(mask[i] & Y[i])]
+        assert _split(r[5], ";") == [str(k) for k in np.flatnonzero(mask[i] & ~Y[i])]
