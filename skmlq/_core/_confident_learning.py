@@ -313,13 +313,13 @@ def _gated_candidates(Y, P, limit):
     return [np.concatenate(a) for a in zip(*parts)]
 
 
-def _prune_mask(Y, P, filter_by, by_class, by_noise):
+def _prune_mask(Y, P, filter_by, by_class, by_noise, sparse=False):
     n_samples, n_classes = P.shape
     # Flag where the model disagrees: usually few annotations. Then the selection
     # is one sort of those candidates instead of a pass over every class's column.
     found = _gated_candidates(Y, P, (n_samples * n_classes) // 8)
     if found is not None:
-        return _prune_mask_few(filter_by, by_class, by_noise, *found, P.shape)
+        return _prune_mask_few(filter_by, by_class, by_noise, *found, P.shape, sparse=sparse)
     # Built class-major (contiguous chunks); the (N, K) result is its transpose.
     mask = np.empty((n_classes, n_samples), dtype=bool)
     Y = column_source(Y)
@@ -342,7 +342,7 @@ def _prune_mask(Y, P, filter_by, by_class, by_noise):
         if flags:
             chunk &= flags.popitem()[1]
         mask[c0:c1] = chunk
-    return mask.T
+    return sp.csr_matrix(mask.T) if sparse else mask.T
 
 
 def _prune_mask_few(filter_by, by_class, by_noise, rows, cols, p, y, shape, sparse=False):
@@ -521,7 +521,8 @@ def _low_memory_mask(Y, P, method, thresholds=None):
 
 
 def issue_mask(Y, P, filter_by, *, frac_noise=1.0, ntr=None, min_examples=1.0, joint=None,
-               low_memory=False, low_memory_method=None, return_cl=False, thresholds=None):
+               low_memory=False, low_memory_method=None, return_cl=False, thresholds=None,
+               sparse=False):
     """The (N, K) boolean mask of flagged class annotations (rules F1-F6).
 
     ``joint`` is a checked (K, 2, 2) float array or None; inputs must be validated.
@@ -532,6 +533,9 @@ def issue_mask(Y, P, filter_by, *, frac_noise=1.0, ntr=None, min_examples=1.0, j
     them (the scoring of ``adjust_pred_probs=True``), else None.
     With ``return_cl`` and a ``low_*`` rule, returns ``(mask, cl)``: also the
     confident-learning mask the rule counts, for :func:`low_filter_example_mask`.
+    With ``sparse=True`` the prune rules return a boolean CSR mask of dense
+    predictions too, and never hold an (N, K) array when the model disagrees with
+    few annotations (the usual case); the other rules return their dense mask.
     """
     n_samples, n_classes = P.shape
     if low_memory:
@@ -566,7 +570,7 @@ def issue_mask(Y, P, filter_by, *, frac_noise=1.0, ntr=None, min_examples=1.0, j
     blocked = _small_side_guard(sizes, min_examples, 2 if filter_by == "both" else 1)
     by_class[blocked] = 0
     by_noise[blocked] = 0
-    return _prune_mask(Y, P, filter_by, by_class, by_noise)
+    return _prune_mask(Y, P, filter_by, by_class, by_noise, sparse=sparse)
 
 
 def low_filter_class_mask(Y, P, cl, filter_by):

@@ -3,27 +3,36 @@
 import numpy as np
 from sklearn.metrics import average_precision_score, roc_auc_score
 
+from ..utils._errors import InputTypeError, InputValueError
+from ..utils._validation import as_numeric_array
+
 __all__ = ["average_precision_at_t", "detection_metrics", "lowest_class_hit_rate"]
 
 
-def _check_pair(scores, wrong, *, per_class=False):
-    scores = np.asarray(scores, dtype=np.float64)
-    wrong = np.asarray(wrong)
+def _check_pair(scores, wrong, *, per_class=False, names=("scores", "wrong")):
+    """Checked ``(scores, wrong)``; messages name the caller's parameters ``names``."""
+    scores_name, wrong_name = names
+    wrong = as_numeric_array(wrong, wrong_name)
     if wrong.dtype.kind not in "biu":
-        raise TypeError(f"wrong has dtype {wrong.dtype}; expected a boolean mask.")
+        raise InputTypeError(f"{wrong_name} has dtype {wrong.dtype}; expected a boolean mask.")
     wrong = wrong.astype(bool)
+    scores = as_numeric_array(scores, scores_name)
+    if scores.dtype.kind not in "biuf":
+        raise InputTypeError(f"{scores_name} has dtype {scores.dtype}; expected real numbers.")
+    scores = scores.astype(np.float64)
     ndim = 2 if per_class else 1
     if scores.ndim != ndim:
-        raise ValueError(
-            f"scores has shape {scores.shape}; expected a {ndim}-D array of quality scores."
+        raise InputValueError(
+            f"{scores_name} has shape {scores.shape}; expected a {ndim}-D array of quality "
+            f"scores."
         )
     if not np.isfinite(scores).all():
         i = int(np.flatnonzero(~np.isfinite(scores.ravel()))[0])
-        raise ValueError(f"scores has a non-finite value at flat position {i}.")
+        raise InputValueError(f"{scores_name} has a non-finite value at flat position {i}.")
     if wrong.shape[0] != scores.shape[0] or (per_class and wrong.shape != scores.shape):
-        raise ValueError(
-            f"wrong has shape {wrong.shape} but scores has shape {scores.shape}; they "
-            f"must describe the same examples."
+        raise InputValueError(
+            f"{wrong_name} has shape {wrong.shape} but {scores_name} has shape "
+            f"{scores.shape}; they must describe the same examples."
         )
     return scores, wrong
 
@@ -55,7 +64,7 @@ def average_precision_at_t(scores, is_error, t=None):
     >>> average_precision_at_t([0.1, 0.2, 0.3, 0.9], [True, False, True, False])
     0.5
     """
-    scores, is_error = _check_pair(scores, is_error)
+    scores, is_error = _check_pair(scores, is_error, names=("scores", "is_error"))
     if is_error.ndim != 1:
         raise ValueError(f"is_error has shape {is_error.shape}; expected one value per example.")
     t = int(is_error.sum()) if t is None else int(t)
@@ -86,7 +95,12 @@ def lowest_class_hit_rate(per_class_scores, wrong):
     >>> lowest_class_hit_rate([[0.1, 0.9], [0.2, 0.3]], [[True, False], [False, True]])
     0.5
     """
-    S, W = _check_pair(per_class_scores, wrong, per_class=True)
+    return _lowest_class_hit_rate(per_class_scores, wrong)
+
+
+def _lowest_class_hit_rate(per_class_scores, wrong, wrong_name="wrong"):
+    S, W = _check_pair(per_class_scores, wrong, per_class=True,
+                       names=("per_class_scores", wrong_name))
     rows = np.flatnonzero(W.any(axis=1))
     if rows.size == 0:
         return float("nan")
@@ -144,5 +158,5 @@ def detection_metrics(scores, wrong, *, per_class_scores=None):
     if per_class_scores is not None:
         if wrong.ndim != 2:
             raise ValueError("per_class_scores needs wrong of shape (n_samples, n_classes).")
-        out["lowest_class_hit_rate"] = lowest_class_hit_rate(per_class_scores, wrong)
+        out["lowest_class_hit_rate"] = _lowest_class_hit_rate(per_class_scores, wrong)
     return out

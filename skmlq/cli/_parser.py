@@ -338,8 +338,9 @@ def build_parser():
                            an example is flagged when its error probability reaches
                            --error-threshold. --method self_confidence --aggregator
                            exponential_moving_average ranks as cleanlab (the flags stay the
-                           error probabilities'). .npy inputs are memory-mapped and the
-                           output is streamed."""),
+                           error probabilities' unless --flag-by filter, which also flags
+                           as cleanlab and fits nothing). .npy inputs are memory-mapped
+                           and the output is streamed."""),
                        epilog=SCORE_EPILOG, formatter_class=_formatter)
     p.add_argument("--labels", required=True, metavar="FILE", help="the given labels")
     p.add_argument("--pred-probs", required=True, metavar="FILE",
@@ -360,9 +361,15 @@ def build_parser():
                         "(not with confidence_weighted_entropy)")
     p.add_argument("--per-class", action="store_true",
                    help="add one label_quality_<class> column per class to OUT.csv")
-    p.add_argument("--error-threshold", type=_fraction, default=DEFAULT_ERROR_THRESHOLD,
+    p.add_argument("--error-threshold", type=_fraction, default=None,
                    metavar="P", help=f"flag an example when its error probability is at "
                                      f"least P (default {DEFAULT_ERROR_THRESHOLD})")
+    p.add_argument("--flag-by", choices=("error_proba", "filter"), default="error_proba",
+                   help="which examples are flagged and what each should change: "
+                        "error_proba (default, as MultilabelLabelQuality: a second stage "
+                        "fitted on the files) or filter (skmlq.filter.find_label_issues "
+                        "with its defaults, as cleanlab: nothing fitted, the fast route "
+                        "for large files with a first-stage --method)")
     _add_label_options(p)
     _add_report_outputs(p)
     _add_progress(p)

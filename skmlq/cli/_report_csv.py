@@ -61,20 +61,26 @@ def write_report_csv(fh, order, scores, Y, mask, classes, per_class, *, label_se
     writer.writerow(header)
     n_classes = len(names)
 
-    def join(tokens):
-        return spreadsheet_safe(label_sep.join(tokens))
+    # A joined list starts with its first class name: when no name needs escaping,
+    # no cell does, and the per-cell check (three per row) is skipped.
+    if any(spreadsheet_safe(name) != name for name in names):
+        def escape(joined):
+            return map(spreadsheet_safe, joined)
+    else:
+        def escape(joined):
+            return joined
 
     for start, stop in row_blocks(len(order), n_classes + 6, _CHUNK_ELEMENTS):
         rows = order[start:stop]
         read = np.sort(rows)  # read (memory-mapped) inputs in file order
         pos = np.searchsorted(read, rows)  # the ranked rows within the chunk
         # Only the three class lists of the file: no DataFrame, no score lists.
-        lists = class_lists(Y[read], np.asarray(mask[read]), names, pos, plain=True)
+        lists = class_lists(Y[read], np.asarray(mask[read]), names, pos, joined=label_sep)
         fields = zip(
             rows.tolist(),
             [ffmt % v for v in scores[rows].tolist()],
             range(start + 1, stop + 1),
-            map(join, lists["given"]), map(join, lists["to_remove"]), map(join, lists["to_add"]),
+            escape(lists["given"]), escape(lists["to_remove"]), escape(lists["to_add"]),
         )
         if with_per_class:
             cells = [[ffmt % v for v in row] for row in per_class(read)[pos].tolist()]

@@ -10,7 +10,9 @@ from .._backends import check_scoring_inputs, check_second_stage_inputs
 from .._core._aggregation import resolve_aggregator
 from .._core._driver import score_blocks
 from ..utils._blocks import row_blocks
-from ..utils._defaults import DEFAULT_ALPHA, DEFAULT_TEMPERATURE, SECOND_STAGE_METHODS
+from ..utils._row_mask import RowMask
+from ..utils._defaults import (DEFAULT_ALPHA, DEFAULT_ERROR_THRESHOLD, DEFAULT_TEMPERATURE,
+                               SECOND_STAGE_METHODS)
 from ._errors import CLIError
 from ._progress import Progress, progress_enabled
 from ._readers import check_unique_names, read_labels, read_pred_probs
@@ -18,8 +20,8 @@ from ._label_files import read_label_file
 from ._report_csv import float_format, write_report_csv
 from ._writers import STDOUT, atomic_output, check_output_path, is_stdout, shorten, text_table
 
-__all__ = ["aggregator_kwargs", "check_outputs", "compute_scores", "print_results", "run_score",
-           "worst_table", "write_outputs"]
+__all__ = ["aggregator_kwargs", "check_outputs", "compute_filter", "compute_scores",
+           "compute_verdict", "print_results", "run_score", "worst_table", "write_outputs"]
 
 N_SHOWN = 20
 # Rows per scoring step: large enough to amortise overhead, small enough to report
@@ -58,25 +60,37 @@ def compute_scores(Y, P, method, thresholds, aggregate, progress, second_stage=N
 
 def compute_verdict(Y, P, params, error_threshold):
     """The estimator's verdict on checked inputs, in steps (the (N, K) error
-    probabilities are never held at once): ``(error_proba (N,), mask (N, K),
-    flagged (N,), expected counts)``, from the second stage ``params``."""
+    probabilities are never held at once): ``(error_proba (N,), mask, flagged (N,),
+    expected counts)``, from the second stage ``params``; ``mask`` is a
+    :class:`~skmlq.utils._row_mask.RowMask` (it keeps the suggested changes only)."""
     from ..rank import get_label_error_probabilities
     from ..report._build import error_flags, expected_counts
 
     n_samples, n_classes = P.shape
     error_proba = np.empty(n_samples)
-    mask = np.empty((n_samples, n_classes), dtype=bool)
     flagged = np.empty(n_samples, dtype=bool)
     counts = np.zeros(3)
+    blocks = []
     for start, stop in row_blocks(n_samples, n_classes, _STEP_ELEMENTS):
         Y_block = Y[start:stop]
         proba, per_class = get_label_error_probabilities(
             Y_block, P[start:stop], cooccurrence_params=params)
         error_proba[start:stop] = proba
-        mask[start:stop], flagged[start:stop] = error_flags(
+        mask, flagged[start:stop] = error_flags(
             proba, per_class, error_threshold, per_class.shape)
+        blocks.append((start, mask))
         counts += expected_counts(proba, per_class, Y_block)
-    return error_proba, mask, flagged, counts
+    return error_proba, RowMask.from_blocks(blocks, (n_samples, n_classes)), flagged, counts
+
+
+def compute_filter(Y, P, thresholds):
+    """``--flag-by filter``: the mask (a :class:`~skmlq.utils._row_mask.RowMask`) and
+    flags of :func:`skmlq.filter.find_label_issues` with its defaults, from checked
+    inputs (``thresholds``: the confident thresholds the scoring used, or None)."""
+    from ..filter._api import find_label_issues_both
+
+    mask, flagged = find_label_issues_both(Y, P, thresholds=thresholds, sparse=True)
+    return RowMask(mask), flagged
 
 
 def _class_labels(class_names, n_classes):
@@ -181,7 +195,6 @@ def check_outputs(args):
 
 def run_score(args, stdout=None, stderr=None):
     """Execute ``skmlq score`` with parsed ``args``; return the exit code."""
-    from .._estimator._error_estimate import ErrorEstimate
     from ..report._summary import AuditSummary, model_quality_binned, quality_table
 
     stdout = stdout or sys.stdout
@@ -189,6 +202,11 @@ def run_score(args, stdout=None, stderr=None):
     if is_stdout(args.output):  # -o /dev/stdout means -o -: no summary mixed into the CSV
         args.output = STDOUT
     check_outputs(args)
+    by_filter = args.flag_by == "filter"
+    if by_filter and args.error_threshold is not None:
+        raise CLIError("--error-threshold applies to --flag-by error_proba only")
+    error_threshold = (DEFAULT_ERROR_THRESHOLD if args.error_threshold is None
+                       else args.error_threshold)
     agg_kwargs = aggregator_kwargs(args.aggregator, args.alpha, args.temperature)
     aggregate = resolve_aggregator(agg_kwargs)
     P, class_names = read_pred_probs(args.pred_probs, args.delimiter)
@@ -207,21 +225,31 @@ def run_score(args, stdout=None, stderr=None):
     )
     if note:
         print(f"skmlq: {note}", file=stderr)
-    # The verdict (flags, suggestions, expected count) is the estimator's, from the
-    # second stage fitted on these rows, whatever the ranking's method.
+    # By default the verdict (flags, suggestions, expected count) is the estimator's,
+    # from the second stage fitted on these rows, whatever the ranking's method.
+    # --flag-by filter takes the confident-learning filter's instead: with a
+    # first-stage method nothing is fitted, and every pass reads the rows in blocks.
+    params = None
     if args.method in SECOND_STAGE_METHODS:
         Y, P, thresholds, params = check_second_stage_inputs(
             labels, P, args.adjust_pred_probs, method=args.method)
         stage = params
     else:
         Y, P, thresholds = check_scoring_inputs(labels, P, args.method, args.adjust_pred_probs)
-        params = check_second_stage_inputs(Y, P, False)[3]
+        if not by_filter:
+            params = check_second_stage_inputs(Y, P, False)[3]
         stage = None
     show = progress_enabled(args.progress, stderr)
     n_samples = P.shape[0]
     with Progress("scoring", n_samples, show, stderr) as progress:
         scores = compute_scores(Y, P, args.method, thresholds, aggregate, progress, stage)
-    error_proba, mask, flagged, counts = compute_verdict(Y, P, params, args.error_threshold)
+    if by_filter:
+        # A second-stage method's thresholds are those of the stage's probabilities:
+        # the filter reads pred_probs and computes its own.
+        mask, flagged = compute_filter(Y, P, None if stage is not None else thresholds)
+        error_proba = None
+    else:
+        error_proba, mask, flagged, counts = compute_verdict(Y, P, params, error_threshold)
     names = _class_labels(class_names, P.shape[1])
 
     def per_class(rows):
@@ -240,15 +268,18 @@ def run_score(args, stdout=None, stderr=None):
     # From histograms filled in row blocks: a sort of every class's column of a
     # memory-mapped input costs more than all the rest (see model_quality_binned).
     n_given, ap, auc, _ = model_quality_binned(Y, P)
-    estimate = ErrorEstimate.from_stage(Y, P, params, error_proba, *counts)
+    estimate = None
+    if not by_filter:
+        from .._estimator._error_estimate import ErrorEstimate
+
+        estimate = ErrorEstimate.from_stage(Y, P, params, error_proba, *counts)
     summary = AuditSummary.from_arrays(Y, mask, flagged, names,
                                        quality_table(names, n_given, n_samples, ap, auc),
                                        error_estimate=estimate)
     if args.html is not None:
         write_html(args, Y, scores, mask, flagged, per_class, names, summary, out,
                    title=f"Label audit: {os.path.basename(args.labels)}",
-                   error_proba=error_proba, error_threshold=args.error_threshold,
-                   pred_probs=P)
+                   error_proba=error_proba, error_threshold=error_threshold, pred_probs=P)
     if quiet:
         return 0
     aggregation = " ".join([agg_kwargs["method"]] + [

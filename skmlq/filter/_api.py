@@ -314,7 +314,7 @@ def _warn_joint_ignored(filter_by):
 
 
 def _per_class_mask(checked, filter_by, *, low_memory, n_jobs, min_examples_per_class,
-                    from_find_label_issues, return_cl=False, thresholds=None):
+                    from_find_label_issues, return_cl=False, thresholds=None, sparse=False):
     """Warnings for unused options, then :func:`issue_mask` (``return_cl``: see there)."""
     c = checked
     if low_memory:
@@ -350,7 +350,7 @@ def _per_class_mask(checked, filter_by, *, low_memory, n_jobs, min_examples_per_
     return issue_mask(
         c["Y"], c["P"], filter_by, frac_noise=c["frac_noise"], ntr=c["ntr"],
         min_examples=c["min_examples"], joint=c["joint"], return_cl=return_cl,
-        thresholds=thresholds,
+        thresholds=thresholds, sparse=sparse,
     )
 
 
@@ -580,10 +580,12 @@ _FILTER_OPTIONS = {
 }
 
 
-def find_label_issues_both(Y, P, *, thresholds=None, verbose=False, **options):
+def find_label_issues_both(Y, P, *, thresholds=None, verbose=False, sparse=False,
+                           **options):
     """``(find_multilabel_issues_per_class(...), find_label_issues(...))`` as masks,
     validated and computed once (the ``low_*`` rules count one confident-learning
-    mask for both).
+    mask for both). ``sparse=True``: the per-class mask may be a boolean CSR matrix
+    (see :func:`skmlq._core._confident_learning.issue_mask`).
 
     For callers that have scored already: ``Y`` and ``P`` must be the checked
     labels and probabilities, and ``thresholds`` (if not None) their confident
@@ -602,7 +604,7 @@ def find_label_issues_both(Y, P, *, thresholds=None, verbose=False, **options):
     result = _per_class_mask(
         checked, filter_by, low_memory=low_memory, n_jobs=options["n_jobs"],
         min_examples_per_class=options["min_examples_per_class"],
-        from_find_label_issues=False, return_cl=low, thresholds=thresholds,
+        from_find_label_issues=False, return_cl=low, thresholds=thresholds, sparse=sparse,
     )
     mask, cl = result if low else (result, None)
     if verbose:

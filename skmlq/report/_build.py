@@ -107,7 +107,7 @@ def _flagged_coordinates(Y, mask, per_class_scores):
     return rows, cols, remove, scores, n_samples
 
 
-def class_lists(Y, mask, names, order, per_class_scores=None, *, plain=False):
+def class_lists(Y, mask, names, order, per_class_scores=None, *, plain=False, joined=None):
     """``given``, ``to_remove`` and ``to_add`` (:class:`ListArray` columns of
     ``names``) of the examples ``order``; with ``per_class_scores`` also the rest of
     the long report's list columns (``suggested``, ``to_remove_scores``,
@@ -115,7 +115,8 @@ def class_lists(Y, mask, names, order, per_class_scores=None, *, plain=False):
 
     Every column is a gather of coordinates (no Python object per row): the lists
     are made when a row is read. ``plain=True`` gives lists of Python lists instead
-    (for writers that format every row anyway; needs no pandas).
+    (for writers that format every row anyway; needs no pandas); ``joined=SEP``
+    gives each list as one string, its names joined by SEP (for the CSV writer).
     """
     if plain:
         array_type = FlatLists
@@ -144,6 +145,8 @@ def class_lists(Y, mask, names, order, per_class_scores=None, *, plain=False):
         out["to_remove_scores"] = column(r_rows, s[remove], None)
         out["to_add_scores"] = column(a_rows, s[~remove], None)
     out = {name: array.take(order) for name, array in out.items()}
+    if joined is not None:
+        return {name: array.joined(joined) for name, array in out.items()}
     if plain:
         return {name: array.tolist() for name, array in out.items()}
     return out

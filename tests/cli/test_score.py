@@ -243,3 +243,66 @@ def test_warnings_print_as_one_skmlq_line(tmp_path, capsys, monkeypatch):
     for line in err:
         assert line.startswith("skmlq: warning: May not flag all label issues"), line
         assert "UserWarning" not in line and ".py:" not in line
+
+
+CLEANLAB_ROUTE = ["--method", "self_confidence", "--aggregator", "exponential_moving_average",
+                  "--flag-by", "filter"]
+
+
+def test_flag_by_filter_flags_as_find_label_issues(tmp_path, monkeypatch, capsys):
+    """--flag-by filter: cleanlab's ranking and the filter's suggestions, written in
+    chunks; no second stage is fitted, and the summary states no expected count."""
+    from skmlq.filter import find_label_issues, find_multilabel_issues_per_class
+
+    Y, P = make_case(seed=7, n=301, k=3)
+    np.save(tmp_path / "y.npy", Y)
+    np.save(tmp_path / "p.npy", P)
+    monkeypatch.setattr(_report_csv, "_CHUNK_ELEMENTS", 40)
+    monkeypatch.setattr(_score, "compute_verdict", None)  # the stage's route is not taken
+    out, review = tmp_path / "out.csv", tmp_path / "review.csv"
+    assert main(["score", "--labels", str(tmp_path / "y.npy"), "--pred-probs",
+                 str(tmp_path / "p.npy"), "-o", str(out), "--review", str(review), *EXACT,
+                 *CLEANLAB_ROUTE]) == 0
+    assert "Expected number" not in capsys.readouterr().out
+    mask = find_multilabel_issues_per_class(Y, P)
+    assert mask.any() and (~mask).any()
+    header, rows = read_output(out)
+    expected = get_label_quality_scores(Y, P)
+    np.testing.assert_array_equal([int(r[0]) for r in rows],
+                                  np.argsort(expected, kind="stable"))
+    for r in rows:
+        i = int(r[0])
+        assert _split(r[4], ";") == [str(k) for k in np.flatnonzero(mask[i] & Y[i])]
+        assert _split(r[5], ";") == [str(k) for k in np.flatnonzero(mask[i] & ~Y[i])]
+    reviewed = {int(line.split(",")[0]) for line in review.read_text().splitlines()[1:]}
+    assert reviewed == set(np.flatnonzero(find_label_issues(Y, P)).tolist())
+
+
+def test_flag_by_filter_refuses_the_error_threshold(tmp_path, capsys):
+    Y, P = make_case(seed=8)
+    np.save(tmp_path / "y.npy", Y)
+    np.save(tmp_path / "p.npy", P)
+    assert main(["score", "--labels", str(tmp_path / "y.npy"), "--pred-probs",
+                 str(tmp_path / "p.npy"), "--flag-by", "filter",
+                 "--error-threshold", "0.3"]) == 2
+    assert "--error-threshold applies to --flag-by error_proba only" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("options", [["--method", "normalized_margin", "--adjust-pred-probs"],
+                                     ["--method", "cooccurrence", "--adjust-pred-probs"]])
+def test_flag_by_filter_suggests_as_the_filter_whatever_the_ranking(tmp_path, options):
+    from skmlq.filter import find_multilabel_issues_per_class
+
+    Y, P = make_case(seed=9, n=120, k=3)
+    np.save(tmp_path / "y.npy", Y)
+    np.save(tmp_path / "p.npy", P)
+    out = tmp_path / "out.csv"
+    assert main(["score", "--labels", str(tmp_path / "y.npy"), "--pred-probs",
+                 str(tmp_path / "p.npy"), "-o", str(out), "--flag-by", "filter",
+                 "--aggregator", "exponential_moving_average", *options]) == 0
+    mask = find_multilabel_issues_per_class(Y, P)
+    assert mask.any()
+    for r in read_output(out)[1]:
+        i = int(r[0])
+        assert _split(r[4], ";") == [str(k) for k in np.flatnonzero(mask[i] & Y[i])]
+        assert _split(r[5], ";") == [str(k) for k in np.flatnonzero(mask[i] & ~Y[i])]
