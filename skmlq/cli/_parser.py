@@ -273,6 +273,23 @@ def _add_report_outputs(p):
                         "filterable) and the per-class table")
 
 
+#: ``skmlq review``'s inputs: (flag, metavar, help), each optional.
+REVIEW_INPUTS = (
+    ("--labels", "FILE", "the given labels (to start, or to find the state next to them)"),
+    ("--pred-probs", "FILE",
+     "out-of-sample predicted probabilities, one column per class (starts a review)"),
+    ("--features", "DATA.csv",
+     "instead of --pred-probs: a CSV file of features (the formats of skmlq audit), on "
+     "which the audit's default model is cross-fitted once (starts a review)"),
+    ("--text-column", "COL",
+     "with --features: model this text column with TF-IDF (default: numeric columns)"),
+)
+REVIEW_STATE = (
+    ("--state", "STATE.npz", "the loop's state file (default LABELS.skmlq-review.npz)"),
+    ("--reviewed", "REVIEW.csv", "a review file of an earlier batch with its decisions filled"),
+)
+
+
 def _add_debug(p):
     # SUPPRESS: a sub-command's default must not undo "skmlq --debug COMMAND".
     p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
@@ -408,24 +425,13 @@ def build_parser():
                            batch back: each one refits the noise model, re-ranks the rest
                            and sharpens the count of wrong examples."""),
                        epilog=REVIEW_EPILOG, formatter_class=_formatter)
-    p.add_argument("--labels", default=None, metavar="FILE",
-                   help="the given labels (to start, or to find the state next to them)")
-    p.add_argument("--pred-probs", default=None, metavar="FILE",
-                   help="out-of-sample predicted probabilities, one column per class "
-                        "(starts a review)")
-    p.add_argument("--features", default=None, metavar="DATA.csv",
-                   help="instead of --pred-probs: a CSV file of features (the formats of "
-                        "skmlq audit), on which the audit's default model is cross-fitted "
-                        "once (starts a review)")
-    p.add_argument("--text-column", default=None, metavar="COL",
-                   help="with --features: model this text column with TF-IDF (default: "
-                        "numeric columns)")
+    # Every input is optional here: a later run finds the state from --labels or --state.
+    for flag, metavar, text in REVIEW_INPUTS:
+        p.add_argument(flag, default=None, metavar=metavar, help=text)
     p.add_argument("--cv", type=_positive_int(2), default=5,
                    help="with --features: number of cross-validation folds (default 5)")
-    p.add_argument("--state", default=None, metavar="STATE.npz",
-                   help="the loop's state file (default LABELS.skmlq-review.npz)")
-    p.add_argument("--reviewed", default=None, metavar="REVIEW.csv",
-                   help="a review file of an earlier batch with its decisions filled")
+    for flag, metavar, text in REVIEW_STATE:
+        p.add_argument(flag, default=None, metavar=metavar, help=text)
     p.add_argument("--batch", type=_positive_int(0), default=50, metavar="N",
                    help="examples in the next batch (default 50; 0 writes none)")
     p.add_argument("--random-share", type=_fraction, default=0.1, metavar="SHARE",
