@@ -23,8 +23,7 @@ from scipy.special import expit
 
 from ._error_proba import _centres, _log_likelihood
 
-__all__ = ["COUNT_TOLERANCE", "PROFILE_DROP", "count_reliability", "count_verdict",
-           "histogram_wrong"]
+__all__ = ["COUNT_TOLERANCE", "PROFILE_DROP", "count_reliability", "histogram_wrong"]
 
 #: The relative error of a count worth printing: flip rates scaled by 1 - this (or
 #: its inverse) must be rejected by the data.
@@ -85,26 +84,3 @@ def count_reliability(counts, sums, model):
         drops.append(best - _log_likelihood(counts, centre, scaled).sum())
     stats = {"drop_low": float(drops[0]), "drop_high": float(drops[1])}
     return bool(min(drops) >= PROFILE_DROP), stats
-
-
-def count_verdict(Y, P, params):
-    """``(reliable, reason)`` of the count on validated ``(Y, P)`` scored by the fitted
-    second stage ``params``: its ``count_check`` when the fit made it, otherwise
-    from one more pass over the rows, for the noise model's histogram (the fits
-    cost little next to it)."""
-    from ..utils._labels import indicator_block
-    from ._second_stage import second_stage_block
-    from ._error_proba import noise_histogram
-
-    def q_block(start, stop):
-        return second_stage_block(P[start:stop], indicator_block(Y, start, stop), params)
-
-    if getattr(params, "count_check", None) is not None:
-        reliable = params.count_check[0]
-    else:
-        counts, sums = noise_histogram(Y, q_block, *P.shape)
-        reliable, _ = count_reliability(counts, sums, params.noise_model)
-    if reliable:
-        return True, ""
-    return False, ("the noise model fits the annotations about as well with a quarter "
-                   "fewer or more errors")

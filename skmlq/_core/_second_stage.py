@@ -66,6 +66,7 @@ from ._thresholds import thresholds_from_sums
 __all__ = [
     "CooccurrenceParams",
     "choose_neighbors",
+    "count_verdict",
     "fit_second_stage",
     "fit_stage",
     "label_error_probabilities",
@@ -628,3 +629,22 @@ def label_error_probabilities(Y, P, params, stage_probs=None):
 
     run_blocks(block, row_blocks(n_samples, n_classes))
     return example, per_class
+
+
+def count_verdict(Y, P, params):
+    """``(reliable, reason)`` of the count on validated ``(Y, P)`` scored by the fitted
+    stage ``params``: its ``count_check`` when the fit made it, otherwise from one
+    more pass over the rows, for the noise model's histogram (the fits cost little
+    next to it)."""
+    if params.count_check is not None:
+        reliable = params.count_check[0]
+    else:
+        def q_block(start, stop):
+            return second_stage_block(P[start:stop], indicator_block(Y, start, stop), params)
+
+        reliable, _ = count_reliability(*noise_histogram(Y, q_block, *P.shape),
+                                        params.noise_model)
+    if reliable:
+        return True, ""
+    return False, ("the noise model fits the annotations about as well with a quarter "
+                   "fewer or more errors")

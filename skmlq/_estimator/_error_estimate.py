@@ -1,6 +1,6 @@
 """The one-line dataset estimate of how many examples have a wrong annotation."""
 
-from .._core._count import count_verdict
+from .._core._second_stage import count_verdict
 from .._core._verdict import expected_counts
 
 __all__ = ["ErrorEstimate"]

@@ -326,8 +326,10 @@ _REVIEW_KEYS = (
 def _review_block(report, positions, pred_probs, review_name):
     """The review section: one row per suggested change of the shown rows, the
     review file's lines (base64) on the rows and their header on the table."""
-    from ..report._review import write_review
+    from ..report._review import check_review_probs, write_review
 
+    if pred_probs is not None:
+        pred_probs = check_review_probs(pred_probs, report)
     buffer = io.StringIO()
     try:
         write_review(report.iloc[positions], buffer, pred_probs=pred_probs)

@@ -17,7 +17,7 @@ from numbers import Integral
 
 import numpy as np
 
-from ..utils._errors import InputValueError
+from ..utils._errors import InputTypeError, InputValueError
 from ..utils._labels import check_labels
 from ..utils._validation import check_pred_probs
 from ..utils._output import safe_output, spreadsheet_safe, spreadsheet_text
@@ -43,6 +43,28 @@ _ASCII_DIGITS = re.compile(r"[0-9]+")
 
 def _name(value):
     return str(value)
+
+
+def _checked_probs(pred_probs, n_samples, n_classes):
+    """``pred_probs`` checked to be the probabilities a report of ``n_samples`` rows
+    and ``n_classes`` classes was made from."""
+    P = check_pred_probs(pred_probs)
+    if P.ndim != 2 or P.shape[1] != n_classes or P.shape[0] < n_samples:
+        raise InputValueError(f"pred_probs has shape {P.shape}; expected (n_samples, "
+                              f"{n_classes}), the probabilities the report was made from.")
+    return P
+
+
+def check_review_probs(pred_probs, report):
+    """``pred_probs`` checked against ``report`` before a review file is made of
+    them, or None where no review file can be made of ``report`` (the HTML report
+    checks them first: a bad argument is the caller's error, not a review the page
+    cannot offer)."""
+    try:
+        suggestions = suggestions_from_report(report)
+    except (InputValueError, InputTypeError):
+        return None
+    return _checked_probs(pred_probs, suggestions.n_samples, len(suggestions.classes))
 
 
 def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
@@ -110,10 +132,7 @@ def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
                [spreadsheet_safe(given[p]) for p in pos],
                [float_format % v for v in s.scores.tolist()]]
     if pred_probs is not None:
-        P = check_pred_probs(pred_probs)
-        if P.ndim != 2 or P.shape[1] != classes.size or P.shape[0] < suggestions.n_samples:
-            raise InputValueError(f"pred_probs has shape {P.shape}; expected (n_samples, "
-                                  f"{classes.size}), the probabilities the report was made from.")
+        P = _checked_probs(pred_probs, suggestions.n_samples, classes.size)
         header.append("pred_prob")
         columns.append([float_format % v for v in P[s.rows, s.cols].tolist()])
     header.append("label_quality")

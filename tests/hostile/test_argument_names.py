@@ -66,6 +66,10 @@ VALID = {
     "write_review": lambda folder: {"report": REPORT, "path": str(folder / "review.csv"),
                                     "pred_probs": P},
     "apply_review": lambda folder: {"labels": Y, "review": review_file(folder)},
+    # the review screen's file carries the model's probabilities
+    "render_html_report": lambda folder: {"report": REPORT, "pred_probs": P},
+    "write_html_report": lambda folder: {"path": str(folder / "report.html"), "report": REPORT,
+                                         "pred_probs": P},
 }
 # The aggregators are plain reductions called on every block of scores (their
 # inputs come checked from the scorer): they do not check, so they name nothing.
