@@ -49,11 +49,12 @@ def check_scoring_inputs(labels, pred_probs, method, adjust_pred_probs, threshol
 
 def check_second_stage_inputs(labels, pred_probs, adjust_pred_probs, thresholds=None,
                               cooccurrence_params=None, random_state=0,
-                              method=COOCCURRENCE):
+                              method=COOCCURRENCE, check_count=False):
     """Validate the inputs of a second-stage ``method``; fit its stage if not given.
 
     Returns ``(Y, P, thresholds, params)``: the thresholds are those of the
-    second-stage probabilities (None unless ``adjust_pred_probs``).
+    second-stage probabilities (None unless ``adjust_pred_probs``). ``check_count``
+    is passed to the fit, for callers that report the expected count.
     """
     P = check_pred_probs(pred_probs)
     Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
@@ -65,7 +66,7 @@ def check_second_stage_inputs(labels, pred_probs, adjust_pred_probs, thresholds=
             DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS, random_state,
             DEFAULT_COOCCURRENCE_NEIGHBORS,
         )
-        cooccurrence_params = fit_second_stage(Y, P, *options)
+        cooccurrence_params = fit_second_stage(Y, P, *options, check_count=check_count)
     else:
         check_cooccurrence_params(cooccurrence_params, P.shape[1])
     if adjust_pred_probs and thresholds is None:

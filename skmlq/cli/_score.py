@@ -232,12 +232,12 @@ def run_score(args, stdout=None, stderr=None):
     params = None
     if args.method in SECOND_STAGE_METHODS:
         Y, P, thresholds, params = check_second_stage_inputs(
-            labels, P, args.adjust_pred_probs, method=args.method)
+            labels, P, args.adjust_pred_probs, method=args.method, check_count=True)
         stage = params
     else:
         Y, P, thresholds = check_scoring_inputs(labels, P, args.method, args.adjust_pred_probs)
         if not by_filter:
-            params = check_second_stage_inputs(Y, P, False)[3]
+            params = check_second_stage_inputs(Y, P, False, check_count=True)[3]
         stage = None
     show = progress_enabled(args.progress, stderr)
     n_samples = P.shape[0]
