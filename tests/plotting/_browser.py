@@ -99,3 +99,13 @@ def screenshot_report(html_path, png_path, *, viewport=(1280, 900), full_page=Fa
             return page.screenshot(png_path, full_page=full_page)
         finally:
             page.close()
+
+
+def skip_or_fail(missing):
+    """Skip (or, with SKMLQ_REQUIRE_BROWSER=1, fail) saying what is missing and how to
+    install it."""
+    import pytest
+
+    if os.environ.get("SKMLQ_REQUIRE_BROWSER", "").strip() not in ("", "0"):
+        pytest.fail(f"{missing}. {INSTALL_HINT}", pytrace=False)
+    pytest.skip(f"{missing}. {INSTALL_HINT} (SKMLQ_REQUIRE_BROWSER=1 makes this a failure)")

@@ -5,37 +5,19 @@ Without the browser the tests skip and say how to install it; with
 missing browser can never hide there.
 """
 
-import os
 
 import numpy as np
 import pytest
 
 from skmlq.plotting import write_html_report
 
-from ._browser import INSTALL_HINT, ReportPage, chromium, missing_requirement
+from ._browser import INSTALL_HINT, ReportPage, skip_or_fail
 from ._html_cases import CLASSES, HOSTILE_CLASS, HOSTILE_TEXT, make_report, make_texts
 
 pd = pytest.importorskip("pandas")
 
 N_SAMPLES = 400
 MAX_ROWS = 150
-
-
-def _skip_or_fail(missing):
-    """Skip (or, with SKMLQ_REQUIRE_BROWSER=1, fail) saying what is missing and how to
-    install it."""
-    if os.environ.get("SKMLQ_REQUIRE_BROWSER", "").strip() not in ("", "0"):
-        pytest.fail(f"{missing}. {INSTALL_HINT}", pytrace=False)
-    pytest.skip(f"{missing}. {INSTALL_HINT} (SKMLQ_REQUIRE_BROWSER=1 makes this a failure)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    missing = missing_requirement()
-    if missing:
-        _skip_or_fail(missing)
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +131,7 @@ def test_a_missing_browser_is_named_with_the_fix(monkeypatch):
 def test_a_missing_browser_skips_unless_required(monkeypatch):
     monkeypatch.delenv("SKMLQ_REQUIRE_BROWSER", raising=False)
     with pytest.raises(pytest.skip.Exception, match="apt-get install -y chromium"):
-        _skip_or_fail("no Chromium binary")
+        skip_or_fail("no Chromium binary")
     monkeypatch.setenv("SKMLQ_REQUIRE_BROWSER", "1")
     with pytest.raises(pytest.fail.Exception, match="no Chromium binary"):
-        _skip_or_fail("no Chromium binary")
+        skip_or_fail("no Chromium binary")

@@ -22,22 +22,12 @@ from skmlq.cli import main
 from skmlq.plotting import write_html_report
 from skmlq.report import ModelQualityWarning, apply_review, write_review
 
-from ._browser import ReportPage, chromium, missing_requirement
+from ._browser import ReportPage
 from ._html_cases import HOSTILE_CLASS
-from .test_html_browser import _skip_or_fail
 
 pd = pytest.importorskip("pandas")
 
 CLASSES = ["alpha", "=SUM(A1)", HOSTILE_CLASS, "delta"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    missing = missing_requirement()
-    if missing:
-        _skip_or_fail(missing)
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")
