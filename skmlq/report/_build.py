@@ -20,6 +20,8 @@ from ..utils._docstrings import fill_doc, toy_data_doc
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._labels import indicator_block
 from ..utils._optional import require_pandas
+from ..utils._row_mask import RowMask
+from ..utils._sparse import FilledSparseMatrix, csr_entries, values_at
 from ..utils._validation import (
     check_bool, check_choice, check_class_names, check_integer, check_pred_probs,
     check_unit_interval,
@@ -92,19 +94,60 @@ def _given_coordinates(Y):
     return rows.astype(np.int64), cols.astype(np.int64)
 
 
-def _flagged_coordinates(Y, mask, per_class_scores):
-    """The :class:`Suggestions` of the flagged annotations of ``mask``."""
-    rows, cols = nonzero_2d(mask)
-    n_samples = mask.shape[0]
-    remove = np.zeros(rows.size, dtype=bool)
-    for start, stop in row_blocks(*mask.shape):
+def mask_coordinates(mask):
+    """``(rows, cols)`` (int64, row-major) of the True entries of an (N, K) mask: a
+    dense array, a boolean sparse matrix or a :class:`~skmlq.utils._row_mask.RowMask`;
+    a sparse one is read in O(nnz), never densified."""
+    if isinstance(mask, RowMask):
+        mask = mask._csr
+    if sp.issparse(mask):
+        csr = sp.csr_matrix(mask)
+        if not csr.has_canonical_format:
+            csr = csr.copy()
+            csr.sum_duplicates()
+        rows = np.repeat(np.arange(csr.shape[0], dtype=np.int64), np.diff(csr.indptr))
+        keep = np.asarray(csr.data, dtype=bool)
+        return rows[keep], csr.indices[keep].astype(np.int64)
+    return nonzero_2d(mask)
+
+
+def flagged_by_mask(mask):
+    """(N,) bool: whether each example has a flagged annotation in ``mask``."""
+    rows, _ = mask_coordinates(mask)
+    out = np.zeros(mask.shape[0], dtype=bool)
+    out[rows] = True
+    return out
+
+
+def _given_at(Y, rows, cols):
+    """Whether the annotations ``(rows, cols)`` (row-sorted) are given in ``Y``."""
+    if sp.issparse(Y):
+        Y = Y.tocsr()
+        if not Y.has_canonical_format:
+            Y = Y.copy()
+            Y.sum_duplicates()
+        found, values = csr_entries(Y.indptr, Y.indices, Y.data, rows, cols)
+        return found & values.astype(bool)
+    given = np.zeros(rows.size, dtype=bool)
+    for start, stop in row_blocks(*Y.shape):
         lo, hi = np.searchsorted(rows, [start, stop])
         if hi > lo:
             block = indicator_block(Y, start, stop)
-            remove[lo:hi] = block[rows[lo:hi] - start, cols[lo:hi]]
-    scores = (np.asarray(per_class_scores)[rows, cols] if rows.size and per_class_scores.size
+            given[lo:hi] = block[rows[lo:hi] - start, cols[lo:hi]]
+    return given
+
+
+def _flagged_coordinates(Y, mask, per_class_scores):
+    """The :class:`Suggestions` of the flagged annotations of ``mask``.
+
+    ``per_class_scores`` is a dense (N, K) array, a
+    :class:`~skmlq.utils.FilledSparseMatrix` (sparse predictions) or None.
+    """
+    rows, cols = mask_coordinates(mask)
+    remove = _given_at(Y, rows, cols)
+    scores = (values_at(per_class_scores, rows, cols) if per_class_scores is not None
               else np.zeros(0))
-    return rows, cols, remove, scores, n_samples
+    return rows, cols, remove, scores, mask.shape[0]
 
 
 def class_lists(Y, mask, names, order, per_class_scores=None, *, plain=False, joined=None):
@@ -126,8 +169,7 @@ def class_lists(Y, mask, names, order, per_class_scores=None, *, plain=False, jo
     names = np.asarray(names, dtype=object)
     n_samples, n_classes = mask.shape
     g_rows, g_cols = _given_coordinates(Y)
-    rows, cols, remove, s, _ = _flagged_coordinates(
-        Y, mask, np.zeros((0, 0)) if per_class_scores is None else per_class_scores)
+    rows, cols, remove, s, _ = _flagged_coordinates(Y, mask, per_class_scores)
     r_rows, r_cols = rows[remove], cols[remove]
     a_rows, a_cols = rows[~remove], cols[~remove]
 
@@ -187,7 +229,7 @@ def build_report(Y, scores, per_class_scores, mask, classes, *, flagged=None,
     flagged_only = check_bool(flagged_only, "flagged_only")
     n_samples = Y.shape[0]
     scores = np.asarray(scores, dtype=np.float64)
-    flagged = mask.any(axis=1) if flagged is None else np.asarray(flagged, dtype=bool)
+    flagged = flagged_by_mask(mask) if flagged is None else np.asarray(flagged, dtype=bool)
     index = pd.RangeIndex(n_samples, name="example")
     if ids is not None:
         ids = np.asarray(ids)
@@ -216,6 +258,10 @@ def build_report(Y, scores, per_class_scores, mask, classes, *, flagged=None,
                 columns[name] = columns[name][order]
         report = pd.DataFrame(columns, index=index[order])
     else:
+        if isinstance(per_class_scores, FilledSparseMatrix):
+            raise InputTypeError(
+                "form='wide' holds one column per class, which sparse pred_probs are "
+                "meant to avoid; use form='long' (the class lists of each example).")
         clash = set(map(str, names.tolist())) & set(columns)
         if clash:
             raise InputValueError(
@@ -226,7 +272,8 @@ def build_report(Y, scores, per_class_scores, mask, classes, *, flagged=None,
         codes = np.zeros(mask.shape, dtype=np.int8)
         for start, stop in row_blocks(*mask.shape):
             y = indicator_block(Y, start, stop)
-            m = np.asarray(mask[start:stop], dtype=bool)
+            m = np.asarray(mask[start:stop].toarray() if sp.issparse(mask) else
+                           mask[start:stop], dtype=bool)
             codes[start:stop] = np.where(m, np.where(y, 2, 3), y.astype(np.int8))
         wide = pd.DataFrame(
             {name: pd.Categorical.from_codes(codes[:, k], WIDE_STATES)
@@ -263,8 +310,13 @@ def label_issue_report(
     labels : list of lists of int, array-like of shape (n_samples, n_classes) or \
 sparse matrix
         The given annotations (lists of class indices, or a 0/1 indicator).
-    pred_probs : array-like of shape (n_samples, n_classes)
-        Out-of-sample predicted probability that each class applies.
+    pred_probs : array-like, sparse matrix or FilledSparseMatrix of shape \
+(n_samples, n_classes)
+        Out-of-sample predicted probability that each class applies. Sparse
+        predictions (the top-k scores of an extreme multi-label model, see
+        :ref:`extreme`) are read as they are: the report costs O(nnz), the
+        suggestions are gathered as coordinates, and no (n_samples, n_classes)
+        array is made (``form="wide"`` is then a TypeError).
     class_names : sequence of shape (n_classes,), default=None
         Name of each class, used in every class list; None uses column indices.
     ids : array-like of shape (n_samples,), default=None
@@ -333,7 +385,13 @@ sparse matrix
     from ..filter._api import find_label_issues_both
 
     aggregate = resolve_aggregator(aggregator_kwargs)
-    Y, P, thresholds = check_scoring_inputs(labels, pred_probs, method, adjust_pred_probs)
+    Y, P, thresholds = check_scoring_inputs(labels, pred_probs, method, adjust_pred_probs,
+                                            allow_sparse=True)
+    sparse = isinstance(P, FilledSparseMatrix)
+    if sparse and form == "wide":
+        raise InputTypeError(
+            "form='wide' holds one column per class, which sparse pred_probs are meant "
+            "to avoid; use form='long' (the class lists of each example).")
     classes = check_class_names(class_names, P.shape[1])
     # One pass for both scores; the filter reuses the thresholds of the adjustment.
     per_class, scores = score_blocks(Y, P, method, thresholds, aggregate,
@@ -351,7 +409,8 @@ sparse matrix
             raise InputTypeError(
                 "return_indices_ranked_by is not accepted here: the report is already "
                 "sorted by label_quality.")
-        mask, flagged = find_label_issues_both(Y, P, thresholds=thresholds, **filter_kwargs)
+        mask, flagged = find_label_issues_both(Y, P, thresholds=thresholds, sparse=sparse,
+                                               **filter_kwargs)
     return build_report(Y, scores, per_class, mask, classes, flagged=flagged,
                         error_proba=error_proba, ids=ids, form=form,
                         flagged_only=flagged_only, worst=worst)

@@ -16,10 +16,11 @@ import re
 from numbers import Integral
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..utils._errors import InputTypeError, InputValueError
 from ..utils._labels import check_labels
-from ..utils._validation import check_pred_probs
+from ..utils._sparse import check_probabilities, values_at
 from ..utils._output import safe_output, spreadsheet_safe, spreadsheet_text
 from ._apply import apply_changes, labels_form
 from ._build import Suggestions, suggestions_from_report
@@ -47,8 +48,9 @@ def _name(value):
 
 def _checked_probs(pred_probs, n_samples, n_classes):
     """``pred_probs`` checked to be the probabilities a report of ``n_samples`` rows
-    and ``n_classes`` classes was made from."""
-    P = check_pred_probs(pred_probs)
+    and ``n_classes`` classes was made from (dense, or sparse: a
+    :class:`~skmlq.utils.FilledSparseMatrix`, read entry by entry)."""
+    P = check_probabilities(pred_probs)
     if P.ndim != 2 or P.shape[1] != n_classes or P.shape[0] < n_samples:
         raise InputValueError(f"pred_probs has shape {P.shape}; expected (n_samples, "
                               f"{n_classes}), the probabilities the report was made from.")
@@ -79,8 +81,10 @@ def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
         Destination. A path is written to a temporary file next to it and renamed
         into place, so a failure never leaves a half-written file; a symbolic link,
         a named pipe or a device is written through, never replaced.
-    pred_probs : array-like of shape (n_samples, n_classes), default=None
-        Adds the model's probability of each changed class (``pred_prob``).
+    pred_probs : array-like, sparse matrix or FilledSparseMatrix of shape \
+(n_samples, n_classes), default=None
+        Adds the model's probability of each changed class (``pred_prob``); sparse
+        predictions are read at the changed entries only.
     float_format : str, default="%.6g"
         %-format of the evidence numbers (``"%r"`` for exact values).
 
@@ -134,7 +138,7 @@ def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
     if pred_probs is not None:
         P = _checked_probs(pred_probs, suggestions.n_samples, classes.size)
         header.append("pred_prob")
-        columns.append([float_format % v for v in P[s.rows, s.cols].tolist()])
+        columns.append([float_format % v for v in values_at(P, s.rows, s.cols).tolist()])
     header.append("label_quality")
     columns.append([float_format % v for v in quality[pos].tolist()])
     if "error_proba" in report.columns:
@@ -441,21 +445,33 @@ def _is_names(labels):
     return False
 
 
+def _row_sets(Y, rows):
+    """The set of given classes of each of ``rows`` of a bool indicator, dense or
+    CSR (read by its stored entries: O(their number), whatever the classes)."""
+    if sp.issparse(Y):
+        sub = sp.csr_matrix(Y[rows])
+        sub.eliminate_zeros()
+        bounds = sub.indptr.tolist()
+        cols = sub.indices.tolist()
+        return [frozenset(cols[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+    current = np.asarray(Y[rows])
+    return [frozenset(np.flatnonzero(row).tolist()) for row in current]
+
+
 def _check_labels_match(Y, accepted, given_of, classes, review):
     """Every reviewed example's labels are those reviewed, or those after the changes."""
     where = getattr(review, "name", "review") if hasattr(review, "read") else os.fspath(review)
     rows = np.fromiter(given_of, dtype=np.int64, count=len(given_of))
     if rows.size == 0:
         return
-    current = Y[rows]
-    current = current.toarray() if hasattr(current, "toarray") else np.asarray(current)
+    current = _row_sets(Y, rows)
     after = {}
     for r, c, rem in zip(accepted.rows.tolist(), accepted.cols.tolist(),
                          accepted.remove.tolist()):
         after.setdefault(r, []).append((c, rem))
     for i, row in enumerate(rows.tolist()):
         line, given = given_of[row]
-        now = frozenset(np.flatnonzero(current[i]).tolist())
+        now = current[i]
         if now == given:
             continue
         target = set(given)

@@ -24,7 +24,8 @@ from ._validation import (
     check_fill_value, check_pred_probs, check_sparse_probabilities, check_top_k,
 )
 
-__all__ = ["FilledSparseMatrix", "check_probabilities", "is_sparse_probabilities"]
+__all__ = ["FilledSparseMatrix", "check_probabilities", "csr_entries", "is_sparse_probabilities",
+           "values_at"]
 
 
 class FilledSparseMatrix:
@@ -179,11 +180,69 @@ class FilledSparseMatrix:
         dense[rows, self.indices] = self.data
         return dense
 
+    def values_at(self, rows, cols):
+        """The values of the entries ``(rows[i], cols[i])``: stored or filled.
+
+        Reads only the stored entries of the rows asked for: O(their entries +
+        len(rows) log), never a dense row.
+        """
+        found, values = csr_entries(self.indptr, self.indices, self.data, rows, cols)
+        cols = np.asarray(cols, dtype=np.int64)
+        return np.where(found, values, self.fill[cols].astype(self.dtype))
+
     def __repr__(self):
         fill = (f"{self._fill_value!r}" if np.ndim(self._fill_value) == 0
                 else f"<array of {self.shape[1]} values>")
         return (f"<FilledSparseMatrix of shape {self.shape}, {self.nnz} stored "
                 f"{self.dtype} entries, fill_value={fill}>")
+
+
+def csr_entries(indptr, indices, data, rows, cols):
+    """``(found, values)`` of the entries ``(rows[i], cols[i])`` of a CSR matrix with
+    sorted, unique indices per row: whether each is stored, and its stored value
+    (0 where not stored).
+
+    Only the stored entries of the distinct rows asked for are read, so the cost is
+    that of those rows, not of the matrix.
+    """
+    rows = np.asarray(rows, dtype=np.int64).ravel()
+    cols = np.asarray(cols, dtype=np.int64).ravel()
+    found = np.zeros(rows.size, dtype=bool)
+    values = np.zeros(rows.size, dtype=np.asarray(data).dtype)
+    if rows.size == 0:
+        return found, values
+    wanted, at = np.unique(rows, return_inverse=True)
+    starts = np.asarray(indptr[wanted], dtype=np.int64)
+    lengths = np.asarray(indptr[wanted + 1], dtype=np.int64) - starts
+    offsets = np.zeros(wanted.size + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    gather = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
+    # Keys (position of the row among those asked for, column): sorted, as the
+    # rows are in order and each row's indices are sorted.
+    width = int(max(int(cols.max()) + 1, int(indices[gather].max()) + 1 if gather.size else 1))
+    keys = np.repeat(np.arange(wanted.size, dtype=np.int64), lengths) * width
+    keys += indices[gather]
+    query = at.astype(np.int64) * width + cols
+    pos = np.minimum(np.searchsorted(keys, query), max(keys.size - 1, 0))
+    if keys.size:
+        found = keys[pos] == query
+        values[found] = np.asarray(data)[gather[pos[found]]]
+    return found, values
+
+
+def values_at(matrix, rows, cols):
+    """Entries ``(rows[i], cols[i])`` of a dense array, a scipy.sparse matrix (0 where
+    not stored) or a :class:`FilledSparseMatrix` (its fill value where not stored),
+    without densifying a sparse one."""
+    if isinstance(matrix, FilledSparseMatrix):
+        return matrix.values_at(rows, cols)
+    if sp.issparse(matrix):
+        csr = sp.csr_matrix(matrix)
+        if not csr.has_canonical_format:
+            csr = csr.copy()
+            csr.sum_duplicates()
+        return csr_entries(csr.indptr, csr.indices, csr.data, rows, cols)[1]
+    return np.asarray(matrix)[np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)]
 
 
 def is_sparse_probabilities(value):
