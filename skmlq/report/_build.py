@@ -70,6 +70,74 @@ class Suggestions:
                            self.scores[keep], self.n_samples, self.classes)
 
 
+class ClassNames(list):
+    """The class names of a report (``report.attrs["classes"]``): a list that pandas
+    shares instead of copying.
+
+    pandas deep-copies ``attrs`` into every column and slice it hands out; a list of
+    100,000 tag names made each ``report["to_add"]`` cost a second. The names are
+    not meant to be edited, so every copy of a report refers to the same list.
+    """
+
+    __slots__ = ()
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):  # pickled as the plain list it is
+        return list, (list(self),)
+
+
+class _ColumnIndices:
+    """The name-to-column lookup of the default class names, the column indices
+    ``0 .. K-1``: arithmetic instead of a dict of K entries (a report of 100,000
+    tags looks up a few hundred names). ``text=True`` maps their ``str`` (the names
+    a review file holds) instead."""
+
+    def __init__(self, n_classes, text):
+        self.n_classes, self.text = n_classes, text
+
+    def get(self, name, default=None):
+        if self.text:
+            if not (isinstance(name, str) and name.isascii() and name.isdigit()
+                    and (name == "0" or name[0] != "0")):
+                return default
+        elif isinstance(name, (bool, np.bool_)) or not isinstance(name, (int, np.integer)):
+            return default
+        value = int(name)
+        return value if 0 <= value < self.n_classes else default
+
+    def __getitem__(self, name):
+        value = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def __contains__(self, name):
+        return self.get(name) is not None
+
+    def __iter__(self):
+        return (str(k) if self.text else k for k in range(self.n_classes))
+
+    def __len__(self):
+        return self.n_classes
+
+
+def class_lookup(classes, *, text=False):
+    """Mapping of each class name (its ``str`` with ``text``) to its column, the
+    last column where names repeat."""
+    names = np.asarray(classes, dtype=object).tolist()
+    if names and names[0] == 0 and all(
+            issubclass(t, (int, np.integer)) and not issubclass(t, (bool, np.bool_))
+            for t in set(map(type, names))):
+        if np.array_equal(np.asarray(names, dtype=np.int64), np.arange(len(names))):
+            return _ColumnIndices(len(names), text)
+    return dict(zip(map(str, names) if text else names, range(len(names))))
+
+
 def in_sorted(values, keys):
     """``np.isin(values, keys)`` for a sorted ``keys``: a binary search per value,
     several times faster than ``isin``'s hashing for the report's int64 keys."""
@@ -281,7 +349,7 @@ def build_report(Y, scores, per_class_scores, mask, classes, *, flagged=None,
             index=index,
         )
         report = pd.concat([report, wide], axis=1).iloc[order]
-    report.attrs["classes"] = names.tolist()
+    report.attrs["classes"] = ClassNames(names.tolist())
     report.attrs["form"] = form
     return report
 
@@ -461,7 +529,7 @@ def suggestions_from_report(report, classes=None):
         raise InputValueError("report.attrs has no 'classes'; pass classes=[...] (the class "
                               "names of the labels' columns, in order).")
     classes = np.asarray(classes, dtype=object)
-    lookup = {c: k for k, c in enumerate(classes.tolist())}
+    lookup = class_lookup(classes)
     rows_index = report.index.to_numpy()
     if rows_index.size and (rows_index.dtype.kind not in "iu" or rows_index.min() < 0):
         raise InputValueError(
@@ -496,10 +564,12 @@ def suggestions_from_report(report, classes=None):
                 f"{score_column!r} are not aligned; each score list must match its class "
                 f"list.")
         if codes is not None:
-            # A report's own column: map its few categories, not every entry.
+            # A report's own column: map the categories it uses, not every entry
+            # (nor every class of a report of 100,000 tags).
+            used, inverse = np.unique(codes, return_inverse=True)
             known = np.array([lookup.get(c, -1) if isinstance(c, Hashable) else -1
-                              for c in categories.tolist()], dtype=np.int64)
-            cols = known[codes] if codes.size else np.zeros(0, np.int64)
+                              for c in categories[used].tolist()], dtype=np.int64)
+            cols = known[inverse.ravel()] if codes.size else np.zeros(0, np.int64)
             if (cols < 0).any():
                 at = int(np.flatnonzero(cols < 0)[0])
                 unknown(column, lengths, at, categories[codes[at]])

@@ -13,6 +13,7 @@ import csv
 import io
 import os
 import re
+from itertools import islice
 from numbers import Integral
 
 import numpy as np
@@ -23,7 +24,7 @@ from ..utils._labels import check_labels
 from ..utils._sparse import check_probabilities, values_at
 from ..utils._output import safe_output, spreadsheet_safe, spreadsheet_text
 from ._apply import apply_changes, labels_form
-from ._build import Suggestions, suggestions_from_report
+from ._build import Suggestions, class_lookup, suggestions_from_report
 
 __all__ = ["ACCEPT", "REJECT", "REVIEW_COLUMNS", "apply_review", "read_review",
            "review_classes", "write_review"]
@@ -111,8 +112,6 @@ def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
     float_format = _check_float_format(float_format)
     suggestions = suggestions_from_report(report)
     classes = np.asarray(suggestions.classes, dtype=object)
-    for c in classes.tolist():
-        _check_class_name(c)
     index = report.index.to_numpy().astype(np.int64)
     if np.unique(index).size != index.size:
         values, counts = np.unique(index, return_counts=True)
@@ -127,8 +126,12 @@ def write_review(report, path, *, pred_probs=None, float_format="%.6g"):
     s = suggestions.select(order)
     pos = pos[order]
     changed = np.unique(pos)  # only the rows with a change are read, in one take
-    given = dict(zip(changed.tolist(), (GIVEN_SEP.join(map(str, row)) for row in
-                                        report["given"].array.take(changed).tolist())))
+    given_lists = report["given"].array.take(changed).tolist()
+    # The names the file holds (not every class of the labels) must read back.
+    for c in dict.fromkeys([*classes[np.unique(s.cols)].tolist(),
+                            *(c for row in given_lists for c in row)]):
+        _check_class_name(c)
+    given = dict(zip(changed.tolist(), (GIVEN_SEP.join(map(str, row)) for row in given_lists)))
     quality = report["label_quality"].to_numpy()
     header = ["example", "class", "change", "given", "annotation_score"]
     columns = [s.rows.tolist(), [spreadsheet_safe(_name(c)) for c in classes[s.cols].tolist()],
@@ -305,8 +308,8 @@ def read_review(path, classes, n_samples, *, name="review", undecided=False):
             data = fh.read()
     header, rows = _read_rows(_decode(data, where), where)
     columns = _check_header(header, where)
-    lookup = {_name(c): k for k, c in enumerate(np.asarray(classes, dtype=object).tolist())}
-    known = ", ".join(repr(c) for c in list(lookup)[:10])
+    lookup = class_lookup(classes, text=True)  # by _name, i.e. str
+    known = ", ".join(repr(c) for c in islice(lookup, 10))
     known += ", ..." if len(lookup) > 10 else ""
     seen, given_of, open_rows = {}, {}, set()
     out_rows, out_cols, out_remove, out_scores = [], [], [], []

@@ -288,6 +288,7 @@ class AuditSummary:
     def __init__(self, report, model_quality=None, *, error_estimate=None,
                  min_positives=MIN_POSITIVES, min_average_precision=MIN_AVERAGE_PRECISION):
         pd = require_pandas("the audit summary of a report")
+        from ._build import class_lookup
         from ._lists import list_lengths, list_parts
 
         for column in ("flagged", "given", "to_remove", "to_add"):
@@ -298,8 +299,21 @@ class AuditSummary:
         if classes is None:
             classes = sorted(set().union(*report["given"], *report["to_add"]))
         counts = {}
+        lookup = None
         for column in ("given", "to_remove", "to_add"):
-            flat = pd.Series(list_parts(report[column])[1], dtype=object)
+            _, flat, codes, categories = list_parts(report[column])
+            if codes is not None:
+                # A report's own column: count its codes, then map the categories
+                # it uses (O(entries + classes), no table of names per entry).
+                if lookup is None:
+                    lookup = class_lookup(classes)
+                used, inverse = np.unique(codes, return_inverse=True)
+                cols = np.array([lookup.get(c, -1) for c in categories[used].tolist()],
+                                dtype=np.int64)
+                if (cols >= 0).all():
+                    counts[column] = np.bincount(cols[inverse.ravel()], minlength=len(classes))
+                    continue
+            flat = pd.Series(flat, dtype=object)
             counts[column] = flat.value_counts().reindex(classes, fill_value=0).to_numpy()
         # The most suspicious example, worst first by the report's one order: named in
         # the summary when nothing is flagged, so that the audit still leads somewhere.
