@@ -55,6 +55,10 @@ DEFAULT_MAX_ROWS = DEFAULT_HTML_MAX_ROWS
 #: an ellipsis), so that long documents do not make the report large.
 TEXT_CHARS = 500
 
+#: Rows of the per-class table: a data set of 100,000 tags lists the first ones
+#: (the table comes sorted, highest issue rate first), not a page per tag.
+MAX_CLASS_ROWS = 1000
+
 _REQUIRED = ("label_quality", "flagged", "given", "to_remove", "to_add")
 
 
@@ -430,7 +434,7 @@ def render_html_report(report: pd.DataFrame, *, summary: Any = None,
         attributes ``n_examples``, ``n_flagged``, ``n_to_remove``, ``n_to_add``,
         when present, fill the key figures (else they are counted from ``report``).
     class_table : pandas.DataFrame, default=None
-        The per-class table, shown as it is (sortable).
+        The per-class table, shown as it is (sortable), its first 1,000 rows.
     figures : dict or list of (caption, figure) pairs, default=None
         matplotlib Figures, Displays (their ``figure_``) or PNG bytes, embedded
         inline.
@@ -448,9 +452,11 @@ def render_html_report(report: pd.DataFrame, *, summary: Any = None,
         filled). It needs the long report with its score columns and the 0-based
         rows as index (as ``find_label_issues`` gives); otherwise the section says
         why it is missing.
-    pred_probs : array-like of shape (n_samples, n_classes), default=None
+    pred_probs : array-like, sparse matrix or FilledSparseMatrix of shape \
+(n_samples, n_classes), default=None
         Adds the ``pred_prob`` column to the review file, as in
-        :func:`skmlq.report.write_review`.
+        :func:`skmlq.report.write_review` (sparse predictions are read at the
+        suggested changes only).
     review_name : str, default="review.csv"
         File name the browser offers for the downloaded review file.
 
@@ -484,7 +490,13 @@ def render_html_report(report: pd.DataFrame, *, summary: Any = None,
     if review:
         sections.append(_review_block(report, positions, pred_probs, str(review_name)))
     if class_table is not None:
-        sections.append('<section id="classes"><h2>Classes</h2>'
+        note = ""
+        if len(class_table) > MAX_CLASS_ROWS:
+            note = (f'<p class="note">The first {MAX_CLASS_ROWS:,} of {len(class_table):,} '
+                    f'classes, in the order of the table given (the per-class table of the '
+                    f'audit summary has them all).</p>')
+            class_table = class_table.iloc[:MAX_CLASS_ROWS]
+        sections.append('<section id="classes"><h2>Classes</h2>' + note
                         + _frame_table(class_table, "classes-table") + "</section>")
     return "".join([
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",

@@ -187,7 +187,7 @@ def flagged_by_mask(mask):
     return out
 
 
-def _given_at(Y, rows, cols):
+def given_at(Y, rows, cols):
     """Whether the annotations ``(rows, cols)`` (row-sorted) are given in ``Y``."""
     if sp.issparse(Y):
         Y = Y.tocsr()
@@ -212,7 +212,7 @@ def _flagged_coordinates(Y, mask, per_class_scores):
     :class:`~skmlq.utils.FilledSparseMatrix` (sparse predictions) or None.
     """
     rows, cols = mask_coordinates(mask)
-    remove = _given_at(Y, rows, cols)
+    remove = given_at(Y, rows, cols)
     scores = (values_at(per_class_scores, rows, cols) if per_class_scores is not None
               else np.zeros(0))
     return rows, cols, remove, scores, mask.shape[0]

@@ -16,6 +16,7 @@ from ..utils._docstrings import fill_doc, toy_data_doc
 from ..utils._errors import InputValueError
 from ..utils._labels import check_labels, positives_per_class
 from ..utils._optional import require_pandas
+from ..utils._row_mask import RowMask
 from ..utils._validation import (
     check_class_names, check_integer, check_pred_probs, check_unit_interval,
 )
@@ -338,12 +339,26 @@ class AuditSummary:
         from ..utils._blocks import row_blocks
         from ..utils._labels import indicator_block
 
-        counts = issue_counts(Y, mask)  # column 0: absent flagged, 1: given flagged
-        rows_remove = rows_add = 0
-        for start, stop in row_blocks(*mask.shape):
-            y, m = indicator_block(Y, start, stop), np.asarray(mask[start:stop], dtype=bool)
-            rows_remove += int(np.count_nonzero((m & y).any(axis=1)))
-            rows_add += int(np.count_nonzero((m & ~y).any(axis=1)))
+        if sp.issparse(mask) or isinstance(mask, RowMask):
+            # Sparse predictions' mask (or the suggestions kept as coordinates): read
+            # its True entries only, O(nnz), never a dense block of K columns.
+            from ._build import given_at, mask_coordinates
+
+            rows, cols = mask_coordinates(mask)
+            given = given_at(Y, rows, cols)
+            counts = np.zeros((mask.shape[1], 2), dtype=np.int64)
+            counts[:, 0] = np.bincount(cols[~given], minlength=mask.shape[1])
+            counts[:, 1] = np.bincount(cols[given], minlength=mask.shape[1])
+            rows_remove = np.unique(rows[given]).size
+            rows_add = np.unique(rows[~given]).size
+        else:
+            counts = issue_counts(Y, mask)  # column 0: absent flagged, 1: given flagged
+            rows_remove = rows_add = 0
+            for start, stop in row_blocks(*mask.shape):
+                y = indicator_block(Y, start, stop)
+                m = np.asarray(mask[start:stop], dtype=bool)
+                rows_remove += int(np.count_nonzero((m & y).any(axis=1)))
+                rows_add += int(np.count_nonzero((m & ~y).any(axis=1)))
         summary = cls.__new__(cls)
         summary._set(list(classes), mask.shape[0], int(np.count_nonzero(flagged)),
                      positives_per_class(Y), counts[:, 1], counts[:, 0], rows_remove, rows_add,

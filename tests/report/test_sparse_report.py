@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from skmlq.filter import find_label_issues
+from skmlq.filter import find_label_issues, find_multilabel_issues_per_class
 from skmlq.plotting import render_html_report
 from skmlq.rank import get_label_quality_scores, get_label_quality_scores_per_class
 from skmlq.report import (
-    apply_review, apply_suggestions, audit_summary, label_issue_report, model_quality,
+    AuditSummary, apply_review, apply_suggestions, audit_summary, label_issue_report, model_quality,
     write_review,
 )
 from skmlq.utils import FilledSparseMatrix
@@ -152,6 +152,15 @@ def test_sparse_results_equal_the_dense_ones(tmp_path, fill_value):
     np.testing.assert_array_equal(sparse["reviewed"].toarray(), dense["reviewed"])
     per_class = get_label_quality_scores_per_class(labels, pred_probs)
     assert isinstance(per_class, FilledSparseMatrix)
+    # The summary of the arrays (no report) reads the CSR mask by its entries.
+    summaries = []
+    for y, p in ((labels, pred_probs), (labels.toarray(), pred_probs.toarray())):
+        mask = find_multilabel_issues_per_class(y, p)
+        assert sp.issparse(mask) == (y is labels)
+        flagged = np.diff(sp.csr_matrix(mask).indptr) > 0
+        summaries.append(AuditSummary.from_arrays(y, mask, flagged, names))
+    assert str(summaries[0]) == str(summaries[1]) == sparse["summary"]
+    assert summaries[0].per_class.equals(summaries[1].per_class)
 
 
 def test_what_cannot_be_sparse_names_what_to_pass(tmp_path):
@@ -163,3 +172,13 @@ def test_what_cannot_be_sparse_names_what_to_pass(tmp_path):
     with pytest.raises(ValueError, match=r"pred_probs has shape \(50, 31\)"):
         write_review(label_issue_report(labels, pred_probs), io.StringIO(),
                      pred_probs=sp.random(50, 31, density=0.1, format="csr", random_state=0))
+
+
+def test_html_class_table_lists_its_first_rows(tmp_path):
+    labels, pred_probs = tagging_data(40, 1_500, seed=2, top_k=4)
+    report = label_issue_report(labels, pred_probs)
+    table = pd.DataFrame({"class": [f"c{k}" for k in range(1_500)],
+                          "to_add": np.arange(1_500)[::-1]})
+    page = render_html_report(report, class_table=table, review=False)
+    assert "The first 1,000 of 1,500 classes" in page
+    assert ">c999<" in page and ">c1000<" not in page
