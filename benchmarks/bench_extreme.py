@@ -28,9 +28,16 @@ Rows:
    8 GB) so that the machine survives: the largest N it scores at K = 100,000, and
    the N where it dies, beside skmlq on the same rows.
 
+3. the reports (``--part report``, N = 100,000 by default): the label issue
+   report, the review file and the HTML report of the 1,000 worst examples, all
+   from the sparse input (wall time, tracemalloc peak, file sizes), and the time
+   headless Chromium (Playwright, ``/usr/bin/chromium`` or ``$SKMLQ_CHROMIUM``)
+   takes to open the page until its script is ready, best of three.
+
 Usage: ``python benchmarks/bench_extreme.py [--quick] [--n N] [--k K]
-[--cleanlab-limit-gb 8]``. Run the full size once, at nice priority: it takes about
-a minute of one core to generate and a few GB of RAM.
+[--cleanlab-limit-gb 8] [--part all|skmlq|cleanlab|report] [--report-n N]``. Run the
+full size once, at nice priority: it takes about a minute of one core to generate and a
+few GB of RAM.
 """
 
 import argparse
@@ -193,6 +200,158 @@ def bench_skmlq(n_samples, n_classes):
     return rows
 
 
+HTML_ROWS = 1_000
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update"]
+
+
+def _tree_cpu_seconds():
+    """CPU seconds used so far by this process's descendants (the browser's
+    processes), from /proc; None where there is no /proc."""
+    import os
+
+    tick = os.sysconf("SC_CLK_TCK")
+    parent, cpu = {}, {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                text = fh.read()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2:].split()
+        parent[int(entry)] = int(fields[1])
+        cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    me, total = os.getpid(), 0.0
+    for pid, seconds in cpu.items():
+        ancestor = pid
+        while ancestor in parent and ancestor not in (me, 0, 1):
+            ancestor = parent[ancestor]
+        if ancestor == me and pid != me:
+            total += seconds
+    return total
+
+
+def open_seconds(paths, repeats=3):
+    """Per HTML file of ``paths``: the best of ``repeats`` wall times to open it in
+    headless Chromium until its script marks the page ready (``body[data-ready]``)
+    and two frames are drawn, in a fresh page each time, and the browser's CPU
+    seconds of that run (what the page costs, whatever else the machine runs).
+    Returns ``(results, None)`` or ``(None, why)`` without Playwright or Chromium."""
+    import os
+    import shutil
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None, "playwright not installed"
+    binary = os.environ.get("SKMLQ_CHROMIUM") or "/usr/bin/chromium"
+    if not os.access(binary, os.X_OK):
+        binary = shutil.which("chromium")
+    if binary is None:
+        return None, "no chromium binary"
+    results = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=binary, args=CHROMIUM_ARGS)
+        try:
+            for path in paths:
+                url = Path(path).resolve().as_uri()
+                runs = []
+                for _ in range(repeats):
+                    context = browser.new_context(viewport={"width": 1280, "height": 900})
+                    page = context.new_page()
+                    page.goto("about:blank")
+                    cpu = _tree_cpu_seconds()
+                    start = time.perf_counter()
+                    page.goto(url)
+                    page.wait_for_selector("body[data-ready='1']", state="attached",
+                                           timeout=120_000)
+                    page.evaluate("new Promise(r => requestAnimationFrame("
+                                  "() => requestAnimationFrame(r)))")
+                    seconds = time.perf_counter() - start
+                    after = _tree_cpu_seconds()
+                    runs.append((seconds, None if cpu is None else after - cpu))
+                    context.close()
+                results.append(min(runs))
+        finally:
+            browser.close()
+    return results, None
+
+
+BLANK_PAGE = ("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>"
+              "<script>document.body.setAttribute('data-ready', '1');</script></body></html>")
+
+
+def bench_report(n_samples, n_classes, out_dir):
+    """The reports of sparse input: rows ``(name, seconds, peak MB, note)``."""
+    from skmlq.plotting import write_html_report
+    from skmlq.report import audit_summary, label_issue_report, write_review
+
+    _, given, pred = make_extreme(n_samples, n_classes)
+    input_mb = sparse_bytes(given, pred) / 1e6
+    print(f"\n## reports of sparse top-{TOP_K}: N = {n_samples:,}, K = {n_classes:,} "
+          f"(sparse input {input_mb:.0f} MB; a dense float64 array: "
+          f"{n_samples * n_classes * 8 / 1e9:,.0f} GB)")
+    label_issue_report(given[:1000], pred[:1000])  # imports, outside the timing
+    out_dir.mkdir(parents=True, exist_ok=True)
+    review_path, html_path = out_dir / "extreme_review.csv", out_dir / "extreme_report.html"
+    rows = []
+    header = f"{'case':<44} {'seconds':>8} {'peak MB':>8}  note"
+    print(header)
+    print("-" * len(header))
+
+    def row(name, func, note=lambda result: ""):
+        # Timed without tracemalloc (it slows Python-level work several times), then
+        # run again for the peak.
+        start = time.perf_counter()
+        result = func()
+        seconds = time.perf_counter() - start
+        peak = measure(func)[2]
+        text = note(result)
+        print(f"{name:<44} {seconds:>8.2f} {peak:>8.0f}  {text}", flush=True)
+        rows.append((name, seconds, peak, text))
+        return result
+
+    report = row("label_issue_report", lambda: label_issue_report(given, pred),
+                 lambda r: f"{int(r['flagged'].sum()):,} flagged; "
+                           f"{int(r['to_add'].array.lengths().sum()):,} to add, "
+                           f"{int(r['to_remove'].array.lengths().sum()):,} to remove")
+    summary = row("audit_summary", lambda: audit_summary(report))
+    worst = report.iloc[:HTML_ROWS]
+    row(f"write_review (worst {HTML_ROWS:,})",
+        lambda: write_review(worst, review_path, pred_probs=pred),
+        lambda n: f"{n:,} changes, {review_path.stat().st_size / 1e3:,.0f} kB")
+    table = summary.per_class.assign(
+        suggested=summary.per_class["n_to_remove"] + summary.per_class["n_to_add"]
+    ).sort_values("suggested", ascending=False, kind="stable")
+    row(f"write_html_report (worst {HTML_ROWS:,})",
+        lambda: write_html_report(html_path, report, summary=summary, class_table=table,
+                                  max_rows=HTML_ROWS, pred_probs=pred),
+        lambda _: f"{html_path.stat().st_size / 1e6:.2f} MB")
+    blank_path = out_dir / "blank.html"
+    blank_path.write_text(BLANK_PAGE, encoding="utf-8")
+    opened, why = open_seconds([blank_path, html_path])
+    size = html_path.stat().st_size / 1e6
+    if opened is None:
+        print(f"{'open in headless Chromium':<44} {'-':>8} {'-':>8}  skipped: {why}")
+        rows.append(("open the HTML report in headless Chromium", None, None,
+                     f"skipped: {why}"))
+        return rows
+    (blank_s, blank_cpu), (seconds, cpu) = opened
+    cpu_text = "-" if cpu is None else f"{cpu:.2f}"
+    blank_cpu = "-" if blank_cpu is None else f"{blank_cpu:.2f}"
+    note = (f"file {size:.2f} MB; browser CPU {cpu_text} s; an empty page: {blank_s:.2f} s, "
+            f"CPU {blank_cpu} s")
+    print(f"{'open in headless Chromium (best of 3)':<44} {seconds:>8.2f} {'-':>8}  {note}")
+    rows.append(("open the HTML report in headless Chromium", seconds, None, note))
+    return rows
+
+
 _CLEANLAB_CHILD = """
 import json, resource, sys, time
 n, k, limit_bytes = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
@@ -265,13 +424,21 @@ def main(argv=None):
     parser.add_argument("--n", type=int, default=1_000_000, help="examples of row 1")
     parser.add_argument("--k", type=int, default=100_000, help="tags")
     parser.add_argument("--cleanlab-limit-gb", type=float, default=8.0)
-    parser.add_argument("--part", choices=("all", "skmlq", "cleanlab"), default="all")
+    parser.add_argument("--part", choices=("all", "skmlq", "cleanlab", "report"),
+                        default="all")
+    parser.add_argument("--report-n", type=int, default=100_000,
+                        help="examples of the reports' rows (3.)")
+    parser.add_argument("--out", type=Path, default=Path("/tmp/skmlq-bench-extreme"),
+                        help="directory of the review file and HTML report written")
     args = parser.parse_args(argv)
     n, k = (20_000, 5_000) if args.quick else (args.n, args.k)
+    report_n = 5_000 if args.quick else args.report_n
     sizes = [500, 2_000] if args.quick else [1_000, 2_000, 3_000, 6_000, 12_000, 25_000]
-    rows, compared = [], None
+    rows, compared, reports = [], None, []
     if args.part in ("all", "skmlq"):
         rows = bench_skmlq(n, k)
+    if args.part in ("all", "report"):
+        reports = bench_report(report_n, k, args.out)
     if args.part in ("all", "cleanlab"):
         compared = bench_cleanlab(sizes, k, args.cleanlab_limit_gb)
     print()
@@ -279,8 +446,10 @@ def main(argv=None):
         summary_line(f"extreme {name} {n:,}x{k:,} top-{TOP_K}", seconds, peak_mb=peak,
                      note=f"peak {peak / input_mb:.2f}x the {input_mb:.0f} MB sparse input; "
                           f"{cpu:.1f} CPU s")
+    for name, seconds, peak, note in reports:
+        summary_line(f"extreme {name} {report_n:,}x{k:,}", seconds, peak_mb=peak, note=note)
     if compared is None:
-        if args.part != "skmlq":
+        if args.part in ("all", "cleanlab"):
             summary_line(f"extreme vs cleanlab K={k:,}", None,
                          note="skipped: cleanlab not installed")
         return

@@ -45,8 +45,9 @@ th[aria-sort=descending]::after { content: " \\25BC"; font-size: 10px; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.text { max-width: 420px; overflow-wrap: anywhere; }
 tr.flagged td:first-child { box-shadow: inset 3px 0 0 var(--wrong); }
-.chip { display: inline-block; border-radius: 10px; padding: 0 7px; margin: 1px 2px;
-        background: #eef1f5; white-space: nowrap; }
+.chip { border-radius: 10px; padding: 0 7px; margin: 0 2px; background: #eef1f5;
+        white-space: nowrap; }
+/* Chips are inline boxes, not inline blocks: thousands of them lay out faster. */
 .chip.rm { background: #f9e0dd; color: #7d1f15; }
 .chip.add { background: #fcebd9; color: #7a3f05; }
 .chip small { opacity: 0.75; margin-left: 3px; }
@@ -148,12 +149,12 @@ JS = """
       document.getElementById("review-rejected").textContent = String(rejected);
       document.getElementById("review-decided").textContent = String(accepted + rejected);
     }
-    function focus(i) {
+    function focus(i, stay) {
       if (i < 0 || i >= rows.length) { return; }
       if (current >= 0) { rows[current].classList.remove("current"); }
       current = i;
       rows[i].classList.add("current");
-      if (rows[i].scrollIntoView) { rows[i].scrollIntoView({block: "nearest"}); }
+      if (!stay && rows[i].scrollIntoView) { rows[i].scrollIntoView({block: "nearest"}); }
     }
     function decide(i, decision) {
       var row = rows[i];
@@ -209,7 +210,7 @@ JS = """
     window.addEventListener("beforeunload", function (event) {
       if (dirty) { event.preventDefault(); event.returnValue = ""; }
     });
-    focus(0);
+    focus(0, true);  // the page opens at its top, not at the review
     count();
   }
   Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), makeSortable);
