@@ -319,6 +319,10 @@ def _examples_block(report, positions, texts, max_rows, n_examples=None):
     ])
 
 
+#: Above this many suggested changes the review list starts folded (one click or a
+#: key opens it): laying out thousands of rows is most of the cost of opening a page.
+REVIEW_FOLDED = 500
+
 #: Name of the review file the page downloads, unless told otherwise.
 DEFAULT_REVIEW_NAME = "review.csv"
 
@@ -380,12 +384,17 @@ def _review_block(report, positions, pred_probs, review_name):
         '<b id="review-rejected">0</b>)</span>',
         '<span class="note" id="review-status"></span>',
         "</div>",
+        # A long list of changes starts folded: the browser lays it out when it is
+        # opened (a click on its title, or the keys), so that the page opens at the
+        # cost of the examples table.
+        f'<details id="review-changes"{"" if len(lines) > REVIEW_FOLDED else " open"}>'
+        f'<summary>the {len(lines):,} suggested changes</summary>',
         f'<div class="scroll"><table id="review-table" data-header="{encoded_header}">'
         "<thead><tr>",
         "".join(f"<th>{_esc(h)}</th>" for h in head),
         "</tr></thead><tbody>",
         "".join(rows),
-        "</tbody></table></div></section>",
+        "</tbody></table></div></details></section>",
     ])
 
 

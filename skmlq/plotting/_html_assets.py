@@ -63,6 +63,7 @@ td.decide button[data-set=accept][aria-pressed=true] { background: #d7f0dc;
 td.decide button[data-set=reject][aria-pressed=true] { background: #f9e0dd;
                                                        border-color: var(--wrong); }
 #review-download { font: inherit; padding: 3px 10px; cursor: pointer; }
+#review-changes > summary { cursor: pointer; color: var(--muted); margin: 0 0 8px; }
 footer { color: var(--muted); font-size: 12px; text-align: center; padding: 10px; }
 """
 
@@ -137,7 +138,7 @@ JS = """
     var table = document.getElementById("review-table");
     if (!table) { return; }
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-    var current = -1, dirty = false;
+    var current = -1, dirty = false, folded = document.getElementById("review-changes");
     var status = document.getElementById("review-status");
     function count() {
       var accepted = 0, rejected = 0;
@@ -154,7 +155,9 @@ JS = """
       if (current >= 0) { rows[current].classList.remove("current"); }
       current = i;
       rows[i].classList.add("current");
-      if (!stay && rows[i].scrollIntoView) { rows[i].scrollIntoView({block: "nearest"}); }
+      if (stay) { return; }
+      if (folded && !folded.open) { folded.open = true; }
+      if (rows[i].scrollIntoView) { rows[i].scrollIntoView({block: "nearest"}); }
     }
     function decide(i, decision) {
       var row = rows[i];

@@ -159,11 +159,11 @@ class _Tags(HTMLParser):
 _OWN_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p",
              "main", "section", "div", "b", "span", "label", "select", "option", "input",
              "table", "thead", "tbody", "tr", "th", "td", "small", "footer", "script",
-             "button"}
+             "button", "details", "summary"}
 _OWN_ATTRS = {"lang", "charset", "http-equiv", "content", "name", "id", "class", "value",
               "type", "placeholder", "data-v", "data-given", "data-rm", "data-add",
               "data-line", "data-decision", "data-set", "aria-pressed", "data-name",
-              "data-header"}
+              "data-header", "open"}
 
 
 @settings(max_examples=40)

@@ -182,3 +182,16 @@ def test_html_class_table_lists_its_first_rows(tmp_path):
     page = render_html_report(report, class_table=table, review=False)
     assert "The first 1,000 of 1,500 classes" in page
     assert ">c999<" in page and ">c1000<" not in page
+
+
+def test_a_long_review_list_starts_folded():
+    labels, pred_probs = tagging_data(1_500, 3_000, seed=4, top_k=6)
+    report = label_issue_report(labels, pred_probs)
+    long_page = render_html_report(report, max_rows=1_000)
+    n_changes = long_page.count("<tr data-line=")
+    assert n_changes > 500
+    assert '<details id="review-changes"><summary>' in long_page
+    assert f"the {n_changes:,} suggested changes" in long_page
+    short_page = render_html_report(report, max_rows=20)
+    assert 0 < short_page.count("<tr data-line=") <= 500
+    assert '<details id="review-changes" open>' in short_page
