@@ -460,7 +460,8 @@ def render_html_report(report: pd.DataFrame, *, summary: Any = None,
         review file (:func:`skmlq.report.write_review`'s, its ``decision`` cells
         filled). It needs the long report with its score columns and the 0-based
         rows as index (as ``find_label_issues`` gives); otherwise the section says
-        why it is missing.
+        why it is missing. A list of more than 500 changes starts folded (a click
+        on its title or the review keys open it), so that the page opens fast.
     pred_probs : array-like, sparse matrix or FilledSparseMatrix of shape \
 (n_samples, n_classes), default=None
         Adds the ``pred_prob`` column to the review file, as in
