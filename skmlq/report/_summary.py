@@ -13,7 +13,7 @@ import scipy.sparse as sp
 
 from .._core._summaries import binned_ranking_quality, probability_histograms
 from ..utils._docstrings import fill_doc, toy_data_doc
-from ..utils._errors import InputValueError
+from ..utils._errors import InputTypeError, InputValueError
 from ..utils._labels import check_labels, positives_per_class
 from ..utils._optional import require_pandas
 from ..utils._row_mask import RowMask
@@ -168,6 +168,14 @@ sparse matrix
     0   cat        3           1.000000  False
     1   dog        3           0.916667  False
     """
+    from ..utils._sparse import is_sparse_probabilities
+
+    if is_sparse_probabilities(pred_probs):
+        raise InputTypeError(
+            f"pred_probs is sparse ({type(pred_probs).__name__}); model_quality ranks every "
+            f"example of each class, which needs dense columns: pass the classes to judge "
+            f"densified, e.g. model_quality(labels[:, cols], pred_probs[:, cols].toarray()) "
+            f"for a few columns cols (the frequent tags).")
     P = check_pred_probs(pred_probs)
     Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
     classes = check_class_names(class_names, P.shape[1])
