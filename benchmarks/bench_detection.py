@@ -469,6 +469,124 @@ def print_report(table, best, rows, clean_names, *, markdown=False, spread=False
               f"{worst_old:28s} {'PASS' if passes else 'fail'}")
 
 
+# --- The extreme benchmark: sparse top-k predictions, many tags ----------------------
+
+#: Noise kinds of the extreme benchmark: (share of true tags left out, share of
+#: examples given one wrong popular tag).
+EXTREME_NOISE = {"missing": (0.15, 0.0), "realistic": (0.15, 0.05)}
+EXTREME_CONFIGS = {
+    "sc ema0.8 (cleanlab's default)": ("self_confidence", "ema0.8"),
+    "sc softmin0.1": ("self_confidence", "softmin0.1"),
+    "sc min": ("self_confidence", "min"),
+    "nm min": ("normalized_margin", "min"),
+}
+PSP_KS = (1, 3, 5)
+EXTREME_SEEDS = (0, 1, 2)
+
+
+def _keys(matrix):
+    """Sorted ``row * K + column`` keys of a CSR matrix's stored entries."""
+    rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
+    return rows * matrix.shape[1] + matrix.indices
+
+
+def _in_keys(keys, sorted_keys):
+    if sorted_keys.size == 0:
+        return np.zeros(keys.shape, dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
+    return sorted_keys[at] == keys
+
+
+def extreme_case(n_samples, n_classes, noise, seed):
+    """Detection on one seeded extreme data set (``bench_extreme.make_extreme``)."""
+    import scipy.sparse as sp
+    from bench_extreme import TOP_K, make_extreme
+
+    from skmlq.benchmarking import label_propensities, propensity_scored_precision_at_k
+    from skmlq.rank import get_label_quality_scores
+    from skmlq.utils import FilledSparseMatrix
+
+    missing_rate, wrong_rate = EXTREME_NOISE[noise]
+    true, given, pred = make_extreme(n_samples, n_classes, seed, missing_rate=missing_rate,
+                                     wrong_rate=wrong_rate)
+    true_keys, given_keys, pred_keys = _keys(true), _keys(given), _keys(pred)
+    wrong_given = ~_in_keys(given_keys, true_keys)
+    lost = ~_in_keys(true_keys, given_keys)
+    wrong_rows = np.zeros(n_samples, dtype=bool)
+    wrong_rows[given_keys[wrong_given] // n_classes] = True
+    wrong_rows[true_keys[lost] // n_classes] = True
+    out = {"wrong examples": wrong_rows.mean(), "rows": {}}
+    for name, (method, agg) in EXTREME_CONFIGS.items():
+        scores = get_label_quality_scores(given, pred, method=method,
+                                          aggregator_kwargs=AGGREGATORS[agg])
+        m = detection_metrics(scores, wrong_rows)
+        out["rows"][name] = (m["auroc"], m["ap"])
+    # A given tag outside the model's top-k has p = the fill value, 0: its
+    # self-confidence is 0, the strongest evidence there is. How often is it wrong?
+    unlisted = ~_in_keys(given_keys, pred_keys)
+    out["given outside top-k"] = unlisted.mean()
+    out["of which wrong"] = wrong_given[unlisted].mean() if unlisted.any() else np.nan
+    out["listed given wrong"] = wrong_given[~unlisted].mean()
+    # The same scoring with a floor for the tags not listed: each row's lowest listed
+    # probability, a property of the predictions alone (its median over rows).
+    lowest = np.minimum.reduceat(pred.data, pred.indptr[:-1][np.diff(pred.indptr) > 0])
+    floor = float(np.median(lowest))
+    scores = get_label_quality_scores(given, FilledSparseMatrix(pred, fill_value=floor))
+    m = detection_metrics(scores, wrong_rows)
+    out["rows"]["sc ema0.8, unlisted at the floor"] = (m["auroc"], m["ap"])
+    out["floor"] = floor
+    # Suggested additions: the listed tags not given, by their probability (the
+    # absent annotations' self-confidence is 1 - p); the tags to recover are the
+    # true tags left out.
+    absent = ~_in_keys(pred_keys, given_keys)
+    rows = np.repeat(np.arange(n_samples), np.diff(pred.indptr))
+    suggestions = sp.csr_matrix((pred.data[absent], (rows[absent], pred.indices[absent])),
+                                shape=pred.shape)
+    true_rows = np.repeat(np.arange(n_samples), np.diff(true.indptr))
+    missing = sp.csr_matrix((np.ones(int(lost.sum())), (true_rows[lost], true.indices[lost])),
+                            shape=true.shape)
+    propensities = label_propensities(given)
+    ones = np.ones(n_classes)
+    out["psp"] = {k: propensity_scored_precision_at_k(suggestions, missing, propensities, k=k)
+                  for k in PSP_KS}
+    out["p"] = {k: propensity_scored_precision_at_k(suggestions, missing, ones, k=k,
+                                                    normalize=False) for k in PSP_KS}
+    out["recall in top-k"] = float(_in_keys(true_keys[lost], pred_keys).mean())
+    out["top_k"] = TOP_K
+    return out
+
+
+def extreme_report(n_samples, n_classes, seeds):
+    print(f"\nExtreme multi-label (benchmarks/bench_extreme.py's generator): N = {n_samples:,}, "
+          f"K = {n_classes:,}, top-20 sparse predictions, seeds {list(seeds)}; "
+          f"mean over seeds")
+    for noise in EXTREME_NOISE:
+        t0 = time.perf_counter()
+        runs = [extreme_case(n_samples, n_classes, noise, seed) for seed in seeds]
+        missing_rate, wrong_rate = EXTREME_NOISE[noise]
+        print(f"\n  {noise} noise: {missing_rate:.0%} of true tags left out, {wrong_rate:.0%} of "
+              f"examples given a wrong popular tag; examples with a wrong annotation "
+              f"{np.mean([r['wrong examples'] for r in runs]):.1%} "
+              f"({time.perf_counter() - t0:.0f} s)")
+        print(f"  {'scoring (sparse input)':40s} {'AUROC':>6s} {'AP':>6s}")
+        for name in runs[0]["rows"]:
+            values = np.mean([r["rows"][name] for r in runs], axis=0)
+            print(f"  {name:40s} {values[0]:6.3f} {values[1]:6.3f}")
+        print(f"  (the floor: the median over rows of the lowest listed probability, "
+              f"{np.mean([r['floor'] for r in runs]):.3f}; no truth used)")
+        mean = {key: np.mean([r[key] for r in runs]) for key in
+                ("given outside top-k", "of which wrong", "listed given wrong",
+                 "recall in top-k")}
+        print(f"  given tags outside the top-20: {mean['given outside top-k']:.1%} of given "
+              f"tags; {mean['of which wrong']:.1%} of them wrong (the fill value 0 says "
+              f"100%), against {mean['listed given wrong']:.1%} of the listed ones")
+        psp = "  ".join(f"PSP@{k} {np.mean([r['psp'][k] for r in runs]):.3f}" for k in PSP_KS)
+        prec = "  ".join(f"P@{k} {np.mean([r['p'][k] for r in runs]):.3f}" for k in PSP_KS)
+        print(f"  suggested additions (listed tags not given, by probability): {psp} "
+              f"(normalised); {prec}; {mean['recall in top-k']:.1%} of the left-out tags "
+              f"are in the top-20 at all")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="run only cases whose name contains this")
@@ -482,7 +600,16 @@ def main(argv=None):
                         help="skip the error-probability calibration table")
     parser.add_argument("--no-tuning", action="store_true",
                         help="skip the tuning-objective margins")
+    parser.add_argument("--extreme", metavar="N,K", default=None,
+                        help="also run the extreme benchmark (sparse top-20 predictions) "
+                             "at N examples and K tags, e.g. 100000,100000")
+    parser.add_argument("--extreme-only", action="store_true",
+                        help="run the extreme benchmark only")
     args = parser.parse_args(argv)
+    if args.extreme_only:
+        n_samples, n_classes = (int(v) for v in (args.extreme or "100000,100000").split(","))
+        extreme_report(n_samples, n_classes, EXTREME_SEEDS)
+        return
     rows = dict(cleanlab_rows())
     clean_names = list(rows)
     rows.update(new_rows())
@@ -511,6 +638,9 @@ def main(argv=None):
         print_calibration(calib)
     if tuning:
         print_tuning(tuning)
+    if args.extreme:
+        n_samples, n_classes = (int(v) for v in args.extreme.split(","))
+        extreme_report(n_samples, n_classes, EXTREME_SEEDS)
 
 
 if __name__ == "__main__":

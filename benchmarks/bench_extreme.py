@@ -81,7 +81,8 @@ def _csr_from_pairs(rows, cols, values, shape):
     return sp.csr_matrix((values[first], cols.astype(np.int32), indptr), shape=shape)
 
 
-def _chunk(n, n_classes, rng, tag_cdf, topic_cdf, within_cdf, n_topics):
+def _chunk(n, n_classes, rng, tag_cdf, topic_cdf, within_cdf, n_topics,
+           missing_rate=MISSING_RATE, wrong_rate=WRONG_RATE):
     """(true, given, predicted) CSR matrices of ``n`` examples."""
     topic = _draw(topic_cdf, rng, n)
     n_true = 1 + rng.poisson(4, n)
@@ -93,8 +94,8 @@ def _chunk(n, n_classes, rng, tag_cdf, topic_cdf, within_cdf, n_topics):
     true = _csr_from_pairs(rows, tags, np.ones(rows.size, dtype=bool), (n, n_classes))
     true_rows = np.repeat(np.arange(n), np.diff(true.indptr))
     # Given: missing tags, and a wrong popular tag on some examples.
-    kept = rng.random(true.nnz) >= MISSING_RATE
-    wrong_rows = np.flatnonzero(rng.random(n) < WRONG_RATE)
+    kept = rng.random(true.nnz) >= missing_rate
+    wrong_rows = np.flatnonzero(rng.random(n) < wrong_rate)
     given = _csr_from_pairs(
         np.concatenate([true_rows[kept], wrong_rows]),
         np.concatenate([true.indices[kept], _draw(tag_cdf, rng, wrong_rows.size)]),
@@ -124,11 +125,14 @@ def _chunk(n, n_classes, rng, tag_cdf, topic_cdf, within_cdf, n_topics):
     return true, given, pred
 
 
-def make_extreme(n_samples, n_classes, seed=0):
+def make_extreme(n_samples, n_classes, seed=0, *, missing_rate=MISSING_RATE,
+                 wrong_rate=WRONG_RATE):
     """Seeded extreme multi-label data: ``(true, given, pred_probs)`` CSR matrices.
 
-    See the module docstring for the model. Generated in chunks of 100,000 rows, so
-    that the temporaries stay small; the same seed gives the same data.
+    See the module docstring for the model; ``missing_rate`` is the probability that
+    a true tag is left out, ``wrong_rate`` the share of examples given one wrong
+    popular tag. Generated in chunks of 100,000 rows, so that the temporaries stay
+    small; the same seed gives the same data.
     """
     rng = np.random.default_rng(seed)
     n_topics = max(1, n_classes // 100)
@@ -136,7 +140,7 @@ def make_extreme(n_samples, n_classes, seed=0):
     topic_cdf = _power_law_cdf(n_topics)
     within_cdf = _power_law_cdf(-(-n_classes // n_topics))
     parts = [_chunk(min(ROWS_PER_CHUNK, n_samples - start), n_classes, rng, tag_cdf,
-                    topic_cdf, within_cdf, n_topics)
+                    topic_cdf, within_cdf, n_topics, missing_rate, wrong_rate)
              for start in range(0, n_samples, ROWS_PER_CHUNK)]
     return tuple(sp.vstack([p[i] for p in parts], format="csr") for i in range(3))
 

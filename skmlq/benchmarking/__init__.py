@@ -13,7 +13,9 @@ annotations:
 - :func:`single_error_noise`: exactly one tag lost or added per corrupted example.
 
 :func:`detection_metrics` gives AUROC, average precision (AP), AP@T, AP@T of the
-examples with at least two errors and the lowest-scoring-class hit rate.
+examples with at least two errors and the lowest-scoring-class hit rate;
+:func:`propensity_scored_precision_at_k` (with :func:`label_propensities`) how well
+suggested additions recover missing tags, rare ones weighted up.
 
 Examples
 --------
@@ -38,13 +40,16 @@ from ._noise import (
     realistic_noise,
     single_error_noise,
 )
+from ._propensity import label_propensities, propensity_scored_precision_at_k
 
 __all__ = [
     "average_precision_at_t",
     "class_conditional_noise",
     "detection_metrics",
+    "label_propensities",
     "lowest_class_hit_rate",
     "missing_tags_noise",
+    "propensity_scored_precision_at_k",
     "random_flip_rates",
     "random_toggle_noise",
     "realistic_noise",
