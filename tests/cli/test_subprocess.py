@@ -19,13 +19,56 @@ from skmlq.cli import main
 from ._files import NAMES, make_case, read_output, write_labels_csv, write_probs_csv
 
 
-def _run(*args, script=False, cwd=None):
+def _command(script):
     exe = shutil.which("skmlq", path=os.path.dirname(sys.executable)) if script else None
     if script and exe is None:
         pytest.skip("the skmlq console script is not installed next to this python")
-    cmd = [exe] if script else [sys.executable, "-m", "skmlq"]
-    return subprocess.run(cmd + list(args), capture_output=True, text=True, cwd=cwd,
-                          timeout=120)
+    return [exe] if script else [sys.executable, "-m", "skmlq"]
+
+
+def _run(*args, script=False, cwd=None):
+    return subprocess.run(_command(script) + list(args), capture_output=True, text=True,
+                          cwd=cwd, timeout=120)
+
+
+class _Started:
+    """A ``python -m skmlq`` process started ahead of its test; ``result()`` waits for
+    it like :func:`subprocess.run`."""
+
+    def __init__(self, *args, cwd=None):
+        self.proc = subprocess.Popen(_command(False) + list(args), stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True, cwd=cwd)
+
+    def result(self):
+        try:
+            out, err = self.proc.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.communicate()
+            raise
+        return subprocess.CompletedProcess(self.proc.args, self.proc.returncode, out, err)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def started(tmp_path_factory):
+    """The module's independent processes, started when the module starts: they run
+    beside the tests before them (the demo's fit and every process's imports take
+    seconds) instead of one after the other."""
+    error_dir = tmp_path_factory.mktemp("error")
+    np.save(error_dir / "p.npy", np.full((3, 2), 0.5))
+    processes = {
+        "error": _Started("score", "--labels", "missing.npy", "--pred-probs", "p.npy",
+                          cwd=error_dir),
+        "demo": _Started("demo", "--n-samples", "100", "--cv", "2", "--no-progress"),
+    }
+    yield processes
+    for process in processes.values():
+        process.stop()
 
 
 def test_console_script_scores_csv_files(tmp_path):
@@ -56,16 +99,15 @@ def test_console_script_scores_csv_files(tmp_path):
     assert read_output(tmp_path / "out.csv")[0] == header
 
 
-def test_error_exits_2_one_line_no_traceback(tmp_path):
-    np.save(tmp_path / "p.npy", np.full((3, 2), 0.5))
-    proc = _run("score", "--labels", "missing.npy", "--pred-probs", "p.npy", cwd=tmp_path)
+def test_error_exits_2_one_line_no_traceback(started):
+    proc = started["error"].result()
     assert proc.returncode == 2
     assert proc.stderr == "skmlq: error: labels file missing.npy does not exist\n"
     assert proc.stdout == ""
 
 
-def test_python_m_skmlq_demo_reduced():
-    proc = _run("demo", "--n-samples", "100", "--cv", "2", "--no-progress")
+def test_python_m_skmlq_demo_reduced(started):
+    proc = started["demo"].result()
     assert proc.returncode == 0, proc.stderr
     assert "average precision:" in proc.stdout
     assert "The 10 most suspicious images" in proc.stdout

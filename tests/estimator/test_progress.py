@@ -1,5 +1,6 @@
 """Fit progress: the plan line, per fold and per binary fit, tqdm or the built-in line."""
 
+import contextlib
 import io
 import re
 
@@ -22,6 +23,22 @@ def data():
     return make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
 
 
+def _model():
+    return make_pipeline(StandardScaler(), OneVsRestClassifier(LogisticRegression()))
+
+
+@pytest.fixture(scope="module")
+def quiet_pred_probs():
+    """The out-of-fold probabilities of a fit without progress, which prints nothing
+    (one fit for the module: with and without tqdm compare against the same)."""
+    X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        quiet = MultilabelLabelQuality(_model(), cv=3, random_state=0).fit(X, Y)
+    assert err.getvalue() == ""
+    return quiet.pred_probs_
+
+
 def test_plan_line():
     import scipy.sparse as sp
 
@@ -32,14 +49,13 @@ def test_plan_line():
 
 
 @pytest.mark.parametrize("use_tqdm", [True, False])
-def test_fit_reports_each_binary_fit(data, capsys, monkeypatch, use_tqdm):
+def test_fit_reports_each_binary_fit(data, quiet_pred_probs, capsys, monkeypatch, use_tqdm):
     if not use_tqdm:
         monkeypatch.setattr(_progress, "_tqdm", lambda: None)
     else:
         pytest.importorskip("tqdm")
     X, Y = data
-    model = make_pipeline(StandardScaler(), OneVsRestClassifier(LogisticRegression()))
-    mlq = MultilabelLabelQuality(model, cv=3, random_state=0, verbose=1).fit(X, Y)
+    mlq = MultilabelLabelQuality(_model(), cv=3, random_state=0, verbose=1).fit(X, Y)
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "Fitting 3 folds x 3 classes on 60 x 20 dense (Pipeline)" in captured.err
@@ -50,9 +66,7 @@ def test_fit_reports_each_binary_fit(data, capsys, monkeypatch, use_tqdm):
         assert "3 folds done in" in captured.err
     # the fitted models are the caller's classifier, never the counting wrapper
     assert type(mlq.estimator_[-1].estimator) is LogisticRegression
-    quiet = MultilabelLabelQuality(model, cv=3, random_state=0).fit(X, Y)
-    np.testing.assert_array_equal(quiet.pred_probs_, mlq.pred_probs_)
-    assert capsys.readouterr().err == ""
+    np.testing.assert_array_equal(quiet_pred_probs, mlq.pred_probs_)
 
 
 def test_other_classifiers_report_folds(data, capsys, monkeypatch):

@@ -19,14 +19,18 @@ from ._processes import start
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX special files")
 
 
-@pytest.fixture
-def inputs(tmp_path):
+def _write_inputs(path):
     rng = np.random.default_rng(0)
     Y = rng.random((30, 3)) < 0.4
     P = rng.random((30, 3))
-    np.save(tmp_path / "y.npy", Y)
-    np.save(tmp_path / "p.npy", P)
-    return tmp_path
+    np.save(path / "y.npy", Y)
+    np.save(path / "p.npy", P)
+    return path
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    return _write_inputs(tmp_path)
 
 
 def _score(path, *extra):
@@ -93,13 +97,32 @@ def test_dangling_symlink_creates_its_target(inputs, expected):
     assert list_dir(inputs / "sub") == ["new.csv"]
 
 
+@pytest.fixture(scope="module")
+def dev_stdout_runs(tmp_path_factory):
+    """``skmlq score -o /dev/stdout`` without and with --force, each in a directory of
+    its own: real processes (/dev/stdout must be the command's own stdout, a pipe here,
+    not the test runner's), both started at once so that they run side by side."""
+    runs = {}
+    for force in (False, True):
+        path = _write_inputs(tmp_path_factory.mktemp("dev-stdout"))
+        runs[force] = path, start(_score("/dev/stdout", *(["--force"] if force else [])),
+                                  path)
+    yield runs
+    for _, proc in runs.values():
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
 @pytest.mark.parametrize("force", [False, True])
-def test_dev_stdout(force, inputs, expected):
-    proc = start(_score("/dev/stdout", *(["--force"] if force else [])), inputs)
+def test_dev_stdout(force, dev_stdout_runs):
+    path, proc = dev_stdout_runs[force]
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
+    code, expected, err = run_cli(_score("-"), path)
+    assert code == 0, err
     assert out.startswith(expected)
-    assert list_dir(inputs) == ["p.npy", "y.npy"]
+    assert list_dir(path) == ["p.npy", "y.npy"]
 
 
 def test_dev_null(inputs):

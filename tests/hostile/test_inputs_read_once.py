@@ -23,24 +23,46 @@ def _feed(path, data):
     return thread
 
 
-@pytest.mark.parametrize("command", ["score", "audit"])
-def test_a_pipe_input_is_read_once(command, tmp_path):
+def _start(command, path):
+    """Start ``command`` on a named pipe ``data.csv`` in ``path`` and feed the pipe;
+    returns the process and the text fed."""
     rng = np.random.default_rng(0)
     Y = rng.random((40, 2)) < 0.5
     P = np.clip(np.where(Y, 0.7, 0.3) + rng.normal(0, 0.3, Y.shape), 0.01, 0.99)
     rows = [f"{p[0]:.3f},{p[1]:.3f},{';'.join(f'c{k}' for k in np.flatnonzero(y))}"
             for p, y in zip(P, Y)]
     text = ("f1,f2,labels\n" + "\n".join(rows) + "\n").encode()
-    os.mkfifo(tmp_path / "data.csv")
-    np.save(tmp_path / "p.npy", P)
-    feeder = _feed(tmp_path / "data.csv", text)
+    os.mkfifo(path / "data.csv")
+    np.save(path / "p.npy", P)
+    feeder = _feed(path / "data.csv", text)
     if command == "score":
         args = ["score", "--labels", "data.csv", "--pred-probs", "p.npy", "--classes=c0,c1",
                 "--write-labels", "clean.csv", "--no-progress"]
     else:
         args = ["audit", "data.csv", "--cv", "2", "--write-labels", "clean.csv",
                 "--no-progress"]
-    proc = start(args, tmp_path)
+    return start(args, path), feeder
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Both commands, each in a directory of its own, started at once: real processes
+    (one that blocked on the pipe is killed, not left hanging in the test runner), and
+    side by side they take the time of one."""
+    started = {}
+    for command in ("score", "audit"):
+        path = tmp_path_factory.mktemp(command)
+        started[command] = (path, *_start(command, path))
+    yield started
+    for _, proc, _ in started.values():
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
+@pytest.mark.parametrize("command", ["score", "audit"])
+def test_a_pipe_input_is_read_once(command, runs):
+    path, proc, feeder = runs[command]
     try:
         out, err = proc.communicate(timeout=120)
     except Exception:
@@ -49,5 +71,5 @@ def test_a_pipe_input_is_read_once(command, tmp_path):
         raise
     feeder.join(5)
     assert proc.returncode == 0, err
-    written = (tmp_path / "clean.csv").read_text().splitlines()
+    written = (path / "clean.csv").read_text().splitlines()
     assert written[0] == "f1,f2,labels" and len(written) == 41

@@ -10,6 +10,7 @@ that fails leaves no output and no temporary file.
 
 import os
 import select
+import shutil
 import stat
 import sys
 import threading
@@ -30,20 +31,31 @@ OUTPUTS = [("-o", "out.csv"), ("--review", "review.csv"), ("--html", "report.htm
 INPUTS = ["p.npy", "review_in.csv", "y.npy"]
 
 
-@pytest.fixture
-def inputs(tmp_path):
+@pytest.fixture(scope="module")
+def made_inputs(tmp_path_factory):
+    """The input files, made once (the review file by a command of its own)."""
+    path = tmp_path_factory.mktemp("inputs")
     rng = np.random.default_rng(0)
     Y = rng.random((40, 3)) < 0.4
     P = np.clip(Y + rng.normal(0, 0.45, Y.shape), 0.01, 0.99)
-    np.save(tmp_path / "y.npy", Y)
-    np.save(tmp_path / "p.npy", P)
+    np.save(path / "y.npy", Y)
+    np.save(path / "p.npy", P)
     code, _, err = run_cli(["score", "--labels", "y.npy", "--pred-probs", "p.npy",
-                            "--review", "review_in.csv"], tmp_path)
+                            "--review", "review_in.csv"], path)
     assert code == 0, err
-    lines = (tmp_path / "review_in.csv").read_text().splitlines()
+    lines = (path / "review_in.csv").read_text().splitlines()
     assert len(lines) > 1  # at least one suggested change
-    (tmp_path / "review_in.csv").write_text(
+    (path / "review_in.csv").write_text(
         "\n".join([lines[0]] + [line + "accept" for line in lines[1:]]) + "\n")
+    assert list_dir(path) == INPUTS
+    return path
+
+
+@pytest.fixture
+def inputs(made_inputs, tmp_path):
+    """A fresh copy of the input files: each test's directory holds them alone."""
+    for name in INPUTS:
+        shutil.copyfile(made_inputs / name, tmp_path / name)
     return tmp_path
 
 
@@ -53,18 +65,29 @@ def _argv(option, path, *extra):
     return ["score", "--labels", "y.npy", "--pred-probs", "p.npy", option, path, *extra]
 
 
-def _expected(inputs, option, name):
-    """The bytes the command writes into a new plain file."""
-    code, _, err = run_cli(_argv(option, "fresh_" + name), inputs)
-    assert code == 0, err
-    data = (inputs / ("fresh_" + name)).read_bytes()
-    os.unlink(inputs / ("fresh_" + name))
-    return data
+@pytest.fixture(scope="module")
+def written(made_inputs, tmp_path_factory):
+    """``written(option, name)``: the bytes the command writes into a new plain file,
+    made once per option (the same inputs give the same bytes; the HTML report's
+    figures take seconds to draw)."""
+    cache = {}
+
+    def expected(option, name):
+        if option not in cache:
+            path = tmp_path_factory.mktemp("fresh")
+            for input_name in INPUTS:
+                shutil.copyfile(made_inputs / input_name, path / input_name)
+            code, _, err = run_cli(_argv(option, "fresh_" + name), path)
+            assert code == 0, err
+            cache[option] = (path / ("fresh_" + name)).read_bytes()
+        return cache[option]
+
+    return expected
 
 
 @pytest.mark.parametrize("option,name", OUTPUTS)
-def test_symlink_is_written_through_only_with_force(option, name, inputs):
-    expected = _expected(inputs, option, name)
+def test_symlink_is_written_through_only_with_force(option, name, inputs, written):
+    expected = written(option, name)
     (inputs / "target").write_bytes(b"old")
     os.symlink("target", inputs / name)
     code, _, err = run_cli(_argv(option, name), inputs)
@@ -79,8 +102,8 @@ def test_symlink_is_written_through_only_with_force(option, name, inputs):
 
 @pytest.mark.parametrize("option,name", OUTPUTS)
 @pytest.mark.parametrize("force", [False, True])
-def test_fifo_is_written_into(option, name, force, inputs):
-    expected = _expected(inputs, option, name)
+def test_fifo_is_written_into(option, name, force, inputs, written):
+    expected = written(option, name)
     os.mkfifo(inputs / name)
     reader = os.open(inputs / name, os.O_RDONLY | os.O_NONBLOCK)
     chunks, done = [], threading.Event()

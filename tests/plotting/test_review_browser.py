@@ -191,10 +191,15 @@ def test_leaving_with_decisions_not_downloaded_asks_first(browser, audit_file, t
         decide(opened.page)
         if download:
             _download(opened, tmp_path)
-        # Events reach Python while another page of the context waits.
+        # Events reach Python while another page of the context waits. The dialog,
+        # if any, comes before the page closes: waiting for the close (at most 5 s)
+        # sees it.
         other = opened.context.new_page()
         opened.page.close(run_before_unload=True)
-        other.wait_for_timeout(500)
+        for _ in range(200):
+            if opened.page.is_closed():
+                break
+            other.wait_for_timeout(25)
         closed = opened.page.is_closed()
         opened.context.close()
         return dialogs, closed
