@@ -250,6 +250,12 @@ def _read_start(args, stdout, stderr):
         P, class_names = _features_pred_probs(args, stdout, stderr)
     else:
         P, class_names = read_pred_probs(args.pred_probs, args.delimiter)
+        if not hasattr(P, "__array__"):  # sparse predictions (a FilledSparseMatrix)
+            raise CLIError(
+                f"pred_probs file {args.pred_probs} holds sparse predictions; the review "
+                f"loop refits its noise model on dense ones. For sparse predictions, "
+                f"write a review file with skmlq score --method self_confidence "
+                f"--aggregator exponential_moving_average --flag-by filter --review FILE")
     if args.classes is not None:
         class_names = [c.strip() for c in args.classes.split(",")]
         check_unique_names(class_names, "--classes")
