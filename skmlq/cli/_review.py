@@ -32,6 +32,7 @@ from ..utils._output import safe_output
 from ._apply import _NamedBytes
 from ._errors import CLIError
 from ._label_files import read_label_file
+from ..utils._sparse import FilledSparseMatrix
 from ._readers import check_unique_names, read_labels, read_pred_probs
 from ._writers import check_output_path
 
@@ -250,7 +251,7 @@ def _read_start(args, stdout, stderr):
         P, class_names = _features_pred_probs(args, stdout, stderr)
     else:
         P, class_names = read_pred_probs(args.pred_probs, args.delimiter)
-        if not hasattr(P, "__array__"):  # sparse predictions (a FilledSparseMatrix)
+        if isinstance(P, FilledSparseMatrix):
             raise CLIError(
                 f"pred_probs file {args.pred_probs} holds sparse predictions; the review "
                 f"loop refits its noise model on dense ones. For sparse predictions, "
