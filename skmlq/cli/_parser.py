@@ -56,6 +56,10 @@ input formats:
   --pred-probs  .npy (memory-mapped), .npz (key 'pred_probs' or the first array), or
                 .csv/.tsv, optionally with a header row of class names. Shape
                 (n_samples, n_classes), values in [0, 1] (rows need not sum to 1).
+                Sparse top-k predictions: an .npz of scipy.sparse.save_npz (unlisted
+                classes have probability 0), scored in O(stored entries) with a
+                first-stage --method and --flag-by filter, e.g. --method
+                self_confidence --aggregator exponential_moving_average --flag-by filter.
   --labels      .npy/.npz dense 0/1 indicator of the same shape (.npz: key 'labels' or
                 the first array); .npz scipy.sparse indicator (scipy.sparse.save_npz);
                 .csv/.tsv with a header row and a column (--labels-column, default
@@ -361,7 +365,9 @@ def build_parser():
                        epilog=SCORE_EPILOG, formatter_class=_formatter)
     p.add_argument("--labels", required=True, metavar="FILE", help="the given labels")
     p.add_argument("--pred-probs", required=True, metavar="FILE",
-                   help="out-of-sample predicted probabilities, one column per class")
+                   help="out-of-sample predicted probabilities, one column per class "
+                        "(.npy, .npz, .csv/.tsv; an .npz of scipy.sparse.save_npz holds "
+                        "sparse top-k predictions: see input formats below)")
     p.add_argument("--method", choices=SCORING_METHODS, default=ESTIMATOR_METHOD,
                    help=f"per-class scoring method (default {ESTIMATOR_METHOD}, as "
                         f"MultilabelLabelQuality; cleanlab's: self_confidence)")

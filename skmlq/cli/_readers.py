@@ -32,7 +32,10 @@ __all__ = [
     "split_labels",
 ]
 
-PRED_PROBS_FORMATS = ".npy (memory-mapped), .npz (key 'pred_probs' or the first array), .csv/.tsv"
+PRED_PROBS_FORMATS = (
+    ".npy (memory-mapped), .npz (key 'pred_probs' or the first array), .npz scipy.sparse "
+    "top-k predictions (scipy.sparse.save_npz; unlisted classes 0), .csv/.tsv"
+)
 LABEL_FORMATS = (
     ".npy/.npz dense 0/1 indicator (key 'labels' or the first array), .npz scipy.sparse "
     "indicator (scipy.sparse.save_npz), .csv/.tsv with a label column, .jsonl (one JSON "
@@ -95,7 +98,7 @@ def _np_load(path, what, mmap_mode=None):
         raise CLIError(
             f"{what} file {path} is not a readable {kind} file of numbers ({reason}); write "
             f"it with numpy.save / numpy.savez"
-            + (" or scipy.sparse.save_npz" if what == "labels" and kind == ".npz" else "")
+            + (" or scipy.sparse.save_npz" if kind == ".npz" else "")
         ) from None
 
 
@@ -110,17 +113,47 @@ def _npz_array(path, preferred, what):
             raise CLIError(f"{what} file {path}: {exc}") from None
 
 
+def _read_sparse_npz(path, what):
+    """The matrix of an ``.npz`` written by ``scipy.sparse.save_npz`` (its arrays
+    include ``format`` and ``shape``), or None for an ``.npz`` of dense arrays. The
+    matrix is returned as stored: the library's checks (duplicates, unsorted
+    indices, values) apply when it is scored."""
+    with _np_load(path, what) as npz:
+        keys = set(npz.files)
+    if "format" in keys and "shape" in keys:
+        with _reading(path, what):
+            return sp.load_npz(path)
+    return None
+
+
+def _filled(matrix, path):
+    """Sparse predictions as the library reads them (unlisted classes at 0), checked
+    once here so that a bad entry names the file."""
+    from ..utils import FilledSparseMatrix
+
+    try:
+        return FilledSparseMatrix(matrix)
+    except InputError as exc:
+        text = str(exc).replace("matrix ", "it ", 1) if str(exc).startswith("matrix ") else exc
+        raise CLIError(f"pred_probs file {path}: {text}") from None
+
+
 def read_pred_probs(path, delimiter=None):
     """Read ``pred_probs`` and, from a CSV header, the class names.
 
     Returns ``(P, class_names)``; ``class_names`` is None without a header. A
-    ``.npy`` file is memory-mapped read-only.
+    ``.npy`` file is memory-mapped read-only; an ``.npz`` of ``scipy.sparse.save_npz``
+    is returned as a :class:`~skmlq.utils.FilledSparseMatrix` (unlisted classes have
+    probability 0).
     """
     _require_file(path, "pred_probs")
     suffix = _suffix(path)
     if suffix == ".npy":
         return _np_load(path, "pred_probs", mmap_mode="r"), None
     if suffix == ".npz":
+        sparse = _read_sparse_npz(path, "pred_probs")
+        if sparse is not None:
+            return _filled(sparse, path), None
         return _npz_array(path, "pred_probs", "pred_probs"), None
     if suffix not in _CSV_SUFFIXES:
         raise CLIError(
@@ -348,11 +381,9 @@ def read_labels(path, n_classes, *, class_names=None, labels_column="labels", la
     if suffix == ".npy":
         return _np_load(path, "labels", mmap_mode="r"), class_names, None
     if suffix == ".npz":
-        with _np_load(path, "labels") as npz:
-            keys = set(npz.files)
-        if "format" in keys and "shape" in keys:
-            with _reading(path, "labels"):
-                return sp.load_npz(path), class_names, None
+        sparse = _read_sparse_npz(path, "labels")
+        if sparse is not None:
+            return sparse, class_names, None
         return _npz_array(path, "labels", "labels"), class_names, None
     if suffix in _CSV_SUFFIXES:
         tokens, lines = _read_csv_tokens(path, labels_column, label_sep, delimiter)

@@ -9,14 +9,16 @@ floats follow ``--float-format``.
 """
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..report._build import class_lists
 from ..utils._blocks import row_blocks
 from ._errors import CLIError
 from ..utils._output import spreadsheet_safe
+from ..utils._row_mask import RowMask
 from ._writers import csv_writer
 
-__all__ = ["FLOAT_CHOICES", "REPORT_COLUMNS", "float_format", "write_report_csv"]
+__all__ = ["FLOAT_CHOICES", "REPORT_COLUMNS", "float_format", "mask_rows", "write_report_csv"]
 
 REPORT_COLUMNS = ("row", "label_quality", "rank", "given", "to_remove", "to_add")
 #: ``--float-format`` names: six significant digits, or the shortest text that
@@ -25,6 +27,9 @@ FLOAT_CHOICES = ("short", "exact")
 _EXACT = {np.dtype(np.float64): "%r", np.dtype(np.float32): "%.9g"}
 # Rows per written chunk of the output.
 _CHUNK_ELEMENTS = 2**18
+# The width a chunk is sized by when nothing of it is dense: its cost is that of its
+# rows and their stored entries, whatever the number of classes.
+_SPARSE_WIDTH = 64
 
 
 def float_format(option, dtype=np.float64):
@@ -42,12 +47,26 @@ def float_format(option, dtype=np.float64):
     return option
 
 
+def mask_rows(mask, rows):
+    """The rows ``rows`` of an (N, K) issue mask, as the report builders read them: a
+    boolean CSR matrix for a :class:`~skmlq.utils._row_mask.RowMask` or a sparse mask
+    (O(their True entries), never a dense row of K values), else a dense array."""
+    if isinstance(mask, RowMask):
+        return mask.csr_rows(rows)
+    if sp.issparse(mask):
+        return sp.csr_matrix(mask)[rows]
+    return np.asarray(mask[rows])
+
+
 def write_report_csv(fh, order, scores, Y, mask, classes, per_class, *, label_sep=";",
                      ffmt="%.6g", with_per_class=False, progress=None):
     """Write the report rows of ``order`` (ranked rows) to ``fh``.
 
-    ``Y`` is the checked indicator, ``mask`` the (N, K) issue mask, ``per_class``
-    a function ``rows -> (len(rows), K)`` per-class scores (computed per chunk).
+    ``Y`` is the checked indicator, ``mask`` the (N, K) issue mask (dense, sparse or
+    a :class:`~skmlq.utils._row_mask.RowMask`, read as coordinates), ``per_class`` a
+    function ``rows -> (len(rows), K)`` per-class scores (computed per chunk). With a
+    sparse ``Y`` (sparse predictions) and without ``with_per_class``, nothing of K
+    columns is built: a chunk costs its rows and their stored entries.
     """
     names = [str(c) for c in classes]
     for name in names:
@@ -70,12 +89,14 @@ def write_report_csv(fh, order, scores, Y, mask, classes, per_class, *, label_se
         def escape(joined):
             return joined
 
-    for start, stop in row_blocks(len(order), n_classes + 6, _CHUNK_ELEMENTS):
+    dense = with_per_class or not sp.issparse(Y)
+    width = n_classes + 6 if dense else _SPARSE_WIDTH
+    for start, stop in row_blocks(len(order), width, _CHUNK_ELEMENTS):
         rows = order[start:stop]
         read = np.sort(rows)  # read (memory-mapped) inputs in file order
         pos = np.searchsorted(read, rows)  # the ranked rows within the chunk
         # Only the three class lists of the file: no DataFrame, no score lists.
-        lists = class_lists(Y[read], np.asarray(mask[read]), names, pos, joined=label_sep)
+        lists = class_lists(Y[read], mask_rows(mask, read), names, pos, joined=label_sep)
         fields = zip(
             rows.tolist(),
             [ffmt % v for v in scores[rows].tolist()],

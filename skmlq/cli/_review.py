@@ -32,6 +32,7 @@ from ..utils._output import safe_output
 from ._apply import _NamedBytes
 from ._errors import CLIError
 from ._label_files import read_label_file
+from ..utils._sparse import FilledSparseMatrix
 from ._readers import check_unique_names, read_labels, read_pred_probs
 from ._writers import check_output_path
 
@@ -250,6 +251,12 @@ def _read_start(args, stdout, stderr):
         P, class_names = _features_pred_probs(args, stdout, stderr)
     else:
         P, class_names = read_pred_probs(args.pred_probs, args.delimiter)
+        if isinstance(P, FilledSparseMatrix):
+            raise CLIError(
+                f"pred_probs file {args.pred_probs} holds sparse predictions; the review "
+                f"loop refits its noise model on dense ones. For sparse predictions, "
+                f"write a review file with skmlq score --method self_confidence "
+                f"--aggregator exponential_moving_average --flag-by filter --review FILE")
     if args.classes is not None:
         class_names = [c.strip() for c in args.classes.split(",")]
         check_unique_names(class_names, "--classes")

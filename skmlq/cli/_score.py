@@ -12,16 +12,18 @@ from .._core._driver import score_blocks
 from ..utils._blocks import row_blocks
 from ..utils._row_mask import RowMask
 from ..utils._defaults import (DEFAULT_ALPHA, DEFAULT_ERROR_THRESHOLD, DEFAULT_TEMPERATURE,
-                               SECOND_STAGE_METHODS)
+                               METHODS, SECOND_STAGE_METHODS)
+from ..utils._sparse import FilledSparseMatrix
 from ._errors import CLIError
 from ._progress import Progress, progress_enabled
 from ._readers import check_unique_names, read_labels, read_pred_probs
 from ._label_files import read_label_file
-from ._report_csv import float_format, write_report_csv
+from ._report_csv import float_format, mask_rows, write_report_csv
 from ._writers import STDOUT, atomic_output, check_output_path, is_stdout, shorten, text_table
 
-__all__ = ["aggregator_kwargs", "check_outputs", "compute_filter", "compute_scores",
-           "compute_verdict", "print_results", "run_score", "worst_table", "write_outputs"]
+__all__ = ["aggregator_kwargs", "check_outputs", "check_sparse_route", "compute_filter",
+           "compute_scores", "compute_verdict", "print_results", "run_score", "sparse_rows",
+           "worst_table", "write_outputs"]
 
 N_SHOWN = 20
 # Rows per scoring step: large enough to amortise overhead, small enough to report
@@ -45,8 +47,47 @@ def aggregator_kwargs(aggregator, alpha, temperature):
     return {"method": aggregator, "alpha": DEFAULT_ALPHA if alpha is None else alpha}
 
 
+def check_sparse_route(args, path):
+    """Sparse predictions are read by the first stage and the filter only: refuse, before
+    any work, the options that need dense (N, K) arrays."""
+    if args.method in SECOND_STAGE_METHODS or args.flag_by != "filter":
+        raise CLIError(
+            f"pred_probs file {path} holds sparse predictions, which are scored by a "
+            f"first-stage --method ({', '.join(METHODS)}) and flagged by "
+            f"--flag-by filter only (the second stage fits dense predictions): pass, for "
+            f"cleanlab's ranking, --method self_confidence --aggregator "
+            f"exponential_moving_average --flag-by filter"
+        )
+    if getattr(args, "per_class", False):
+        raise CLIError(
+            f"--per-class writes one column per class, which sparse predictions (pred_probs "
+            f"file {path}) are meant to avoid; the review file (--review) lists each "
+            f"suggested change with its score"
+        )
+
+
+def sparse_rows(matrix, rows):
+    """The rows ``rows`` (sorted) of a :class:`~skmlq.utils.FilledSparseMatrix`, in
+    O(their stored entries)."""
+    part = matrix.matrix[rows]
+    return FilledSparseMatrix._from_checked(
+        part.indptr.astype(matrix.indptr.dtype, copy=False),
+        part.indices.astype(matrix.indices.dtype, copy=False), part.data, part.shape,
+        matrix.fill)
+
+
 def compute_scores(Y, P, method, thresholds, aggregate, progress, second_stage=None):
-    """Aggregated scores (N,) of checked inputs, in steps that report progress."""
+    """Aggregated scores (N,) of checked inputs, in steps that report progress.
+
+    Sparse predictions are scored in one O(nnz) pass (the implicit score of each
+    class is computed once, not once per step); it returns ``(per_class, scores)``,
+    the per-class scores a :class:`~skmlq.utils.FilledSparseMatrix`.
+    """
+    if isinstance(P, FilledSparseMatrix):
+        per_class, scores = score_blocks(Y, P, method, thresholds, aggregate,
+                                         keep_per_class=True)
+        progress.update(P.shape[0])
+        return per_class, scores
     n_samples, n_classes = P.shape
     scores = np.empty(n_samples, dtype=P.dtype)
     for start, stop in row_blocks(n_samples, n_classes, _STEP_ELEMENTS):
@@ -133,8 +174,8 @@ def write_outputs(args, Y, P, scores, mask, flagged, per_class, names, label_fil
                              progress=progress)
     if args.review is not None or args.write_labels is not None:
         rows = np.flatnonzero(flagged)
-        flagged_report = build_report(Y[rows], scores[rows], per_class(rows), mask[rows],
-                                      names, ids=rows)
+        flagged_report = build_report(Y[rows], scores[rows], per_class(rows),
+                                      mask_rows(mask, rows), names, ids=rows)
         flagged_report.index = flagged_report.index.astype(np.int64)
         if args.review is not None:
             check_output_path(args.review, args.force)
@@ -150,7 +191,7 @@ def write_outputs(args, Y, P, scores, mask, flagged, per_class, names, label_fil
     worst = order[:N_SHOWN]
     read = np.sort(worst)
     pos = np.searchsorted(read, worst)
-    lists = class_lists(Y[read], np.asarray(mask[read]), names, pos, plain=True)
+    lists = class_lists(Y[read], mask_rows(mask, read), names, pos, plain=True)
     return list(zip(worst.tolist(), scores[worst].tolist(), lists["given"], lists["to_remove"],
                     lists["to_add"]))
 
@@ -165,7 +206,7 @@ def write_html(args, Y, scores, mask, flagged, per_class, names, summary, stdout
     from ..utils._defaults import DEFAULT_ERROR_THRESHOLD, DEFAULT_HTML_MAX_ROWS
 
     read = np.sort(review_order(scores)[:DEFAULT_HTML_MAX_ROWS])
-    worst = build_report(Y[read], scores[read], per_class(read), mask[read], names,
+    worst = build_report(Y[read], scores[read], per_class(read), mask_rows(mask, read), names,
                          flagged=flagged[read], ids=read,
                          error_proba=None if error_proba is None else error_proba[read])
     write_arrays_report(args.html, worst, summary, scores, flagged, names, text=text,
@@ -219,6 +260,9 @@ def run_score(args, stdout=None, stderr=None):
                 f"{P.shape[1]} columns"
             )
     n_classes = P.shape[1] if getattr(P, "ndim", 0) == 2 else 0
+    sparse = isinstance(P, FilledSparseMatrix)
+    if sparse:
+        check_sparse_route(args, args.pred_probs)
     labels, class_names, note = read_labels(
         args.labels, n_classes, class_names=class_names, labels_column=args.labels_column,
         label_sep=args.label_sep, delimiter=args.delimiter,
@@ -230,7 +274,11 @@ def run_score(args, stdout=None, stderr=None):
     # --flag-by filter takes the confident-learning filter's instead: with a
     # first-stage method nothing is fitted, and every pass reads the rows in blocks.
     params = None
-    if args.method in SECOND_STAGE_METHODS:
+    if sparse:  # a first-stage method and the filter (check_sparse_route)
+        Y, P, thresholds = check_scoring_inputs(labels, P, args.method, args.adjust_pred_probs,
+                                                allow_sparse=True)
+        stage = None
+    elif args.method in SECOND_STAGE_METHODS:
         Y, P, thresholds, params = check_second_stage_inputs(
             labels, P, args.adjust_pred_probs, method=args.method, check_count=True)
         stage = params
@@ -243,6 +291,8 @@ def run_score(args, stdout=None, stderr=None):
     n_samples = P.shape[0]
     with Progress("scoring", n_samples, show, stderr) as progress:
         scores = compute_scores(Y, P, args.method, thresholds, aggregate, progress, stage)
+    if sparse:
+        sparse_per_class, scores = scores
     if by_filter:
         # A second-stage method's thresholds are those of the stage's probabilities:
         # the filter reads pred_probs and computes its own.
@@ -253,6 +303,8 @@ def run_score(args, stdout=None, stderr=None):
     names = _class_labels(class_names, P.shape[1])
 
     def per_class(rows):
+        if sparse:
+            return sparse_rows(sparse_per_class, rows)
         return score_blocks(Y[rows], P[rows], args.method, thresholds, second_stage=stage)
 
     def label_file():
@@ -267,14 +319,16 @@ def run_score(args, stdout=None, stderr=None):
                               out, progress)
     # From histograms filled in row blocks: a sort of every class's column of a
     # memory-mapped input costs more than all the rest (see model_quality_binned).
-    n_given, ap, auc, _ = model_quality_binned(Y, P)
+    quality = None
+    if not sparse:  # its histograms hold K x bins counts; not kept for sparse predictions
+        n_given, ap, auc, _ = model_quality_binned(Y, P)
+        quality = quality_table(names, n_given, n_samples, ap, auc)
     estimate = None
     if not by_filter:
         from .._estimator._error_estimate import ErrorEstimate
 
         estimate = ErrorEstimate.from_stage(Y, P, params, error_proba, *counts)
-    summary = AuditSummary.from_arrays(Y, mask, flagged, names,
-                                       quality_table(names, n_given, n_samples, ap, auc),
+    summary = AuditSummary.from_arrays(Y, mask, flagged, names, quality,
                                        error_estimate=estimate)
     if args.html is not None:
         write_html(args, Y, scores, mask, flagged, per_class, names, summary, out,

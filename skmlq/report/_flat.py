@@ -110,8 +110,13 @@ class FlatLists:
         """
         offsets, values = self.compact()
         n_rows, total = offsets.size - 1, int(offsets[-1])
-        if self._categories is not None:
+        if self._categories is not None and self._categories.size <= total:
             words = np.array([str(c) for c in self._categories], dtype=object)
+        elif self._categories is not None:
+            # Fewer values than categories (a chunk of rows of many classes): only the
+            # categories used, so that a chunk costs its values, not the K classes.
+            used, values = np.unique(values, return_inverse=True)
+            words = np.array([str(c) for c in self._categories[used].tolist()], dtype=object)
         else:
             words, values = np.unique(values, return_inverse=True)
             words = np.array([str(w) for w in words.tolist()], dtype=object)

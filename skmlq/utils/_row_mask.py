@@ -53,6 +53,11 @@ class RowMask:
     def __len__(self):
         return self.shape[0]
 
+    def csr_rows(self, rows):
+        """The rows ``rows`` (a slice or an integer array) as a boolean CSR matrix:
+        O(their True entries), never a dense row (for inputs of many classes)."""
+        return self._csr[rows]
+
     def __getitem__(self, rows):
         return self._csr[rows].toarray()
 
