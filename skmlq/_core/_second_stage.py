@@ -224,7 +224,7 @@ class _FitSample:
         reverse = sp.csr_matrix(
             (np.ones(n_classes * m), (self.neighbors.ravel(), np.arange(n_classes * m))),
             shape=(n_classes, n_classes * m))
-        self.blocks = []  # (fold, Z, y, count, active, X, X.T)
+        self.blocks = []  # (fold, Z, y, count, active, X, X.T, pairs)
         # Larger than scoring blocks, so that the (K, m + 3, m + 3) terms of each
         # block are few against its rows.
         size = max(2 * _blocks.BLOCK_ELEMENTS, 8 * n_classes * (m + _HEAD))
@@ -236,7 +236,32 @@ class _FitSample:
                 count = np.diff(L_block.indptr).astype(np.float64)
                 active, X = self._carried(L_block @ reverse, n_classes, m)
                 self.blocks.append((fold, Z[lo + start:lo + stop], y, count, active, X,
-                                    X.T.tocsr()))
+                                    X.T.tocsr(), self._pairs(X, m)))
+
+    @staticmethod
+    def _pairs(X, m):
+        """``(rows, cells)`` of the pairs of neighbours ``t < u`` that each row of
+        ``X`` carries (cell ``k m^2 + t m + u`` of class k's neighbour block), or
+        None where they outnumber the entries of ``X``: the Hessian's neighbour
+        block is then ``X^T diag(w) X`` by a sparse product at each pass, rather
+        than a sum of ``w`` over these precomputed cells (about 10x faster, for
+        as much memory as ``X``)."""
+        counts = np.diff(X.indptr)
+        n_pairs = int((counts * (counts - 1) // 2).sum())
+        if m == 0 or n_pairs > X.nnz:
+            return None
+        # every ordered pair of each row's entries, then those with t < u
+        squares = counts * counts
+        rows = np.repeat(np.arange(counts.size), squares)
+        pos = np.arange(rows.size) - np.repeat(np.cumsum(squares) - squares, squares)
+        width = counts[rows]
+        first = X.indices[X.indptr[rows] + pos // width]
+        second = X.indices[X.indptr[rows] + pos % width]
+        keep = first < second
+        # columns k m + t and k m + u of one class: cell k m^2 + t m + u
+        cells = first[keep] * m + second[keep] % m
+        index = np.int32 if max(X.shape[0], X.shape[1] * m) < 2**31 else np.intp
+        return rows[keep].astype(index), cells.astype(index)
 
     @staticmethod
     def _carried(G, n_classes, m):
@@ -289,7 +314,7 @@ def _data_terms(sample, theta, with_hessian, step=None, lengths=()):
         return eta
 
     def block_terms(index):
-        _, Z, y, count, active, X, XT = sample.blocks[index]
+        _, Z, y, count, active, X, XT, pairs = sample.blocks[index]
         s = _outside(count, y, active, X)
         eta = linear(Z, s, active, X, theta)
         if step is not None:
@@ -322,12 +347,23 @@ def _data_terms(sample, theta, with_hessian, step=None, lengths=()):
             hess[:, 2, _HEAD:] = (XT @ ws.ravel()[active]).reshape(shape)
             # sum over rows of w y_{N(k)_t} y_{N(k)_u}: pairs of columns of X that
             # share a row, which are those of one class
-            weighted = sp.csr_matrix((np.repeat(w_active, np.diff(X.indptr)), X.indices,
-                                      X.indptr), shape=X.shape)
-            pairs = (XT @ weighted).tocoo()
-            square = np.zeros(n_classes * m * m)
-            square[pairs.row * m + pairs.col % m] = pairs.data
-            hess[:, _HEAD:, _HEAD:] = square.reshape(n_classes, m, m)
+            if pairs is None:
+                weighted = sp.csr_matrix((np.repeat(w_active, np.diff(X.indptr)),
+                                          X.indices, X.indptr), shape=X.shape)
+                product = (XT @ weighted).tocoo()
+                square = np.zeros(n_classes * m * m)
+                square[product.row * m + product.col % m] = product.data
+                hess[:, _HEAD:, _HEAD:] = square.reshape(n_classes, m, m)
+            else:
+                # t < u from the cells, u < t by symmetry; t = u: y^2 = y, so the
+                # diagonal is the row of the intercept
+                upper = np.bincount(pairs[1], weights=w_active[pairs[0]],
+                                    minlength=n_classes * m * m).reshape(n_classes, m, m)
+                block = hess[:, _HEAD:, _HEAD:]
+                block += upper
+                block += upper.transpose(0, 2, 1)
+                diag = np.arange(m)
+                block[:, diag, diag] = hess[:, 1, _HEAD:]
         return loss, grad, hess
 
     if step is not None:
