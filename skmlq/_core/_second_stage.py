@@ -240,28 +240,35 @@ class _FitSample:
 
     @staticmethod
     def _pairs(X, m):
-        """``(rows, cells)`` of the pairs of neighbours ``t < u`` that each row of
-        ``X`` carries (cell ``k m^2 + t m + u`` of class k's neighbour block), or
-        None where they outnumber the entries of ``X``: the Hessian's neighbour
-        block is then ``X^T diag(w) X`` by a sparse product at each pass, rather
-        than a sum of ``w`` over these precomputed cells (about 10x faster, for
-        as much memory as ``X``)."""
-        counts = np.diff(X.indptr)
+        """``(counts, cells)``: per row of ``X``, the number of pairs of neighbours
+        ``t < u`` it carries, and their cells ``k m^2 + t m + u`` in class k's
+        neighbour block, row after row; None where the pairs outnumber three times
+        the entries of ``X``. The Hessian's neighbour block is then a sum of ``w``
+        over these cells (about 10x faster than the sparse product ``X^T diag(w)
+        X`` it replaces, which the other blocks keep), for no more memory than
+        ``X``."""
+        counts = np.diff(X.indptr).astype(np.intp)
         n_pairs = int((counts * (counts - 1) // 2).sum())
-        if m == 0 or n_pairs > X.nnz:
+        if m == 0 or n_pairs > 3 * X.nnz:
             return None
-        # every ordered pair of each row's entries, then those with t < u
-        squares = counts * counts
-        rows = np.repeat(np.arange(counts.size), squares)
-        pos = np.arange(rows.size) - np.repeat(np.cumsum(squares) - squares, squares)
-        width = counts[rows]
-        first = X.indices[X.indptr[rows] + pos // width]
-        second = X.indices[X.indptr[rows] + pos % width]
-        keep = first < second
-        # columns k m + t and k m + u of one class: cell k m^2 + t m + u
-        cells = first[keep] * m + second[keep] % m
-        index = np.int32 if max(X.shape[0], X.shape[1] * m) < 2**31 else np.intp
-        return rows[keep].astype(index), cells.astype(index)
+        cells = np.empty(n_pairs, dtype=np.int32 if X.shape[1] * m < 2**31 else np.intp)
+        # every ordered pair of each row's entries (in chunks of rows, which bounds
+        # the memory of the squares), then those with t < u
+        done = 0
+        for first, last in row_blocks(counts.size, 1, 2**16):
+            sub = counts[first:last]
+            squares = sub * sub
+            rows = np.repeat(np.arange(first, last), squares)
+            pos = np.arange(rows.size) - np.repeat(np.cumsum(squares) - squares, squares)
+            width = counts[rows]
+            one = X.indices[X.indptr[rows] + pos // width]
+            other = X.indices[X.indptr[rows] + pos % width]
+            keep = one < other
+            # columns k m + t and k m + u of one class: cell k m^2 + t m + u
+            found = one[keep] * m + other[keep] % m
+            cells[done:done + found.size] = found
+            done += found.size
+        return (counts * (counts - 1) // 2).astype(np.int32), cells
 
     @staticmethod
     def _carried(G, n_classes, m):
@@ -357,7 +364,7 @@ def _data_terms(sample, theta, with_hessian, step=None, lengths=()):
             else:
                 # t < u from the cells, u < t by symmetry; t = u: y^2 = y, so the
                 # diagonal is the row of the intercept
-                upper = np.bincount(pairs[1], weights=w_active[pairs[0]],
+                upper = np.bincount(pairs[1], weights=np.repeat(w_active, pairs[0]),
                                     minlength=n_classes * m * m).reshape(n_classes, m, m)
                 block = hess[:, _HEAD:, _HEAD:]
                 block += upper
