@@ -224,7 +224,7 @@ class _FitSample:
         reverse = sp.csr_matrix(
             (np.ones(n_classes * m), (self.neighbors.ravel(), np.arange(n_classes * m))),
             shape=(n_classes, n_classes * m))
-        self.blocks = []  # (fold, Z, y, count, active, X, X.T, pairs)
+        self.blocks = []  # (fold, Z, y, count, active, X, pairs)
         # Larger than scoring blocks, so that the (K, m + 3, m + 3) terms of each
         # block are few against its rows.
         size = max(2 * _blocks.BLOCK_ELEMENTS, 8 * n_classes * (m + _HEAD))
@@ -235,8 +235,9 @@ class _FitSample:
                 y = L_block.toarray() > 0
                 count = np.diff(L_block.indptr).astype(np.float64)
                 active, X = self._carried(L_block @ reverse, n_classes, m)
+                # (X.T, a CSC view, multiplies as fast as a CSR copy would)
                 self.blocks.append((fold, Z[lo + start:lo + stop], y, count, active, X,
-                                    X.T.tocsr(), self._pairs(X, m)))
+                                    self._pairs(X, m)))
 
     @staticmethod
     def _pairs(X, m):
@@ -268,7 +269,8 @@ class _FitSample:
             found = one[keep] * m + other[keep] % m
             cells[done:done + found.size] = found
             done += found.size
-        return (counts * (counts - 1) // 2).astype(np.int32), cells
+        per_row = np.uint16 if m * (m - 1) // 2 < 2**16 else np.int32
+        return (counts * (counts - 1) // 2).astype(per_row), cells
 
     @staticmethod
     def _carried(G, n_classes, m):
@@ -321,7 +323,7 @@ def _data_terms(sample, theta, with_hessian, step=None, lengths=()):
         return eta
 
     def block_terms(index):
-        _, Z, y, count, active, X, XT, pairs = sample.blocks[index]
+        _, Z, y, count, active, X, pairs = sample.blocks[index]
         s = _outside(count, y, active, X)
         eta = linear(Z, s, active, X, theta)
         if step is not None:
@@ -347,6 +349,7 @@ def _data_terms(sample, theta, with_hessian, step=None, lengths=()):
         hess[:, 2, 2] = np.einsum("ij,ij->j", ws, s)
         if m and active.size:
             shape = (n_classes, m)
+            XT = X.T
             grad[:, _HEAD:] = (XT @ r.ravel()[active]).reshape(shape)
             w_active = w.ravel()[active]
             hess[:, 0, _HEAD:] = (XT @ wz.ravel()[active]).reshape(shape)
