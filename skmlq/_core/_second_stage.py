@@ -176,6 +176,11 @@ def choose_neighbors(L, row_hash, n_neighbors):
     return out
 
 
+# A block's pairs of neighbours are indexed (``_FitSample._pairs``) up to this many per
+# entry of its X: their index (4 bytes a pair) then costs no more memory than X.
+_PAIRS_PER_ENTRY = 3
+
+
 class _FitSample:
     """The rows the stage is fitted on, in memory, in row blocks within folds.
 
@@ -243,14 +248,14 @@ class _FitSample:
     def _pairs(X, m):
         """``(counts, cells)``: per row of ``X``, the number of pairs of neighbours
         ``t < u`` it carries, and their cells ``k m^2 + t m + u`` in class k's
-        neighbour block, row after row; None where the pairs outnumber three times
-        the entries of ``X``. The Hessian's neighbour block is then a sum of ``w``
-        over these cells (about 10x faster than the sparse product ``X^T diag(w)
-        X`` it replaces, which the other blocks keep), for no more memory than
-        ``X``."""
+        neighbour block, row after row; None where the pairs outnumber
+        ``_PAIRS_PER_ENTRY`` times the entries of ``X``. The Hessian's neighbour
+        block is then a sum of ``w`` over these cells (several times faster than the
+        sparse product ``X^T diag(w) X`` it replaces, which the other blocks
+        keep), for no more memory than ``X``."""
         counts = np.diff(X.indptr).astype(np.intp)
         n_pairs = int((counts * (counts - 1) // 2).sum())
-        if m == 0 or n_pairs > 3 * X.nnz:
+        if m == 0 or n_pairs > _PAIRS_PER_ENTRY * X.nnz:
             return None
         cells = np.empty(n_pairs, dtype=np.int32 if X.shape[1] * m < 2**31 else np.intp)
         # every ordered pair of each row's entries (in chunks of rows, which bounds

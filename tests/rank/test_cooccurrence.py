@@ -329,6 +329,31 @@ def test_all_neighbors_is_the_dense_stage(make, n_neighbors, monkeypatch):
                                cooccurrence_block(P, noisy, dense, 3), rtol=0, atol=1e-12)
 
 
+def test_indexed_neighbor_pairs_give_the_product_hessian(any_problem, monkeypatch):
+    """The neighbour block of the Hessian summed over the pairs' index, where the
+    fit keeps one, is the sparse product ``X^T diag(w) X`` it replaces; and the
+    losses of several step lengths in one pass are those of separate passes."""
+    from skmlq._core import _second_stage
+
+    noisy, P, _ = any_problem
+    monkeypatch.setattr(_second_stage, "_PAIRS_PER_ENTRY", np.inf)  # every block indexed
+    sample = _second_stage._FitSample(noisy, P, 5, 0, 40)
+    assert all(block[-1] is not None for block in sample.blocks)
+    rng = np.random.RandomState(0)
+    theta = rng.normal(0, 0.5, (sample.n_classes, sample.m + 3))
+    indexed = _second_stage._data_terms(sample, theta, True)
+    sample.blocks = [block[:-1] + (None,) for block in sample.blocks]
+    product = _second_stage._data_terms(sample, theta, True)
+    for mine, theirs in zip(indexed, product):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-12, atol=1e-12)
+    step = rng.normal(0, 0.5, theta.shape)
+    lengths = np.array([1.0, 0.25])
+    (together,) = _second_stage._data_terms(sample, theta, False, step, lengths)
+    for i, t in enumerate(lengths):
+        (alone,) = _second_stage._data_terms(sample, theta - t * step, False)
+        np.testing.assert_allclose(together[:, i], alone, rtol=1e-12)
+
+
 def test_neighbors_are_the_most_informative_classes():
     Y, P = wide_problem()
     params = get_cooccurrence_params(Y, P, n_neighbors=2)
