@@ -337,6 +337,9 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="small smoke run")
     parser.add_argument("--stage", action="store_true",
                         help="only the second-stage checks (f, g, h, i)")
+    parser.add_argument("--fit", action="store_true",
+                        help="only the second stage's fit and scoring against the defaults "
+                             "(f, g, h)")
     parser.add_argument("--sweep", action="store_true",
                         help="only the size sweep (e), skmlq against cleanlab")
     parser.add_argument("--huge", action="store_true",
@@ -353,10 +356,14 @@ def main(argv=None):
     if args.sweep:
         sweep(*sweep_sizes)
         return 0
-    if not args.stage:
+    if not (args.stage or args.fit):
         check_a_b(n_samples, n_classes, results)
         check_c_d(n_samples, n_classes, results)
     check_f(n_samples, n_classes, results)
+    if args.fit:
+        print("\nsummary: " + ", ".join(f"({k}) {verdict(v)}" for k, v in sorted(results.items())
+                                        if k != "summary"))
+        return 0
     check_j(n_samples, n_classes, results)
     if args.quick:
         check_i([(2_000, 300, 1)], results)

@@ -27,8 +27,12 @@ coefficients, solved together by a batched Newton method: one pass over the rows
 per step gives the loss, gradient and Hessian together (the label terms through a
 sparse matrix of which neighbours each example carries, so a pass costs about
 ``N (K + labels x m x min(labels, m))``), then one (m + 3) x (m + 3) solve per
-class; a class whose loss rises halves its step. Memory: the ``(K, m + 3, m +
-3)`` Hessians and one row block, besides the fit's rows.
+class; a class whose loss a full step raises takes the best of several shorter
+steps, all tried in one pass of the loss alone. It starts from the model without
+neighbour weights, fitted first by passes that read no neighbours, and stops on
+Newton's decrement, with one last step whose pass also gives the folds' sums (see
+:func:`_newton`). Memory: the ``(n_folds, K, m + 3, m + 3)`` Hessians of the
+folds and one row block, besides the fit's rows.
 
 Cross-fitting: a row's own annotations must not shape the weights that judge it
 (in-sample, the fit partly memorises the errors; measured on bibtex with a k-NN
@@ -36,10 +40,10 @@ model, AUROC 0.88 in-sample against 0.92 cross-fitted). Rows are split into
 ``n_folds`` folds and the row's ``q`` uses the weights fitted without its fold.
 Those are not refitted from scratch: Newton's method runs once on all rows, and
 each fold's weights are one Newton step from that solution on the rows outside
-the fold (the per-fold sums of gradient and Hessian come from one pass at the
-solution; the step is exact for a quadratic loss and very close here, within
-0.01 of an exact refit's probabilities on 1,500 rows, and the same detection
-figures to 0.001 AUROC on every benchmark).
+the fold (the per-fold sums of gradient and Hessian come from the fit's last
+pass; the step is exact for a quadratic loss and very close here, within 0.01 of
+an exact refit's probabilities on 1,500 rows, and the same detection figures to
+0.001 AUROC on every benchmark).
 
 The fold of a row is a seeded hash of the bits of its ``pred_probs`` values and
 annotations (summed over classes, so class order does not matter) rather than of
@@ -79,8 +83,12 @@ __all__ = [
 _MAX_NEWTON = 30
 # The stage is fitted on at most about this many rows (see _FitSample).
 _MAX_FIT_ROWS = 2**15
-# Newton stops when no class's penalised log-loss falls by more than this per row.
-_TOL = 1e-6
+# Newton stops when no class's step promises (its Newton decrement) a fall of its
+# penalised log-loss of more than this per row. (A stop when the fall seen after a
+# step was below 1e-6 per row left the coefficients about as close to the solution,
+# 1e-8 on 40 rows, where 1e-6 on the promise left them 1e-6 away: small changes that
+# the noise model fitted on the stage's probabilities can magnify.)
+_TOL = 1e-9
 # Leading coefficients of every class: logit(p), intercept, count outside the neighbours.
 _HEAD = 3
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
@@ -172,6 +180,11 @@ def choose_neighbors(L, row_hash, n_neighbors):
     return out
 
 
+# A block's pairs of neighbours are indexed (``_FitSample._pairs``) up to this many per
+# entry of its X: their index (4 bytes a pair) then costs no more memory than X.
+_PAIRS_PER_ENTRY = 3
+
+
 class _FitSample:
     """The rows the stage is fitted on, in memory, in row blocks within folds.
 
@@ -220,7 +233,7 @@ class _FitSample:
         reverse = sp.csr_matrix(
             (np.ones(n_classes * m), (self.neighbors.ravel(), np.arange(n_classes * m))),
             shape=(n_classes, n_classes * m))
-        self.blocks = []  # (fold, Z, y, count, active, X, X.T)
+        self.blocks = []  # (fold, Z, y, count, active, X, pairs)
         # Larger than scoring blocks, so that the (K, m + 3, m + 3) terms of each
         # block are few against its rows.
         size = max(2 * _blocks.BLOCK_ELEMENTS, 8 * n_classes * (m + _HEAD))
@@ -231,8 +244,42 @@ class _FitSample:
                 y = L_block.toarray() > 0
                 count = np.diff(L_block.indptr).astype(np.float64)
                 active, X = self._carried(L_block @ reverse, n_classes, m)
+                # (X.T, a CSC view, multiplies as fast as a CSR copy would)
                 self.blocks.append((fold, Z[lo + start:lo + stop], y, count, active, X,
-                                    X.T.tocsr()))
+                                    self._pairs(X, m)))
+
+    @staticmethod
+    def _pairs(X, m):
+        """``(counts, cells)``: per row of ``X``, the number of pairs of neighbours
+        ``t < u`` it carries, and their cells ``k m^2 + t m + u`` in class k's
+        neighbour block, row after row; None where the pairs outnumber
+        ``_PAIRS_PER_ENTRY`` times the entries of ``X``. The Hessian's neighbour
+        block is then a sum of ``w`` over these cells (several times faster than the
+        sparse product ``X^T diag(w) X`` it replaces, which the other blocks
+        keep), for no more memory than ``X``."""
+        counts = np.diff(X.indptr).astype(np.intp)
+        n_pairs = int((counts * (counts - 1) // 2).sum())
+        if m == 0 or n_pairs > _PAIRS_PER_ENTRY * X.nnz:
+            return None
+        cells = np.empty(n_pairs, dtype=np.int32 if X.shape[1] * m < 2**31 else np.intp)
+        # every ordered pair of each row's entries (in chunks of rows, which bounds
+        # the memory of the squares), then those with t < u
+        done = 0
+        for first, last in row_blocks(counts.size, 1, 2**16):
+            sub = counts[first:last]
+            squares = sub * sub
+            rows = np.repeat(np.arange(first, last), squares)
+            pos = np.arange(rows.size) - np.repeat(np.cumsum(squares) - squares, squares)
+            width = counts[rows]
+            one = X.indices[X.indptr[rows] + pos // width]
+            other = X.indices[X.indptr[rows] + pos % width]
+            keep = one < other
+            # columns k m + t and k m + u of one class: cell k m^2 + t m + u
+            found = one[keep] * m + other[keep] % m
+            cells[done:done + found.size] = found
+            done += found.size
+        per_row = np.uint16 if m * (m - 1) // 2 < 2**16 else np.int32
+        return (counts * (counts - 1) // 2).astype(per_row), cells
 
     @staticmethod
     def _carried(G, n_classes, m):
@@ -259,30 +306,42 @@ def _outside(count, y, active, X):
     return s
 
 
-def _data_terms(sample, theta, with_hessian, fold=None):
-    """Unpenalised log-loss per class (and gradient, Hessian) of the sample's rows.
+def _data_terms(sample, theta, with_hessian, step=None, lengths=()):
+    """Unpenalised log-loss per fold and class (and gradient, Hessian) of the rows.
 
-    Over the rows of ``fold`` only if given. The Hessian's first three rows hold
-    their upper triangle only (:func:`_penalised` mirrors it). Blocks run on the
-    thread pool and are summed in block order, so the result does not depend on
-    the threading.
+    Returns ``(loss, grad, hess)``, the sums over the rows of each fold, of shapes
+    (F, K), (F, K, w) and (F, K, w, w) for ``theta`` of width w (a block lies in
+    one fold): one pass gives both the fit on all rows and each fold's one-step
+    refit. ``theta`` of width ``_HEAD`` is the model whose neighbour weights are
+    all 0. Without ``with_hessian``, ``(loss,)``; given a ``step``, ``(losses,)``
+    of shape (F, T, K) at ``theta - t step`` for each t of ``lengths``, all from
+    one pass. The Hessian's first three rows hold their upper triangle only
+    (:func:`_penalised` mirrors it). Blocks run on the thread pool and are summed
+    in block order, so the result does not depend on the threading.
     """
-    n_classes, m = sample.n_classes, sample.m
-    width = m + _HEAD
-    a, b, c = theta[:, 0], theta[:, 1], theta[:, 2]
-    W = theta[:, _HEAD:].ravel()
+    n_classes = sample.n_classes
+    width = theta.shape[1]
+    m = width - _HEAD
+
+    def linear(Z, s, active, X, coef):
+        eta = Z * coef[:, 0]
+        eta += coef[:, 1]
+        eta += s * coef[:, 2]
+        if m and active.size:
+            eta.ravel()[active] += X @ coef[:, _HEAD:].ravel()
+        return eta
 
     def block_terms(index):
-        _, Z, y, count, active, X, XT = sample.blocks[index]
+        _, Z, y, count, active, X, pairs = sample.blocks[index]
         s = _outside(count, y, active, X)
-        eta = Z * a
-        eta += b
-        eta += s * c
-        if active.size:
-            eta.ravel()[active] += X @ W
+        eta = linear(Z, s, active, X, theta)
+        if step is not None:
+            # the change of eta along the step is linear in t
+            delta = linear(Z, s, active, X, step)
+            return (np.stack([log_loss(eta - t * delta, y)[0] for t in lengths]),)
         loss, sig = log_loss(eta, y)
         if not with_hessian:
-            return loss, None, None
+            return (loss,)
         r = sig - y
         w = sig * (1 - sig)
         wz, ws = w * Z, w * s
@@ -297,8 +356,9 @@ def _data_terms(sample, theta, with_hessian, fold=None):
         hess[:, 1, 1] = w.sum(axis=0)
         hess[:, 1, 2] = ws.sum(axis=0)
         hess[:, 2, 2] = np.einsum("ij,ij->j", ws, s)
-        if active.size:
+        if m and active.size:
             shape = (n_classes, m)
+            XT = X.T
             grad[:, _HEAD:] = (XT @ r.ravel()[active]).reshape(shape)
             w_active = w.ravel()[active]
             hess[:, 0, _HEAD:] = (XT @ wz.ravel()[active]).reshape(shape)
@@ -306,26 +366,42 @@ def _data_terms(sample, theta, with_hessian, fold=None):
             hess[:, 2, _HEAD:] = (XT @ ws.ravel()[active]).reshape(shape)
             # sum over rows of w y_{N(k)_t} y_{N(k)_u}: pairs of columns of X that
             # share a row, which are those of one class
-            weighted = sp.csr_matrix((np.repeat(w_active, np.diff(X.indptr)), X.indices,
-                                      X.indptr), shape=X.shape)
-            pairs = (XT @ weighted).tocoo()
-            square = np.zeros(n_classes * m * m)
-            square[pairs.row * m + pairs.col % m] = pairs.data
-            hess[:, _HEAD:, _HEAD:] = square.reshape(n_classes, m, m)
+            if pairs is None:
+                weighted = sp.csr_matrix((np.repeat(w_active, np.diff(X.indptr)),
+                                          X.indices, X.indptr), shape=X.shape)
+                product = (XT @ weighted).tocoo()
+                square = np.zeros(n_classes * m * m)
+                square[product.row * m + product.col % m] = product.data
+                hess[:, _HEAD:, _HEAD:] = square.reshape(n_classes, m, m)
+            else:
+                # t < u from the cells, u < t by symmetry; t = u: y^2 = y, so the
+                # diagonal is the row of the intercept
+                upper = np.bincount(pairs[1], weights=np.repeat(w_active, pairs[0]),
+                                    minlength=n_classes * m * m).reshape(n_classes, m, m)
+                block = hess[:, _HEAD:, _HEAD:]
+                block += upper
+                block += upper.transpose(0, 2, 1)
+                diag = np.arange(m)
+                block[:, diag, diag] = hess[:, 1, _HEAD:]
         return loss, grad, hess
 
-    indices = [i for i, block in enumerate(sample.blocks) if fold in (None, block[0])]
-    total = [np.zeros(n_classes), None, None]
-    if with_hessian:
-        total[1:] = np.zeros((n_classes, width)), np.zeros((n_classes, width, width))
+    if step is not None:
+        total = [np.zeros((sample.n_folds, len(lengths), n_classes))]
+    else:
+        total = [np.zeros((sample.n_folds, n_classes))]
+        if with_hessian:
+            total += [np.zeros((sample.n_folds, n_classes, width)),
+                      np.zeros((sample.n_folds, n_classes, width, width))]
     # as many blocks in flight as threads: each holds a Hessian
-    step = max(1, min(_blocks._MAX_THREADS, _blocks._available_cores()))
-    for group in range(0, len(indices), step):
-        part = indices[group:group + step]
-        for terms in run_blocks(lambda i, _: block_terms(i), [(i, i + 1) for i in part]):
+    n_blocks = len(sample.blocks)
+    group = max(1, min(_blocks._MAX_THREADS, _blocks._available_cores()))
+    for first in range(0, n_blocks, group):
+        indices = range(first, min(first + group, n_blocks))
+        results = run_blocks(lambda i, _: block_terms(i), [(i, i + 1) for i in indices])
+        for index, terms in zip(indices, results):
+            fold = sample.blocks[index][0]
             for acc, value in zip(total, terms):
-                if acc is not None:
-                    acc += value
+                acc[fold] += value
     return tuple(total)
 
 
@@ -356,46 +432,93 @@ def _newton_step(grad, hess):
         return np.linalg.solve(hess, grad[..., None])[..., 0]  # (K, m + 3)
 
 
-def _fit_all(sample, inv_c):
-    """Newton's method on all the sample's rows, with step halving per class.
+# The step lengths tried, in one pass, for the classes whose full step raised the loss.
+_LENGTHS = 0.5 ** np.arange(7)
 
-    Returns the solution and the unpenalised data terms there. A full step's pass
-    computes the loss with the gradient and Hessian, so a step taken whole costs one
-    pass; a class whose loss rose halves its step (classes are independent
-    problems), each halved trial costing a pass of the loss alone.
+
+def _newton(sample, theta, inv_c, tol, polish):
+    """Newton's method from ``theta``, all classes at once; returns the solution and
+    the per-fold data terms there (:func:`_data_terms`).
+
+    The method has converged when every class's Newton decrement (the fall of the
+    loss that its step promises, ``g H^-1 g / 2``) is at most ``tol``: with
+    ``polish``, that last step is taken, in the pass that gives the terms the
+    folds' steps need (near the solution the step is as good as its promise, and
+    no pass checks the loss; without it, the coefficients would be off by about
+    the square root of the tolerance). While full steps lower every class's loss, a step costs one
+    pass (loss, gradient and Hessian together). A class whose loss a full step
+    raised takes, of the lengths ``_LENGTHS``, the one of lowest loss, all of them
+    tried in one pass of the loss alone; the next steps are then searched before
+    the pass with the Hessian, until every class takes a full step again. A class
+    that no length improves keeps its parameters.
     """
     n_classes = sample.n_classes
-    theta = np.zeros((n_classes, sample.m + _HEAD))
-    theta[:, 0] = 1.0
-    n_rows = sample.n_rows
-    terms = _data_terms(sample, theta, True)
-    loss, grad, hess = _penalised(theta, inv_c, *terms)
+    folds = _data_terms(sample, theta, True)
+    loss, grad, hess = _penalised(theta, inv_c, *(f.sum(axis=0) for f in folds))
+    stuck = np.zeros(n_classes, dtype=bool)
+    full = True
     for _ in range(_MAX_NEWTON):
         step = _newton_step(grad, hess)
-        terms = grad = hess = None  # free before the next pass
-        t = np.ones(n_classes)
-        for halving in range(7):
-            trial = theta - t[:, None] * step
-            # The full step is usually taken: its pass brings the Hessian along. A
-            # halved trial only needs the loss (a seventh of a full pass at
-            # 983 classes), and the Hessian is computed once a trial is kept.
-            new_terms = _data_terms(sample, trial, halving == 0)
-            new = _penalised(trial, inv_c, *new_terms)
-            # (a rise within rounding is not a rise)
-            worse = new[0] > loss + 1e-12 * np.abs(loss)
-            if not worse.any():
-                break
-            t = np.where(worse, t / 2, t)
-            if halving == 5:  # a class that does not improve keeps its parameters
-                t = np.where(worse, 0.0, t)
-        if halving:
-            new_terms = _data_terms(sample, trial, True)
-            new = _penalised(trial, inv_c, *new_terms)
-        decrease = float((loss - new[0]).max())
-        theta, terms, (loss, grad, hess) = trial, new_terms, new
-        if decrease <= _TOL * n_rows:
+        step[stuck] = 0
+        decrement = 0.5 * np.einsum("kj,kj->k", grad, step)
+        converged = decrement <= tol
+        grad = hess = None  # free before the next pass
+        if converged.all():
+            if polish:
+                theta = theta - step
+                folds = None
+                folds = _data_terms(sample, theta, True)
             break
-    return theta, terms
+        if full:
+            trial = theta - step
+            new_folds = _data_terms(sample, trial, True)
+            new = _penalised(trial, inv_c, *(f.sum(axis=0) for f in new_folds))
+            # (a rise within rounding is not a rise, nor that of a converged class)
+            worse = (new[0] > loss + 1e-12 * np.abs(loss)) & ~converged
+            if not worse.any():
+                theta, folds, (loss, grad, hess) = trial, new_folds, new
+                continue
+            new_folds = new = None
+        else:
+            worse = ~converged
+        folds = None
+        losses = _data_terms(sample, theta, False, step, _LENGTHS)[0].sum(axis=0)
+        for i, t in enumerate(_LENGTHS):
+            losses[i] = _penalised(theta - t * step, inv_c, losses[i])[0]
+        best = np.argmin(losses, axis=0)
+        lower = losses[best, np.arange(n_classes)] <= loss + 1e-12 * np.abs(loss)
+        t = np.where(worse, np.where(lower, _LENGTHS[best], 0.0), 1.0)
+        stuck |= t == 0
+        full = bool((t[~stuck] == 1).all())
+        theta = theta - t[:, None] * step
+        folds = _data_terms(sample, theta, True)
+        loss, grad, hess = _penalised(theta, inv_c, *(f.sum(axis=0) for f in folds))
+    return theta, folds
+
+
+# The model without neighbour weights, the start of the full model, is fitted to this
+# tolerance per row (its Newton decrement): a start needs no more.
+_HEAD_TOL = 1e-3
+
+
+def _fit_all(sample, inv_c):
+    """The stage fitted on all the sample's rows; returns the solution and the
+    per-fold data terms there.
+
+    Newton's method starts from the model without neighbour weights, itself fitted
+    by Newton's method from ``q = p`` (its passes read neither the neighbours nor
+    their Hessian, a fraction of the cost): from ``q = p``, where a model's
+    probabilities are poorly calibrated or near 0 and 1, the full model's first
+    steps overshoot (measured on delicious with a k-NN model: 953 of 983 classes
+    rejected the first step, and 19 passes with the Hessian were needed).
+    """
+    n_classes = sample.n_classes
+    head = np.zeros((n_classes, _HEAD))
+    head[:, 0] = 1.0
+    head, _ = _newton(sample, head, inv_c, _HEAD_TOL * sample.n_rows, False)
+    theta = np.zeros((n_classes, sample.m + _HEAD))
+    theta[:, :_HEAD] = head
+    return _newton(sample, theta, inv_c, _TOL * sample.n_rows, True)
 
 
 def fit_stage(Y, P, C=1.0, n_folds=5, random_state=0, n_neighbors=None):
@@ -405,16 +528,16 @@ def fit_stage(Y, P, C=1.0, n_folds=5, random_state=0, n_neighbors=None):
     ``f`` (see :func:`row_folds`): ``logit(p)``, intercept, count of the labels
     outside the neighbours, then the weights of the neighbours
     ``neighbors[k]``. One Newton fit on all rows, then per fold one Newton step
-    from it on the rows outside the fold. Inputs must already be validated.
+    from it on the rows outside the fold (from the per-fold sums of the fit's last
+    pass). Inputs must already be validated.
     """
     inv_c = 1.0 / C
     sample = _FitSample(Y, P, n_folds, random_state, n_neighbors)
-    theta, total = _fit_all(sample, inv_c)
+    theta, folds = _fit_all(sample, inv_c)
+    total = [f.sum(axis=0) for f in folds]
     coef = []
     for fold in range(n_folds):
-        held = _data_terms(sample, theta, True, fold)
-        _, grad, hess = _penalised(theta, inv_c, *(t - h for t, h in zip(total, held)))
-        del held
+        _, grad, hess = _penalised(theta, inv_c, *(t - f[fold] for t, f in zip(total, folds)))
         coef.append(theta - _newton_step(grad, hess))
     return np.stack(coef), sample.neighbors
 

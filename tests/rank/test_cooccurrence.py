@@ -303,12 +303,19 @@ def test_fit_on_a_sample_of_large_data(problem, monkeypatch):
 @pytest.mark.parametrize("make, n_neighbors", [(structured_problem, "all"),
                                                (structured_problem, 5),
                                                (wide_problem, "all"), (wide_problem, 44)])
-def test_all_neighbors_is_the_dense_stage(make, n_neighbors):
+def test_all_neighbors_is_the_dense_stage(make, n_neighbors, monkeypatch):
     """With every other class a neighbour, the stage is the full model of all K - 1
-    labels: the same coefficients and probabilities as the dense fit, to rounding."""
+    labels: the same coefficients and probabilities as the dense fit, to rounding.
+    (Both fits run to a tolerance far below the default, so that the comparison
+    does not depend on the two optimisers' paths, which differ.)"""
+    from skmlq._core import _second_stage
     from skmlq._core._second_stage import second_stage_block
 
+    from . import _dense_stage
     from ._dense_stage import cooccurrence_block, fit_cooccurrence
+
+    monkeypatch.setattr(_second_stage, "_TOL", 1e-12)
+    monkeypatch.setattr(_dense_stage, "_TOL", 1e-12)
 
     Y, P = make()
     noisy, _ = random_toggle_noise(Y, rate=0.05, random_state=1)
@@ -320,6 +327,31 @@ def test_all_neighbors_is_the_dense_stage(make, n_neighbors):
                                rtol=0, atol=1e-10)
     np.testing.assert_allclose(second_stage_block(P, noisy, params),
                                cooccurrence_block(P, noisy, dense, 3), rtol=0, atol=1e-12)
+
+
+def test_indexed_neighbor_pairs_give_the_product_hessian(any_problem, monkeypatch):
+    """The neighbour block of the Hessian summed over the pairs' index, where the
+    fit keeps one, is the sparse product ``X^T diag(w) X`` it replaces; and the
+    losses of several step lengths in one pass are those of separate passes."""
+    from skmlq._core import _second_stage
+
+    noisy, P, _ = any_problem
+    monkeypatch.setattr(_second_stage, "_PAIRS_PER_ENTRY", np.inf)  # every block indexed
+    sample = _second_stage._FitSample(noisy, P, 5, 0, 40)
+    assert all(block[-1] is not None for block in sample.blocks)
+    rng = np.random.RandomState(0)
+    theta = rng.normal(0, 0.5, (sample.n_classes, sample.m + 3))
+    indexed = _second_stage._data_terms(sample, theta, True)
+    sample.blocks = [block[:-1] + (None,) for block in sample.blocks]
+    product = _second_stage._data_terms(sample, theta, True)
+    for mine, theirs in zip(indexed, product):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-12, atol=1e-12)
+    step = rng.normal(0, 0.5, theta.shape)
+    lengths = np.array([1.0, 0.25])
+    (together,) = _second_stage._data_terms(sample, theta, False, step, lengths)
+    for i, t in enumerate(lengths):
+        (alone,) = _second_stage._data_terms(sample, theta - t * step, False)
+        np.testing.assert_allclose(together[:, i], alone, rtol=1e-12)
 
 
 def test_neighbors_are_the_most_informative_classes():
