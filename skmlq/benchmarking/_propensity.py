@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..utils._errors import InputTypeError, InputValueError
+from ..utils._sparse import canonical_csr, csr_entries
 from ..utils._validation import as_numeric_array
 
 __all__ = ["label_propensities", "propensity_scored_precision_at_k"]
@@ -23,13 +24,9 @@ __all__ = ["label_propensities", "propensity_scored_precision_at_k"]
 
 def _as_csr(value, name):
     """``value`` (dense or sparse, 2-D) as a CSR matrix with sorted indices, or a
-    dense float64 array; never modified."""
+    dense array; never modified."""
     if sp.issparse(value):
-        matrix = value.tocsr()
-        if matrix is value:
-            matrix = matrix.copy()
-        matrix.sum_duplicates()
-        return matrix
+        return canonical_csr(value)
     array = as_numeric_array(value, name)
     if array.ndim != 2:
         raise InputValueError(f"{name} has shape {array.shape}; expected (n_samples, "
@@ -53,8 +50,12 @@ def _indicator(value, name):
             row, col = np.unravel_index(bad[0], matrix.shape)
         raise InputValueError(f"{name} has the value {values.flat[bad[0]].item()!r} at row "
                               f"{row}, column {col}; expected a 0/1 indicator.")
-    matrix = sp.csr_matrix(matrix) if not sp.issparse(matrix) else matrix
-    matrix.eliminate_zeros()
+    if not sp.issparse(matrix):
+        return sp.csr_matrix(matrix)
+    if not matrix.data.all():
+        # (a copy: the matrix may share its arrays with the caller's)
+        matrix = matrix.copy()
+        matrix.eliminate_zeros()
     return matrix
 
 
@@ -180,14 +181,9 @@ def propensity_scored_precision_at_k(scores, truth, propensities, *, k=5, normal
     bad = np.flatnonzero(~((p > 0) & (p <= 1)))
     if bad.size:
         raise InputValueError(f"propensities[{bad[0]}] = {p[bad[0]]!r} is outside (0, 1].")
-    n_samples, n_classes = scores.shape
-    truth_keys = np.repeat(np.arange(n_samples, dtype=np.int64),
-                           np.diff(truth.indptr)) * n_classes + truth.indices
-    truth_keys.sort()
+    n_samples = scores.shape[0]
     rows, cols = _top_k_coordinates(scores, k)
-    keys = rows.astype(np.int64) * n_classes + cols
-    at = np.minimum(np.searchsorted(truth_keys, keys), max(truth_keys.size - 1, 0))
-    hit = truth_keys.size > 0 and truth_keys[at] == keys
+    hit = csr_entries(truth.indptr, truth.indices, truth.data, rows, cols)[0]
     earned = float(np.sum(np.where(hit, 1.0 / p[cols], 0.0)))
     if not normalize:
         return earned / (k * n_samples)

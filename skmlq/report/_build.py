@@ -21,7 +21,7 @@ from ..utils._errors import InputTypeError, InputValueError
 from ..utils._labels import indicator_block
 from ..utils._optional import require_pandas
 from ..utils._row_mask import RowMask
-from ..utils._sparse import FilledSparseMatrix, csr_entries, values_at
+from ..utils._sparse import FilledSparseMatrix, canonical_csr, csr_entries, values_at
 from ..utils._validation import (
     check_bool, check_choice, check_class_names, check_integer, check_pred_probs,
     check_unit_interval,
@@ -162,6 +162,13 @@ def _given_coordinates(Y):
     return rows.astype(np.int64), cols.astype(np.int64)
 
 
+def _refuse_wide_sparse(sparse):
+    if sparse:
+        raise InputTypeError(
+            "form='wide' holds one column per class, which sparse pred_probs are meant "
+            "to avoid; use form='long' (the class lists of each example).")
+
+
 def mask_coordinates(mask):
     """``(rows, cols)`` (int64, row-major) of the True entries of an (N, K) mask: a
     dense array, a boolean sparse matrix or a :class:`~skmlq.utils._row_mask.RowMask`;
@@ -169,10 +176,7 @@ def mask_coordinates(mask):
     if isinstance(mask, RowMask):
         mask = mask._csr
     if sp.issparse(mask):
-        csr = sp.csr_matrix(mask)
-        if not csr.has_canonical_format:
-            csr = csr.copy()
-            csr.sum_duplicates()
+        csr = canonical_csr(mask)
         rows = np.repeat(np.arange(csr.shape[0], dtype=np.int64), np.diff(csr.indptr))
         keep = np.asarray(csr.data, dtype=bool)
         return rows[keep], csr.indices[keep].astype(np.int64)
@@ -190,10 +194,7 @@ def flagged_by_mask(mask):
 def given_at(Y, rows, cols):
     """Whether the annotations ``(rows, cols)`` (row-sorted) are given in ``Y``."""
     if sp.issparse(Y):
-        Y = Y.tocsr()
-        if not Y.has_canonical_format:
-            Y = Y.copy()
-            Y.sum_duplicates()
+        Y = canonical_csr(Y)
         found, values = csr_entries(Y.indptr, Y.indices, Y.data, rows, cols)
         return found & values.astype(bool)
     given = np.zeros(rows.size, dtype=bool)
@@ -326,10 +327,7 @@ def build_report(Y, scores, per_class_scores, mask, classes, *, flagged=None,
                 columns[name] = columns[name][order]
         report = pd.DataFrame(columns, index=index[order])
     else:
-        if isinstance(per_class_scores, FilledSparseMatrix):
-            raise InputTypeError(
-                "form='wide' holds one column per class, which sparse pred_probs are "
-                "meant to avoid; use form='long' (the class lists of each example).")
+        _refuse_wide_sparse(isinstance(per_class_scores, FilledSparseMatrix))
         clash = set(map(str, names.tolist())) & set(columns)
         if clash:
             raise InputValueError(
@@ -456,10 +454,9 @@ sparse matrix
     Y, P, thresholds = check_scoring_inputs(labels, pred_probs, method, adjust_pred_probs,
                                             allow_sparse=True)
     sparse = isinstance(P, FilledSparseMatrix)
-    if sparse and form == "wide":
-        raise InputTypeError(
-            "form='wide' holds one column per class, which sparse pred_probs are meant "
-            "to avoid; use form='long' (the class lists of each example).")
+    if form == "wide":
+        # before any scoring: the report could not be built
+        _refuse_wide_sparse(sparse)
     classes = check_class_names(class_names, P.shape[1])
     # One pass for both scores; the filter reuses the thresholds of the adjustment.
     per_class, scores = score_blocks(Y, P, method, thresholds, aggregate,

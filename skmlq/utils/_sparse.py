@@ -24,8 +24,8 @@ from ._validation import (
     check_fill_value, check_pred_probs, check_sparse_probabilities, check_top_k,
 )
 
-__all__ = ["FilledSparseMatrix", "check_probabilities", "csr_entries", "is_sparse_probabilities",
-           "values_at"]
+__all__ = ["FilledSparseMatrix", "canonical_csr", "check_probabilities", "csr_entries",
+           "is_sparse_probabilities", "values_at"]
 
 
 class FilledSparseMatrix:
@@ -197,6 +197,17 @@ class FilledSparseMatrix:
                 f"{self.dtype} entries, fill_value={fill}>")
 
 
+def canonical_csr(matrix):
+    """A scipy.sparse ``matrix`` as a CSR matrix with sorted, unique indices per row
+    (duplicates summed), for reading by coordinates; the input is never modified (a
+    copy is made only when it is not already in that form)."""
+    csr = sp.csr_matrix(matrix)
+    if not csr.has_canonical_format:
+        csr = csr.copy()
+        csr.sum_duplicates()
+    return csr
+
+
 def csr_entries(indptr, indices, data, rows, cols):
     """``(found, values)`` of the entries ``(rows[i], cols[i])`` of a CSR matrix with
     sorted, unique indices per row: whether each is stored, and its stored value
@@ -237,10 +248,7 @@ def values_at(matrix, rows, cols):
     if isinstance(matrix, FilledSparseMatrix):
         return matrix.values_at(rows, cols)
     if sp.issparse(matrix):
-        csr = sp.csr_matrix(matrix)
-        if not csr.has_canonical_format:
-            csr = csr.copy()
-            csr.sum_duplicates()
+        csr = canonical_csr(matrix)
         return csr_entries(csr.indptr, csr.indices, csr.data, rows, cols)[1]
     return np.asarray(matrix)[np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)]
 
