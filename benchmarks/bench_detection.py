@@ -490,19 +490,13 @@ def _keys(matrix):
     return rows * matrix.shape[1] + matrix.indices
 
 
-def _in_keys(keys, sorted_keys):
-    if sorted_keys.size == 0:
-        return np.zeros(keys.shape, dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
-    return sorted_keys[at] == keys
-
-
 def extreme_case(n_samples, n_classes, noise, seed):
     """Detection on one seeded extreme data set (``bench_extreme.make_extreme``)."""
     import scipy.sparse as sp
     from bench_extreme import TOP_K, make_extreme
 
     from skmlq.benchmarking import label_propensities, propensity_scored_precision_at_k
+    from skmlq.report._build import in_sorted
     from skmlq.rank import get_label_quality_scores
     from skmlq.utils import FilledSparseMatrix
 
@@ -510,8 +504,8 @@ def extreme_case(n_samples, n_classes, noise, seed):
     true, given, pred = make_extreme(n_samples, n_classes, seed, missing_rate=missing_rate,
                                      wrong_rate=wrong_rate)
     true_keys, given_keys, pred_keys = _keys(true), _keys(given), _keys(pred)
-    wrong_given = ~_in_keys(given_keys, true_keys)
-    lost = ~_in_keys(true_keys, given_keys)
+    wrong_given = ~in_sorted(given_keys, true_keys)
+    lost = ~in_sorted(true_keys, given_keys)
     wrong_rows = np.zeros(n_samples, dtype=bool)
     wrong_rows[given_keys[wrong_given] // n_classes] = True
     wrong_rows[true_keys[lost] // n_classes] = True
@@ -523,7 +517,7 @@ def extreme_case(n_samples, n_classes, noise, seed):
         out["rows"][name] = (m["auroc"], m["ap"])
     # A given tag outside the model's top-k has p = the fill value, 0: its
     # self-confidence is 0, the strongest evidence there is. How often is it wrong?
-    unlisted = ~_in_keys(given_keys, pred_keys)
+    unlisted = ~in_sorted(given_keys, pred_keys)
     out["given outside top-k"] = unlisted.mean()
     out["of which wrong"] = wrong_given[unlisted].mean() if unlisted.any() else np.nan
     out["listed given wrong"] = wrong_given[~unlisted].mean()
@@ -538,7 +532,7 @@ def extreme_case(n_samples, n_classes, noise, seed):
     # Suggested additions: the listed tags not given, by their probability (the
     # absent annotations' self-confidence is 1 - p); the tags to recover are the
     # true tags left out.
-    absent = ~_in_keys(pred_keys, given_keys)
+    absent = ~in_sorted(pred_keys, given_keys)
     rows = np.repeat(np.arange(n_samples), np.diff(pred.indptr))
     suggestions = sp.csr_matrix((pred.data[absent], (rows[absent], pred.indices[absent])),
                                 shape=pred.shape)
@@ -551,7 +545,7 @@ def extreme_case(n_samples, n_classes, noise, seed):
                   for k in PSP_KS}
     out["p"] = {k: propensity_scored_precision_at_k(suggestions, missing, ones, k=k,
                                                     normalize=False) for k in PSP_KS}
-    out["recall in top-k"] = float(_in_keys(true_keys[lost], pred_keys).mean())
+    out["recall in top-k"] = float(in_sorted(true_keys[lost], pred_keys).mean())
     out["top_k"] = TOP_K
     return out
 
