@@ -66,8 +66,8 @@ from ._error_proba import (
 from ._single_error import error_shares_em, side_sums_block
 
 __all__ = ["DEFENSIVE_SHARE", "ReviewBatch", "combine_estimates", "draw_batch",
-           "draw_probabilities", "fit_review_ranker", "refit_pass", "review_features",
-           "review_ranking"]
+           "draw_probabilities", "error_row_sums", "fit_review_ranker", "refit_pass",
+           "review_features", "review_ranking"]
 
 #: Share of the draw probability spread evenly over the rest of the pool.
 DEFENSIVE_SHARE = 0.5
@@ -202,14 +202,17 @@ def refit_pass(Y, Q, model, known, start, aggregate=None):
     ``model`` the refitted noise model, ``known`` and ``start`` as in
     :func:`~skmlq._core._single_error.error_shares_em`. Each block's calibrated
     probabilities are computed once for the error probabilities and for the
-    single-error likelihoods. Returns ``(example_proba (N,), per_class_proba (N,
-    K), shares (3,), scores)``: with an ``aggregate``, ``scores`` are the
-    ``"noise_posterior"`` scores ``(per_class (N, K), aggregated (N,))`` from the same
-    error probabilities, else None.
+    single-error likelihoods, and the row sums the ranker reads
+    (:func:`error_row_sums`) are taken while the block's error probabilities are
+    at hand. Returns ``(example_proba (N,), per_class_proba (N, K), shares (3,),
+    scores, sums (N, 3))``: with an ``aggregate``, ``scores`` are the
+    ``"noise_posterior"`` scores ``(per_class (N, K), aggregated (N,))`` from the
+    same error probabilities, else None.
     """
     n_samples, n_classes = Q.shape
     per_class = np.empty((n_samples, n_classes))
     example = np.empty(n_samples)
+    sums = np.empty((n_samples, 3))
     L = np.ones((3, n_samples))
     if aggregate is not None:
         scores = np.empty((n_samples, n_classes), dtype=Q.dtype), np.empty(n_samples, Q.dtype)
@@ -222,6 +225,7 @@ def refit_pass(Y, Q, model, known, start, aggregate=None):
         E = error_proba_block(Q_block, Y_block, model, s)
         per_class[start_row:stop_row] = E
         example[start_row:stop_row] = example_error_proba(E)
+        sums[start_row:stop_row] = _row_sums_block(E, Y_block)
         if aggregate is not None:
             S = posterior_scores_block(Q_block, Y_block, model,
                                        out=scores[0][start_row:stop_row], errors=E)
@@ -231,7 +235,7 @@ def refit_pass(Y, Q, model, known, start, aggregate=None):
     parallel = aggregate is None or getattr(aggregate, "thread_safe", False)
     run_blocks(block, row_blocks(n_samples, n_classes), parallel=parallel)
     return (example, per_class, error_shares_em(L, known, start),
-            None if aggregate is None else scores)
+            None if aggregate is None else scores, sums)
 
 
 # Probabilities are clipped this far from 0 and 1 before a logit, sums floored
@@ -244,26 +248,48 @@ def _logit(p):
     return np.log(p / (1 - p))
 
 
-def review_features(example_proba, per_class_proba, Y, scores, rows=None):
-    """Summaries of examples for the ranker, (n, 5) float64 (module docstring).
+def _row_sums_block(E, Y_block):
+    given = np.asarray(Y_block, dtype=bool)
+    out = np.empty((E.shape[0], 3))
+    out[:, 0] = np.where(given, E, 0.0).sum(axis=1)
+    out[:, 1] = E.sum(axis=1) - out[:, 0]
+    out[:, 2] = given.sum(axis=1)
+    return out
 
-    ``rows`` restricts them to those rows (all rows when None); read in row
-    blocks.
+
+def error_row_sums(per_class_proba, Y, rows=None):
+    """Per example: the sums of the error probabilities of its given and of its
+    absent annotations and its number of given labels, (n, 3) float64, read in row
+    blocks. ``rows`` restricts them to those rows (all rows when None).
+
+    :func:`refit_pass` returns the same sums of the error probabilities it
+    computes.
     """
     everything = rows is None
     rows = np.arange(Y.shape[0]) if everything else np.asarray(rows, dtype=np.intp)
-    out = np.empty((rows.size, 5))
+    out = np.empty((rows.size, 3))
 
     def block(start, stop):
         r = slice(start, stop) if everything else rows[start:stop]
-        E, given = per_class_proba[r], np.asarray(Y[r], dtype=bool)
-        on_given = np.where(given, E, 0.0).sum(axis=1)
-        out[start:stop, 1] = np.log(on_given + _EPS)
-        out[start:stop, 2] = np.log(E.sum(axis=1) - on_given + _EPS)
-        out[start:stop, 3] = given.sum(axis=1)
+        out[start:stop] = _row_sums_block(per_class_proba[r], Y[r])
 
     run_blocks(block, row_blocks(rows.size, Y.shape[1]))
+    return out
+
+
+def review_features(example_proba, scores, sums, rows=None):
+    """Summaries of examples for the ranker, (n, 5) float64 (module docstring).
+
+    ``sums`` are the examples' :func:`error_row_sums` (of all rows); ``rows``
+    restricts the summaries to those rows (all rows when None).
+    """
+    rows = slice(None) if rows is None else np.asarray(rows, dtype=np.intp)
+    sums = sums[rows]
+    out = np.empty((sums.shape[0], 5))
     out[:, 0] = _logit(example_proba[rows])
+    out[:, 1] = np.log(sums[:, 0] + _EPS)
+    out[:, 2] = np.log(sums[:, 1] + _EPS)
+    out[:, 3] = sums[:, 2]
     out[:, 4] = _logit(scores[rows])
     return out
 
