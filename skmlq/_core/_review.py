@@ -71,6 +71,12 @@ __all__ = ["DEFENSIVE_SHARE", "ReviewBatch", "combine_estimates", "draw_batch",
 
 #: Share of the draw probability spread evenly over the rest of the pool.
 DEFENSIVE_SHARE = 0.5
+#: Values per row block of :func:`refit_pass`. Its blocks go through about a dozen
+#: float64 temporaries; at 2**15 values (256 KB) each they stay in the
+#: 512 KB-per-core L2 cache far better than at the default 2**17: the pass took
+#: 0.7-0.9 s of CPU instead of 1.4-1.6 s at 100,000 x 100 on two busy cores
+#: (2**14 and 2**16 measured alike, 2**12 slower again: per-block overhead).
+REFIT_BLOCK_ELEMENTS = 2**15
 
 
 class ReviewBatch:
@@ -233,7 +239,8 @@ def refit_pass(Y, Q, model, known, start, aggregate=None):
 
     # A user's callable aggregator may not be thread-safe (as in the driver).
     parallel = aggregate is None or getattr(aggregate, "thread_safe", False)
-    run_blocks(block, row_blocks(n_samples, n_classes), parallel=parallel)
+    run_blocks(block, row_blocks(n_samples, n_classes, REFIT_BLOCK_ELEMENTS),
+               parallel=parallel)
     return (example, per_class, error_shares_em(L, known, start),
             None if aggregate is None else scores, sums)
 
