@@ -211,14 +211,14 @@ def refit_pass(Y, Q, model, known, start, aggregate=None):
     single-error likelihoods, and the row sums the ranker reads
     (:func:`error_row_sums`) are taken while the block's error probabilities are
     at hand. Returns ``(example_proba (N,), per_class_proba (N, K), shares (3,),
-    scores, sums (N, 3))``: with an ``aggregate``, ``scores`` are the
+    scores, sums (N, 2))``: with an ``aggregate``, ``scores`` are the
     ``"noise_posterior"`` scores ``(per_class (N, K), aggregated (N,))`` from the
     same error probabilities, else None.
     """
     n_samples, n_classes = Q.shape
     per_class = np.empty((n_samples, n_classes))
     example = np.empty(n_samples)
-    sums = np.empty((n_samples, 3))
+    sums = np.empty((n_samples, 2))
     L = np.ones((3, n_samples))
     if aggregate is not None:
         scores = np.empty((n_samples, n_classes), dtype=Q.dtype), np.empty(n_samples, Q.dtype)
@@ -256,25 +256,23 @@ def _logit(p):
 
 
 def _row_sums_block(E, Y_block):
-    given = np.asarray(Y_block, dtype=bool)
-    out = np.empty((E.shape[0], 3))
-    out[:, 0] = np.where(given, E, 0.0).sum(axis=1)
+    out = np.empty((E.shape[0], 2))
+    out[:, 0] = np.where(np.asarray(Y_block, dtype=bool), E, 0.0).sum(axis=1)
     out[:, 1] = E.sum(axis=1) - out[:, 0]
-    out[:, 2] = given.sum(axis=1)
     return out
 
 
 def error_row_sums(per_class_proba, Y, rows=None):
     """Per example: the sums of the error probabilities of its given and of its
-    absent annotations and its number of given labels, (n, 3) float64, read in row
-    blocks. ``rows`` restricts them to those rows (all rows when None).
+    absent annotations, (n, 2) float64, read in row blocks. ``rows`` restricts them
+    to those rows (all rows when None).
 
     :func:`refit_pass` returns the same sums of the error probabilities it
     computes.
     """
     everything = rows is None
     rows = np.arange(Y.shape[0]) if everything else np.asarray(rows, dtype=np.intp)
-    out = np.empty((rows.size, 3))
+    out = np.empty((rows.size, 2))
 
     def block(start, stop):
         r = slice(start, stop) if everything else rows[start:stop]
@@ -284,11 +282,12 @@ def error_row_sums(per_class_proba, Y, rows=None):
     return out
 
 
-def review_features(example_proba, scores, sums, rows=None):
+def review_features(example_proba, scores, sums, n_given, rows=None):
     """Summaries of examples for the ranker, (n, 5) float64 (module docstring).
 
-    ``sums`` are the examples' :func:`error_row_sums` (of all rows); ``rows``
-    restricts the summaries to those rows (all rows when None).
+    ``sums`` are the examples' :func:`error_row_sums` and ``n_given`` their numbers
+    of given labels (of all rows); ``rows`` restricts the summaries to those rows
+    (all rows when None).
     """
     rows = slice(None) if rows is None else np.asarray(rows, dtype=np.intp)
     sums = sums[rows]
@@ -296,7 +295,7 @@ def review_features(example_proba, scores, sums, rows=None):
     out[:, 0] = _logit(example_proba[rows])
     out[:, 1] = np.log(sums[:, 0] + _EPS)
     out[:, 2] = np.log(sums[:, 1] + _EPS)
-    out[:, 3] = sums[:, 2]
+    out[:, 3] = n_given[rows]
     out[:, 4] = _logit(scores[rows])
     return out
 

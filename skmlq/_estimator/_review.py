@@ -117,8 +117,6 @@ class _ReviewState:
     of all rows (recomputed after unpickling rather than stored), the histogram of
     all rows, the batches drawn and the examples in them."""
 
-    sums = None  # a state pickled before the row sums were kept
-
     def __init__(self, given, pred_probs, params):
         self.given = given
         self.pred_probs = pred_probs
@@ -132,6 +130,7 @@ class _ReviewState:
         # The row sums of the error probabilities as they stand (error_row_sums),
         # from the last refit or, before one, read once from the fit's.
         self.sums = None
+        self.n_given = given.sum(axis=1)
         self._stage = None
         self._histogram = None
 
@@ -252,7 +251,8 @@ class _ReviewMixin:
     def _review_features(self, state, rows=None):
         if state.sums is None:
             state.sums = error_row_sums(self.error_proba_per_class_, state.given)
-        return review_features(self.error_proba_, self.label_quality_scores_, state.sums, rows)
+        return review_features(self.error_proba_, self.label_quality_scores_, state.sums,
+                               state.n_given, rows)
 
     def _batch_rng(self, number):
         """Independent draws for every batch, reproducible with an int random_state."""
@@ -389,7 +389,7 @@ class _ReviewMixin:
         # The settled examples: their corrected labels are right.
         example[reviewed] = 0
         per_class[reviewed] = 0
-        sums[reviewed, :2] = 0
+        sums[reviewed] = 0
         scores[reviewed] = 1
         scores_per_class[reviewed] = 1
         # The expected wrong given and missing annotations: the sums of per_class
