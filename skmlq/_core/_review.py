@@ -204,7 +204,9 @@ def combine_estimates(parts, lower, upper, level=0.9):
 def refit_pass(Y, Q, model, known, start, aggregate=None):
     """What follows a refitted noise model, in one pass over row blocks.
 
-    ``Y`` the given labels (dense), ``Q`` the stage's probabilities of all rows,
+    ``Y`` the given labels (dense; a boolean array spares the half dozen
+    conversions of every block that an integer one costs), ``Q`` the stage's
+    probabilities of all rows,
     ``model`` the refitted noise model, ``known`` and ``start`` as in
     :func:`~skmlq._core._single_error.error_shares_em`. Each block's calibrated
     probabilities are computed once for the error probabilities and for the

@@ -130,7 +130,9 @@ class _ReviewState:
         # The row sums of the error probabilities as they stand (error_row_sums),
         # from the last refit or, before one, read once from the fit's.
         self.sums = None
-        self.n_given = given.sum(axis=1)
+        # The kernels test the labels many times per block: as booleans, once.
+        self.mask = np.asarray(given, dtype=bool)
+        self.n_given = self.mask.sum(axis=1)
         self._stage = None
         self._histogram = None
 
@@ -250,7 +252,7 @@ class _ReviewMixin:
 
     def _review_features(self, state, rows=None):
         if state.sums is None:
-            state.sums = error_row_sums(self.error_proba_per_class_, state.given)
+            state.sums = error_row_sums(self.error_proba_per_class_, state.mask)
         return review_features(self.error_proba_, self.label_quality_scores_, state.sums,
                                state.n_given, rows)
 
@@ -367,7 +369,7 @@ class _ReviewMixin:
         aggregate = self._check_params()
         posterior = self.method == NOISE_POSTERIOR
         example, per_class, shares, scores, sums = refit_pass(
-            given, Q, model, (rows, reviewed_responsibilities(given[rows], true)),
+            state.mask, Q, model, (rows, reviewed_responsibilities(given[rows], true)),
             previous.error_shares, aggregate if posterior else None)
         params = copy.copy(previous)
         params.noise_model = _read_only(model)
