@@ -25,8 +25,8 @@ from .._core._second_stage import second_stage_block
 from .._core._driver import score_blocks
 from .._core._error_proba import fit_noise_model, noise_histogram, reviewed_histogram
 from .._core._review import (
-    combine_estimates, draw_batch, fit_review_ranker, refit_pass, review_features,
-    review_ranking,
+    combine_estimates, draw_batch, error_row_sums, fit_review_ranker, refit_pass,
+    review_features, review_ranking,
 )
 from .._core._single_error import reviewed_responsibilities
 from ..utils._blocks import row_blocks, run_blocks
@@ -51,6 +51,10 @@ _Self = TypeVar("_Self", bound="_ReviewMixin")
 DEFAULT_RANDOM_SHARE = 0.1
 #: Level of the interval of :meth:`MultilabelLabelQuality.estimate_errors` after review.
 INTERVAL_LEVEL = 0.9
+#: Unit of the flip rates in the refit's search (``fit_noise_model``'s
+#: ``rate_scale``): from the previous model, a search in units of 1 stops short of
+#: the maximum.
+REFIT_RATE_SCALE = 0.01
 
 
 class ReviewedErrorEstimate(ErrorEstimate):
@@ -123,6 +127,12 @@ class _ReviewState:
         # fitted on them (skmlq._core._review).
         self.features = np.full((given.shape[0], 5), np.nan)
         self.ranker = None
+        # The row sums of the error probabilities as they stand (error_row_sums),
+        # from the last refit or, before one, read once from the fit's.
+        self.sums = None
+        # The kernels test the labels many times per block: as booleans, once.
+        self.mask = np.asarray(given, dtype=bool)
+        self.n_given = self.mask.sum(axis=1)
         self._stage = None
         self._histogram = None
 
@@ -241,8 +251,10 @@ class _ReviewMixin:
         return batch.rows.copy()
 
     def _review_features(self, state, rows=None):
-        return review_features(self.error_proba_, self.error_proba_per_class_, state.given,
-                               self.label_quality_scores_, rows)
+        if state.sums is None:
+            state.sums = error_row_sums(self.error_proba_per_class_, state.mask)
+        return review_features(self.error_proba_, self.label_quality_scores_, state.sums,
+                               state.n_given, rows)
 
     def _batch_rng(self, number):
         """Independent draws for every batch, reproducible with an int random_state."""
@@ -353,11 +365,11 @@ class _ReviewMixin:
         previous = self.cooccurrence_params_
         model = fit_noise_model(counts, sums,
                                 reviewed=reviewed_histogram(given[rows], true, Q[rows]),
-                                start=previous.noise_model)
+                                start=previous.noise_model, rate_scale=REFIT_RATE_SCALE)
         aggregate = self._check_params()
         posterior = self.method == NOISE_POSTERIOR
-        example, per_class, shares, scores = refit_pass(
-            given, Q, model, (rows, reviewed_responsibilities(given[rows], true)),
+        example, per_class, shares, scores, sums = refit_pass(
+            state.mask, Q, model, (rows, reviewed_responsibilities(given[rows], true)),
             previous.error_shares, aggregate if posterior else None)
         params = copy.copy(previous)
         params.noise_model = _read_only(model)
@@ -379,12 +391,14 @@ class _ReviewMixin:
         # The settled examples: their corrected labels are right.
         example[reviewed] = 0
         per_class[reviewed] = 0
+        sums[reviewed] = 0
         scores[reviewed] = 1
         scores_per_class[reviewed] = 1
-        per_class_estimate = ErrorEstimate.from_probabilities(example, per_class, given)
+        # The expected wrong given and missing annotations: the sums of per_class
+        # over each side, from the refit's row sums.
         diff = true - given[rows]
-        estimate.n_to_remove = per_class_estimate.n_to_remove + float((diff < 0).sum())
-        estimate.n_to_add = per_class_estimate.n_to_add + float((diff > 0).sum())
+        estimate.n_to_remove = float(sums[:, 0].sum()) + float((diff < 0).sum())
+        estimate.n_to_add = float(sums[:, 1].sum()) + float((diff > 0).sum())
 
         self.cooccurrence_params_ = params
         self.flip_rates_ = model[:, 2:4].copy()
@@ -393,7 +407,7 @@ class _ReviewMixin:
             scores_per_class, scores)
         self.error_estimate_ = estimate
         self.reviewed_, self.reviewed_labels_ = reviewed, current
-        state.features, state.ranker = features, ranker
+        state.features, state.ranker, state.sums = features, ranker, sums
         # The reports describe the labels as they stand.
         self._fit_labels = current
 

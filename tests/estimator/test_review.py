@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 
 from skmlq import MultilabelLabelQuality
-from skmlq._core._error_proba import fit_noise_model, noise_histogram, reviewed_histogram
+from skmlq._core._error_proba import (
+    _centres, _log_likelihood, fit_noise_model, noise_histogram, reviewed_histogram,
+)
 from skmlq._core._review import ReviewBatch, combine_estimates, draw_batch
 from skmlq.benchmarking import missing_tags_noise, random_toggle_noise
 from skmlq.report import write_review
@@ -293,6 +295,32 @@ def test_noise_model_with_reviewed_rows(problem):
     # the reviewed rows' true labels pull the flip rates toward the truth
     observed = (noisy[rows] != clean[rows]).mean()
     assert abs(truth[:, 2:].mean() - observed) < abs(plain[:, 2:].mean() - observed)
+
+
+def test_refit_from_previous_model_reaches_the_maximum():
+    # Few flips (rates near 1e-3): from the previous model, a search in units of
+    # 1 stays where it starts; in units of rate_scale it climbs at least as high
+    # as a fit from scratch.
+    rng = np.random.default_rng(0)
+    n_samples, n_classes = 20_000, 20
+    truth = rng.random((n_samples, n_classes)) < 0.15
+    given = truth ^ (rng.random(truth.shape) < 0.0075)
+    Q = np.where(truth, rng.beta(6, 2, truth.shape), rng.beta(1, 12, truth.shape))
+    counts, sums = noise_histogram(given, lambda a, b: Q[a:b], n_samples, n_classes)
+    previous = fit_noise_model(counts, sums)
+    rows = np.arange(400)
+    reviewed = reviewed_histogram(given[rows], truth[rows], Q[rows])
+    centre = _centres(counts, sums)
+    others = np.maximum(counts - reviewed.sum(axis=1), 0)
+
+    def log_likelihood(model):
+        return _log_likelihood(others, centre, model, reviewed).sum()
+
+    unscaled = fit_noise_model(counts, sums, reviewed=reviewed, start=previous)
+    scaled = fit_noise_model(counts, sums, reviewed=reviewed, start=previous, rate_scale=0.01)
+    scratch = fit_noise_model(counts, sums, reviewed=reviewed)
+    assert log_likelihood(scaled) > log_likelihood(unscaled) + 5
+    assert log_likelihood(scaled) >= log_likelihood(scratch) - 0.5
 
 
 def test_review_batch_pickles():
