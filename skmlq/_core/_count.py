@@ -23,8 +23,8 @@ answers are no.
    from absorbing the stage's calibration misfit (:mod:`._converged_fit`). A fit
    run to convergence that counts more than a quarter more (or fewer) wrong
    annotations means the data alone do not fix the number. On the benchmark the
-   two fits agree within 0.91-1.10x on yeast and the synthetic set (35 classes or
-   fewer) and differ by 1.2-3.9x on bibtex (159 tags) and 1.8-1.9x on
+   two fits agree within 0.85-1.10x on yeast and the synthetic set (14 and 20
+   classes) and differ by 1.24-3.86x on bibtex (159 tags) and 2.00-2.13x on
    delicious (983 tags), where the profile likelihood alone, sharp because there
    are millions of annotations, judged counts of 2.2-2.8x the truth reliable.
 """
