@@ -193,10 +193,11 @@ def calibration(case):
     Q, model, _ = noise_model(case, Y, P)
     proba = example_error_proba(error_proba_block(Q, Y, model))
     truth = wrong.any(axis=1)
-    reliable = count_reliability(*noise_histogram(Y, lambda a, b: Q[a:b], *Q.shape), model)[0]
+    reliable, stats = count_reliability(*noise_histogram(Y, lambda a, b: Q[a:b], *Q.shape),
+                                        model)
     trusted = quality_verdict(np.arange(Y.shape[1]), *model_quality_scores(Y, P))[2]
     return {
-        "reliable": reliable, "trusted": trusted,
+        "reliable": reliable, "trusted": trusted, "converged": stats["converged_ratio"],
         "true": int(truth.sum()), "estimated": float(proba.sum()),
         "ece": expected_calibration_error(proba, truth),
         "flagged": int((proba >= 0.5).sum()),
@@ -368,10 +369,13 @@ def print_calibration(calib):
           "(sum of error_proba), expected calibration error, flagged at error_proba >= 0.5 "
           "and their precision, AUROC of error_proba")
     print("  ratio: estimated / true count; reliable: share of seeds whose count the "
-          "noise model pins down (else the summary prints no number); model ok: share "
-          "passing the model-quality check")
+          "noise model pins down (else the summary prints no number); conv.: wrong "
+          "annotations counted by the noise model fitted to convergence / by the shipped "
+          "fit (one of the two reliability checks); model ok: share passing the "
+          "model-quality check")
     print(f"  {'benchmark':28s} {'true':>6s} {'estim.':>7s} {'ratio':>6s} {'ECE':>6s} "
-          f"{'flagged':>7s} {'prec.':>6s} {'AUROC':>6s} {'reliable':>8s} {'model ok':>8s}")
+          f"{'flagged':>7s} {'prec.':>6s} {'AUROC':>6s} {'reliable':>8s} {'conv.':>6s} "
+          f"{'model ok':>8s}")
     ratios, printed = [], []
     for bench in sorted(by_bench):
         cs = by_bench[bench]
@@ -384,12 +388,17 @@ def print_calibration(calib):
               f"{np.mean([c['ece'] for c in cs]):6.3f} {np.mean([c['flagged'] for c in cs]):7.0f} "
               f"{np.nanmean([c['precision'] for c in cs]):6.3f} "
               f"{np.mean([c['auroc'] for c in cs]):6.3f} {reliable:8.2f} "
+              f"{np.mean([c['converged'] for c in cs]):6.2f} "
               f"{np.mean([c['trusted'] for c in cs]):8.2f}")
     within = [abs(r - 1) <= 0.25 for r in ratios]
     shown = [w for w, p in zip(within, printed) if p]
     print(f"  estimated count within 25% of the truth on {sum(within)} of {len(ratios)} "
           f"benchmarks; where it is printed (judged reliable on most seeds), on "
           f"{sum(shown)} of {len(shown)}")
+    runs = [c for c in calib.values() if c["reliable"]]
+    good = sum(abs(c["estimated"] / c["true"] - 1) <= 0.25 for c in runs)
+    print(f"  per run: the count is printed on {len(runs)} of {len(calib)} runs, and is "
+          f"within 25% of the truth on {good} of them")
 
 
 def summarise(all_results, rows, clean_names):

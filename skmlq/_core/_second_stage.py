@@ -61,7 +61,7 @@ import scipy.sparse as sp
 from ..utils import _blocks
 from ..utils._blocks import nonzero_2d, row_blocks, run_blocks, single_blas_thread
 from ..utils._labels import indicator_block, positives_per_class
-from ._count import count_reliability
+from ._count import count_reason, count_reliability
 from ._error_proba import error_proba_block, example_error_proba, fit_noise_model, noise_histogram
 from ._logistic import log_loss, logit_block, sigmoid_inplace
 from ._single_error import fit_error_shares
@@ -631,9 +631,9 @@ class CooccurrenceParams:
         with one tag wrongly given, fitted on the same rows
         (``skmlq._core._single_error``), which ``method="single_error"`` reads.
     count_check : tuple or None
-        ``(reliable, drop_low, drop_high)`` of the expected count under the noise
-        model (``skmlq._core._count.count_reliability``), when the fit was asked
-        for it; None otherwise (it is then computed when needed).
+        ``(reliable, drop_low, drop_high, converged_ratio)`` of the expected count
+        under the noise model (``skmlq._core._count.count_reliability``), when the
+        fit was asked for it; None otherwise (it is then computed when needed).
     """
 
     __slots__ = ("coef", "neighbors", "random_state", "C", "noise_model", "error_shares",
@@ -726,7 +726,7 @@ def fit_second_stage(Y, P, C, n_folds, random_state, n_neighbors, check_count=Fa
     check = None
     if check_count:
         reliable, stats = count_reliability(*histogram, model)
-        check = (reliable, stats["drop_low"], stats["drop_high"])
+        check = (reliable, stats["drop_low"], stats["drop_high"], stats["converged_ratio"])
     shares = fit_error_shares(Y, q_block, model, n_samples, n_classes)
     return CooccurrenceParams(coef, neighbors, random_state, C, model, shares, check)
 
@@ -760,14 +760,12 @@ def count_verdict(Y, P, params):
     more pass over the rows, for the noise model's histogram (the fits cost little
     next to it)."""
     if params.count_check is not None:
-        reliable = params.count_check[0]
+        reliable, *values = params.count_check
+        stats = dict(zip(("drop_low", "drop_high", "converged_ratio"), values))
     else:
         def q_block(start, stop):
             return second_stage_block(P[start:stop], indicator_block(Y, start, stop), params)
 
-        reliable, _ = count_reliability(*noise_histogram(Y, q_block, *P.shape),
-                                        params.noise_model)
-    if reliable:
-        return True, ""
-    return False, ("the noise model fits the annotations about as well with a quarter "
-                   "fewer or more errors")
+        reliable, stats = count_reliability(*noise_histogram(Y, q_block, *P.shape),
+                                            params.noise_model)
+    return (True, "") if reliable else (False, count_reason(stats))

@@ -3,7 +3,7 @@
 import numpy as np
 from scipy.special import expit
 
-from skmlq._core._count import PROFILE_DROP, count_reliability
+from skmlq._core._count import COUNT_TOLERANCE, PROFILE_DROP, count_reliability
 from skmlq._core._error_proba import fit_noise_model, noise_histogram
 
 
@@ -30,3 +30,43 @@ def test_a_model_without_signal_does_not():
     reliable, stats = count_reliability(counts, sums, fit_noise_model(counts, sums))
     assert not reliable
     assert min(stats["drop_low"], stats["drop_high"]) < PROFILE_DROP
+
+
+def test_the_converged_fit_is_at_least_as_likely_and_agrees_on_a_strong_model():
+    from skmlq._core._converged_fit import fit_converged
+    from skmlq._core._error_proba import _centres, _log_likelihood
+
+    counts, sums = _histogram(signal=4.0)
+    shipped, converged = fit_noise_model(counts, sums), fit_converged(counts, sums)
+    centre = _centres(counts, sums)
+    assert (_log_likelihood(counts, centre, converged).sum()
+            >= _log_likelihood(counts, centre, shipped).sum() - 1e-6)
+    # the flips of the simulation: 2% of the absent tags truly apply, 10% of the
+    # given ones do not
+    assert np.allclose(converged[:, 2:].mean(axis=0), [0.02, 0.1], atol=0.02)
+    stats = count_reliability(counts, sums, shipped)[1]
+    assert abs(stats["converged_ratio"] - 1) < 0.05
+
+
+def test_a_count_that_moves_when_the_fit_converges_is_unreliable():
+    from skmlq._core._count import count_reason
+
+    counts, sums = _histogram(signal=4.0)
+    stopped = fit_noise_model(counts, sums)
+    stopped[:, 2:] /= 3  # a fit that stopped with a third of the flip rates
+    reliable, stats = count_reliability(counts, sums, stopped)
+    assert not reliable
+    assert stats["converged_ratio"] > 1 / (1 - COUNT_TOLERANCE)
+    assert count_reason(stats) != ""
+
+
+def test_count_reason_names_the_failing_check():
+    from skmlq._core._count import count_reason
+
+    assert count_reason({"drop_low": 10.0, "drop_high": 10.0, "converged_ratio": 1.1}) == ""
+    assert "quarter" in count_reason(
+        {"drop_low": 1.0, "drop_high": 10.0, "converged_ratio": 1.0})
+    assert "2.0 times" in count_reason(
+        {"drop_low": 10.0, "drop_high": 10.0, "converged_ratio": 2.0})
+    assert "0.5 times" in count_reason(
+        {"drop_low": 10.0, "drop_high": 10.0, "converged_ratio": 0.5})
