@@ -59,6 +59,12 @@ TEXT_CHARS = 500
 #: (the table comes sorted, highest issue rate first), not a page per tag.
 MAX_CLASS_ROWS = 1000
 
+#: Rows a long table shows at a time. The rows of its other pages are in the file,
+#: hidden (the browser neither styles nor lays them out); the page's script turns
+#: the pages, and its sorting, filtering, review keys and download cover every row.
+#: Laying out a thousand rows was most of the time a page took to open.
+PAGE_ROWS = 100
+
 _REQUIRED = ("label_quality", "flagged", "given", "to_remove", "to_add")
 
 
@@ -183,6 +189,21 @@ def _figure_items(figures):
     return items
 
 
+def _hidden(position):
+    """The attribute that hides a table row (0-based) beyond the first page."""
+    return " hidden" if position >= PAGE_ROWS else ""
+
+
+def _pager(table_id, n_rows):
+    """The previous / next buttons of a table longer than a page (else nothing)."""
+    if n_rows <= PAGE_ROWS:
+        return ""
+    return (f'<div class="pager" data-for="{table_id}">'
+            '<button type="button" data-step="-1" disabled>previous</button>'
+            f'<span class="note" data-role="where">rows 1\u2013{PAGE_ROWS:,} of {n_rows:,}'
+            '</span><button type="button" data-step="1">next</button></div>')
+
+
 def _chips(names, scores, kind):
     if not names:
         return '<span class="empty">-</span>'
@@ -287,7 +308,7 @@ def _examples_block(report, positions, texts, max_rows, n_examples=None):
         attrs = (f' data-given="{codes(given)}" data-rm="{codes(remove)}" '
                  f'data-add="{codes(add)}"')
         row_class = ' class="flagged"' if flagged else ""
-        rows.append(f"<tr{row_class}{attrs}>" + "".join(cells) + "</tr>")
+        rows.append(f"<tr{row_class}{attrs}{_hidden(rank - 1)}>" + "".join(cells) + "</tr>")
     by_name = sorted(class_codes.items(), key=lambda item: str(item[0]))
     options = "".join(f'<option value="{code}">{_esc(name)}</option>' for name, code in by_name)
     n_total = len(report) if n_examples is None else int(n_examples)
@@ -309,9 +330,11 @@ def _examples_block(report, positions, texts, max_rows, n_examples=None):
         '<label>search <input type="search" id="filter-text" placeholder="text, id, label">'
         '</label>',
         '<span class="note">showing <b id="shown-count">'
-        f"{len(positions)}</b> of {len(positions):,} rows</span>",
+        f"{len(positions):,}</b> of {len(positions):,} rows</span>",
         "</div>",
-        '<div class="scroll"><table id="examples" class="sortable"><thead><tr>',
+        _pager("examples", len(rows)),
+        '<div class="scroll"><table id="examples" class="sortable" '
+        f'data-page="{PAGE_ROWS}"><thead><tr>',
         "".join(f"<th>{_esc(h)}</th>" for h in head),
         "</tr></thead><tbody>",
         "".join(rows),
@@ -356,15 +379,14 @@ def _review_block(report, positions, pred_probs, review_name):
         shown = _num(float(cell["annotation_score"]))[0]
         # The given labels as plain text: an example with many labels and several
         # changes repeats them on every row.
+        # The accept / reject buttons are added by the page's script to the rows
+        # it shows: thousands of changes carry no markup for them.
         rows.append(
-            f'<tr data-line="{encoded}" data-decision=""><td class="num">{n}</td>'
-            f'<td class="num">{int(cell["example"])}</td>'
+            f'<tr data-line="{encoded}" data-decision=""{_hidden(n - 1)}>'
+            f'<td class="num">{n}</td><td class="num">{int(cell["example"])}</td>'
             f'<td>{_chips([spreadsheet_text(cell["class"])], None, kind)}'
             f'</td><td>{_esc(change)}</td><td>{_esc("; ".join(given)) or "-"}</td>'
-            f'<td class="num">{shown}</td><td class="decide">'
-            '<button type="button" data-set="accept" aria-pressed="false">accept</button>'
-            '<button type="button" data-set="reject" aria-pressed="false">reject</button>'
-            "</td></tr>")
+            f'<td class="num">{shown}</td><td class="decide"></td></tr>')
     head = ["#", "example", "class", "change", "given labels", "annotation score", "decision"]
     note = (f"{len(lines):,} suggested changes of the {len(positions):,} examples above. "
             "Accept a change that is right, reject one that is wrong; decisions stay while "
@@ -389,8 +411,9 @@ def _review_block(report, positions, pred_probs, review_name):
         # cost of the examples table.
         f'<details id="review-changes"{"" if len(lines) > REVIEW_FOLDED else " open"}>'
         f'<summary>the {len(lines):,} suggested changes</summary>',
-        f'<div class="scroll"><table id="review-table" data-header="{encoded_header}">'
-        "<thead><tr>",
+        _pager("review-table", len(lines)),
+        f'<div class="scroll"><table id="review-table" data-header="{encoded_header}" '
+        f'data-page="{PAGE_ROWS}"><thead><tr>',
         "".join(f"<th>{_esc(h)}</th>" for h in head),
         "</tr></thead><tbody>",
         "".join(rows),
@@ -402,7 +425,7 @@ def _frame_table(frame, table_id):
     """A DataFrame as a sortable table; every cell escaped."""
     head = "".join(f"<th>{_esc(c)}</th>" for c in frame.columns)
     body = []
-    for values in frame.itertuples(index=False, name=None):
+    for position, values in enumerate(frame.itertuples(index=False, name=None)):
         cells = []
         for value in values:
             if isinstance(value, (Real, np.number)) and not isinstance(value, (bool, np.bool_)):
@@ -412,9 +435,10 @@ def _frame_table(frame, table_id):
                 cells.append(f"<td>{_esc(', '.join(map(str, value)))}</td>")
             else:
                 cells.append(f"<td>{_esc(value)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<div class="scroll"><table id="{table_id}" class="sortable"><thead><tr>{head}'
-            f'</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+        body.append(f"<tr{_hidden(position)}>" + "".join(cells) + "</tr>")
+    return (f'{_pager(table_id, len(body))}<div class="scroll"><table id="{table_id}" '
+            f'class="sortable" data-page="{PAGE_ROWS}"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
 def _csp(script):

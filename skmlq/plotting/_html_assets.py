@@ -1,11 +1,11 @@
 """The stylesheet and the script of the HTML audit report, inlined into every report.
 
 Kept as Python strings (not package data files) so that the report is written by one
-import, with nothing to locate on disk. The script only sorts, filters and counts the
-table rows already in the page, and records the review decisions and hands back the
-review file's lines (kept in the page) with them; it never builds markup from data,
-and the page's content security policy allows no network request and no other
-script.
+import, with nothing to locate on disk. The script only sorts, filters, pages and
+counts the table rows already in the page, adds the accept and reject buttons of the
+review rows it shows, and records the review decisions and hands back the review
+file's lines (kept in the page) with them; it never builds markup from data, and the
+page's content security policy allows no network request and no other script.
 """
 
 CSS = """
@@ -64,12 +64,70 @@ td.decide button[data-set=reject][aria-pressed=true] { background: #f9e0dd;
                                                        border-color: var(--wrong); }
 #review-download { font: inherit; padding: 3px 10px; cursor: pointer; }
 #review-changes > summary { cursor: pointer; color: var(--muted); margin: 0 0 8px; }
+.pager { display: flex; gap: 8px; align-items: center; margin: 0 0 8px; }
+.pager button { font: inherit; font-size: 12px; padding: 1px 8px; cursor: pointer; }
+.pager .note { margin: 0; }
 footer { color: var(--muted); font-size: 12px; text-align: center; padding: 10px; }
 """
 
 JS = """
 (function () {
   "use strict";
+  var slice = Array.prototype.slice;
+  // A long table shows its rows a page at a time (its data-page rows): the rows of
+  // the other pages stay in the page, hidden, so that the browser neither styles
+  // nor lays them out, while sorting, filtering, the review's keys and its
+  // download still see every row. keep(row) says whether a row passes the table's
+  // filter; onshow(rows) runs on the rows of each page shown.
+  function makePager(table) {
+    var size = parseInt(table.getAttribute("data-page"), 10) || 0;
+    var body = table.tBodies[0];
+    var bar = document.querySelector(".pager[data-for='" + table.id + "']");
+    var where = bar && bar.querySelector("[data-role=where]");
+    var steps = bar ? slice.call(bar.querySelectorAll("button[data-step]")) : [];
+    var pager = {rows: slice.call(body.rows), page: 0, keep: null, onshow: null,
+                 onupdate: null};
+    var shown = pager.rows.filter(function (r) { return !r.hidden; });
+    pager.pageOf = function (i) { return size ? Math.floor(i / size) : 0; };
+    pager.show = function (page) {
+      var n = pager.rows.length, last = Math.max(0, pager.pageOf(n - 1));
+      page = Math.max(0, Math.min(page, last));
+      var want = size ? pager.rows.slice(page * size, (page + 1) * size) : pager.rows;
+      var keep = new Set(want);
+      shown.forEach(function (r) { if (!keep.has(r)) { r.hidden = true; } });
+      want.forEach(function (r) { if (r.hidden) { r.hidden = false; } });
+      shown = want;
+      pager.page = page;
+      if (pager.onshow) { pager.onshow(want); }
+      if (where) {
+        where.textContent = n ? ("rows " + (page * size + 1).toLocaleString("en") + "\\u2013"
+          + (page * size + want.length).toLocaleString("en") + " of "
+          + n.toLocaleString("en")) : "no rows";
+      }
+      steps.forEach(function (b) {
+        var step = parseInt(b.getAttribute("data-step"), 10);
+        b.disabled = step < 0 ? page <= 0 : page >= last;
+      });
+    };
+    // After a sort or a filter: the rows in the table's order that pass its
+    // filter, from their first page.
+    pager.update = function () {
+      var rows = slice.call(body.rows);
+      pager.rows = pager.keep ? rows.filter(pager.keep) : rows;
+      if (pager.onupdate) { pager.onupdate(pager.rows.length); }
+      pager.show(0);
+    };
+    steps.forEach(function (b) {
+      b.addEventListener("click", function () {
+        pager.show(pager.page + parseInt(b.getAttribute("data-step"), 10));
+      });
+    });
+    return pager;
+  }
+  var pagers = {};
+  Array.prototype.forEach.call(document.querySelectorAll("table[data-page]"), function (t) {
+    pagers[t.id] = makePager(t);
+  });
   function key(cell) {
     var v = cell.getAttribute("data-v");
     if (v !== null) { return {n: true, v: parseFloat(v)}; }
@@ -83,7 +141,7 @@ JS = """
         var desc = th.getAttribute("aria-sort") === "ascending";
         Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", desc ? "descending" : "ascending");
-        var rows = Array.prototype.slice.call(body.rows);
+        var rows = slice.call(body.rows);
         var keyed = rows.map(function (r, i) { return [key(r.cells[col]), i, r]; });
         keyed.sort(function (a, b) {
           var x = a[0].v, y = b[0].v, c = 0;
@@ -96,6 +154,7 @@ JS = """
         var frag = document.createDocumentFragment();
         keyed.forEach(function (k) { frag.appendChild(k[2]); });
         body.appendChild(frag);
+        if (pagers[table.id]) { pagers[table.id].update(); }
       });
     });
   }
@@ -107,27 +166,30 @@ JS = """
     var search = document.getElementById("filter-text");
     var onlyFlagged = document.getElementById("filter-flagged");
     var shown = document.getElementById("shown-count");
-    function apply() {
+    var pager = pagers.examples || makePager(table);
+    pager.keep = function (r) {
       var code = cls.value, scope = where.value, q = search.value.trim().toLowerCase();
-      var n = 0;
-      Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
-        var ok = true;
-        if (code !== "") {
-          var attrs = scope === "any" ? ["data-given", "data-rm", "data-add"] : [scope];
-          ok = attrs.some(function (a) {
-            return (" " + (r.getAttribute(a) || "") + " ").indexOf(" " + code + " ") >= 0;
-          });
-        }
-        if (ok && onlyFlagged.checked) { ok = r.classList.contains("flagged"); }
-        if (ok && q) { ok = r.textContent.toLowerCase().indexOf(q) >= 0; }
-        r.hidden = !ok;
-        if (ok) { n += 1; }
-      });
-      shown.textContent = String(n);
+      var ok = true;
+      if (code !== "") {
+        var attrs = scope === "any" ? ["data-given", "data-rm", "data-add"] : [scope];
+        ok = attrs.some(function (a) {
+          return (" " + (r.getAttribute(a) || "") + " ").indexOf(" " + code + " ") >= 0;
+        });
+      }
+      if (ok && onlyFlagged.checked) { ok = r.classList.contains("flagged"); }
+      if (ok && q) { ok = r.textContent.toLowerCase().indexOf(q) >= 0; }
+      return ok;
+    };
+    pager.onupdate = function (n) { shown.textContent = n.toLocaleString("en"); };
+    [cls, where, onlyFlagged].forEach(function (el) {
+      el.addEventListener("change", pager.update);
+    });
+    search.addEventListener("input", pager.update);
+    // Form fields a reload restored apply at once; untouched ones leave the page as
+    // written.
+    if (cls.value !== "" || onlyFlagged.checked || search.value.trim() !== "") {
+      pager.update();
     }
-    [cls, where, onlyFlagged].forEach(function (el) { el.addEventListener("change", apply); });
-    search.addEventListener("input", apply);
-    apply();
   }
   function bytesOf(base64) {
     var text = atob(base64), out = new Uint8Array(text.length);
@@ -137,9 +199,34 @@ JS = """
   function wireReview() {
     var table = document.getElementById("review-table");
     if (!table) { return; }
-    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var rows = slice.call(table.tBodies[0].rows);
+    var pager = pagers["review-table"] || makePager(table);
     var current = -1, dirty = false, folded = document.getElementById("review-changes");
     var status = document.getElementById("review-status");
+    // The buttons of a row are made when its page is first shown: a long list of
+    // changes carries no markup for them.
+    function press(row) {
+      var decision = row.getAttribute("data-decision");
+      Array.prototype.forEach.call(row.querySelectorAll("button"), function (b) {
+        b.setAttribute("aria-pressed", String(b.getAttribute("data-set") === decision));
+      });
+    }
+    function buttons(shownRows) {
+      shownRows.forEach(function (row) {
+        var cell = row.querySelector("td.decide");
+        if (!cell || cell.firstChild) { return; }
+        ["accept", "reject"].forEach(function (set) {
+          var b = document.createElement("button");
+          b.type = "button";
+          b.setAttribute("data-set", set);
+          b.textContent = set;
+          cell.appendChild(b);
+        });
+        press(row);
+      });
+    }
+    pager.onshow = buttons;
+    buttons(rows.filter(function (r) { return !r.hidden; }));
     function count() {
       var accepted = 0, rejected = 0;
       rows.forEach(function (r) {
@@ -156,15 +243,14 @@ JS = """
       current = i;
       rows[i].classList.add("current");
       if (stay) { return; }
+      if (pager.pageOf(i) !== pager.page) { pager.show(pager.pageOf(i)); }
       if (folded && !folded.open) { folded.open = true; }
       if (rows[i].scrollIntoView) { rows[i].scrollIntoView({block: "nearest"}); }
     }
     function decide(i, decision) {
       var row = rows[i];
       row.setAttribute("data-decision", decision);
-      Array.prototype.forEach.call(row.querySelectorAll("button"), function (b) {
-        b.setAttribute("aria-pressed", String(b.getAttribute("data-set") === decision));
-      });
+      press(row);
       dirty = true;
       status.textContent = "";
       count();
