@@ -22,6 +22,7 @@ import csv
 import hashlib
 import html
 import io
+import json
 import math
 import os
 import re
@@ -70,6 +71,11 @@ _REQUIRED = ("label_quality", "flagged", "given", "to_remove", "to_add")
 
 def _esc(value):
     return html.escape(str(value), quote=True)
+
+
+def _json(value):
+    """Compact JSON of data for the page's script (escaped again as an attribute)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _num(value, digits=4):
@@ -355,8 +361,13 @@ _REVIEW_KEYS = (
 
 
 def _review_block(report, positions, pred_probs, review_name):
-    """The review section: one row per suggested change of the shown rows, the
-    review file's lines (base64) on the rows and their header on the table."""
+    """The review section: one entry per suggested change of the shown rows (the
+    review file's line, base64, and the cells shown), their header on the table.
+
+    The changes are data, not rows: the page's script builds the rows of the page
+    of changes shown (text only, never markup), so that thousands of changes cost
+    the browser a list to read, not a table to build.
+    """
     from ..report._review import check_review_probs, write_review
 
     if pred_probs is not None:
@@ -369,24 +380,16 @@ def _review_block(report, positions, pred_probs, review_name):
                 f'{_esc(exc)}</p></section>')
     header, *lines = buffer.getvalue().split("\n")[:-1]
     columns = header.split(",")
-    rows = []
-    for n, (line, cells) in enumerate(zip(lines, csv.reader(lines)), start=1):
+    changes = []
+    for line, cells in zip(lines, csv.reader(lines)):
         cell = dict(zip(columns, cells))
-        change = cell["change"]
-        kind = "rm" if change == "remove" else "add"
         given = [g for g in spreadsheet_text(cell["given"]).split(";") if g]
-        encoded = base64.b64encode(line.encode("utf-8")).decode("ascii")
-        shown = _num(float(cell["annotation_score"]))[0]
-        # The given labels as plain text: an example with many labels and several
-        # changes repeats them on every row.
-        # The accept / reject buttons are added by the page's script to the rows
-        # it shows: thousands of changes carry no markup for them.
-        rows.append(
-            f'<tr data-line="{encoded}" data-decision=""{_hidden(n - 1)}>'
-            f'<td class="num">{n}</td><td class="num">{int(cell["example"])}</td>'
-            f'<td>{_chips([spreadsheet_text(cell["class"])], None, kind)}'
-            f'</td><td>{_esc(change)}</td><td>{_esc("; ".join(given)) or "-"}</td>'
-            f'<td class="num">{shown}</td><td class="decide"></td></tr>')
+        # [line, example, class, change, given labels, annotation score]: the
+        # given labels as plain text, the row's number is its place in the list.
+        changes.append([base64.b64encode(line.encode("utf-8")).decode("ascii"),
+                        int(cell["example"]), spreadsheet_text(cell["class"]),
+                        cell["change"], "; ".join(given) or "-",
+                        _num(float(cell["annotation_score"]))[0]])
     head = ["#", "example", "class", "change", "given labels", "annotation score", "decision"]
     note = (f"{len(lines):,} suggested changes of the {len(positions):,} examples above. "
             "Accept a change that is right, reject one that is wrong; decisions stay while "
@@ -413,11 +416,9 @@ def _review_block(report, positions, pred_probs, review_name):
         f'<summary>the {len(lines):,} suggested changes</summary>',
         _pager("review-table", len(lines)),
         f'<div class="scroll"><table id="review-table" data-header="{encoded_header}" '
-        f'data-page="{PAGE_ROWS}"><thead><tr>',
+        f'data-page="{PAGE_ROWS}" data-changes="{_esc(_json(changes))}"><thead><tr>',
         "".join(f"<th>{_esc(h)}</th>" for h in head),
-        "</tr></thead><tbody>",
-        "".join(rows),
-        "</tbody></table></div></details></section>",
+        "</tr></thead><tbody></tbody></table></div></details></section>",
     ])
 
 

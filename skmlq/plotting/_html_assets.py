@@ -2,10 +2,11 @@
 
 Kept as Python strings (not package data files) so that the report is written by one
 import, with nothing to locate on disk. The script only sorts, filters, pages and
-counts the table rows already in the page, adds the accept and reject buttons of the
-review rows it shows, and records the review decisions and hands back the review
-file's lines (kept in the page) with them; it never builds markup from data, and the
-page's content security policy allows no network request and no other script.
+counts the table rows already in the page, builds the rows of the page of suggested
+changes shown from the list kept in the page (elements and their text: it never
+parses markup from data), records the review decisions and hands back the review
+file's lines (kept in the page) with them; the page's content security policy allows
+no network request and no other script.
 """
 
 CSS = """
@@ -125,7 +126,9 @@ JS = """
     return pager;
   }
   var pagers = {};
-  Array.prototype.forEach.call(document.querySelectorAll("table[data-page]"), function (t) {
+  // (The review's list of changes has its own pages: see wireReview.)
+  var paged = document.querySelectorAll("table.sortable[data-page]");
+  Array.prototype.forEach.call(paged, function (t) {
     pagers[t.id] = makePager(t);
   });
   function key(cell) {
@@ -199,38 +202,83 @@ JS = """
   function wireReview() {
     var table = document.getElementById("review-table");
     if (!table) { return; }
-    var rows = slice.call(table.tBodies[0].rows);
-    var pager = pagers["review-table"] || makePager(table);
+    // The changes are data: [review file line (base64), example, class, change,
+    // given labels, annotation score]; a row is built (text only) when its page is
+    // first shown, and keeps its decision while the page is open.
+    var changes = JSON.parse(table.getAttribute("data-changes") || "[]");
+    var rows = new Array(changes.length), decisions = changes.map(function () { return ""; });
+    var body = table.tBodies[0];
+    var size = parseInt(table.getAttribute("data-page"), 10) || changes.length || 1;
+    var bar = document.querySelector(".pager[data-for='review-table']");
+    var where = bar && bar.querySelector("[data-role=where]");
+    var steps = bar ? slice.call(bar.querySelectorAll("button[data-step]")) : [];
+    var page = -1, last = Math.max(0, Math.ceil(changes.length / size) - 1);
     var current = -1, dirty = false, folded = document.getElementById("review-changes");
     var status = document.getElementById("review-status");
-    // The buttons of a row are made when its page is first shown: a long list of
-    // changes carries no markup for them.
-    function press(row) {
-      var decision = row.getAttribute("data-decision");
-      Array.prototype.forEach.call(row.querySelectorAll("button"), function (b) {
-        b.setAttribute("aria-pressed", String(b.getAttribute("data-set") === decision));
+    function cell(row, text, cls) {
+      var td = document.createElement("td");
+      if (cls) { td.className = cls; }
+      if (text !== null) { td.textContent = text; }
+      row.appendChild(td);
+      return td;
+    }
+    function press(i) {
+      if (!rows[i]) { return; }
+      rows[i].setAttribute("data-decision", decisions[i]);
+      Array.prototype.forEach.call(rows[i].querySelectorAll("button"), function (b) {
+        b.setAttribute("aria-pressed", String(b.getAttribute("data-set") === decisions[i]));
       });
     }
-    function buttons(shownRows) {
-      shownRows.forEach(function (row) {
-        var cell = row.querySelector("td.decide");
-        if (!cell || cell.firstChild) { return; }
-        ["accept", "reject"].forEach(function (set) {
-          var b = document.createElement("button");
-          b.type = "button";
-          b.setAttribute("data-set", set);
-          b.textContent = set;
-          cell.appendChild(b);
-        });
-        press(row);
+    function row(i) {
+      if (rows[i]) { return rows[i]; }
+      var c = changes[i], tr = document.createElement("tr");
+      tr.setAttribute("data-index", String(i));
+      cell(tr, String(i + 1), "num");
+      cell(tr, String(c[1]), "num");
+      var chip = document.createElement("span");
+      chip.className = "chip " + (c[3] === "remove" ? "rm" : "add");
+      chip.textContent = c[2];
+      cell(tr, null).appendChild(chip);
+      cell(tr, c[3]);
+      cell(tr, c[4]);
+      cell(tr, c[5], "num");
+      var decide = cell(tr, null, "decide");
+      ["accept", "reject"].forEach(function (set) {
+        var b = document.createElement("button");
+        b.type = "button";
+        b.setAttribute("data-set", set);
+        b.textContent = set;
+        decide.appendChild(b);
+      });
+      rows[i] = tr;
+      press(i);
+      return tr;
+    }
+    function show(p) {
+      p = Math.max(0, Math.min(p, last));
+      if (p === page) { return; }
+      page = p;
+      var frag = document.createDocumentFragment();
+      var end = Math.min(changes.length, (p + 1) * size);
+      for (var i = p * size; i < end; i += 1) { frag.appendChild(row(i)); }
+      body.replaceChildren(frag);
+      if (where) {
+        where.textContent = "rows " + (p * size + 1).toLocaleString("en") + "\u2013"
+          + end.toLocaleString("en") + " of " + changes.length.toLocaleString("en");
+      }
+      steps.forEach(function (b) {
+        b.disabled = parseInt(b.getAttribute("data-step"), 10) < 0 ? p <= 0 : p >= last;
       });
     }
-    pager.onshow = buttons;
-    buttons(rows.filter(function (r) { return !r.hidden; }));
+    steps.forEach(function (b) {
+      b.addEventListener("click", function () {
+        show(page + parseInt(b.getAttribute("data-step"), 10));
+      });
+    });
+    show(0);
     function count() {
       var accepted = 0, rejected = 0;
-      rows.forEach(function (r) {
-        var d = r.getAttribute("data-decision");
+      decisions.forEach(function (d) {
         if (d === "accept") { accepted += 1; } else if (d === "reject") { rejected += 1; }
       });
       document.getElementById("review-accepted").textContent = String(accepted);
@@ -238,32 +286,31 @@ JS = """
       document.getElementById("review-decided").textContent = String(accepted + rejected);
     }
     function focus(i, stay) {
-      if (i < 0 || i >= rows.length) { return; }
-      if (current >= 0) { rows[current].classList.remove("current"); }
+      if (i < 0 || i >= changes.length) { return; }
+      if (current >= 0) { row(current).classList.remove("current"); }
       current = i;
-      rows[i].classList.add("current");
+      row(i).classList.add("current");
       if (stay) { return; }
-      if (pager.pageOf(i) !== pager.page) { pager.show(pager.pageOf(i)); }
+      show(Math.floor(i / size));
       if (folded && !folded.open) { folded.open = true; }
       if (rows[i].scrollIntoView) { rows[i].scrollIntoView({block: "nearest"}); }
     }
     function decide(i, decision) {
-      var row = rows[i];
-      row.setAttribute("data-decision", decision);
-      press(row);
+      decisions[i] = decision;
+      press(i);
       dirty = true;
       status.textContent = "";
       count();
     }
     table.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-set]");
-      var row = event.target.closest("tbody tr");
-      if (!row) { return; }
-      var i = rows.indexOf(row);
+      var tr = event.target.closest("tbody tr");
+      if (!tr) { return; }
+      var i = parseInt(tr.getAttribute("data-index"), 10);
       focus(i);
       if (button) {
         var set = button.getAttribute("data-set");
-        decide(i, row.getAttribute("data-decision") === set ? "" : set);
+        decide(i, decisions[i] === set ? "" : set);
       }
     });
     document.addEventListener("keydown", function (event) {
@@ -281,9 +328,8 @@ JS = """
     var enc = new TextEncoder(), newline = enc.encode("\\n");
     document.getElementById("review-download").addEventListener("click", function () {
       var parts = [bytesOf(table.getAttribute("data-header")), newline];
-      rows.forEach(function (r) {
-        parts.push(bytesOf(r.getAttribute("data-line")),
-                   enc.encode(r.getAttribute("data-decision")), newline);
+      changes.forEach(function (c, i) {
+        parts.push(bytesOf(c[0]), enc.encode(decisions[i]), newline);
       });
       var url = URL.createObjectURL(new Blob(parts, {type: "text/csv"}));
       var link = document.createElement("a");

@@ -9,6 +9,7 @@ import pytest
 from skmlq import get_label_quality_scores
 from skmlq.cli import main
 
+from ..plotting._html_cases import review_changes
 from ._files import NAMES, make_case, write_labels_csv, write_probs_csv
 from .test_demo_audit import _news_csv
 
@@ -61,9 +62,8 @@ def test_score_html(tmp_path, capsys):
     review = tmp_path / "review.csv"
     assert main(["score", "--labels", str(tmp_path / "tags.csv"), "--pred-probs",
                  str(tmp_path / "probs.csv"), "--review", str(review), "--no-progress"]) == 0
-    header = re.search(r'<table id="review-table" data-header="([^"]*)"', page).group(1)
-    lines = [base64.b64decode(b).decode() for b in
-             [header] + re.findall(r'<tr data-line="([^"]*)"', page)]
+    header, changes = review_changes(page)
+    lines = [base64.b64decode(b).decode() for b in [header] + [c[0] for c in changes]]
     import csv
 
     # The page's file also has the error probability of each example.

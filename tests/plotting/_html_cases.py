@@ -1,5 +1,9 @@
 """Small long-form issue reports for the HTML report tests, hostile strings included."""
 
+import html
+import json
+import re
+
 import numpy as np
 
 HOSTILE_CLASS = "<script>window.__pwned = 1</script>"
@@ -41,3 +45,11 @@ def make_report(n_samples=300, seed=0, with_proba=False):
 def make_texts(n_samples):
     return [HOSTILE_TEXT if i % 7 == 0 else f"example text number {i}"
             for i in range(n_samples)]
+
+
+def review_changes(page):
+    """The review screen's header (base64) and list of changes, read from the page as
+    its script reads them: ``[line (base64), example, class, change, given, score]``."""
+    table = re.search(r'<table id="review-table" data-header="([^"]*)"[^>]*'
+                      r'data-changes="([^"]*)"', page)
+    return table.group(1), json.loads(html.unescape(table.group(2)))

@@ -1,6 +1,7 @@
 """The HTML report writer, without a browser: content, escaping, limits and errors."""
 
 import base64
+import csv
 import hashlib
 import io
 import re
@@ -15,7 +16,8 @@ from skmlq.plotting import render_html_report, write_html_report
 from skmlq.plotting._html import worst_rows
 from skmlq.plotting._html_assets import JS
 
-from ._html_cases import CLASSES, HOSTILE_CLASS, HOSTILE_TEXT, make_report, make_texts
+from ._html_cases import (CLASSES, HOSTILE_CLASS, HOSTILE_TEXT, make_report, make_texts,
+                          review_changes)
 
 pd = pytest.importorskip("pandas")
 
@@ -163,7 +165,7 @@ _OWN_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "
 _OWN_ATTRS = {"lang", "charset", "http-equiv", "content", "name", "id", "class", "value",
               "type", "placeholder", "data-v", "data-given", "data-rm", "data-add",
               "data-line", "data-decision", "data-set", "aria-pressed", "data-name",
-              "data-header", "open", "hidden", "data-page", "data-for", "data-step",
+              "data-header", "open", "hidden", "data-changes", "data-page", "data-for", "data-step",
               "data-role", "disabled"}
 
 
@@ -186,8 +188,8 @@ def test_any_data_string_stays_text(name, text):
 def _review_file_of_page(page):
     """The review file the page's download gives with no decision made: its header
     and lines, decoded as the script decodes them."""
-    header = re.search(r'<table id="review-table" data-header="([^"]*)"', page).group(1)
-    lines = re.findall(r'<tr data-line="([^"]*)"', page)
+    header, changes = review_changes(page)
+    lines = [change[0] for change in changes]
     return "".join(base64.b64decode(b).decode("utf-8") + "\n" for b in [header] + lines)
 
 
@@ -203,7 +205,13 @@ def test_review_section_holds_the_review_file_of_the_shown_rows(tmp_path):
     n_changes = write_review(report.iloc[worst_rows(report, 60)], written, pred_probs=P)
     assert n_changes > 10
     assert _review_file_of_page(page) == written.read_text(encoding="utf-8")
-    assert page.count('<td class="decide"></td>') == n_changes  # buttons: the script's
+    # The rows are the script's, built from the list of changes: no row markup.
+    changes = review_changes(page)[1]
+    assert len(changes) == n_changes
+    assert "<tbody></tbody></table>" in page.split('id="review-table"')[1]
+    lines = list(csv.DictReader(io.StringIO(_review_file_of_page(page))))
+    assert [c[1] for c in changes] == [int(line["example"]) for line in lines]
+    assert [c[3] for c in changes] == [line["change"] for line in lines]
     assert f"of {n_changes:,} (accepted" in page
     # Names are escaped in the table, kept whole (base64) in the file's lines.
     section = page.split('<section id="review">', 1)[1]
