@@ -75,124 +75,181 @@ JS = """
 (function () {
   "use strict";
   var slice = Array.prototype.slice;
-  // A long table shows its rows a page at a time (its data-page rows): the rows of
-  // the other pages stay in the page, hidden, so that the browser neither styles
-  // nor lays them out, while sorting, filtering, the review's keys and its
-  // download still see every row. keep(row) says whether a row passes the table's
-  // filter; onshow(rows) runs on the rows of each page shown.
-  function makePager(table) {
-    var size = parseInt(table.getAttribute("data-page"), 10) || 0;
-    var body = table.tBodies[0];
-    var bar = document.querySelector(".pager[data-for='" + table.id + "']");
-    var where = bar && bar.querySelector("[data-role=where]");
-    var steps = bar ? slice.call(bar.querySelectorAll("button[data-step]")) : [];
-    var pager = {rows: slice.call(body.rows), page: 0, keep: null, onshow: null,
-                 onupdate: null};
-    var shown = pager.rows.filter(function (r) { return !r.hidden; });
-    pager.pageOf = function (i) { return size ? Math.floor(i / size) : 0; };
-    pager.show = function (page) {
-      var n = pager.rows.length, last = Math.max(0, pager.pageOf(n - 1));
-      page = Math.max(0, Math.min(page, last));
-      var want = size ? pager.rows.slice(page * size, (page + 1) * size) : pager.rows;
-      var keep = new Set(want);
-      shown.forEach(function (r) { if (!keep.has(r)) { r.hidden = true; } });
-      want.forEach(function (r) { if (r.hidden) { r.hidden = false; } });
-      shown = want;
-      pager.page = page;
-      if (pager.onshow) { pager.onshow(want); }
-      if (where) {
-        where.textContent = n ? ("rows " + (page * size + 1).toLocaleString("en") + "\\u2013"
-          + (page * size + want.length).toLocaleString("en") + " of "
-          + n.toLocaleString("en")) : "no rows";
+  // The pager (text and buttons) of a table, and showing where it is.
+  function pagerOf(id) {
+    var bar = document.querySelector(".pager[data-for='" + id + "']");
+    return {where: bar && bar.querySelector("[data-role=where]"),
+            steps: bar ? slice.call(bar.querySelectorAll("button[data-step]")) : []};
+  }
+  function showPager(bar, page, size, n, last) {
+    if (bar.where) {
+      bar.where.textContent = n ? ("rows " + (page * size + 1).toLocaleString("en")
+        + "\\u2013" + Math.min(n, (page + 1) * size).toLocaleString("en") + " of "
+        + n.toLocaleString("en")) : "no rows";
+    }
+    bar.steps.forEach(function (b) {
+      b.disabled = parseInt(b.getAttribute("data-step"), 10) < 0 ? page <= 0 : page >= last;
+    });
+  }
+  // A table whose rows are data (data-rows; data-columns the kind of each column,
+  // data-classes the class names of the chips): the rows of the page shown are
+  // built, as elements and their text, when first shown. keep(i) says whether row
+  // i passes the table's filter.
+  function dataTable(table) {
+    var kinds = JSON.parse(table.getAttribute("data-columns"));
+    var data = JSON.parse(table.getAttribute("data-rows"));
+    var names = JSON.parse(table.getAttribute("data-classes") || "[]");
+    var size = parseInt(table.getAttribute("data-page"), 10) || data.length || 1;
+    var body = table.tBodies[0], bar = pagerOf(table.id);
+    var order = data.map(function (row, i) { return i; }), shown = order;
+    var built = new Array(data.length), texts = new Array(data.length);
+    var chipKinds = {given: true, rm: true, add: true};
+    var t = {keep: null, onupdate: null, page: 0};
+    function chipsOf(cell) {
+      return cell.map(function (c) { return Array.isArray(c) ? c : [c, ""]; });
+    }
+    function textOf(cell, kind) {
+      if (chipKinds[kind]) {
+        return chipsOf(cell).map(function (c) {
+          return names[c[0]] + (c[1] ? " " + c[1] : "");
+        }).join(" ");
       }
-      steps.forEach(function (b) {
-        var step = parseInt(b.getAttribute("data-step"), 10);
-        b.disabled = step < 0 ? page <= 0 : page >= last;
+      return Array.isArray(cell) ? cell[0] : cell;
+    }
+    function build(i) {
+      var tr = document.createElement("tr");
+      data[i].forEach(function (cell, col) {
+        var td = document.createElement("td"), kind = kinds[col];
+        if (chipKinds[kind]) {
+          var chips = chipsOf(cell);
+          if (!chips.length) {
+            var empty = document.createElement("span");
+            empty.className = "empty";
+            empty.textContent = "-";
+            td.appendChild(empty);
+          }
+          chips.forEach(function (c) {
+            var chip = document.createElement("span");
+            chip.className = "chip " + kind;
+            chip.textContent = names[c[0]];
+            if (c[1]) {
+              var small = document.createElement("small");
+              small.textContent = c[1];
+              chip.appendChild(small);
+            }
+            td.appendChild(chip);
+          });
+        } else {
+          if (Array.isArray(cell)) {
+            if (kind === "flag") {
+              if (cell[1] === 1) { tr.className = "flagged"; }
+            } else { td.className = "num"; }
+          } else if (kind === "long") { td.className = "text"; }
+          td.textContent = textOf(cell, kind);
+        }
+        tr.appendChild(td);
       });
+      return tr;
+    }
+    t.codes = function (i, kind) {
+      var col = kinds.indexOf(kind);
+      return col < 0 ? [] : chipsOf(data[i][col]).map(function (c) { return c[0]; });
+    };
+    t.flagged = function (i) {
+      var col = kinds.indexOf("flag");
+      return col >= 0 && data[i][col][1] === 1;
+    };
+    t.text = function (i) {
+      if (texts[i] === undefined) {
+        texts[i] = data[i].map(function (cell, col) {
+          return textOf(cell, kinds[col]);
+        }).join("\\n").toLowerCase();
+      }
+      return texts[i];
+    };
+    t.show = function (page) {
+      var last = Math.max(0, Math.ceil(shown.length / size) - 1);
+      page = Math.max(0, Math.min(page, last));
+      t.page = page;
+      var frag = document.createDocumentFragment();
+      shown.slice(page * size, (page + 1) * size).forEach(function (i) {
+        if (!built[i]) { built[i] = build(i); }
+        frag.appendChild(built[i]);
+      });
+      body.replaceChildren(frag);
+      showPager(bar, page, size, shown.length, last);
     };
     // After a sort or a filter: the rows in the table's order that pass its
     // filter, from their first page.
-    pager.update = function () {
-      var rows = slice.call(body.rows);
-      pager.rows = pager.keep ? rows.filter(pager.keep) : rows;
-      if (pager.onupdate) { pager.onupdate(pager.rows.length); }
-      pager.show(0);
+    t.update = function () {
+      shown = t.keep ? order.filter(t.keep) : order;
+      if (t.onupdate) { t.onupdate(shown.length); }
+      t.show(0);
     };
-    steps.forEach(function (b) {
+    bar.steps.forEach(function (b) {
       b.addEventListener("click", function () {
-        pager.show(pager.page + parseInt(b.getAttribute("data-step"), 10));
+        t.show(t.page + parseInt(b.getAttribute("data-step"), 10));
       });
     });
-    return pager;
-  }
-  var pagers = {};
-  // (The review's list of changes has its own pages: see wireReview.)
-  var paged = document.querySelectorAll("table.sortable[data-page]");
-  Array.prototype.forEach.call(paged, function (t) {
-    pagers[t.id] = makePager(t);
-  });
-  function key(cell) {
-    var v = cell.getAttribute("data-v");
-    if (v !== null) { return {n: true, v: parseFloat(v)}; }
-    return {n: false, v: cell.textContent.toLowerCase()};
-  }
-  function makeSortable(table) {
+    // Sorting: a click on a column head, ascending then descending; numbers by
+    // their value (NaN last), text by its lower case, ties in the written order.
     var heads = table.tHead.rows[0].cells;
-    var body = table.tBodies[0];
     Array.prototype.forEach.call(heads, function (th, col) {
       th.addEventListener("click", function () {
         var desc = th.getAttribute("aria-sort") === "ascending";
         Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", desc ? "descending" : "ascending");
-        var rows = slice.call(body.rows);
-        var keyed = rows.map(function (r, i) { return [key(r.cells[col]), i, r]; });
+        var keyed = data.map(function (row, i) {
+          var cell = row[col], kind = kinds[col];
+          if (Array.isArray(cell) && !chipKinds[kind]) {
+            return [true, cell[1] === null ? NaN : cell[1], i];
+          }
+          return [false, textOf(cell, kind).toLowerCase(), i];
+        });
         keyed.sort(function (a, b) {
-          var x = a[0].v, y = b[0].v, c = 0;
-          if (a[0].n && b[0].n) {
+          var x = a[1], y = b[1], c = 0;
+          if (a[0] && b[0]) {
             if (isNaN(x) || isNaN(y)) { c = isNaN(x) - isNaN(y); } else { c = x - y; }
           } else { c = x < y ? -1 : (x > y ? 1 : 0); }
           if (desc) { c = -c; }
-          return c !== 0 ? c : a[1] - b[1];
+          return c !== 0 ? c : a[2] - b[2];
         });
-        var frag = document.createDocumentFragment();
-        keyed.forEach(function (k) { frag.appendChild(k[2]); });
-        body.appendChild(frag);
-        if (pagers[table.id]) { pagers[table.id].update(); }
+        order = keyed.map(function (k) { return k[2]; });
+        t.update();
       });
     });
+    t.show(0);
+    return t;
   }
+  var tables = {};
+  Array.prototype.forEach.call(document.querySelectorAll("table[data-rows]"), function (el) {
+    tables[el.id] = dataTable(el);
+  });
   function wireFilters() {
-    var table = document.getElementById("examples");
-    if (!table) { return; }
+    var t = tables.examples;
+    if (!t) { return; }
     var cls = document.getElementById("filter-class");
     var where = document.getElementById("filter-where");
     var search = document.getElementById("filter-text");
     var onlyFlagged = document.getElementById("filter-flagged");
     var shown = document.getElementById("shown-count");
-    var pager = pagers.examples || makePager(table);
-    pager.keep = function (r) {
+    t.keep = function (i) {
       var code = cls.value, scope = where.value, q = search.value.trim().toLowerCase();
       var ok = true;
       if (code !== "") {
-        var attrs = scope === "any" ? ["data-given", "data-rm", "data-add"] : [scope];
-        ok = attrs.some(function (a) {
-          return (" " + (r.getAttribute(a) || "") + " ").indexOf(" " + code + " ") >= 0;
-        });
+        var number = parseInt(code, 10);
+        var scopes = scope === "any" ? ["given", "rm", "add"] : [scope];
+        ok = scopes.some(function (kind) { return t.codes(i, kind).indexOf(number) >= 0; });
       }
-      if (ok && onlyFlagged.checked) { ok = r.classList.contains("flagged"); }
-      if (ok && q) { ok = r.textContent.toLowerCase().indexOf(q) >= 0; }
+      if (ok && onlyFlagged.checked) { ok = t.flagged(i); }
+      if (ok && q) { ok = t.text(i).indexOf(q) >= 0; }
       return ok;
     };
-    pager.onupdate = function (n) { shown.textContent = n.toLocaleString("en"); };
-    [cls, where, onlyFlagged].forEach(function (el) {
-      el.addEventListener("change", pager.update);
-    });
-    search.addEventListener("input", pager.update);
-    // Form fields a reload restored apply at once; untouched ones leave the page as
-    // written.
-    if (cls.value !== "" || onlyFlagged.checked || search.value.trim() !== "") {
-      pager.update();
-    }
+    t.onupdate = function (n) { shown.textContent = n.toLocaleString("en"); };
+    [cls, where, onlyFlagged].forEach(function (el) { el.addEventListener("change", t.update); });
+    search.addEventListener("input", t.update);
+    // Form fields a reload restored apply at once.
+    if (cls.value !== "" || onlyFlagged.checked || search.value.trim() !== "") { t.update(); }
   }
   function bytesOf(base64) {
     var text = atob(base64), out = new Uint8Array(text.length);
@@ -209,9 +266,7 @@ JS = """
     var rows = new Array(changes.length), decisions = changes.map(function () { return ""; });
     var body = table.tBodies[0];
     var size = parseInt(table.getAttribute("data-page"), 10) || changes.length || 1;
-    var bar = document.querySelector(".pager[data-for='review-table']");
-    var where = bar && bar.querySelector("[data-role=where]");
-    var steps = bar ? slice.call(bar.querySelectorAll("button[data-step]")) : [];
+    var bar = pagerOf("review-table");
     var page = -1, last = Math.max(0, Math.ceil(changes.length / size) - 1);
     var current = -1, dirty = false, folded = document.getElementById("review-changes");
     var status = document.getElementById("review-status");
@@ -262,15 +317,9 @@ JS = """
       var end = Math.min(changes.length, (p + 1) * size);
       for (var i = p * size; i < end; i += 1) { frag.appendChild(row(i)); }
       body.replaceChildren(frag);
-      if (where) {
-        where.textContent = "rows " + (p * size + 1).toLocaleString("en") + "\u2013"
-          + end.toLocaleString("en") + " of " + changes.length.toLocaleString("en");
-      }
-      steps.forEach(function (b) {
-        b.disabled = parseInt(b.getAttribute("data-step"), 10) < 0 ? p <= 0 : p >= last;
-      });
+      showPager(bar, p, size, changes.length, last);
     }
-    steps.forEach(function (b) {
+    bar.steps.forEach(function (b) {
       b.addEventListener("click", function () {
         show(page + parseInt(b.getAttribute("data-step"), 10));
       });
@@ -348,7 +397,6 @@ JS = """
     focus(0, true);  // the page opens at its top, not at the review
     count();
   }
-  Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), makeSortable);
   wireFilters();
   wireReview();
   document.body.setAttribute("data-ready", "1");

@@ -53,3 +53,16 @@ def review_changes(page):
     table = re.search(r'<table id="review-table" data-header="([^"]*)"[^>]*'
                       r'data-changes="([^"]*)"', page)
     return table.group(1), json.loads(html.unescape(table.group(2)))
+
+
+def table_data(page, table_id):
+    """A table's data as the page's script reads it: (column kinds, rows, class names);
+    a number's cell is ``[shown, key]``, a chips cell a list of class codes (or
+    ``[code, score shown]``)."""
+    table = re.search(rf'<table id="{table_id}"[^>]*>', page).group(0)
+
+    def attribute(name, default=None):
+        found = re.search(rf' {name}="([^"]*)"', table)
+        return default if found is None else json.loads(html.unescape(found.group(1)))
+
+    return attribute("data-columns"), attribute("data-rows"), attribute("data-classes", [])

@@ -17,15 +17,13 @@ from skmlq.plotting._html import worst_rows
 from skmlq.plotting._html_assets import JS
 
 from ._html_cases import (CLASSES, HOSTILE_CLASS, HOSTILE_TEXT, make_report, make_texts,
-                          review_changes)
+                          review_changes, table_data)
 
 pd = pytest.importorskip("pandas")
 
 
 def _ids(page):
-    body = page.split('<table id="examples"', 1)[1].split("</tbody>", 1)[0]
-    return [int(m) for m in re.findall(r'<tr[^>]*><td class="num" data-v="\d+">\d+</td>'
-                                       r'<td class="num" data-v="(\d+)">', body)]
+    return [row[1][1] for row in table_data(page, "examples")[1]]
 
 
 def test_worst_rows_and_the_stated_limit():
@@ -92,8 +90,8 @@ def test_summary_figures_texts_and_class_table(tmp_path):
     png = re.search(r'src="data:image/png;base64,([^"]+)"', page).group(1)
     assert base64.b64decode(png)[:8] == b"\x89PNG\r\n\x1a\n"
     worst = report.index[0]
-    assert f'<td class="text">text of {worst}</td>' in page
-    assert '<td class="num" data-v="3">3</td>' in page
+    assert table_data(page, "examples")[1][0][2] == f"text of {worst}"
+    assert table_data(page, "classes-table")[1] == [["x", ["3", 3]]]
     # Without a summary, the key figures are counted from the report.
     plain = render_html_report(report)
     n_flagged = int(report["flagged"].sum())
@@ -103,9 +101,10 @@ def test_summary_figures_texts_and_class_table(tmp_path):
     seq = render_html_report(report, text=[f"row {i}" + ("x" * 1000 if i == worst else "")
                                            for i in range(100)])
     second = report.index[1]
-    assert f'<td class="text">row {second}</td>' in seq
-    cut = re.search(rf'<td class="text">(row {worst}x*\u2026)</td>', seq).group(1)
-    assert len(cut) == 500
+    rows = table_data(seq, "examples")[1]
+    assert rows[1][2] == f"row {second}"
+    cut = rows[0][2]
+    assert re.fullmatch(rf"row {worst}x*\u2026", cut) and len(cut) == 500
 
 
 def test_write_is_atomic_and_readable(tmp_path):
@@ -141,7 +140,10 @@ def test_text_sequence_needs_row_index():
     with pytest.raises(ValueError, match="Series indexed like the report"):
         render_html_report(report, text=list("abcde"))
     page = render_html_report(report, text=pd.Series(list("abcde"), index=report.index))
-    assert '<td class="text">' in page and "<td>id" in page
+    kinds, rows, _ = table_data(page, "examples")
+    # The report is in the order of its label quality: the table's order.
+    assert [row[1] for row in rows] == list(report.index)
+    assert [row[kinds.index("long")] for row in rows] == list("abcde")
 
 
 class _Tags(HTMLParser):
@@ -160,13 +162,12 @@ class _Tags(HTMLParser):
 # Every element and attribute the writer itself emits.
 _OWN_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p",
              "main", "section", "div", "b", "span", "label", "select", "option", "input",
-             "table", "thead", "tbody", "tr", "th", "td", "small", "footer", "script",
-             "button", "details", "summary"}
+             "table", "thead", "tbody", "tr", "th", "footer", "script", "button", "details",
+             "summary"}
 _OWN_ATTRS = {"lang", "charset", "http-equiv", "content", "name", "id", "class", "value",
-              "type", "placeholder", "data-v", "data-given", "data-rm", "data-add",
-              "data-line", "data-decision", "data-set", "aria-pressed", "data-name",
-              "data-header", "open", "hidden", "data-changes", "data-page", "data-for", "data-step",
-              "data-role", "disabled"}
+              "type", "placeholder", "data-name", "data-header", "open", "data-changes",
+              "data-rows", "data-columns", "data-classes", "data-page", "data-for",
+              "data-step", "data-role", "disabled"}
 
 
 @settings(max_examples=40)
