@@ -74,9 +74,12 @@ def _esc(value):
     return html.escape(str(value), quote=True)
 
 
-def _json(value):
-    """Compact JSON of data for the page's script (escaped again as an attribute)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def _json_attr(value):
+    """Compact JSON of data for the page's script, as a single-quoted attribute value:
+    its quotation marks stay as they are (the many entities of a double-quoted one
+    slow the browser's reading), ``&``, ``<``, ``>`` and ``'`` are escaped."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return "'" + html.escape(text, quote=False).replace("'", "&#x27;") + "'"
 
 
 def _num(value, digits=4):
@@ -274,12 +277,12 @@ def _data_table(table_id, head, kinds, rows, classes=None):
     text (never markup), so that the browser reads a list, not a table, however many
     rows there are.
     """
-    data = f' data-classes="{_esc(_json(classes))}"' if classes is not None else ""
+    data = f" data-classes={_json_attr(classes)}" if classes is not None else ""
     return "".join([
         _pager(table_id, len(rows)),
         f'<div class="scroll"><table id="{table_id}" class="sortable" '
-        f'data-page="{PAGE_ROWS}" data-columns="{_esc(_json(kinds))}"{data} '
-        f'data-rows="{_esc(_json(rows))}"><thead><tr>',
+        f'data-page="{PAGE_ROWS}" data-columns={_json_attr(kinds)}{data} '
+        f"data-rows={_json_attr(rows)}><thead><tr>",
         "".join(f"<th>{_esc(h)}</th>" for h in head),
         "</tr></thead><tbody></tbody></table></div>",
     ])
@@ -424,7 +427,7 @@ def _review_block(report, positions, pred_probs, review_name):
         f'<summary>the {len(lines):,} suggested changes</summary>',
         _pager("review-table", len(lines)),
         f'<div class="scroll"><table id="review-table" data-header="{encoded_header}" '
-        f'data-page="{PAGE_ROWS}" data-changes="{_esc(_json(changes))}"><thead><tr>',
+        f'data-page="{PAGE_ROWS}" data-changes={_json_attr(changes)}><thead><tr>',
         "".join(f"<th>{_esc(h)}</th>" for h in head),
         "</tr></thead><tbody></tbody></table></div></details></section>",
     ])

@@ -51,7 +51,7 @@ def review_changes(page):
     """The review screen's header (base64) and list of changes, read from the page as
     its script reads them: ``[line (base64), example, class, change, given, score]``."""
     table = re.search(r'<table id="review-table" data-header="([^"]*)"[^>]*'
-                      r'data-changes="([^"]*)"', page)
+                      r"data-changes='([^']*)'", page)
     return table.group(1), json.loads(html.unescape(table.group(2)))
 
 
@@ -59,10 +59,10 @@ def table_data(page, table_id):
     """A table's data as the page's script reads it: (column kinds, rows, class names);
     a number's cell is ``[shown, key]``, a chips cell a list of class codes (or
     ``[code, score shown]``)."""
-    table = re.search(rf'<table id="{table_id}"[^>]*>', page).group(0)
+    table = re.search(rf'<table id="{table_id}"[^>]*>', page).group(0)  # no > in data
 
     def attribute(name, default=None):
-        found = re.search(rf' {name}="([^"]*)"', table)
+        found = re.search(rf" {name}='([^']*)'", table)
         return default if found is None else json.loads(html.unescape(found.group(1)))
 
     return attribute("data-columns"), attribute("data-rows"), attribute("data-classes", [])

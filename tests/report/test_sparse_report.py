@@ -113,7 +113,7 @@ def test_user_path_peak_memory_is_far_below_one_dense_array(tmp_path):
 def _rounded_sort_keys(page):
     """The page with its exact sort keys (each number cell's ``[shown, key]``) to 12
     digits: the sparse and dense scores agree to 1e-12, not to the last bit."""
-    return re.sub(r'&quot;,([-+0-9.e]+)\]', lambda m: f'&quot;,{float(m[1]):.12g}]', page)
+    return re.sub(r'",([-+0-9.e]+)\]', lambda m: f'",{float(m[1]):.12g}]', page)
 
 
 def _report_values(report):
