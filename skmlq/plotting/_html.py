@@ -290,10 +290,20 @@ def _data_table(table_id, head, kinds, rows, classes=None):
 
 def _examples_block(report, positions, texts, max_rows, n_examples=None):
     has_proba = "error_proba" in report.columns
-    class_codes = {}
+    worst = report.iloc[positions]  # only these rows are converted
+    columns = {c: worst[c].to_numpy() for c in worst.columns if c in (
+        "label_quality", "error_proba", "flagged", "given", "to_remove", "to_add",
+        "to_remove_scores", "to_add_scores")}
+    # The classes on the page, coded in the order of their names: the class
+    # filter lists them in that order.
+    shown_classes = {}
+    for column in ("given", "to_remove", "to_add"):
+        for names in columns[column]:
+            shown_classes.update(dict.fromkeys(_as_list(names)))
+    class_codes = {name: code for code, name in enumerate(sorted(shown_classes, key=str))}
 
     def chips(names, scores=None):
-        codes = [class_codes.setdefault(n, len(class_codes)) for n in names]
+        codes = [class_codes[n] for n in names]
         if scores is None:
             return codes
         return [[c, _num(score, 3)[0]] for c, score in zip(codes, scores)]
@@ -303,10 +313,6 @@ def _examples_block(report, positions, texts, max_rows, n_examples=None):
         "flagged", "given labels", "to remove (score)", "to add (score)"]
     kinds = ["", ""] + (["long"] if texts is not None else []) + [""]
     kinds += ([""] if has_proba else []) + ["flag", "given", "rm", "add"]
-    worst = report.iloc[positions]  # only these rows are converted
-    columns = {c: worst[c].to_numpy() for c in worst.columns if c in (
-        "label_quality", "error_proba", "flagged", "given", "to_remove", "to_add",
-        "to_remove_scores", "to_add_scores")}
     rm_scores = columns.get("to_remove_scores")
     add_scores = columns.get("to_add_scores")
     index = worst.index
@@ -331,8 +337,6 @@ def _examples_block(report, positions, texts, max_rows, n_examples=None):
         cells.append(chips(_as_list(columns["to_add"][p]),
                            None if add_scores is None else _as_list(add_scores[p])))
         rows.append(cells)
-    by_name = sorted(class_codes.items(), key=lambda item: str(item[0]))
-    options = "".join(f'<option value="{code}">{_esc(name)}</option>' for name, code in by_name)
     n_total = len(report) if n_examples is None else int(n_examples)
     ranked_by = "lowest label quality first"
     note = (f"The {len(positions):,} worst of {n_total:,} examples, {ranked_by}. The table "
@@ -342,8 +346,10 @@ def _examples_block(report, positions, texts, max_rows, n_examples=None):
         '<section id="worst"><h2>Worst examples</h2>',
         f'<p class="note">{_esc(note)}</p>',
         '<div class="controls">',
-        '<label>class <select id="filter-class"><option value="">all classes</option>',
-        options, "</select></label>",
+        # The page's script adds the classes to the list when it is first used:
+        # thousands of options cost the browser as much as a table to open.
+        '<label>class <select id="filter-class"><option value="">all classes</option>'
+        "</select></label>",
         '<label>in <select id="filter-where"><option value="any">any column</option>'
         '<option value="given">given labels</option>'
         '<option value="rm">to remove</option>'

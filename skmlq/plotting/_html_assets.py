@@ -107,7 +107,7 @@ JS = """
     var order = data.map(function (row, i) { return i; }), shown = order;
     var built = new Array(data.length), texts = new Array(data.length);
     var chipKinds = {given: true, rm: true, add: true};
-    var t = {keep: null, onupdate: null, page: 0};
+    var t = {keep: null, onupdate: null, page: 0, names: names};
     function chipsOf(cell) {
       return cell.map(function (c) { return Array.isArray(c) ? c : [c, ""]; });
     }
@@ -249,6 +249,19 @@ JS = """
       return ok;
     };
     t.onupdate = function (n) { shown.textContent = n.toLocaleString("en"); };
+    // The class list is filled when first used (focus, a click or a key): its
+    // options are the table's classes, coded in the order of their names.
+    var filled = false;
+    function fill() {
+      if (filled) { return; }
+      filled = true;
+      var frag = document.createDocumentFragment();
+      t.names.forEach(function (name, code) { frag.appendChild(new Option(name, String(code))); });
+      cls.appendChild(frag);
+    }
+    ["focus", "mousedown", "keydown"].forEach(function (type) {
+      cls.addEventListener(type, fill);
+    });
     [cls, where, onlyFlagged].forEach(function (el) { el.addEventListener("change", t.update); });
     search.addEventListener("input", t.update);
     // Form fields a reload restored apply at once.

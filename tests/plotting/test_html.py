@@ -51,7 +51,8 @@ def test_every_data_string_is_escaped():
     assert page.count("<script") == 1 and page.index("<script>") > page.index("</main>")
     assert "<img" not in page and "<b>bold</b>" not in page
     assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in page
-    assert 'a &quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt; class' in page
+    assert "a \\\"quoted\\\" &amp; &lt;b&gt;bold&lt;/b&gt; class" in page  # JSON, escaped
+    assert set(CLASSES) <= set(table_data(page, "examples")[2])
     # No address outside the page: only data: images.
     assert re.findall(r'(?:src|href)="(?!data:)', page) == []
     assert "http://" not in page and "https://example" not in page.replace(
