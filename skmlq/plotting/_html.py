@@ -22,9 +22,11 @@ import csv
 import hashlib
 import html
 import io
+import json
 import math
 import os
 import re
+import sys
 from numbers import Integral, Real
 from typing import TYPE_CHECKING
 
@@ -59,11 +61,25 @@ TEXT_CHARS = 500
 #: (the table comes sorted, highest issue rate first), not a page per tag.
 MAX_CLASS_ROWS = 1000
 
+#: Rows a table shows at a time. Every row is in the file, as data; the page's
+#: script builds the rows of the page shown, and its sorting, filtering, review keys
+#: and download cover every row. Building and laying out a table of every row was
+#: most of the time a page took to open.
+PAGE_ROWS = 100
+
 _REQUIRED = ("label_quality", "flagged", "given", "to_remove", "to_add")
 
 
 def _esc(value):
     return html.escape(str(value), quote=True)
+
+
+def _json_attr(value):
+    """Compact JSON of data for the page's script, as a single-quoted attribute value:
+    its quotation marks stay as they are (the many entities of a double-quoted one
+    slow the browser's reading), ``&``, ``<``, ``>`` and ``'`` are escaped."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return "'" + html.escape(text, quote=False).replace("'", "&#x27;") + "'"
 
 
 def _num(value, digits=4):
@@ -183,15 +199,14 @@ def _figure_items(figures):
     return items
 
 
-def _chips(names, scores, kind):
-    if not names:
-        return '<span class="empty">-</span>'
-    scores = list(scores) if scores is not None else [None] * len(names)
-    out = []
-    for name, score in zip(names, scores):
-        small = "" if score is None else f"<small>{_esc(_num(score, 3)[0])}</small>"
-        out.append(f'<span class="chip {kind}">{_esc(name)}{small}</span>')
-    return "".join(out)
+def _pager(table_id, n_rows):
+    """The previous / next buttons of a table longer than a page (else nothing)."""
+    if n_rows <= PAGE_ROWS:
+        return ""
+    return (f'<div class="pager" data-for="{table_id}">'
+            '<button type="button" data-step="-1" disabled>previous</button>'
+            f'<span class="note" data-role="where">rows 1\u2013{PAGE_ROWS:,} of {n_rows:,}'
+            '</span><button type="button" data-step="1">next</button></div>')
 
 
 def _as_list(value):
@@ -239,57 +254,89 @@ def _n_listed(column):
     return int(lengths().sum()) if callable(lengths) else int(column.map(len).sum())
 
 
+def _cell(value, digits=4, shown=None):
+    """A number's cell of a data table: [shown, sort key], the key None for NaN."""
+    text, key = _num(value, digits)
+    key = float(key)
+    if math.isnan(key):
+        key = None
+    elif math.isinf(key):  # JSON has no infinity: the largest float sorts the same
+        key = math.copysign(sys.float_info.max, key)
+    elif key.is_integer() and abs(key) < 2 ** 53:
+        key = int(key)
+    return [text if shown is None else shown, key]
+
+
+def _data_table(table_id, head, kinds, rows, classes=None):
+    """A sortable, paged table whose rows are data for the page's script.
+
+    ``rows`` are lists of cells: a string (text), ``[shown, key]`` (a number, sorted by
+    its key) or, in a column whose kind is ``given``, ``rm`` or ``add``, a list of
+    class codes (``[code, score shown]`` with a score), shown as chips named by
+    ``classes``. The script builds the rows of the page shown, as elements and their
+    text (never markup), so that the browser reads a list, not a table, however many
+    rows there are.
+    """
+    data = f" data-classes={_json_attr(classes)}" if classes is not None else ""
+    return "".join([
+        _pager(table_id, len(rows)),
+        f'<div class="scroll"><table id="{table_id}" class="sortable" '
+        f'data-page="{PAGE_ROWS}" data-columns={_json_attr(kinds)}{data} '
+        f"data-rows={_json_attr(rows)}><thead><tr>",
+        "".join(f"<th>{_esc(h)}</th>" for h in head),
+        "</tr></thead><tbody></tbody></table></div>",
+    ])
+
+
 def _examples_block(report, positions, texts, max_rows, n_examples=None):
     has_proba = "error_proba" in report.columns
-    class_codes = {}
-
-    def codes(names):
-        return " ".join(str(class_codes.setdefault(n, len(class_codes))) for n in names)
-
-    head = ["rank", "id"] + (["text"] if texts is not None else []) + ["label quality"]
-    head += (["error probability"] if has_proba else []) + [
-        "flagged", "given labels", "to remove (score)", "to add (score)"]
     worst = report.iloc[positions]  # only these rows are converted
     columns = {c: worst[c].to_numpy() for c in worst.columns if c in (
         "label_quality", "error_proba", "flagged", "given", "to_remove", "to_add",
         "to_remove_scores", "to_add_scores")}
+    # The classes on the page, coded in the order of their names: the class
+    # filter lists them in that order.
+    shown_classes = {}
+    for column in ("given", "to_remove", "to_add"):
+        for names in columns[column]:
+            shown_classes.update(dict.fromkeys(_as_list(names)))
+    class_codes = {name: code for code, name in enumerate(sorted(shown_classes, key=str))}
+
+    def chips(names, scores=None):
+        codes = [class_codes[n] for n in names]
+        if scores is None:
+            return codes
+        return [[c, _num(score, 3)[0]] for c, score in zip(codes, scores)]
+
+    head = ["rank", "id"] + (["text"] if texts is not None else []) + ["label quality"]
+    head += (["error probability"] if has_proba else []) + [
+        "flagged", "given labels", "to remove (score)", "to add (score)"]
+    kinds = ["", ""] + (["long"] if texts is not None else []) + [""]
+    kinds += ([""] if has_proba else []) + ["flag", "given", "rm", "add"]
+    rm_scores = columns.get("to_remove_scores")
+    add_scores = columns.get("to_add_scores")
     index = worst.index
     rows = []
     for rank, p in enumerate(range(len(worst)), start=1):
-        given = _as_list(columns["given"][p])
-        remove = _as_list(columns["to_remove"][p])
-        add = _as_list(columns["to_add"][p])
-        flagged = bool(columns["flagged"][p])
-        cells = [f'<td class="num" data-v="{rank}">{rank}</td>']
+        cells = [_cell(rank, shown=str(rank))]
         ident = index[p]
-        if isinstance(ident, (Integral, np.integer)):
-            cells.append(f'<td class="num" data-v="{int(ident)}">{int(ident)}</td>')
-        else:
-            cells.append(f"<td>{_esc(ident)}</td>")
+        cells.append(_cell(int(ident), shown=str(int(ident)))
+                     if isinstance(ident, (Integral, np.integer)) else str(ident))
         if texts is not None:
             value = "" if texts[rank - 1] is None else str(texts[rank - 1])
             if len(value) > TEXT_CHARS:
                 value = value[:TEXT_CHARS - 1] + "\u2026"
-            cells.append(f'<td class="text">{_esc(value)}</td>')
-        shown, key = _num(columns["label_quality"][p])
-        cells.append(f'<td class="num" data-v="{key}">{shown}</td>')
+            cells.append(value)
+        cells.append(_cell(columns["label_quality"][p]))
         if has_proba:
-            shown, key = _num(columns["error_proba"][p])
-            cells.append(f'<td class="num" data-v="{key}">{shown}</td>')
-        cells.append(f'<td data-v="{int(flagged)}">{"yes" if flagged else "no"}</td>')
-        cells.append(f"<td>{_chips(given, None, 'given')}</td>")
-        rm_scores = columns.get("to_remove_scores")
-        add_scores = columns.get("to_add_scores")
-        cells.append(f"<td>{_chips(remove, None if rm_scores is None else rm_scores[p], 'rm')}"
-                     f"</td>")
-        cells.append(f"<td>{_chips(add, None if add_scores is None else add_scores[p], 'add')}"
-                     f"</td>")
-        attrs = (f' data-given="{codes(given)}" data-rm="{codes(remove)}" '
-                 f'data-add="{codes(add)}"')
-        row_class = ' class="flagged"' if flagged else ""
-        rows.append(f"<tr{row_class}{attrs}>" + "".join(cells) + "</tr>")
-    by_name = sorted(class_codes.items(), key=lambda item: str(item[0]))
-    options = "".join(f'<option value="{code}">{_esc(name)}</option>' for name, code in by_name)
+            cells.append(_cell(columns["error_proba"][p]))
+        cells.append(_cell(bool(columns["flagged"][p])))
+        cells.append(chips(_as_list(columns["given"][p])))
+        cells.append(chips(_as_list(columns["to_remove"][p]),
+                           None if rm_scores is None else _as_list(rm_scores[p])))
+        cells.append(chips(_as_list(columns["to_add"][p]),
+                           None if add_scores is None else _as_list(add_scores[p])))
+        rows.append(cells)
     n_total = len(report) if n_examples is None else int(n_examples)
     ranked_by = "lowest label quality first"
     note = (f"The {len(positions):,} worst of {n_total:,} examples, {ranked_by}. The table "
@@ -299,28 +346,27 @@ def _examples_block(report, positions, texts, max_rows, n_examples=None):
         '<section id="worst"><h2>Worst examples</h2>',
         f'<p class="note">{_esc(note)}</p>',
         '<div class="controls">',
-        '<label>class <select id="filter-class"><option value="">all classes</option>',
-        options, "</select></label>",
+        # The page's script adds the classes to the list when it is first used:
+        # thousands of options cost the browser as much as a table to open.
+        '<label>class <select id="filter-class"><option value="">all classes</option>'
+        "</select></label>",
         '<label>in <select id="filter-where"><option value="any">any column</option>'
-        '<option value="data-given">given labels</option>'
-        '<option value="data-rm">to remove</option>'
-        '<option value="data-add">to add</option></select></label>',
+        '<option value="given">given labels</option>'
+        '<option value="rm">to remove</option>'
+        '<option value="add">to add</option></select></label>',
         '<label><input type="checkbox" id="filter-flagged"> flagged only</label>',
         '<label>search <input type="search" id="filter-text" placeholder="text, id, label">'
         '</label>',
         '<span class="note">showing <b id="shown-count">'
-        f"{len(positions)}</b> of {len(positions):,} rows</span>",
+        f"{len(positions):,}</b> of {len(positions):,} rows</span>",
         "</div>",
-        '<div class="scroll"><table id="examples" class="sortable"><thead><tr>',
-        "".join(f"<th>{_esc(h)}</th>" for h in head),
-        "</tr></thead><tbody>",
-        "".join(rows),
-        "</tbody></table></div></section>",
+        _data_table("examples", head, kinds, rows, list(class_codes)),
+        "</section>",
     ])
 
 
 #: Above this many suggested changes the review list starts folded (one click or a
-#: key opens it): laying out thousands of rows is most of the cost of opening a page.
+#: key opens it), so that the page opens at its examples.
 REVIEW_FOLDED = 500
 
 #: Name of the review file the page downloads, unless told otherwise.
@@ -332,8 +378,13 @@ _REVIEW_KEYS = (
 
 
 def _review_block(report, positions, pred_probs, review_name):
-    """The review section: one row per suggested change of the shown rows, the
-    review file's lines (base64) on the rows and their header on the table."""
+    """The review section: one entry per suggested change of the shown rows (the
+    review file's line, base64, and the cells shown), their header on the table.
+
+    The changes are data, not rows: the page's script builds the rows of the page
+    of changes shown (text only, never markup), so that thousands of changes cost
+    the browser a list to read, not a table to build.
+    """
     from ..report._review import check_review_probs, write_review
 
     if pred_probs is not None:
@@ -346,25 +397,16 @@ def _review_block(report, positions, pred_probs, review_name):
                 f'{_esc(exc)}</p></section>')
     header, *lines = buffer.getvalue().split("\n")[:-1]
     columns = header.split(",")
-    rows = []
-    for n, (line, cells) in enumerate(zip(lines, csv.reader(lines)), start=1):
+    changes = []
+    for line, cells in zip(lines, csv.reader(lines)):
         cell = dict(zip(columns, cells))
-        change = cell["change"]
-        kind = "rm" if change == "remove" else "add"
         given = [g for g in spreadsheet_text(cell["given"]).split(";") if g]
-        encoded = base64.b64encode(line.encode("utf-8")).decode("ascii")
-        shown = _num(float(cell["annotation_score"]))[0]
-        # The given labels as plain text: an example with many labels and several
-        # changes repeats them on every row.
-        rows.append(
-            f'<tr data-line="{encoded}" data-decision=""><td class="num">{n}</td>'
-            f'<td class="num">{int(cell["example"])}</td>'
-            f'<td>{_chips([spreadsheet_text(cell["class"])], None, kind)}'
-            f'</td><td>{_esc(change)}</td><td>{_esc("; ".join(given)) or "-"}</td>'
-            f'<td class="num">{shown}</td><td class="decide">'
-            '<button type="button" data-set="accept" aria-pressed="false">accept</button>'
-            '<button type="button" data-set="reject" aria-pressed="false">reject</button>'
-            "</td></tr>")
+        # [line, example, class, change, given labels, annotation score]: the
+        # given labels as plain text, the row's number is its place in the list.
+        changes.append([base64.b64encode(line.encode("utf-8")).decode("ascii"),
+                        int(cell["example"]), spreadsheet_text(cell["class"]),
+                        cell["change"], "; ".join(given) or "-",
+                        _num(float(cell["annotation_score"]))[0]])
     head = ["#", "example", "class", "change", "given labels", "annotation score", "decision"]
     note = (f"{len(lines):,} suggested changes of the {len(positions):,} examples above. "
             "Accept a change that is right, reject one that is wrong; decisions stay while "
@@ -389,32 +431,28 @@ def _review_block(report, positions, pred_probs, review_name):
         # cost of the examples table.
         f'<details id="review-changes"{"" if len(lines) > REVIEW_FOLDED else " open"}>'
         f'<summary>the {len(lines):,} suggested changes</summary>',
-        f'<div class="scroll"><table id="review-table" data-header="{encoded_header}">'
-        "<thead><tr>",
+        _pager("review-table", len(lines)),
+        f'<div class="scroll"><table id="review-table" data-header="{encoded_header}" '
+        f'data-page="{PAGE_ROWS}" data-changes={_json_attr(changes)}><thead><tr>',
         "".join(f"<th>{_esc(h)}</th>" for h in head),
-        "</tr></thead><tbody>",
-        "".join(rows),
-        "</tbody></table></div></details></section>",
+        "</tr></thead><tbody></tbody></table></div></details></section>",
     ])
 
 
 def _frame_table(frame, table_id):
-    """A DataFrame as a sortable table; every cell escaped."""
-    head = "".join(f"<th>{_esc(c)}</th>" for c in frame.columns)
-    body = []
+    """A DataFrame as a sortable, paged table (see :func:`_data_table`)."""
+    rows = []
     for values in frame.itertuples(index=False, name=None):
         cells = []
         for value in values:
             if isinstance(value, (Real, np.number)) and not isinstance(value, (bool, np.bool_)):
-                shown, key = _num(value)
-                cells.append(f'<td class="num" data-v="{key}">{shown}</td>')
+                cells.append(_cell(value))
             elif isinstance(value, (list, tuple)):
-                cells.append(f"<td>{_esc(', '.join(map(str, value)))}</td>")
+                cells.append(", ".join(map(str, value)))
             else:
-                cells.append(f"<td>{_esc(value)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<div class="scroll"><table id="{table_id}" class="sortable"><thead><tr>{head}'
-            f'</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+                cells.append(str(value))
+        rows.append(cells)
+    return _data_table(table_id, [str(c) for c in frame.columns], [""] * frame.shape[1], rows)
 
 
 def _csp(script):
@@ -452,7 +490,9 @@ def render_html_report(report: pd.DataFrame, *, summary: Any = None,
         a sequence in data order (the report's index being the 0-based row), or a
         Series indexed by example id.
     max_rows : int, default=1000
-        Rows of the worst-examples table.
+        Rows of the worst-examples table. The page's tables show 100 rows at a
+        time (previous / next); sorting, filtering, the review keys and the
+        download cover every row.
     title : str, default="Label audit"
     review : bool, default=True
         Add the review section: the suggested changes of the table's rows, each with

@@ -1,7 +1,6 @@
 """``skmlq score --html`` and ``skmlq audit --html``: the HTML audit report of a run."""
 
 import importlib.util
-import re
 
 import numpy as np
 import pytest
@@ -9,6 +8,7 @@ import pytest
 from skmlq import get_label_quality_scores
 from skmlq.cli import main
 
+from ..plotting._html_cases import review_changes, table_data
 from ._files import NAMES, make_case, write_labels_csv, write_probs_csv
 from .test_demo_audit import _news_csv
 
@@ -16,9 +16,7 @@ pytest.importorskip("pandas")
 
 
 def _ids(page):
-    body = page.split('<table id="examples"', 1)[1].split("<tbody>")[1].split("</tbody>")[0]
-    return [int(m) for m in re.findall(r'<tr[^>]*><td class="num" data-v="\d+">\d+</td>'
-                                       r'<td class="num" data-v="(\d+)">', body)]
+    return [row[1][1] for row in table_data(page, "examples")[1]]
 
 
 def test_score_html(tmp_path, capsys):
@@ -51,9 +49,9 @@ def test_score_html(tmp_path, capsys):
     # Histograms of the label quality and of the error probability, issue rates.
     n_figures = 3 if importlib.util.find_spec("matplotlib") else 0
     assert page.count('src="data:image/png;base64,') == n_figures
-    classes = page.split('id="classes-table"')[1]
-    assert all(f"<td>{name}</td>" in classes for name in NAMES)
-    assert "average_precision" in classes  # the model quality columns
+    classes = table_data(page, "classes-table")[1]
+    assert {name for name in NAMES} <= {row[0] for row in classes}
+    assert "average_precision" in page.split('id="classes-table"')[1]  # model quality
     # The review screen holds the review file that --review writes for the shown
     # (here: all) examples, whose flags are the verdict's.
     import base64
@@ -61,9 +59,8 @@ def test_score_html(tmp_path, capsys):
     review = tmp_path / "review.csv"
     assert main(["score", "--labels", str(tmp_path / "tags.csv"), "--pred-probs",
                  str(tmp_path / "probs.csv"), "--review", str(review), "--no-progress"]) == 0
-    header = re.search(r'<table id="review-table" data-header="([^"]*)"', page).group(1)
-    lines = [base64.b64decode(b).decode() for b in
-             [header] + re.findall(r'<tr data-line="([^"]*)"', page)]
+    header, changes = review_changes(page)
+    lines = [base64.b64decode(b).decode() for b in [header] + [c[0] for c in changes]]
     import csv
 
     # The page's file also has the error probability of each example.
@@ -85,7 +82,7 @@ def test_audit_html_shows_the_texts(tmp_path, capsys):
     assert "The 90 worst of 90 examples" in page
     worst = _ids(page)[0]
     text = open(tmp_path / "news.csv").read().splitlines()[worst + 1].split(",")[1]
-    assert f'data-v="{worst}">{worst}</td><td class="text">{text}</td>' in page
+    assert table_data(page, "examples")[1][0][1:3] == [[str(worst), worst], text]
 
 
 @pytest.mark.parametrize("options, expected", [

@@ -1,5 +1,9 @@
 """Small long-form issue reports for the HTML report tests, hostile strings included."""
 
+import html
+import json
+import re
+
 import numpy as np
 
 HOSTILE_CLASS = "<script>window.__pwned = 1</script>"
@@ -41,3 +45,24 @@ def make_report(n_samples=300, seed=0, with_proba=False):
 def make_texts(n_samples):
     return [HOSTILE_TEXT if i % 7 == 0 else f"example text number {i}"
             for i in range(n_samples)]
+
+
+def review_changes(page):
+    """The review screen's header (base64) and list of changes, read from the page as
+    its script reads them: ``[line (base64), example, class, change, given, score]``."""
+    table = re.search(r'<table id="review-table" data-header="([^"]*)"[^>]*'
+                      r"data-changes='([^']*)'", page)
+    return table.group(1), json.loads(html.unescape(table.group(2)))
+
+
+def table_data(page, table_id):
+    """A table's data as the page's script reads it: (column kinds, rows, class names);
+    a number's cell is ``[shown, key]``, a chips cell a list of class codes (or
+    ``[code, score shown]``)."""
+    table = re.search(rf'<table id="{table_id}"[^>]*>', page).group(0)  # no > in data
+
+    def attribute(name, default=None):
+        found = re.search(rf" {name}='([^']*)'", table)
+        return default if found is None else json.loads(html.unescape(found.group(1)))
+
+    return attribute("data-columns"), attribute("data-rows"), attribute("data-classes", [])

@@ -1,6 +1,7 @@
 """The HTML report writer, without a browser: content, escaping, limits and errors."""
 
 import base64
+import csv
 import hashlib
 import io
 import re
@@ -15,15 +16,14 @@ from skmlq.plotting import render_html_report, write_html_report
 from skmlq.plotting._html import worst_rows
 from skmlq.plotting._html_assets import JS
 
-from ._html_cases import CLASSES, HOSTILE_CLASS, HOSTILE_TEXT, make_report, make_texts
+from ._html_cases import (CLASSES, HOSTILE_CLASS, HOSTILE_TEXT, make_report, make_texts,
+                          review_changes, table_data)
 
 pd = pytest.importorskip("pandas")
 
 
 def _ids(page):
-    body = page.split('<table id="examples"', 1)[1].split("</tbody>", 1)[0]
-    return [int(m) for m in re.findall(r'<tr[^>]*><td class="num" data-v="\d+">\d+</td>'
-                                       r'<td class="num" data-v="(\d+)">', body)]
+    return [row[1][1] for row in table_data(page, "examples")[1]]
 
 
 def test_worst_rows_and_the_stated_limit():
@@ -51,7 +51,8 @@ def test_every_data_string_is_escaped():
     assert page.count("<script") == 1 and page.index("<script>") > page.index("</main>")
     assert "<img" not in page and "<b>bold</b>" not in page
     assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in page
-    assert 'a &quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt; class' in page
+    assert "a \\\"quoted\\\" &amp; &lt;b&gt;bold&lt;/b&gt; class" in page  # JSON, escaped
+    assert set(CLASSES) <= set(table_data(page, "examples")[2])
     # No address outside the page: only data: images.
     assert re.findall(r'(?:src|href)="(?!data:)', page) == []
     assert "http://" not in page and "https://example" not in page.replace(
@@ -90,8 +91,8 @@ def test_summary_figures_texts_and_class_table(tmp_path):
     png = re.search(r'src="data:image/png;base64,([^"]+)"', page).group(1)
     assert base64.b64decode(png)[:8] == b"\x89PNG\r\n\x1a\n"
     worst = report.index[0]
-    assert f'<td class="text">text of {worst}</td>' in page
-    assert '<td class="num" data-v="3">3</td>' in page
+    assert table_data(page, "examples")[1][0][2] == f"text of {worst}"
+    assert table_data(page, "classes-table")[1] == [["x", ["3", 3]]]
     # Without a summary, the key figures are counted from the report.
     plain = render_html_report(report)
     n_flagged = int(report["flagged"].sum())
@@ -101,9 +102,10 @@ def test_summary_figures_texts_and_class_table(tmp_path):
     seq = render_html_report(report, text=[f"row {i}" + ("x" * 1000 if i == worst else "")
                                            for i in range(100)])
     second = report.index[1]
-    assert f'<td class="text">row {second}</td>' in seq
-    cut = re.search(rf'<td class="text">(row {worst}x*\u2026)</td>', seq).group(1)
-    assert len(cut) == 500
+    rows = table_data(seq, "examples")[1]
+    assert rows[1][2] == f"row {second}"
+    cut = rows[0][2]
+    assert re.fullmatch(rf"row {worst}x*\u2026", cut) and len(cut) == 500
 
 
 def test_write_is_atomic_and_readable(tmp_path):
@@ -139,7 +141,10 @@ def test_text_sequence_needs_row_index():
     with pytest.raises(ValueError, match="Series indexed like the report"):
         render_html_report(report, text=list("abcde"))
     page = render_html_report(report, text=pd.Series(list("abcde"), index=report.index))
-    assert '<td class="text">' in page and "<td>id" in page
+    kinds, rows, _ = table_data(page, "examples")
+    # The report is in the order of its label quality: the table's order.
+    assert [row[1] for row in rows] == list(report.index)
+    assert [row[kinds.index("long")] for row in rows] == list("abcde")
 
 
 class _Tags(HTMLParser):
@@ -158,12 +163,12 @@ class _Tags(HTMLParser):
 # Every element and attribute the writer itself emits.
 _OWN_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p",
              "main", "section", "div", "b", "span", "label", "select", "option", "input",
-             "table", "thead", "tbody", "tr", "th", "td", "small", "footer", "script",
-             "button", "details", "summary"}
+             "table", "thead", "tbody", "tr", "th", "footer", "script", "button", "details",
+             "summary"}
 _OWN_ATTRS = {"lang", "charset", "http-equiv", "content", "name", "id", "class", "value",
-              "type", "placeholder", "data-v", "data-given", "data-rm", "data-add",
-              "data-line", "data-decision", "data-set", "aria-pressed", "data-name",
-              "data-header", "open"}
+              "type", "placeholder", "data-name", "data-header", "open", "data-changes",
+              "data-rows", "data-columns", "data-classes", "data-page", "data-for",
+              "data-step", "data-role", "disabled"}
 
 
 @settings(max_examples=40)
@@ -185,8 +190,8 @@ def test_any_data_string_stays_text(name, text):
 def _review_file_of_page(page):
     """The review file the page's download gives with no decision made: its header
     and lines, decoded as the script decodes them."""
-    header = re.search(r'<table id="review-table" data-header="([^"]*)"', page).group(1)
-    lines = re.findall(r'<tr data-line="([^"]*)"', page)
+    header, changes = review_changes(page)
+    lines = [change[0] for change in changes]
     return "".join(base64.b64decode(b).decode("utf-8") + "\n" for b in [header] + lines)
 
 
@@ -202,7 +207,13 @@ def test_review_section_holds_the_review_file_of_the_shown_rows(tmp_path):
     n_changes = write_review(report.iloc[worst_rows(report, 60)], written, pred_probs=P)
     assert n_changes > 10
     assert _review_file_of_page(page) == written.read_text(encoding="utf-8")
-    assert page.count("<button type=\"button\" data-set=\"accept\"") == n_changes
+    # The rows are the script's, built from the list of changes: no row markup.
+    changes = review_changes(page)[1]
+    assert len(changes) == n_changes
+    assert "<tbody></tbody></table>" in page.split('id="review-table"')[1]
+    lines = list(csv.DictReader(io.StringIO(_review_file_of_page(page))))
+    assert [c[1] for c in changes] == [int(line["example"]) for line in lines]
+    assert [c[3] for c in changes] == [line["change"] for line in lines]
     assert f"of {n_changes:,} (accepted" in page
     # Names are escaped in the table, kept whole (base64) in the file's lines.
     section = page.split('<section id="review">', 1)[1]

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from skmlq.plotting import write_html_report
+from skmlq.plotting._html import PAGE_ROWS
 
 from ._browser import INSTALL_HINT, ReportPage, skip_or_fail
 from ._html_cases import CLASSES, HOSTILE_CLASS, HOSTILE_TEXT, make_report, make_texts
@@ -49,10 +50,22 @@ def page(browser, report_file):
 
 
 def _column(page, header):
-    heads = page.page.locator("#examples thead th").all_inner_texts()
+    """The column's cells of the rows shown, every page of them (the table is left at
+    its first page)."""
+    p = page.page
+    heads = p.locator("#examples thead th").all_inner_texts()
     col = heads.index(header) + 1
-    return page.page.locator(
-        f"#examples tbody tr:not([hidden]) td:nth-child({col})").all_inner_texts()
+    cells = []
+    while True:
+        cells += p.locator(
+            f"#examples tbody tr td:nth-child({col})").all_inner_texts()
+        step = p.locator(".pager[data-for=examples] button[data-step='1']")
+        if step.is_disabled():
+            break
+        step.click()
+    while not p.locator(".pager[data-for=examples] button[data-step='-1']").is_disabled():
+        p.click(".pager[data-for=examples] button[data-step='-1']")
+    return cells
 
 
 def test_renders_offline_and_inert(page, tmp_path):
@@ -64,7 +77,11 @@ def test_renders_offline_and_inert(page, tmp_path):
     summary = p.inner_text("#summary")
     assert f"Audit of {N_SAMPLES} examples." in summary
     assert HOSTILE_CLASS in summary  # shown as text
-    assert p.locator("#examples tbody tr").count() == MAX_ROWS
+    # A page of the rows is shown; the others are a page away.
+    assert p.locator("#examples tbody tr").count() == PAGE_ROWS
+    assert len(_column(page, "id")) == MAX_ROWS
+    assert p.inner_text(".pager[data-for=examples] [data-role=where]") == (
+        f"rows 1\u2013{PAGE_ROWS} of {MAX_ROWS}")
     assert f"The {MAX_ROWS} worst of {N_SAMPLES} examples" in p.inner_text("#worst")
     # The hostile strings are shown literally, never turned into elements.
     texts = _column(page, "text")
@@ -101,6 +118,7 @@ def test_filter_by_class(page, report):
         ("beta", "to remove", ("to_remove",)),
         ("alpha", "to add", ("to_add",)),
     ]:
+        p.focus("#filter-class")  # the list of classes is filled when first used
         p.select_option("#filter-class", label=name)
         p.select_option("#filter-where", label=scope)
         hit = np.zeros(len(worst), dtype=bool)

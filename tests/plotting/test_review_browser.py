@@ -208,3 +208,46 @@ def test_leaving_with_decisions_not_downloaded_asks_first(browser, audit_file, t
     assert leave(lambda p: None, download=False) == ([], True)
     assert leave(lambda p: p.click(_button(1, "reject")), download=False) == (
         ["beforeunload"], True)
+
+
+def test_decisions_on_every_page_are_in_the_download(browser, tmp_path):
+    from skmlq.plotting._html import PAGE_ROWS
+
+    from ._html_cases import CLASSES as NAMES, make_report
+
+    report = make_report(450, seed=6)
+    report.index = report.index.astype(np.int64)
+    report.attrs["classes"] = NAMES
+    path = write_html_report(tmp_path / "long.html", report, max_rows=450)
+    opened = ReportPage(browser, path)
+    try:
+        p = opened.page
+        n_changes = int(p.inner_text("#review .controls").split(" of ")[1].split(" ")[0])
+        assert PAGE_ROWS + 4 < n_changes <= 500  # two pages, the list not folded
+        shown = "#review-table tbody tr"  # the rows of the page shown, only
+        assert p.locator(shown).count() == PAGE_ROWS
+        assert p.locator("#review-table button").count() == 2 * PAGE_ROWS
+        # The mouse on the last row of the first page; the keys go on to the next
+        # page, which is shown: r rejects its first row, a accepts the second.
+        p.click(_button(PAGE_ROWS, "accept"))
+        for key in ["j", "r", "a"]:
+            p.keyboard.press(key)
+        current = "#review-table tbody tr.current td:first-child"
+        assert p.inner_text(current) == str(PAGE_ROWS + 3)
+        assert p.inner_text(".pager[data-for=review-table] [data-role=where]") == (
+            f"rows {PAGE_ROWS + 1}\u2013{min(n_changes, 2 * PAGE_ROWS)} of {n_changes}")
+        assert p.locator(f"{shown} td:first-child").first.inner_text() == str(PAGE_ROWS + 1)
+        # The mouse on the second page, then back to the first: its decisions stayed.
+        p.click(_button(4, "reject"))
+        p.click(".pager[data-for=review-table] button[data-step='-1']")
+        assert p.get_attribute(_button(PAGE_ROWS, "accept"), "aria-pressed") == "true"
+        assert p.locator(shown).count() == PAGE_ROWS
+        assert p.inner_text("#review-decided") == "4"
+        rows = _rows(_download(opened, tmp_path))
+        expected = {PAGE_ROWS: "accept", PAGE_ROWS + 1: "reject", PAGE_ROWS + 2: "accept",
+                    PAGE_ROWS + 4: "reject"}
+        assert [r["decision"] for r in rows] == [expected.get(n, "") for n in
+                                                 range(1, n_changes + 1)]
+        assert opened.errors == [] and opened.blocked == []
+    finally:
+        opened.close()
