@@ -555,7 +555,11 @@ def render_html_report(report: pd.DataFrame, *, summary: Any = None,
         f"<title>{_esc(title)}</title><style>{CSS}</style></head><body>",
         f"<header><h1>{_esc(title)}</h1><p>Annotation errors found by skmlq "
         f"{_esc(__version__)}: given labels that look wrong (to remove) and absent labels "
-        f"that look missing (to add).</p></header><main>",
+        f"that look missing (to add).</p></header>",
+        # The tables' rows are data in the file, built a page at a time by the script.
+        "<noscript><p>This report builds its tables with JavaScript, which is off: "
+        "turn it on to see the rows, or write the same rows as CSV (skmlq audit "
+        "--output issues.csv --review review.csv).</p></noscript><main>",
         "".join(sections),
         "</main><footer>Self-contained report: no network access is needed or made."
         f"</footer><script>{JS}</script></body></html>\n",

@@ -67,6 +67,14 @@ def test_content_security_policy_allows_only_the_own_script():
     assert f"<script>{JS}</script>" in page
 
 
+def test_without_javascript_the_page_says_how_to_get_the_rows():
+    # The rows are data built by the script: with it off, the page must say so.
+    page = render_html_report(make_report(5))
+    note = re.search(r"<noscript>(.*?)</noscript>", page, re.S).group(1)
+    assert "JavaScript" in note and "--output issues.csv" in note
+    assert page.index("<noscript>") < page.index("<main>")
+
+
 def test_summary_figures_texts_and_class_table(tmp_path):
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
