@@ -172,7 +172,7 @@ class _Tags(HTMLParser):
 _OWN_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p",
              "main", "section", "div", "b", "span", "label", "select", "option", "input",
              "table", "thead", "tbody", "tr", "th", "footer", "script", "button", "details",
-             "summary"}
+             "summary", "noscript"}
 _OWN_ATTRS = {"lang", "charset", "http-equiv", "content", "name", "id", "class", "value",
               "type", "placeholder", "data-name", "data-header", "open", "data-changes",
               "data-rows", "data-columns", "data-classes", "data-page", "data-for",
