@@ -78,15 +78,13 @@ def stage_u(Q_block=None, logits=None):
     return np.clip(logits, _U_LO, _U_HI, out=logits)
 
 
-def noise_histogram(Y, Q_blocks, n_samples, n_classes, logits=False):
+def noise_histogram(Y, Q_blocks, n_samples, n_classes):
     """Per class, side and bin of ``u``: counts and sums of ``u``, shape (2, K, bins) each.
 
-    ``Q_blocks(start, stop)`` returns the second-stage probabilities of a block, or
-    with ``logits`` the stage's logits (float64, which may be overwritten).
+    ``Q_blocks(start, stop)`` returns the second-stage probabilities of a block.
     """
     def block_hist(start, stop):
-        Q = Q_blocks(start, stop)
-        u = stage_u(logits=Q) if logits else stage_u(Q)
+        u = logit_block(Q_blocks(start, stop), _Q_EPS)
         y = indicator_block(Y, start, stop)
         flat = (np.arange(n_classes) * _N_BINS + _bins(u)) + y * (n_classes * _N_BINS)
         size = 2 * n_classes * _N_BINS
