@@ -1,7 +1,9 @@
 """Calibrated probabilities that annotations are wrong: a per-class noise model.
 
 For class k, let ``u = logit(q)`` be the co-occurrence stage's probability that
-the class is annotated (see ``_second_stage``). The given annotation is modelled
+the class is annotated (see ``_second_stage``), as a logit: scoring float64 inputs
+reads it from the stage's logits (:func:`stage_u`), the fit's histogram and the
+review loop from the stage's probabilities. The given annotation is modelled
 as the true one seen through a per-class 2x2 noise matrix: a class that does not
 apply is annotated with probability ``r_absent``, one that applies is left out
 with probability ``r_given``, and the true class applies with probability
