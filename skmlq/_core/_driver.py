@@ -9,12 +9,14 @@ import numpy as np
 from ..utils._blocks import row_blocks, run_blocks
 from ..utils._labels import indicator_block
 from ..utils._sparse import FilledSparseMatrix
-from ._second_stage import second_stage_block
+from ._second_stage import second_stage_block, second_stage_logits
 from ._scoring import class_scores_block
 from ._sparse import sparse_score_blocks
 from ._thresholds import confident_thresholds
 
 __all__ = ["score_blocks", "scoring_thresholds"]
+
+_READ_LOGITS = ("noise_posterior", "single_error")
 
 
 def scoring_thresholds(Y, P, adjust_pred_probs, thresholds=None):
@@ -52,10 +54,15 @@ def score_blocks(Y, P, method, thresholds, aggregate=None, *, keep_per_class=Fal
         out = None if per_class is None else per_class[start:stop]
         Y_block = indicator_block(Y, start, stop)
         P_block = P[start:stop]
+        logits = False
         if second_stage is not None and not stage_done:
-            P_block = second_stage_block(P_block, Y_block, second_stage)
+            # the noise model's methods read the stage's logits (float64 inputs)
+            eta = (second_stage_logits(P_block, Y_block, second_stage)
+                   if method in _READ_LOGITS else None)
+            logits = eta is not None
+            P_block = eta if logits else second_stage_block(P_block, Y_block, second_stage)
         S = class_scores_block(P_block, Y_block, method, thresholds, out=out,
-                               second_stage=second_stage)
+                               second_stage=second_stage, logits=logits)
         if aggregate is not None:
             aggregated[start:stop] = aggregate(S)
 

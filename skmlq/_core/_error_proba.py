@@ -1,7 +1,9 @@
 """Calibrated probabilities that annotations are wrong: a per-class noise model.
 
 For class k, let ``u = logit(q)`` be the co-occurrence stage's probability that
-the class is annotated (see ``_second_stage``). The given annotation is modelled
+the class is annotated (see ``_second_stage``), as a logit: scoring float64 inputs
+reads it from the stage's logits (:func:`stage_u`), the fit's histogram and the
+review loop from the stage's probabilities. The given annotation is modelled
 as the true one seen through a per-class 2x2 noise matrix: a class that does not
 apply is annotated with probability ``r_absent``, one that applies is left out
 with probability ``r_given``, and the true class applies with probability
@@ -36,7 +38,7 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit
 
-from ..utils._blocks import row_blocks, run_blocks, single_blas_thread
+from ..utils._blocks import nonzero_2d, row_blocks, run_blocks, single_blas_thread
 from ..utils._labels import indicator_block
 from ._logistic import logit_block, sigmoid_inplace
 
@@ -48,6 +50,7 @@ __all__ = [
     "noise_histogram",
     "posterior_scores_block",
     "reviewed_histogram",
+    "stage_u",
 ]
 
 _N_BINS = 128
@@ -58,11 +61,23 @@ _TINY = np.finfo(np.float64).tiny
 # Probabilities are clipped this close to 0 and 1 before the logit, so that the
 # calibration meets finite values.
 _Q_EPS = 1e-9
+# That clip as bounds of the logit itself: the stage's logits ``eta`` clipped to them
+# are ``logit(sigmoid(eta))`` without its exp and log (the two agree to rounding, about
+# 1e-12 at eta = 10; the direct form is the more accurate one).
+_U_LO, _U_HI = (float(u) for u in logit_block(np.array([_Q_EPS, 1 - _Q_EPS]), _Q_EPS))
 
 
 def _bins(u):
     b = np.floor((u + _U_MAX) * (_N_BINS / (2 * _U_MAX))).astype(np.intp)
     return np.clip(b, 0, _N_BINS - 1)
+
+
+def stage_u(Q_block=None, logits=None):
+    """``u``, the clipped logit of the stage's probabilities, (n, K) float64: from
+    the probabilities ``Q_block``, or from the stage's ``logits`` (overwritten)."""
+    if logits is None:
+        return logit_block(Q_block, _Q_EPS)
+    return np.clip(logits, _U_LO, _U_HI, out=logits)
 
 
 def noise_histogram(Y, Q_blocks, n_samples, n_classes):
@@ -271,10 +286,14 @@ def fit_noise_model(counts, sums, reviewed=None, start=None, rate_scale=None):
     return per_class if gain > (n_classes - 1) * np.log(max(n_samples, 2.0)) else shared
 
 
-def calibrated_block(Q_block, model):
-    """The noise model's probability that each class truly applies, ``s``, (n, K) float64."""
+def calibrated_block(Q_block, model, logits=None):
+    """The noise model's probability that each class truly applies, ``s``, (n, K) float64.
+
+    ``logits``: the block's stage logits (float64, overwritten), read instead of
+    ``Q_block`` (see :func:`stage_u`).
+    """
     alpha, beta = model[:, 0], model[:, 1]
-    s = logit_block(Q_block, _Q_EPS)
+    s = stage_u(Q_block, logits)
     s *= alpha
     s += beta
     return sigmoid_inplace(s)
@@ -288,19 +307,23 @@ def error_proba_block(Q_block, Y_block, model, calibrated=None):
     """
     r0, r1 = model[:, 2], model[:, 3]
     s = calibrated_block(Q_block, model) if calibrated is None else calibrated
-    # absent: r_given s / (1 - r_absent - span s); given: r_absent (1 - s) / (r_absent
-    # + span s). A denominator is 0 only where its numerator is (a zero rate), and
-    # those annotations are not wrong: flooring the denominators leaves them 0 (a
-    # masked division is 20x slower).
-    ps = s * (1 - r0 - r1)
+    # absent: r_given s / (1 - r_absent - span s), computed for every entry; given:
+    # r_absent (1 - s) / (r_absent + span s), written over the given entries only (a
+    # few per row: two full passes fewer than both sides everywhere and a select). A
+    # denominator is 0 only where its numerator is (a zero rate), and those annotations
+    # are not wrong: flooring the denominators leaves them 0 (a masked division is
+    # 20x slower).
+    span = 1 - r0 - r1
+    rows, cols = nonzero_2d(Y_block)
+    s_given = s[rows, cols]
     e = s * r1
-    den = np.subtract(1 - r0, ps)
+    den = np.multiply(s, span, out=s)
+    np.subtract(1 - r0, den, out=den)
     e /= np.maximum(den, _TINY, out=den)
-    given = np.subtract(1, s, out=s)
-    given *= r0
-    ps += r0
-    given /= np.maximum(ps, _TINY, out=ps)
-    e = np.where(Y_block, given, e)
+    r0_given = r0[cols]
+    given = (1 - s_given) * r0_given
+    given /= np.maximum(s_given * span[cols] + r0_given, _TINY)
+    e[rows, cols] = given
     return np.clip(e, 0.0, 1.0, out=e)
 
 
@@ -309,11 +332,12 @@ def example_error_proba(E_block):
     return -np.expm1(np.log1p(-np.minimum(E_block, 1 - 1e-16)).sum(axis=1))
 
 
-def posterior_scores_block(Q_block, Y_block, model, out=None, errors=None):
+def posterior_scores_block(Q_block, Y_block, model, out=None, errors=None, calibrated=None):
     """``1 - error_proba_block``: the probability that each annotation is right.
 
     The per-class scores of ``method="noise_posterior"``, dtype of ``Q_block``.
-    ``errors``: the block's :func:`error_proba_block`, when already computed.
+    ``errors``: the block's :func:`error_proba_block`, when already computed;
+    ``calibrated``: its :func:`calibrated_block` (overwritten).
     """
-    E = error_proba_block(Q_block, Y_block, model) if errors is None else errors
+    E = error_proba_block(Q_block, Y_block, model, calibrated) if errors is None else errors
     return np.subtract(1, E, out=out, dtype=Q_block.dtype, casting="same_kind")

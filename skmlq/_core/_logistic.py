@@ -31,13 +31,15 @@ def sigmoid_inplace(eta):
 def log_loss(eta, y):
     """Log-loss per class (summed over rows) and ``sigmoid(eta)``, sharing one exp.
 
-    With ``e = exp(-|eta|)``: ``-log sigmoid(+-eta) = max(-+eta, 0) + log1p(e)``,
+    With ``e = exp(-|eta|)``: ``-log sigmoid(+-eta) = max(-+eta, 0) + log(1 + e)``,
     and ``sigmoid(eta)`` is ``1 / (1 + e)`` or ``e / (1 + e)`` by the sign of
     ``eta`` (about 2.5x faster than ``log_expit`` and ``expit`` apart).
     """
     e = np.exp(-np.abs(eta))
-    loss = np.log1p(e)
-    loss += np.maximum(np.where(y, -eta, eta), 0)
     d = 1 + e
+    # log(1 + e) rather than log1p(e) (1.7x slower): the loss only chooses between
+    # steps, whose losses differ far more than the rounding of 1 + e
+    loss = np.log(d)
+    loss += np.maximum(np.where(y, -eta, eta), 0)
     s = np.where(eta >= 0, 1 / d, e / d)
     return loss.sum(axis=0), s

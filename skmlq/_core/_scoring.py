@@ -12,7 +12,7 @@ probabilities ``q = (1 - p, p)`` with ``p = pred_probs[i, k]``.
 
 import numpy as np
 
-from ._error_proba import posterior_scores_block
+from ._error_proba import calibrated_block, posterior_scores_block
 from ._single_error import single_error_scores_block
 
 __all__ = ["adjust_block", "class_scores_block"]
@@ -39,7 +39,7 @@ def adjust_block(P_block, thresholds):
 
 
 def class_scores_block(P_block, Y_block, method, thresholds=None, out=None,
-                       second_stage=None):
+                       second_stage=None, logits=False):
     """Per-class label quality scores of one row block.
 
     Parameters
@@ -61,16 +61,21 @@ def class_scores_block(P_block, Y_block, method, thresholds=None, out=None,
     second_stage : CooccurrenceParams, optional
         The fitted stage, with its noise model and single-error shares, of the last
         two methods.
+    logits : bool, default=False
+        With the last two methods: ``P_block`` holds the stage's logits (float64,
+        overwritten) instead of its probabilities.
 
     Returns
     -------
     scores : ndarray of shape (n, K), dtype of ``P_block``
     """
-    if method == "noise_posterior":
-        return posterior_scores_block(P_block, Y_block, second_stage.noise_model, out=out)
-    if method == "single_error":
-        return single_error_scores_block(P_block, Y_block, second_stage.noise_model,
-                                         second_stage.error_shares, out=out)
+    if method in ("noise_posterior", "single_error"):
+        model = second_stage.noise_model
+        s = calibrated_block(None, model, logits=P_block) if logits else None
+        if method == "noise_posterior":
+            return posterior_scores_block(P_block, Y_block, model, out=out, calibrated=s)
+        return single_error_scores_block(P_block, Y_block, model, second_stage.error_shares,
+                                         out=out, calibrated=s)
     p = P_block if thresholds is None else adjust_block(P_block, thresholds)
     # q_y, the probability of the given side.
     # C order whatever the layout of P, so that the results do not depend on it.

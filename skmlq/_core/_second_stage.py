@@ -62,7 +62,9 @@ from ..utils import _blocks
 from ..utils._blocks import nonzero_2d, row_blocks, run_blocks, single_blas_thread
 from ..utils._labels import indicator_block, positives_per_class
 from ._count import count_reason, count_reliability
-from ._error_proba import error_proba_block, example_error_proba, fit_noise_model, noise_histogram
+from ._error_proba import (
+    calibrated_block, error_proba_block, example_error_proba, fit_noise_model, noise_histogram,
+)
 from ._logistic import log_loss, logit_block, sigmoid_inplace
 from ._single_error import fit_error_shares
 from ._thresholds import thresholds_from_sums
@@ -76,8 +78,10 @@ __all__ = [
     "label_error_probabilities",
     "row_folds",
     "second_stage_block",
+    "second_stage_logits",
     "second_stage_thresholds",
     "stage_block",
+    "stage_logits",
 ]
 
 _MAX_NEWTON = 30
@@ -94,17 +98,19 @@ _HEAD = 3
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 
 
-def _row_hash(P_block, Y_block, random_state):
+def _row_hash(P_block, Y_block, random_state, given=None):
     """Seeded 64-bit hash of each row's values and annotations.
 
     Each (p, y) pair is mixed on its own (y in the sign bit of p, which is
     otherwise 0) and the mixes are summed over classes, so class order does not
-    matter.
+    matter. ``given``: the ``(rows, cols)`` of the block's annotations, when known.
     """
     bits = np.ascontiguousarray(P_block, dtype=np.float64).view(np.uint64).copy()
-    bits |= np.asarray(Y_block, dtype=np.uint64) << np.uint64(63)
+    if given is None:
+        given = nonzero_2d(Y_block)
+    bits[given] |= np.uint64(1 << 63)
     with np.errstate(over="ignore"):
-        h = bits * _MIX[0]
+        h = np.multiply(bits, _MIX[0], out=bits)
         h ^= h >> np.uint64(31)
         h *= _MIX[1]
         total = h.sum(axis=1, dtype=np.uint64)
@@ -115,9 +121,9 @@ def _row_hash(P_block, Y_block, random_state):
     return total
 
 
-def row_folds(P_block, Y_block, n_folds, random_state):
+def row_folds(P_block, Y_block, n_folds, random_state, given=None):
     """Fold of each row: a seeded hash of the bits of its values and annotations."""
-    return (_row_hash(P_block, Y_block, random_state) % np.uint64(n_folds)).astype(np.intp)
+    return (_row_hash(P_block, Y_block, random_state, given) % np.uint64(n_folds)).astype(np.intp)
 
 
 def n_neighbors_used(n_neighbors, n_classes):
@@ -561,42 +567,57 @@ def _label_weights(coef, neighbors):
     return weights.toarray() if n_folds * n_classes**2 <= _DENSE_WEIGHTS else weights
 
 
-def stage_block(P_block, Y_block, coef, neighbors, random_state=0, weights=None):
-    """Second-stage probabilities ``q`` of one row block, dtype of ``P_block``.
+def stage_logits(P_block, Y_block, coef, neighbors, random_state=0, weights=None, folds=None):
+    """The second stage's logits ``eta`` of one row block (``q = sigmoid(eta)``), (n, K)
+    float64 in C order.
 
-    Each row uses the coefficients of the fold it was held out of. ``weights`` is
-    :func:`_label_weights` of the coefficients (computed if not given).
+    Each row uses the coefficients of the fold it was held out of (``folds``, when
+    already known, else hashed here). ``weights`` is :func:`_label_weights` of the
+    coefficients (computed if not given).
     """
     n_folds, n_classes, width = coef.shape
-    folds = row_folds(P_block, Y_block, n_folds, random_state)
+    n_rows = P_block.shape[0]
+    rows, labels = given = nonzero_2d(Y_block)
+    if folds is None:
+        folds = row_folds(P_block, Y_block, n_folds, random_state, given)
     # C order whatever the layout of P_block, for the flat scatter of the label terms
     eta = np.ascontiguousarray(logit_block(P_block))
-    head = coef[:, :, :_HEAD]
-    eta *= head[folds, :, 0]
-    eta += head[folds, :, 1]
+    # (a fold's contiguous row of each coefficient per row: faster than gathers from
+    # the (F, K, w) array)
+    a, b, c = (np.ascontiguousarray(coef[:, :, i]) for i in range(_HEAD))
+    eta *= a[folds]
+    eta += b[folds]
     # c (count - y_k): c count, then c subtracted where the class is given
-    c = head[folds, :, 2]
-    eta += c * np.count_nonzero(Y_block, axis=1)[:, None]
-    np.subtract(eta, c, out=eta, where=np.asarray(Y_block, dtype=bool))
+    n_given = np.bincount(rows, minlength=n_rows)
+    c_rows = c[folds]
+    c_given = c_rows[given]
+    c_rows *= n_given.astype(np.float64)[:, None]
+    eta += c_rows
+    eta[given] -= c_given
     if width > _HEAD:
         if weights is None:
             weights = _label_weights(coef, neighbors)
         # The label terms of all folds in one sparse product: row i's label j is
         # column fold_i * K + j of a widened indicator, against the folds' weights.
-        n_rows = eta.shape[0]
-        rows, labels = nonzero_2d(Y_block)
         indptr = np.zeros(n_rows + 1, dtype=np.intp)
-        np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+        np.cumsum(n_given, out=indptr[1:])
         widened = sp.csr_matrix((np.ones(rows.size), labels + folds[rows] * n_classes, indptr),
                                 shape=(n_rows, n_folds * n_classes))
         term = widened @ weights
         if isinstance(term, np.ndarray):
             eta += term
-            return sigmoid_inplace(eta).astype(P_block.dtype, copy=False)
+            return eta
         # (a sparse product has no duplicate entries: the scatter may add in place)
         flat = np.repeat(np.arange(0, n_rows * n_classes, n_classes), np.diff(term.indptr))
         flat += term.indices
         eta.reshape(-1)[flat] += term.data
+    return eta
+
+
+def stage_block(P_block, Y_block, coef, neighbors, random_state=0, weights=None, folds=None):
+    """Second-stage probabilities ``q`` of one row block, dtype of ``P_block``: the
+    sigmoid of :func:`stage_logits`."""
+    eta = stage_logits(P_block, Y_block, coef, neighbors, random_state, weights, folds)
     return sigmoid_inplace(eta).astype(P_block.dtype, copy=False)
 
 
@@ -685,6 +706,20 @@ def second_stage_block(P_block, Y_block, params):
                        params.label_weights())
 
 
+def second_stage_logits(P_block, Y_block, params):
+    """The logits of ``q`` of one block from a :class:`CooccurrenceParams`, or None
+    when ``P_block`` is not float64.
+
+    The noise model reads ``logit(q)``: from the logits, without the sigmoid and the
+    logit that undoes it (two of the four exp and log of a block's noise model
+    scores). float32 predictions keep the float32 ``q`` they are scored through.
+    """
+    if P_block.dtype != np.float64:
+        return None
+    return stage_logits(P_block, Y_block, params.coef, params.neighbors, params.random_state,
+                        params.label_weights())
+
+
 def second_stage_thresholds(Y, P, params):
     """Confident thresholds ``[t0, t1]`` of the second-stage probabilities ``q``.
 
@@ -716,18 +751,31 @@ def fit_second_stage(Y, P, C, n_folds, random_state, n_neighbors, check_count=Fa
     coef, neighbors = fit_stage(Y, P, C, n_folds, random_state, n_neighbors)
     n_samples, n_classes = P.shape
     weights = _label_weights(coef, neighbors)
+    # The histogram bins logit(q) as the review loop's refits bin the stage's
+    # probabilities (the noise model's fit magnifies the rounding of logit(sigmoid)
+    # against the logits: up to 0.27 in a parameter, measured); the single-error pass
+    # reads the logits of float64 P (it changes the shares by rounding only) and the
+    # rows' folds hashed by the first pass.
+    logits = P.dtype == np.float64
+    folds = np.empty(n_samples, dtype=np.intp)
 
-    def q_block(start, stop):
-        return stage_block(P[start:stop], indicator_block(Y, start, stop), coef, neighbors,
-                           random_state, weights)
+    def q_block(start, stop, hashed):
+        Y_block = indicator_block(Y, start, stop)
+        if not hashed:
+            folds[start:stop] = row_folds(P[start:stop], Y_block, n_folds, random_state)
+        eta = stage_logits(P[start:stop], Y_block, coef, neighbors, random_state, weights,
+                           folds[start:stop])
+        return eta if hashed and logits else sigmoid_inplace(eta).astype(P.dtype, copy=False)
 
-    histogram = noise_histogram(Y, q_block, n_samples, n_classes)
+    histogram = noise_histogram(Y, lambda start, stop: q_block(start, stop, False),
+                                n_samples, n_classes)
     model = fit_noise_model(*histogram)
     check = None
     if check_count:
         reliable, stats = count_reliability(*histogram, model)
         check = (reliable, stats["drop_low"], stats["drop_high"], stats["converged_ratio"])
-    shares = fit_error_shares(Y, q_block, model, n_samples, n_classes)
+    shares = fit_error_shares(Y, lambda start, stop: q_block(start, stop, True), model,
+                              n_samples, n_classes, logits=logits)
     return CooccurrenceParams(coef, neighbors, random_state, C, model, shares, check)
 
 
@@ -744,9 +792,16 @@ def label_error_probabilities(Y, P, params, stage_probs=None):
 
     def block(start, stop):
         Y_block = indicator_block(Y, start, stop)
-        Q = (second_stage_block(P[start:stop], Y_block, params) if stage_probs is None
-             else stage_probs[start:stop])
-        E = error_proba_block(Q, Y_block, params.noise_model)
+        eta = None
+        if stage_probs is None:
+            eta = second_stage_logits(P[start:stop], Y_block, params)
+        if eta is not None:
+            E = error_proba_block(None, Y_block, params.noise_model,
+                                  calibrated_block(None, params.noise_model, logits=eta))
+        else:
+            Q = (second_stage_block(P[start:stop], Y_block, params) if stage_probs is None
+                 else stage_probs[start:stop])
+            E = error_proba_block(Q, Y_block, params.noise_model)
         per_class[start:stop] = E
         example[start:stop] = example_error_proba(E)
 

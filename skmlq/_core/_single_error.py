@@ -31,7 +31,7 @@ example with fewer tags than the model expects is likelier to have lost one.
 
 import numpy as np
 
-from ..utils._blocks import row_blocks, run_blocks
+from ..utils._blocks import nonzero_2d, row_blocks, run_blocks
 from ..utils._labels import indicator_block
 from ._error_proba import calibrated_block
 
@@ -45,25 +45,29 @@ _S_EPS = 1e-9
 
 
 def _weighted_odds(Q_block, Y_block, model, calibrated=None):
-    """Per annotation, its odds of being flipped over the size of its side + 1."""
+    """Per annotation, its odds of being flipped over the size of its side + 1, and
+    the ``(rows, cols)`` of the given annotations."""
     s = calibrated_block(Q_block, model) if calibrated is None else calibrated
     np.clip(s, _S_EPS, 1 - _S_EPS, out=s)
+    # absent: s / (1 - s), computed for every entry; given: (1 - s) / s, written over
+    # the given entries only (a few per row)
+    rows, cols = nonzero_2d(Y_block)
+    s_given = s[rows, cols]
     odds = np.subtract(1, s)
-    # absent: s / (1 - s); given: (1 - s) / s
-    absent = np.divide(s, odds)
-    np.divide(odds, s, out=odds)
-    odds = np.where(Y_block, odds, absent)
-    n_given = Y_block.sum(axis=1)
-    n_classes = Y_block.shape[1]
-    odds *= np.where(Y_block, (1.0 / (n_classes - n_given + 1))[:, None],
-                     (1.0 / (n_given + 1))[:, None])
-    return odds
+    np.divide(s, odds, out=odds)
+    n_given = np.bincount(rows, minlength=odds.shape[0])
+    n_classes = odds.shape[1]
+    odds *= (1.0 / (n_given + 1))[:, None]
+    odds[rows, cols] = (1 - s_given) / s_given * (1.0 / (n_classes - n_given + 1))[rows]
+    return odds, (rows, cols)
 
 
-def _side_sums(odds, Y_block):
-    """``(L_missing, L_wrong)`` of each row."""
+def _side_sums(odds, given):
+    """``(L_missing, L_wrong)`` of each row; ``given`` the ``(rows, cols)`` of its
+    given annotations."""
+    rows, cols = given
     total = odds.sum(axis=1)
-    wrong = np.where(Y_block, odds, 0.0).sum(axis=1)
+    wrong = np.bincount(rows, weights=odds[rows, cols], minlength=odds.shape[0])
     return total - wrong, wrong
 
 
@@ -71,13 +75,15 @@ def side_sums_block(Q_block, Y_block, model, calibrated=None):
     """``(L_missing, L_wrong)`` of each row of a block: the likelihoods of one tag
     missing and of one wrong tag against a clean example. ``calibrated``: the
     block's ``calibrated_block``, when already computed (it is overwritten)."""
-    return _side_sums(_weighted_odds(Q_block, Y_block, model, calibrated), Y_block)
+    return _side_sums(*_weighted_odds(Q_block, Y_block, model, calibrated))
 
 
-def fit_error_shares(Y, Q_blocks, model, n_samples, n_classes, known=None, start=None):
+def fit_error_shares(Y, Q_blocks, model, n_samples, n_classes, known=None, start=None,
+                     logits=False):
     """The shares ``(clean, one missing, one wrong)``, shape (3,), by EM over all rows.
 
-    ``Q_blocks(start, stop)`` returns the second-stage probabilities of a block.
+    ``Q_blocks(start, stop)`` returns the second-stage probabilities of a block, or
+    with ``logits`` the stage's logits (float64, which may be overwritten).
     ``known`` is None or ``(rows, responsibilities)`` of reviewed rows (see
     :func:`error_shares_em`); ``start`` the shares the EM starts from.
     """
@@ -85,8 +91,9 @@ def fit_error_shares(Y, Q_blocks, model, n_samples, n_classes, known=None, start
 
     def block(start, stop):
         Y_block = indicator_block(Y, start, stop)
-        L[1, start:stop], L[2, start:stop] = side_sums_block(Q_blocks(start, stop), Y_block,
-                                                             model)
+        Q = Q_blocks(start, stop)
+        s = calibrated_block(None, model, logits=Q) if logits else None
+        L[1, start:stop], L[2, start:stop] = side_sums_block(Q, Y_block, model, s)
 
     run_blocks(block, row_blocks(n_samples, n_classes))
     return error_shares_em(L, known, start)
@@ -125,18 +132,23 @@ def error_shares_em(L, known=None, start=None):
     return pi
 
 
-def single_error_block(Q_block, Y_block, model, shares):
-    """Probability that each annotation is the example's one wrong annotation, (n, K)."""
-    odds = _weighted_odds(Q_block, Y_block, model)
-    missing, wrong = _side_sums(odds, Y_block)
+def single_error_block(Q_block, Y_block, model, shares, calibrated=None):
+    """Probability that each annotation is the example's one wrong annotation, (n, K).
+
+    ``calibrated``: the block's ``calibrated_block``, when already computed (it is
+    overwritten)."""
+    odds, given = _weighted_odds(Q_block, Y_block, model, calibrated)
+    missing, wrong = _side_sums(odds, given)
     clean, p_missing, p_wrong = shares
     den = clean + p_missing * missing + p_wrong * wrong
-    odds *= np.where(Y_block, p_wrong, p_missing)
+    odds_given = odds[given]
+    odds *= p_missing
+    odds[given] = odds_given * p_wrong
     odds /= np.maximum(den, np.finfo(np.float64).tiny)[:, None]
     return np.clip(odds, 0.0, 1.0, out=odds)
 
 
-def single_error_scores_block(Q_block, Y_block, model, shares, out=None):
+def single_error_scores_block(Q_block, Y_block, model, shares, out=None, calibrated=None):
     """``1 - single_error_block``, the per-class scores, dtype of ``Q_block``."""
-    P = single_error_block(Q_block, Y_block, model, shares)
+    P = single_error_block(Q_block, Y_block, model, shares, calibrated)
     return np.subtract(1, P, out=out, dtype=Q_block.dtype, casting="same_kind")

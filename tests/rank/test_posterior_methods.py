@@ -10,6 +10,8 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from skmlq._core._driver import score_blocks
+from skmlq._core._second_stage import second_stage_block
 from skmlq.benchmarking import detection_metrics, missing_tags_noise
 from skmlq.rank import (
     get_cooccurrence_params,
@@ -120,6 +122,21 @@ def test_blocks_slices_and_memmap(problem, params, tmp_path, monkeypatch, method
     np.testing.assert_allclose(small.error_shares, params.error_shares, rtol=1e-4, atol=1e-8)
     blocked = get_label_quality_scores(noisy, P, method=method, cooccurrence_params=params)
     np.testing.assert_allclose(blocked, full, rtol=1e-12)
+
+
+@POSTERIORS
+def test_scores_from_the_stage_logits_are_those_of_its_probabilities(problem, params, method):
+    # float64 predictions are scored from the stage's logits; the review loop scores
+    # the stage's probabilities, which it keeps: the two agree to rounding
+    noisy, P, _ = problem
+    Q = second_stage_block(P, noisy, params)
+    kept = score_blocks(noisy, Q, method, None, second_stage=params, stage_done=True)
+    direct = get_label_quality_scores_per_class(noisy, P, method=method,
+                                                cooccurrence_params=params)
+    np.testing.assert_allclose(direct, kept, rtol=0, atol=1e-12)
+    if method == METHOD:
+        per_class = get_label_error_probabilities(noisy, P, cooccurrence_params=params)[1]
+        np.testing.assert_allclose(per_class, 1 - kept, rtol=0, atol=1e-12)
 
 
 def test_finds_missing_tags_where_the_second_stage_alone_does_not(problem):
