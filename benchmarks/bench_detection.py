@@ -184,7 +184,7 @@ def calibration(case):
     """Estimated vs true number of wrong examples, ECE, flagged at 0.5, AUROC."""
     from skmlq._core._error_proba import error_proba_block, example_error_proba
 
-    from skmlq._core._count import count_reliability
+    from skmlq._core._count import converged_ratio, count_reliability
     from skmlq._core._error_proba import noise_histogram
     from skmlq.report._summary import model_quality_scores, quality_verdict
 
@@ -193,11 +193,13 @@ def calibration(case):
     Q, model, _ = noise_model(case, Y, P)
     proba = example_error_proba(error_proba_block(Q, Y, model))
     truth = wrong.any(axis=1)
-    reliable, stats = count_reliability(*noise_histogram(Y, lambda a, b: Q[a:b], *Q.shape),
-                                        model)
+    histogram = noise_histogram(Y, lambda a, b: Q[a:b], *Q.shape)
+    reliable = count_reliability(*histogram, model)[0]
+    # printed for every run, also where the profile check already failed
+    converged = converged_ratio(*histogram, model)
     trusted = quality_verdict(np.arange(Y.shape[1]), *model_quality_scores(Y, P))[2]
     return {
-        "reliable": reliable, "trusted": trusted, "converged": stats["converged_ratio"],
+        "reliable": reliable, "trusted": trusted, "converged": converged,
         "true": int(truth.sum()), "estimated": float(proba.sum()),
         "ece": expected_calibration_error(proba, truth),
         "flagged": int((proba >= 0.5).sum()),

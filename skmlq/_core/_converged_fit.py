@@ -27,6 +27,16 @@ from ._error_proba import _MAX_RATE, _centres, _log_likelihood
 
 __all__ = ["fit_converged"]
 
+#: A step that gains less log-likelihood than this (relative to the loss, or in
+#: absolute nats, whichever is larger) ends a fit: where a class is separated
+#: perfectly its slope grows without bound while its loss falls towards 0 by
+#: ever smaller steps, and nothing a count could use changes any more.
+_REL_TOL, _ABS_TOL = 1e-10, 1e-6
+#: Shared flip rates that move by less than this end their fit. A rate heading for
+#: its bound of 0 halves its distance at every step, each step a small gain; a
+#: millionth of the annotations changes no count.
+_RATE_TOL = 1e-6
+
 _LOWER = np.array([0.0, -np.inf, 0.0, 0.0])
 _UPPER = np.array([np.inf, np.inf, _MAX_RATE, _MAX_RATE])
 
@@ -99,12 +109,15 @@ def _towards_bounds(theta, step, lower, upper):
     return np.clip(theta - step, low, high)
 
 
-def _newton_classes(counts, centre, theta, n_free, max_iter=200):
+def _newton_classes(counts, centre, theta, n_free, max_iter=50):
     """Fit the first ``n_free`` parameters of every class, the others fixed.
 
     The classes are independent given the fixed parameters, so each takes the
     step that lowers its own loss, with a damping of its own: one badly started
     class never holds the others back. Returns ``theta`` and the loss per class.
+    A class that its model separates perfectly has no optimum (its slope grows
+    for ever); ``max_iter`` stops it, where the others have long converged
+    (Newton's steps: quadratically).
     """
     theta = np.array(theta, dtype=np.float64)
     n_classes = theta.shape[0]
@@ -132,13 +145,13 @@ def _newton_classes(counts, centre, theta, n_free, max_iter=200):
             candidate[better], c_loss[better], c_grad[better], c_hess[better])
         damping[todo] = np.where(better, np.maximum(damping[todo] / 10, 1e-12),
                                  damping[todo] * 10)
-        done = (better & (gain <= 1e-10 * (1.0 + np.abs(loss[todo])))) | (
+        done = (better & (gain <= np.maximum(_REL_TOL * np.abs(loss[todo]), _ABS_TOL))) | (
             damping[todo] > 1e8)
         todo = todo[~done]
     return theta, loss
 
 
-def _fit_shared_rates(counts, centre, theta, max_iter=100):
+def _fit_shared_rates(counts, centre, theta, max_iter=30):
     """Per-class calibrations with one pair of flip rates for all classes: Newton's
     method on the rates' profile likelihood, the calibrations refitted at each
     step (:func:`_newton_classes`)."""
@@ -162,7 +175,7 @@ def _fit_shared_rates(counts, centre, theta, max_iter=100):
         step = vectors @ ((vectors.T @ g) / values)
         for _ in range(40):
             new_rates = _towards_bounds(rates, step, 0.0, _MAX_RATE)
-            if np.array_equal(new_rates, rates):
+            if np.abs(new_rates - rates).max() < _RATE_TOL:
                 return theta
             candidate = theta.copy()
             candidate[:, 2:] = new_rates
@@ -174,7 +187,8 @@ def _fit_shared_rates(counts, centre, theta, max_iter=100):
             return theta
         gain = total - c_loss.sum()
         theta, total = candidate, c_loss.sum()
-        if gain <= 1e-10 * (1.0 + abs(total)):
+        if (gain <= max(_REL_TOL * abs(total), _ABS_TOL)
+                or np.abs(new_rates - rates).max() < 10 * _RATE_TOL):
             break
     return theta
 

@@ -36,8 +36,8 @@ from scipy.special import expit
 from ._converged_fit import fit_converged
 from ._error_proba import _centres, _log_likelihood
 
-__all__ = ["COUNT_TOLERANCE", "PROFILE_DROP", "count_reason", "count_reliability",
-           "histogram_wrong"]
+__all__ = ["COUNT_TOLERANCE", "PROFILE_DROP", "converged_ratio", "count_reason",
+           "count_reliability", "histogram_wrong"]
 
 #: The relative error of a count worth printing: flip rates scaled by 1 - this (or
 #: its inverse) must be rejected by the data.
@@ -88,7 +88,8 @@ def count_reliability(counts, sums, model):
     ``statistics`` holds ``drop_low`` and ``drop_high``, the log-likelihood lost by
     the flip rates scaled by ``1 - COUNT_TOLERANCE`` and by its inverse, and
     ``converged_ratio``, the number of wrong annotations under the noise model
-    fitted to convergence over the number under ``model`` (module docstring).
+    fitted to convergence over the number under ``model`` (module docstring; NaN
+    when the profile likelihood already judged the count unreliable).
     """
     centre = _centres(counts, sums)
     best = _log_likelihood(counts, centre, model).sum()
@@ -98,14 +99,24 @@ def count_reliability(counts, sums, model):
         r1 = np.minimum(model[:, 3] * factor, 0.49)
         scaled = _refit_calibration(counts, centre, r0, r1, model)
         drops.append(best - _log_likelihood(counts, centre, scaled).sum())
-    wrong = histogram_wrong(counts, centre, model)
-    converged = histogram_wrong(counts, centre, fit_converged(counts, sums))
-    ratio = converged / wrong if wrong > 0 else (1.0 if converged == 0 else np.inf)
+    pinned = min(drops) >= PROFILE_DROP
+    # The second check costs a fit; where the first already fails it cannot change
+    # the verdict (on tiny data, whose counts are never pinned, the fit is the
+    # slowest: perfectly separated classes have no optimum).
+    ratio = converged_ratio(counts, sums, model) if pinned else np.nan
     stats = {"drop_low": float(drops[0]), "drop_high": float(drops[1]),
              "converged_ratio": float(ratio)}
-    pinned = min(drops) >= PROFILE_DROP
     stable = 1 - COUNT_TOLERANCE <= ratio <= 1 / (1 - COUNT_TOLERANCE)
     return bool(pinned and stable), stats
+
+
+def converged_ratio(counts, sums, model):
+    """Wrong annotations under the noise model fitted to convergence over those under
+    ``model`` (module docstring, check 2)."""
+    centre = _centres(counts, sums)
+    wrong = histogram_wrong(counts, centre, model)
+    converged = histogram_wrong(counts, centre, fit_converged(counts, sums))
+    return converged / wrong if wrong > 0 else (1.0 if converged == 0 else np.inf)
 
 
 def count_reason(stats):

@@ -49,15 +49,18 @@ def test_the_converged_fit_is_at_least_as_likely_and_agrees_on_a_strong_model():
 
 
 def test_a_count_that_moves_when_the_fit_converges_is_unreliable():
-    from skmlq._core._count import count_reason
+    from skmlq._core._count import converged_ratio, count_reason
 
     counts, sums = _histogram(signal=4.0)
     stopped = fit_noise_model(counts, sums)
     stopped[:, 2:] /= 3  # a fit that stopped with a third of the flip rates
     reliable, stats = count_reliability(counts, sums, stopped)
     assert not reliable
-    assert stats["converged_ratio"] > 1 / (1 - COUNT_TOLERANCE)
+    assert converged_ratio(counts, sums, stopped) > 1 / (1 - COUNT_TOLERANCE)
     assert count_reason(stats) != ""
+    # computed only where the profile likelihood pins the count down
+    pinned = min(stats["drop_low"], stats["drop_high"]) >= PROFILE_DROP
+    assert np.isnan(stats["converged_ratio"]) != pinned
 
 
 def test_count_reason_names_the_failing_check():
