@@ -15,9 +15,10 @@ independent, so each class's calibration takes damped Newton steps of its own
 (observed Hessian, Levenberg-Marquardt damping per class, a step going at most
 half way to a bound); shared flip rates follow Newton's method on their profile
 likelihood, whose curvature is the Schur complement of the calibrations in the
-Hessian; per-class rates start from the shared fit. It reaches the likelihood of
-L-BFGS-B run with every tolerance at 1e-14 in about 1 % of its time (2.5 against
-220 CPU s at 983 tags).
+Hessian; per-class rates start from the shared fit. Run without limits it
+reaches the likelihood of L-BFGS-B with every tolerance at 1e-14 in about 1 % of
+its time (2.5 against 220 CPU s at 983 tags); it stops sooner where nothing a
+count uses changes any more (below).
 """
 
 import numpy as np
