@@ -652,9 +652,9 @@ class CooccurrenceParams:
         with one tag wrongly given, fitted on the same rows
         (``skmlq._core._single_error``), which ``method="single_error"`` reads.
     count_check : tuple or None
-        ``(reliable, drop_low, drop_high, converged_ratio)`` of the expected count
-        under the noise model (``skmlq._core._count.count_reliability``), when the
-        fit was asked for it; None otherwise (it is then computed when needed).
+        ``(reliable, statistics)`` of the expected count under the noise model, as
+        ``skmlq._core._count.count_reliability`` returns them, when the fit was asked
+        for it; None otherwise (it is then computed when needed).
     """
 
     __slots__ = ("coef", "neighbors", "random_state", "C", "noise_model", "error_shares",
@@ -772,8 +772,7 @@ def fit_second_stage(Y, P, C, n_folds, random_state, n_neighbors, check_count=Fa
     model = fit_noise_model(*histogram)
     check = None
     if check_count:
-        reliable, stats = count_reliability(*histogram, model)
-        check = (reliable, stats["drop_low"], stats["drop_high"], stats["converged_ratio"])
+        check = count_reliability(*histogram, model)
     shares = fit_error_shares(Y, lambda start, stop: q_block(start, stop, True), model,
                               n_samples, n_classes, logits=logits)
     return CooccurrenceParams(coef, neighbors, random_state, C, model, shares, check)
@@ -815,8 +814,7 @@ def count_verdict(Y, P, params):
     more pass over the rows, for the noise model's histogram (the fits cost little
     next to it)."""
     if params.count_check is not None:
-        reliable, *values = params.count_check
-        stats = dict(zip(("drop_low", "drop_high", "converged_ratio"), values))
+        reliable, stats = params.count_check
     else:
         def q_block(start, stop):
             return second_stage_block(P[start:stop], indicator_block(Y, start, stop), params)
