@@ -237,6 +237,9 @@ def check_labels(labels, *, n_samples=None, n_classes=None, name="labels", spars
         boolean CSR matrix with sorted, unique indices. Read it with
         :func:`indicator_block`.
     """
+    from ._sparse import gather_sparse_chunks
+
+    labels = gather_sparse_chunks(labels, name)
     if sp.issparse(labels):
         Y = _check_sparse(labels, n_classes, name)
     elif isinstance(labels, (list, tuple)):

@@ -20,11 +20,14 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from ._errors import InputValueError
+from ._optional import is_sparse_dask_array
 from ._validation import (
     check_fill_value, check_pred_probs, check_sparse_probabilities, check_top_k,
 )
 
-__all__ = ["FilledSparseMatrix", "canonical_csr", "check_probabilities", "csr_entries",
+__all__ = ["FilledSparseMatrix", "canonical_csr", "check_probabilities",
+           "check_sparse_row_chunks", "csr_entries", "gather_sparse_chunks",
            "is_sparse_probabilities", "values_at"]
 
 
@@ -258,15 +261,47 @@ def is_sparse_probabilities(value):
     return isinstance(value, FilledSparseMatrix) or sp.issparse(value)
 
 
+def check_sparse_row_chunks(x, name):
+    """Raise unless the dask array ``x`` of sparse chunks is chunked by rows only.
+
+    A row's implicit entries are folded into its score in one place, so each chunk
+    holds whole rows; dense chunks are merged across columns instead, which sparse
+    ones are not (a user who split the columns of a huge K meant something else).
+    """
+    if x.numblocks[1] != 1:
+        raise InputValueError(
+            f"{name} is a dask array of sparse chunks split across columns (column chunks "
+            f"{x.chunks[1]}); each chunk must hold whole rows of all {x.shape[1]} classes: "
+            f"chunk by rows only, e.g. da.from_array(matrix, chunks=(rows, "
+            f"{x.shape[1]}), asarray=False), or {name}.rechunk({{1: -1}})."
+        )
+
+
+def gather_sparse_chunks(x, name):
+    """A dask array of sparse row chunks computed into one scipy.sparse matrix: the
+    in-memory form of the entry points that read all rows at once (as dense dask
+    arrays are read into memory there), O(stored entries). Anything else is
+    returned as it is."""
+    if not is_sparse_dask_array(x):
+        return x
+    if x.ndim != 2:
+        raise InputValueError(f"{name} is a dask array of shape {x.shape}; expected a 2-D "
+                              f"array of shape (n_samples, n_classes).")
+    check_sparse_row_chunks(x, name)
+    return x.compute()
+
+
 def check_probabilities(pred_probs, name="pred_probs"):
     """The boundary of the entry points that accept sparse predictions.
 
     A :class:`FilledSparseMatrix` is returned as it is (checked when built), a
-    scipy.sparse matrix becomes one with ``fill_value=0``, anything else goes
-    through ``check_pred_probs`` (a dense float array).
+    scipy.sparse matrix becomes one with ``fill_value=0`` (so does a dask array of
+    sparse row chunks, computed), anything else goes through ``check_pred_probs``
+    (a dense float array).
     """
     if isinstance(pred_probs, FilledSparseMatrix):
         return pred_probs
+    pred_probs = gather_sparse_chunks(pred_probs, name)
     if sp.issparse(pred_probs):
         indptr, indices, data, shape = check_sparse_probabilities(pred_probs, name)
         fill, given = check_fill_value(0.0, shape[1])
