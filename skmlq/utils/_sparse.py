@@ -288,7 +288,24 @@ def gather_sparse_chunks(x, name):
         raise InputValueError(f"{name} is a dask array of shape {x.shape}; expected a 2-D "
                               f"array of shape (n_samples, n_classes).")
     check_sparse_row_chunks(x, name)
-    return x.compute()
+    import dask
+
+    parts = [sp.csr_matrix(part) for part in dask.compute(*x.to_delayed().ravel())]
+    # The chunks' rows one after the other, each array joined and the chunks' copies
+    # let go before the next (scipy's vstack would hold both whole: twice the input).
+    counts = [np.diff(part.indptr) for part in parts]
+    arrays = [[part.data for part in parts], [part.indices for part in parts]]
+    del parts
+    data = np.concatenate(arrays[0]) if arrays[0] else np.zeros(0, dtype=x.dtype)
+    arrays[0] = None
+    indices = np.concatenate(arrays[1]) if arrays[1] else np.zeros(0, dtype=np.int32)
+    arrays[1] = None
+    indptr = np.zeros(x.shape[0] + 1, dtype=np.int64)
+    if counts:
+        np.cumsum(np.concatenate(counts), out=indptr[1:])
+    if indptr[-1] < 2**31:
+        indptr = indptr.astype(np.int32)
+    return sp.csr_matrix((data, indices, indptr), shape=x.shape, copy=False)
 
 
 def check_probabilities(pred_probs, name="pred_probs"):
