@@ -236,9 +236,7 @@ def check_outputs(args):
 
 def run_score(args, stdout=None, stderr=None):
     """Execute ``skmlq score`` with parsed ``args``; return the exit code."""
-    from ..report._summary import (
-        AuditSummary, model_quality_binned, model_quality_scores, quality_table,
-    )
+    from ..report._summary import AuditSummary, model_quality_binned, quality_table
 
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -319,14 +317,10 @@ def run_score(args, stdout=None, stderr=None):
     with Progress("writing", n_samples, show and not quiet, stderr) as progress:
         worst = write_outputs(args, Y, P, scores, mask, flagged, per_class, names, label_file,
                               out, progress)
-    if sparse:
-        # Exact, from one sort of the explicit entries: the histograms of the dense
-        # route would hold K x bins counts.
-        n_given, ap, auc = model_quality_scores(Y, P)
-    else:
-        # From histograms filled in row blocks: a sort of every class's column of a
-        # memory-mapped input costs more than all the rest (see model_quality_binned).
-        n_given, ap, auc, _ = model_quality_binned(Y, P)
+    # From histograms filled in row blocks: a sort of every class's column of a
+    # memory-mapped input costs more than all the rest (see model_quality_binned);
+    # sparse predictions get the exact scores, from one sort of their stored entries.
+    n_given, ap, auc, _ = model_quality_binned(Y, P)
     quality = quality_table(names, n_given, n_samples, ap, auc)
     estimate = None
     if not by_filter:

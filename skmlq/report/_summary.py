@@ -209,7 +209,13 @@ def model_quality_binned(Y, P, n_bins=QUALITY_BINS):
     100,000 x 5 noisy synthetic probabilities (float32) the binned scores were within
     1.1e-4 (average precision) and 1.3e-6 (AUROC; bound 9.2e-4) of the exact ones, at
     a tenth of the time; the exact ones sort every class's column.
+
+    Sparse predictions get the exact scores (bound 0): one sort of their explicit
+    entries costs less than K x ``n_bins`` histograms.
     """
+    if isinstance(P, FilledSparseMatrix):
+        n_given, ap, auc = model_quality_scores(Y, P)
+        return n_given, ap, auc, np.where(np.isnan(auc), np.nan, 0.0)
     given, total = probability_histograms(Y, P, n_bins)
     ap, auc, bound = binned_ranking_quality(given, total)
     return given.sum(axis=1), ap, auc, bound

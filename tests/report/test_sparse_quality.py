@@ -12,6 +12,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from skmlq.report import model_quality
+from skmlq.report._summary import model_quality_binned, model_quality_scores
+from skmlq.utils._labels import check_labels
+from skmlq.utils._sparse import check_probabilities
 from skmlq.utils import FilledSparseMatrix
 
 from .test_sparse_report import tagging_data
@@ -114,3 +117,16 @@ def test_bad_sparse_input_is_named_and_left_untouched():
     assert (matrix != before).nnz == 0
     with pytest.raises(ValueError, match="labels has 3 examples"):
         model_quality([[0], [1], [0]], sp.csr_matrix(np.eye(2) * 0.5))
+
+
+def test_the_binned_variant_is_exact_on_sparse_predictions():
+    labels, pred_probs = tagging_data(300, 50, seed=7, top_k=4)
+    P = check_probabilities(FilledSparseMatrix(pred_probs, fill_value=0.01))
+    Y = check_labels(labels, sparse=True)
+    n_given, ap, auc, bound = model_quality_binned(Y, P)
+    exact = model_quality_scores(Y, P)
+    np.testing.assert_array_equal(n_given, exact[0])
+    np.testing.assert_array_equal(ap, exact[1])
+    np.testing.assert_array_equal(auc, exact[2])
+    assert np.isfinite(auc).any()
+    np.testing.assert_array_equal(bound[np.isfinite(auc)], 0.0)
