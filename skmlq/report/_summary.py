@@ -96,8 +96,8 @@ def _sparse_ranking_quality(Y, P, n_given):
     ``P`` is a checked :class:`~skmlq.utils.FilledSparseMatrix`, ``Y`` a CSR
     indicator. A class's column is its explicit entries (stored or annotated) and
     ``N - n_explicit`` implicit ones, all absent and at its fill value: one weighted
-    entry. One sort of the explicit entries by class, then by descending probability,
-    gives each class's tie groups; the two scores are then those of
+    entry. One sort of the explicit entries by class, then by probability, gives
+    each class's tie groups; the two scores are then those of
     :func:`_ranking_quality` summed over groups instead of examples (a group's
     positives all count the precision at its end, and its average rank).
     """
@@ -120,52 +120,68 @@ def _sparse_ranking_quality(Y, P, n_given):
     cols.append(implicit.astype(index))
     p.append(P.fill[implicit].astype(P.dtype))
     y.append(np.zeros(implicit.size, dtype=bool))
-    cols, p, y = np.concatenate(cols), np.concatenate(p), np.concatenate(y)
-    order = np.lexsort((-p, cols))
+    cols = np.concatenate(cols)
+    p = np.concatenate(p)
+    y = np.concatenate(y)
+    order = np.lexsort((p, cols))  # by class, then by ascending probability
     is_implicit = order >= cols.size - implicit.size
-    cols, p, y = cols[order], p[order], y[order]
+    cols = cols[order]
+    p = p[order]
+    y = y[order]
     del order
-    # Tie groups: runs of one class and one probability, from their first entries.
+    weight = np.zeros(n_classes, dtype=np.int64)
+    weight[implicit] = n_implicit[implicit] - 1  # what an implicit entry adds to its group
+    ap = np.zeros(n_classes)
+    auc = np.zeros(n_classes)
+    # Slices of whole classes, so that the temporaries of the groups stay bounded.
+    class_bounds = np.searchsorted(cols, np.arange(n_classes + 1))
+    targets = np.arange(0, cols.size, _RANK_ELEMENTS)
+    cuts = np.unique(np.concatenate([class_bounds[np.searchsorted(class_bounds, targets)],
+                                     [cols.size]]))
+    n_neg = n_samples - n_given
+    for lo, hi in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
+        _add_group_sums(cols[lo:hi], p[lo:hi], y[lo:hi], is_implicit[lo:hi], weight,
+                        n_given, n_neg, n_samples, ap, auc)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return ap / n_given, auc / (n_given * n_neg.astype(np.float64))
+
+
+def _add_group_sums(cols, p, y, is_implicit, weight, n_given, n_neg, n_samples, ap, auc):
+    """Add to ``ap`` and ``auc`` the sums of the tie groups of whole classes' entries
+    sorted by class and ascending probability.
+
+    In the descending order of the dense computation, a group's end has seen every
+    entry of its class but those below it (``n_samples`` minus them), and its
+    positives are the class's minus those below: counts of the entries before it
+    in this ascending order.
+    """
     new = np.empty(cols.size, dtype=bool)
     new[:1] = True
     np.not_equal(cols[1:], cols[:-1], out=new[1:])
     new[1:] |= p[1:] != p[:-1]
-    del p
     starts = np.flatnonzero(new)
-    del new
     group_col = cols[starts]
-    del cols
-    pos = np.add.reduceat(y, starts, dtype=np.int64) if starts.size else starts.copy()
-    del y
-    size = np.diff(np.append(starts, is_implicit.size))
+    pos = np.add.reduceat(y, starts, dtype=np.int64)
+    size = np.diff(np.append(starts, cols.size))
     # The implicit entry of a class stands for all its implicit examples.
-    size[np.searchsorted(starts, np.flatnonzero(is_implicit), side="right") - 1] += (
-        n_implicit[implicit] - 1)
-    del starts, is_implicit
+    implicit = np.searchsorted(starts, np.flatnonzero(is_implicit), side="right") - 1
+    size[implicit] += weight[group_col[implicit]]
     neg = size - pos
-    # Running counts within each class, its group included (classes are contiguous):
-    # the running total minus the total before the class's first group.
-    first = np.ones(group_col.size, dtype=bool)
+    first = np.ones(starts.size, dtype=bool)
     first[1:] = group_col[1:] != group_col[:-1]
-    class_start = np.maximum.accumulate(np.where(first, np.arange(group_col.size), 0))
-    del first
+    class_start = np.maximum.accumulate(np.where(first, np.arange(starts.size), 0))
 
-    def within_class(counts):
-        total = np.cumsum(counts)
-        total -= (total - counts)[class_start]
-        return total
+    def below(counts):  # sum of ``counts`` over the class's groups before each group
+        total = np.cumsum(counts) - counts
+        return total - total[class_start]
 
-    n_neg = n_samples - n_given
+    seen = n_samples - below(size)
+    tp = n_given[group_col] - below(pos)
     with np.errstate(divide="ignore", invalid="ignore"):
-        precision = within_class(pos) / within_class(size)
-        ap = np.bincount(group_col, weights=pos * precision, minlength=n_classes) / n_given
-        del precision, size
-        # Mann-Whitney: each positive beats the negatives below its group and ties
-        # with half of those in it (the average rank of the dense computation).
-        below = n_neg[group_col] - within_class(neg) + 0.5 * neg
-        auc = np.bincount(group_col, weights=pos * below, minlength=n_classes) / (
-            n_given * n_neg.astype(np.float64))
-    return ap, auc
+        ap += np.bincount(group_col, weights=pos * (tp / seen), minlength=ap.size)
+    # Mann-Whitney: each positive beats the negatives below its group and ties with
+    # half of those in it (the average rank of the dense computation).
+    auc += np.bincount(group_col, weights=pos * (below(neg) + 0.5 * neg), minlength=auc.size)
 
 
 def model_quality_scores(Y, P):
