@@ -34,8 +34,16 @@ Rows:
    headless Chromium (Playwright, ``/usr/bin/chromium`` or ``$SKMLQ_CHROMIUM``)
    takes to open the page until its script is ready, best of three.
 
+4. dask (``--part dask``, N = 1,000,000 by default): the same predictions and labels
+   as dask arrays of CSR row chunks (``da.from_array(csr, chunks=(rows, K),
+   asarray=False)``, ``--dask-rows`` rows each, 100,000 by default), the default
+   scoring and ``find_label_issues`` through dask (threaded scheduler) beside the
+   in-memory call on the CSR matrices: wall and CPU seconds, tracemalloc peak
+   against the sparse input, and the largest difference of the results.
+
 Usage: ``python benchmarks/bench_extreme.py [--quick] [--n N] [--k K]
-[--cleanlab-limit-gb 8] [--part all|skmlq|cleanlab|report] [--report-n N]``. Run the
+[--cleanlab-limit-gb 8] [--part all|skmlq|cleanlab|report|dask] [--report-n N]
+[--dask-rows ROWS]``. Run the
 full size once, at nice priority: it takes about a minute of one core to generate and a
 few GB of RAM.
 """
@@ -356,6 +364,57 @@ def bench_report(n_samples, n_classes, out_dir):
     return rows
 
 
+def bench_dask(n_samples, n_classes, rows_per_chunk):
+    """Default scoring and find_label_issues of CSR row chunks through dask, beside
+    the in-memory call: rows ``(name, seconds, peak MB, input MB, CPU s, note)``."""
+    import dask
+    import dask.array as da
+
+    from skmlq.filter import find_label_issues
+    from skmlq.rank import get_label_quality_scores
+
+    start = time.perf_counter()
+    _, given, pred = make_extreme(n_samples, n_classes)
+    generated = time.perf_counter() - start
+    input_mb = sparse_bytes(given, pred) / 1e6
+    chunks = (rows_per_chunk, n_classes)
+    Y = da.from_array(given, chunks=chunks, asarray=False)
+    P = da.from_array(pred, chunks=chunks, asarray=False)
+    print(f"\n## dask, CSR row chunks of {rows_per_chunk:,} rows ({P.numblocks[0]} chunks): "
+          f"N = {n_samples:,}, K = {n_classes:,}, sparse top-{TOP_K} (generated in "
+          f"{generated:.1f} s; sparse input {input_mb:.0f} MB); threaded scheduler, "
+          f"{dask.config.get('num_workers', None) or 'default'} workers")
+    get_label_quality_scores(given[:1000], pred[:1000])  # imports, outside the timing
+    get_label_quality_scores(Y[:1000], P[:1000]).compute()
+    header = (f"{'case':<40} {'seconds':>8} {'CPU s':>8} {'peak MB':>8} "
+              f"{'peak / input':>13}  note")
+    print(header)
+    print("-" * len(header))
+    rows = []
+    results = {}
+    cases = (
+        ("get_label_quality_scores, in memory", lambda: get_label_quality_scores(given, pred)),
+        ("get_label_quality_scores, dask",
+         lambda: get_label_quality_scores(Y, P).compute()),
+        ("find_label_issues, in memory", lambda: find_label_issues(given, pred)),
+        ("find_label_issues, dask", lambda: find_label_issues(Y, P)),
+    )
+    for name, func in cases:
+        result, seconds, peak, cpu = measure(func)
+        results[name] = result
+        note = ""
+        if name.endswith("dask"):
+            reference = results[name.replace("dask", "in memory")]
+            if result.dtype == bool:
+                note = f"same flags: {bool(np.array_equal(result, reference))}"
+            else:
+                note = f"max abs difference {np.abs(result - reference).max():.1e}"
+        print(f"{name:<40} {seconds:>8.2f} {cpu:>8.2f} {peak:>8.0f} {peak / input_mb:>13.2f}"
+              f"  {note}", flush=True)
+        rows.append((name, seconds, peak, input_mb, cpu, note))
+    return rows
+
+
 _CLEANLAB_CHILD = """
 import json, resource, sys, time
 n, k, limit_bytes = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
@@ -428,8 +487,10 @@ def main(argv=None):
     parser.add_argument("--n", type=int, default=1_000_000, help="examples of row 1")
     parser.add_argument("--k", type=int, default=100_000, help="tags")
     parser.add_argument("--cleanlab-limit-gb", type=float, default=8.0)
-    parser.add_argument("--part", choices=("all", "skmlq", "cleanlab", "report"),
+    parser.add_argument("--part", choices=("all", "skmlq", "cleanlab", "report", "dask"),
                         default="all")
+    parser.add_argument("--dask-rows", type=int, default=100_000,
+                        help="rows per dask chunk (4.)")
     parser.add_argument("--report-n", type=int, default=100_000,
                         help="examples of the reports' rows (3.)")
     parser.add_argument("--out", type=Path, default=Path("/tmp/skmlq-bench-extreme"),
@@ -438,9 +499,12 @@ def main(argv=None):
     n, k = (20_000, 5_000) if args.quick else (args.n, args.k)
     report_n = 5_000 if args.quick else args.report_n
     sizes = [500, 2_000] if args.quick else [1_000, 2_000, 3_000, 6_000, 12_000, 25_000]
-    rows, compared, reports = [], None, []
+    rows, compared, reports, dask_rows = [], None, [], []
+    dask_chunk = 5_000 if args.quick else args.dask_rows
     if args.part in ("all", "skmlq"):
         rows = bench_skmlq(n, k)
+    if args.part in ("all", "dask"):
+        dask_rows = bench_dask(n, k, dask_chunk)
     if args.part in ("all", "report"):
         reports = bench_report(report_n, k, args.out)
     if args.part in ("all", "cleanlab"):
@@ -450,6 +514,11 @@ def main(argv=None):
         summary_line(f"extreme {name} {n:,}x{k:,} top-{TOP_K}", seconds, peak_mb=peak,
                      note=f"peak {peak / input_mb:.2f}x the {input_mb:.0f} MB sparse input; "
                           f"{cpu:.1f} CPU s")
+    for name, seconds, peak, input_mb, cpu, note in dask_rows:
+        summary_line(f"extreme {name} {n:,}x{k:,} top-{TOP_K}, chunks of {dask_chunk:,} rows",
+                     seconds, peak_mb=peak,
+                     note=f"peak {peak / input_mb:.2f}x the {input_mb:.0f} MB sparse input; "
+                          f"{cpu:.1f} CPU s; {note}".rstrip("; "))
     for name, seconds, peak, note in reports:
         summary_line(f"extreme {name} {report_n:,}x{k:,}", seconds, peak_mb=peak, note=note)
     if compared is None:

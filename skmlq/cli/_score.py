@@ -318,11 +318,10 @@ def run_score(args, stdout=None, stderr=None):
         worst = write_outputs(args, Y, P, scores, mask, flagged, per_class, names, label_file,
                               out, progress)
     # From histograms filled in row blocks: a sort of every class's column of a
-    # memory-mapped input costs more than all the rest (see model_quality_binned).
-    quality = None
-    if not sparse:  # its histograms hold K x bins counts; not kept for sparse predictions
-        n_given, ap, auc, _ = model_quality_binned(Y, P)
-        quality = quality_table(names, n_given, n_samples, ap, auc)
+    # memory-mapped input costs more than all the rest (see model_quality_binned);
+    # sparse predictions get the exact scores, from one sort of their stored entries.
+    n_given, ap, auc, _ = model_quality_binned(Y, P)
+    quality = quality_table(names, n_given, n_samples, ap, auc)
     estimate = None
     if not by_filter:
         from .._estimator._error_estimate import ErrorEstimate

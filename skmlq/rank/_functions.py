@@ -81,7 +81,9 @@ def get_label_quality_scores(
 
     dask arrays chunked by rows (``labels`` as a dask, numpy or sparse indicator,
     or a list of lists) give a lazy dask array computed chunk by chunk with the
-    same core; values are validated when it is computed.
+    same core; values are validated when it is computed. Chunks may be
+    scipy.sparse matrices, each holding whole rows: sparse predictions with fill
+    value 0, scored in O(stored entries) per chunk.
 
     Sparse predictions are scored entry by entry where ``pred_probs`` stores a value
     or ``labels`` an annotation; every other entry of a class has one score, which

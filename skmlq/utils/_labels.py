@@ -21,6 +21,7 @@ import scipy.sparse as sp
 from . import _blocks
 from ._blocks import row_blocks
 from ._errors import InputTypeError, InputValueError
+from ._sparse import gather_sparse_chunks
 from ._validation import as_numeric_array, first_offending
 
 if TYPE_CHECKING:
@@ -237,6 +238,7 @@ def check_labels(labels, *, n_samples=None, n_classes=None, name="labels", spars
         boolean CSR matrix with sorted, unique indices. Read it with
         :func:`indicator_block`.
     """
+    labels = gather_sparse_chunks(labels, name)  # dask sparse row chunks: one CSR matrix
     if sp.issparse(labels):
         Y = _check_sparse(labels, n_classes, name)
     elif isinstance(labels, (list, tuple)):

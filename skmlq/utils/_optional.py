@@ -8,7 +8,8 @@ already imported.
 
 import sys
 
-__all__ = ["import_dask_array", "is_dask_array", "require_pandas", "require_pyplot", "uses_dask"]
+__all__ = ["import_dask_array", "is_dask_array", "is_sparse_dask_array", "require_pandas",
+           "require_pyplot", "uses_dask"]
 
 
 def require_pandas(what="skmlq.dataset tables"):
@@ -49,6 +50,15 @@ def is_dask_array(x):
     """True if ``x`` is a ``dask.array.Array`` (without importing dask)."""
     module = sys.modules.get("dask.array")
     return module is not None and isinstance(x, module.Array)
+
+
+def is_sparse_dask_array(x):
+    """True if ``x`` is a dask array whose chunks are scipy.sparse matrices or arrays."""
+    if not is_dask_array(x):
+        return False
+    import scipy.sparse as sp
+
+    return sp.issparse(getattr(x, "_meta", None))
 
 
 def uses_dask(labels, pred_probs):

@@ -20,11 +20,14 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from ._errors import InputValueError
+from ._optional import is_sparse_dask_array
 from ._validation import (
     check_fill_value, check_pred_probs, check_sparse_probabilities, check_top_k,
 )
 
-__all__ = ["FilledSparseMatrix", "canonical_csr", "check_probabilities", "csr_entries",
+__all__ = ["FilledSparseMatrix", "canonical_csr", "check_probabilities",
+           "check_sparse_row_chunks", "csr_entries", "gather_sparse_chunks",
            "is_sparse_probabilities", "values_at"]
 
 
@@ -258,15 +261,64 @@ def is_sparse_probabilities(value):
     return isinstance(value, FilledSparseMatrix) or sp.issparse(value)
 
 
+def check_sparse_row_chunks(x, name):
+    """Raise unless the dask array ``x`` of sparse chunks is chunked by rows only.
+
+    A row's implicit entries are folded into its score in one place, so each chunk
+    holds whole rows; dense chunks are merged across columns instead, which sparse
+    ones are not (a user who split the columns of a huge K meant something else).
+    """
+    if x.numblocks[1] != 1:
+        raise InputValueError(
+            f"{name} is a dask array of sparse chunks split across columns (column chunks "
+            f"{x.chunks[1]}); each chunk must hold whole rows of all {x.shape[1]} classes: "
+            f"chunk by rows only, e.g. da.from_array(matrix, chunks=(rows, "
+            f"{x.shape[1]}), asarray=False), or {name}.rechunk({{1: -1}})."
+        )
+
+
+def gather_sparse_chunks(x, name):
+    """A dask array of sparse row chunks computed into one scipy.sparse matrix: the
+    in-memory form of the entry points that read all rows at once (as dense dask
+    arrays are read into memory there), O(stored entries). Anything else is
+    returned as it is."""
+    if not is_sparse_dask_array(x):
+        return x
+    if x.ndim != 2:
+        raise InputValueError(f"{name} is a dask array of shape {x.shape}; expected a 2-D "
+                              f"array of shape (n_samples, n_classes).")
+    check_sparse_row_chunks(x, name)
+    import dask
+
+    parts = [sp.csr_matrix(part) for part in dask.compute(*x.to_delayed().ravel())]
+    # The chunks' rows one after the other, each array joined and the chunks' copies
+    # let go before the next (scipy's vstack would hold both whole: twice the input).
+    counts = [np.diff(part.indptr) for part in parts]
+    arrays = [[part.data for part in parts], [part.indices for part in parts]]
+    del parts
+    data = np.concatenate(arrays[0]) if arrays[0] else np.zeros(0, dtype=x.dtype)
+    arrays[0] = None
+    indices = np.concatenate(arrays[1]) if arrays[1] else np.zeros(0, dtype=np.int32)
+    arrays[1] = None
+    indptr = np.zeros(x.shape[0] + 1, dtype=np.int64)
+    if counts:
+        np.cumsum(np.concatenate(counts), out=indptr[1:])
+    if indptr[-1] < 2**31:
+        indptr = indptr.astype(np.int32)
+    return sp.csr_matrix((data, indices, indptr), shape=x.shape, copy=False)
+
+
 def check_probabilities(pred_probs, name="pred_probs"):
     """The boundary of the entry points that accept sparse predictions.
 
     A :class:`FilledSparseMatrix` is returned as it is (checked when built), a
-    scipy.sparse matrix becomes one with ``fill_value=0``, anything else goes
-    through ``check_pred_probs`` (a dense float array).
+    scipy.sparse matrix becomes one with ``fill_value=0`` (so does a dask array of
+    sparse row chunks, computed), anything else goes through ``check_pred_probs``
+    (a dense float array).
     """
     if isinstance(pred_probs, FilledSparseMatrix):
         return pred_probs
+    pred_probs = gather_sparse_chunks(pred_probs, name)
     if sp.issparse(pred_probs):
         indptr, indices, data, shape = check_sparse_probabilities(pred_probs, name)
         fill, given = check_fill_value(0.0, shape[1])

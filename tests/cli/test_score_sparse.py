@@ -77,6 +77,8 @@ def test_sparse_outputs_equal_the_dense_ones_byte_for_byte(tmp_path, capsys):
     assert len(text) == 301 and any(line.split(",")[4] for line in text[1:])
     assert "<html" in (tmp_path / "sparse.html").read_text()
     assert "300 examples scored (self_confidence" in printed
+    # The summary judges the model from the sparse predictions too.
+    assert "Model quality, out of fold" in " ".join(printed.split())
 
 
 @pytest.mark.parametrize("form", ["csc", "coo"])

@@ -1,8 +1,8 @@
 """The report path on sparse top-k predictions and CSR labels: no (N, K) array.
 
 A user with a CSR matrix of top-k scores and a CSR label matrix gets the scores,
-the issues, the report, the review file, the HTML page, the summary and the
-cleaned labels; the memory peak stays a small fraction of one dense (N, K)
+the issues, the report, the review file, the model quality, the HTML page, the
+summary and the cleaned labels; the memory peak stays a small fraction of one dense (N, K)
 float64 array, and every result equals that of the densified input.
 """
 
@@ -82,8 +82,11 @@ def user_path(labels, pred_probs, tmp_path, class_names=None):
                             for i, line in enumerate(lines[1:])]
     review.write_text("\n".join(decided) + "\n", encoding="utf-8")
     out["reviewed"] = apply_review(labels, review, classes=class_names)
-    out["summary"] = str(audit_summary(report))
-    out["html"] = render_html_report(report, summary=audit_summary(report),
+    quality = model_quality(labels, pred_probs, class_names=class_names)
+    out["quality"] = quality
+    summary = audit_summary(report, quality)
+    out["summary"] = str(summary)
+    out["html"] = render_html_report(report, summary=summary, class_table=summary.per_class,
                                      pred_probs=pred_probs, max_rows=200)
     out["cleaned"] = apply_suggestions(labels, report)
     return out
@@ -149,6 +152,10 @@ def test_sparse_results_equal_the_dense_ones(tmp_path, fill_value):
     assert sparse["report"]["to_remove"].map(len).sum() > 0
     assert sparse["review"] == dense["review"]
     assert sparse["summary"] == dense["summary"]
+    assert "Model quality, out of fold" in sparse["summary"]
+    for column in ("n_given", "average_precision", "roc_auc", "too_few", "weak"):
+        np.testing.assert_allclose(sparse["quality"][column].to_numpy(float),
+                                   dense["quality"][column].to_numpy(float), atol=1e-12)
     assert _rounded_sort_keys(sparse["html"]) == _rounded_sort_keys(dense["html"])
     np.testing.assert_array_equal(sparse["cleaned"].toarray(), dense["cleaned"])
     np.testing.assert_array_equal(sparse["reviewed"].toarray(), dense["reviewed"])
@@ -160,7 +167,7 @@ def test_sparse_results_equal_the_dense_ones(tmp_path, fill_value):
         mask = find_multilabel_issues_per_class(y, p)
         assert sp.issparse(mask) == (y is labels)
         flagged = np.diff(sp.csr_matrix(mask).indptr) > 0
-        summaries.append(AuditSummary.from_arrays(y, mask, flagged, names))
+        summaries.append(AuditSummary.from_arrays(y, mask, flagged, names, sparse["quality"]))
     assert str(summaries[0]) == str(summaries[1]) == sparse["summary"]
     assert summaries[0].per_class.equals(summaries[1].per_class)
 
@@ -169,8 +176,6 @@ def test_what_cannot_be_sparse_names_what_to_pass(tmp_path):
     labels, pred_probs = tagging_data(50, 30, seed=1, top_k=4)
     with pytest.raises(TypeError, match="form='long'"):
         label_issue_report(labels, pred_probs, form="wide")
-    with pytest.raises(TypeError, match="pred_probs is sparse"):
-        model_quality(labels, pred_probs)
     with pytest.raises(ValueError, match=r"pred_probs has shape \(50, 31\)"):
         write_review(label_issue_report(labels, pred_probs), io.StringIO(),
                      pred_probs=sp.random(50, 31, density=0.1, format="csr", random_state=0))
