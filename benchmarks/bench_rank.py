@@ -342,6 +342,8 @@ def main(argv=None):
                              "(f, g, h)")
     parser.add_argument("--sweep", action="store_true",
                         help="only the size sweep (e), skmlq against cleanlab")
+    parser.add_argument("--review", action="store_true",
+                        help="only add_reviewed + re-ranking at 100,000 x 100 (j)")
     parser.add_argument("--huge", action="store_true",
                         help="also the second stage at N = 10,000, K = 10,000 (hours)")
     args = parser.parse_args(argv)
@@ -355,6 +357,10 @@ def main(argv=None):
         [1_000, 10_000, 100_000, 1_000_000], [10, 100, 1000])
     if args.sweep:
         sweep(*sweep_sizes)
+        return 0
+    if args.review:
+        check_j(n_samples, n_classes, results)
+        print(f"\nsummary: (j) {verdict(results['j'])}")
         return 0
     if not (args.stage or args.fit):
         check_a_b(n_samples, n_classes, results)

@@ -26,7 +26,7 @@ from .._core._driver import score_blocks
 from .._core._error_proba import fit_noise_model, noise_histogram, reviewed_histogram
 from .._core._review import (
     combine_estimates, draw_batch, error_row_sums, fit_review_ranker, refit_pass,
-    review_features, review_ranking,
+    review_features, review_ranking, stage_logits,
 )
 from .._core._single_error import reviewed_responsibilities
 from ..utils._blocks import row_blocks, run_blocks
@@ -114,8 +114,8 @@ class ReviewedErrorEstimate(ErrorEstimate):
 
 class _ReviewState:
     """What the loop keeps between calls: the given labels, the stage's probabilities
-    of all rows (recomputed after unpickling rather than stored), the histogram of
-    all rows, the batches drawn and the examples in them."""
+    of all rows and their logits (both recomputed after unpickling rather than
+    stored), the histogram of all rows, the batches drawn and the examples in them."""
 
     def __init__(self, given, pred_probs, params):
         self.given = given
@@ -134,6 +134,7 @@ class _ReviewState:
         self.mask = np.asarray(given, dtype=bool)
         self.n_given = self.mask.sum(axis=1)
         self._stage = None
+        self._logits = None
         self._histogram = None
 
     def stage_probs(self):
@@ -148,6 +149,13 @@ class _ReviewState:
             self._stage = Q
         return self._stage
 
+    def stage_logits(self):
+        # Every refit reads them: one logit per annotation, computed once (N x K
+        # float64, as much memory as the probabilities).
+        if self._logits is None:
+            self._logits = stage_logits(self.stage_probs())
+        return self._logits
+
     def histogram(self):
         if self._histogram is None:
             Q = self.stage_probs()
@@ -156,7 +164,7 @@ class _ReviewState:
 
     def __getstate__(self):
         state = dict(self.__dict__)
-        state["_stage"] = None
+        state["_stage"] = state["_logits"] = None
         return state
 
 
@@ -369,8 +377,9 @@ class _ReviewMixin:
         aggregate = self._check_params()
         posterior = self.method == NOISE_POSTERIOR
         example, per_class, shares, scores, sums = refit_pass(
-            state.mask, Q, model, (rows, reviewed_responsibilities(given[rows], true)),
-            previous.error_shares, aggregate if posterior else None)
+            state.mask, state.stage_logits(), model,
+            (rows, reviewed_responsibilities(given[rows], true)), previous.error_shares,
+            aggregate if posterior else None, Q.dtype)
         params = copy.copy(previous)
         params.noise_model = _read_only(model)
         params.count_check = None  # read from the fit's noise model, not this one
