@@ -113,9 +113,9 @@ class ReviewedErrorEstimate(ErrorEstimate):
 
 
 class _ReviewState:
-    """What the loop keeps between calls: the given labels, the stage's probabilities
-    of all rows and their logits (both recomputed after unpickling rather than
-    stored), the histogram of all rows, the batches drawn and the examples in them."""
+    """What the loop keeps between calls: the given labels, the logits of the stage's
+    probabilities of all rows (recomputed after unpickling rather than stored), the
+    histogram of all rows, the batches drawn and the examples in them."""
 
     def __init__(self, given, pred_probs, params):
         self.given = given
@@ -138,6 +138,8 @@ class _ReviewState:
         self._histogram = None
 
     def stage_probs(self):
+        """The stage's probabilities of all rows, kept once asked for (the
+        ``"single_error"`` scores read them in every refit)."""
         if self._stage is None:
             P, Y = self.pred_probs, self.given
             Q = np.empty(P.shape, dtype=P.dtype)
@@ -150,16 +152,20 @@ class _ReviewState:
         return self._stage
 
     def stage_logits(self):
-        # Every refit reads them: one logit per annotation, computed once (N x K
-        # float64, as much memory as the probabilities).
+        """The clipped logits of the stage's probabilities, which every refit reads
+        (one logit per annotation, computed once), and the histogram of all rows;
+        the probabilities themselves are not kept for them (as much memory again)."""
         if self._logits is None:
-            self._logits = stage_logits(self.stage_probs())
+            keep = self._stage is not None
+            Q = self.stage_probs()
+            self._histogram = noise_histogram(self.given, lambda a, b: Q[a:b], *Q.shape)
+            self._logits = stage_logits(Q)
+            if not keep:
+                self._stage = None
         return self._logits
 
     def histogram(self):
-        if self._histogram is None:
-            Q = self.stage_probs()
-            self._histogram = noise_histogram(self.given, lambda a, b: Q[a:b], *Q.shape)
+        self.stage_logits()
         return self._histogram
 
     def __getstate__(self):
@@ -365,21 +371,20 @@ class _ReviewMixin:
     def _refit_from_review(self, state, reviewed, current, features):
         """Refit the noise model and everything read from it; assign at the end."""
         given = state.given
-        Q = state.stage_probs()
+        U = state.stage_logits()
         counts, sums = state.histogram()
         rows = np.flatnonzero(reviewed)
         true = current[rows]
         # Each refit starts from the previous model: a batch moves it a little.
         previous = self.cooccurrence_params_
-        model = fit_noise_model(counts, sums,
-                                reviewed=reviewed_histogram(given[rows], true, Q[rows]),
-                                start=previous.noise_model, rate_scale=REFIT_RATE_SCALE)
+        model = fit_noise_model(
+            counts, sums, reviewed=reviewed_histogram(given[rows], true, U[rows], logits=True),
+            start=previous.noise_model, rate_scale=REFIT_RATE_SCALE)
         aggregate = self._check_params()
         posterior = self.method == NOISE_POSTERIOR
         example, per_class, shares, scores, sums = refit_pass(
-            state.mask, state.stage_logits(), model,
-            (rows, reviewed_responsibilities(given[rows], true)), previous.error_shares,
-            aggregate if posterior else None, Q.dtype)
+            state.mask, U, model, (rows, reviewed_responsibilities(given[rows], true)),
+            previous.error_shares, aggregate if posterior else None, state.pred_probs.dtype)
         params = copy.copy(previous)
         params.noise_model = _read_only(model)
         params.count_check = None  # read from the fit's noise model, not this one
@@ -388,7 +393,7 @@ class _ReviewMixin:
             scores_per_class, scores = scores
         elif self.method in POSTERIOR_METHODS:
             scores_per_class, scores = score_blocks(
-                given, Q, self.method, None, aggregate, keep_per_class=True,
+                given, state.stage_probs(), self.method, None, aggregate, keep_per_class=True,
                 second_stage=params, stage_done=True)
         else:
             scores_per_class = self.label_quality_scores_per_class_.copy()

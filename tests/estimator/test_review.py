@@ -196,6 +196,9 @@ def test_any_method(problem):
     single = fit(noisy, P, method="single_error")
     single.add_reviewed(rows, clean[rows])
     assert (single.label_quality_scores_[rows] == 1).all()
+    # the refit reads the stage's logits; only the single-error scores also keep
+    # the stage's probabilities
+    assert mlq._review._stage is None and single._review._stage is not None
 
 
 @pytest.mark.parametrize("call, match", [
