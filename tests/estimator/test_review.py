@@ -339,9 +339,11 @@ def test_review_batch_pickles():
         np.array([False, False, True]))
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("steep", [False, True])
-def test_refit_pass_matches_the_kernels(dtype, steep):
+@pytest.mark.parametrize("dtype, steep, aggregator", [
+    (np.float64, False, "product"), (np.float64, True, "product"),
+    (np.float32, False, "product"), (np.float32, True, "softmin"),
+    (np.float64, False, "exponential_moving_average"), (np.float64, True, None)])
+def test_refit_pass_matches_the_kernels(dtype, steep, aggregator):
     # The refit's pass in terms of odds gives what the scoring kernels give, also
     # where probabilities are 0 or 1, a flip rate is 0 and (steep) exp overflows.
     rng = np.random.default_rng(1)
@@ -356,8 +358,8 @@ def test_refit_pass_matches_the_kernels(dtype, steep):
     if steep:
         model[5, :2] = (60.0, -5.0)
     known = (np.arange(10), np.tile([1.0, 0.0, 0.0], (10, 1)))
-    aggregate = resolve_aggregator({"method": "product"})
-    example, per_class, shares, (S, scores), sums = refit_pass(
+    aggregate = None if aggregator is None else resolve_aggregator({"method": aggregator})
+    example, per_class, shares, both, sums = refit_pass(
         Y, stage_logits(Q), model, known, [0.9, 0.05, 0.05], aggregate, Q.dtype)
     E = error_proba_block(Q, Y, model)
     L = np.ones((3, n_samples))
@@ -367,6 +369,10 @@ def test_refit_pass_matches_the_kernels(dtype, steep):
     np.testing.assert_allclose(sums, error_row_sums(E, Y), rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(shares, error_shares_em(L, known, [0.9, 0.05, 0.05]),
                                rtol=1e-9, atol=1e-14)
+    if aggregate is None:
+        assert both is None
+        return
+    S, scores = both
     reference = posterior_scores_block(Q, Y, model, errors=E)
     assert S.dtype == scores.dtype == dtype
     tolerance = 1e-6 if dtype == np.float32 else 1e-12
