@@ -374,16 +374,16 @@ class _ReviewMixin:
         U = state.stage_logits()
         counts, sums = state.histogram()
         rows = np.flatnonzero(reviewed)
-        true = current[rows]
+        true, given_rows = current[rows], given[rows]
         # Each refit starts from the previous model: a batch moves it a little.
         previous = self.cooccurrence_params_
         model = fit_noise_model(
-            counts, sums, reviewed=reviewed_histogram(given[rows], true, U[rows], logits=True),
+            counts, sums, reviewed=reviewed_histogram(given_rows, true, U[rows], logits=True),
             start=previous.noise_model, rate_scale=REFIT_RATE_SCALE)
         aggregate = self._check_params()
         posterior = self.method == NOISE_POSTERIOR
         example, per_class, shares, scores, sums = refit_pass(
-            state.mask, U, model, (rows, reviewed_responsibilities(given[rows], true)),
+            state.mask, U, model, (rows, reviewed_responsibilities(given_rows, true)),
             previous.error_shares, aggregate if posterior else None, state.pred_probs.dtype)
         params = copy.copy(previous)
         params.noise_model = _read_only(model)
@@ -399,7 +399,7 @@ class _ReviewMixin:
             scores_per_class = self.label_quality_scores_per_class_.copy()
             scores = self.label_quality_scores_.copy()
         wrong = np.zeros(given.shape[0], dtype=bool)
-        wrong[rows] = (true != given[rows]).any(axis=1)
+        wrong[rows] = (true != given_rows).any(axis=1)
         estimate = self._reviewed_estimate(state, example, per_class, given, reviewed, wrong)
         ranker = fit_review_ranker(features[rows], wrong[rows])
         # The settled examples: their corrected labels are right.
@@ -410,7 +410,7 @@ class _ReviewMixin:
         scores_per_class[reviewed] = 1
         # The expected wrong given and missing annotations: the sums of per_class
         # over each side, from the refit's row sums.
-        diff = true - given[rows]
+        diff = true - given_rows
         estimate.n_to_remove = float(sums[:, 0].sum()) + float((diff < 0).sum())
         estimate.n_to_add = float(sums[:, 1].sum()) + float((diff > 0).sum())
 
