@@ -245,6 +245,9 @@ def refit_pass(Y, U, model, known, start, aggregate=None, dtype=np.float64):
     n_samples, n_classes = U.shape
     alpha, beta, r0, r1 = (np.ascontiguousarray(c) for c in np.asarray(model).T)
     keep0, keep1 = 1 - r0, 1 - r1
+    # absent: r_given t / (1 - r_absent + r_given t) = t / (t + (1 - r_absent) / r_given),
+    # 0 where r_given is 0
+    odds_scale = np.divide(keep0, r1, out=np.full(n_classes, np.inf), where=r1 > 0)
     # exp overflows beyond 709: the logits are clipped only when the calibration
     # can reach that far (as ``sigmoid`` saturates, the probabilities agree).
     clip = float(np.max(alpha * _U_BOUND + np.abs(beta))) > _ETA_MAX
@@ -284,8 +287,7 @@ def refit_pass(Y, U, model, known, start, aggregate=None, dtype=np.float64):
         # The error probabilities.
         t_given = t[rows, cols]
         E = per_class[start_row:stop_row]
-        np.multiply(t, r1, out=t)
-        np.add(t, keep0, out=odds)
+        np.add(t, odds_scale, out=odds)
         np.divide(t, odds, out=E)
         r0_given = r0[cols]
         E[rows, cols] = r0_given / np.maximum(r0_given + keep1[cols] * t_given, _TINY)
