@@ -1,9 +1,11 @@
 """Benchmark of the scoring core (skmlq.rank) against cleanlab 2.9.0, in one process.
 
 Run ``python benchmarks/bench_rank.py`` (full, a few minutes) or with ``--quick`` (a
-small smoke run). Prints the figures of checks (a)-(d) with PASS/FAIL against the
-project's performance bars (speed-up over cleanlab, cost over a copy of pred_probs, peak
-memory), then a size sweep table. skmlq times are the best of 3 runs
+small smoke run); ``--review`` times only the review loop's ``add_reviewed`` at
+100,000 x 100 (wall and CPU time per batch, and the load average). Prints the
+figures of checks (a)-(d) with PASS/FAIL against the project's performance bars
+(speed-up over cleanlab, cost over a copy of pred_probs, peak memory), then a size
+sweep table. skmlq times are the best of 3 runs
 (``time.perf_counter``); cleanlab times one run when that takes over a second (it is
 10-40x slower and its time varies little), else the best of 3. Peak extra memory is
 measured with tracemalloc (numpy allocations are traced) in a separate, untimed call:
