@@ -144,7 +144,7 @@ def error_shares_em(L, known=None, start=None):
     pi_wrong``; a share no reviewed row holds may end at 0, where its gradient
     points out of the simplex) reaches it in about ten steps, each a pass over the
     rows with a line search that never lowers the likelihood; EM's rounds remain
-    the fallback if a step is not finite.
+    the fallback if a step is not finite or the likelihood is flat along a share.
     """
     pi = np.array([0.9, 0.05, 0.05]) if start is None else np.asarray(start, dtype=float)
     n_samples = L.shape[1]
@@ -188,7 +188,7 @@ def _shares_log_likelihood(x, A, counts):
 def _newton_shares(A, counts, x):
     """Newton's method for :func:`error_shares_em` on ``x = (pi_missing,
     pi_wrong)``; ``A = L[1:] - 1`` of the rows not reviewed (``pi . L_i = 1 + x .
-    A_i``). None when a step is not finite."""
+    A_i``). None when a step is not finite or the likelihood is flat along a share."""
     held = counts[1:] > 0
     f, d = _shares_log_likelihood(x, A, counts)
     for _ in range(_NEWTON_ITER):
@@ -205,7 +205,10 @@ def _newton_shares(A, counts, x):
         free = ~((x <= 0) & (gradient <= 0))
         step = np.zeros(2)
         if free.any():
-            step[free] = np.linalg.solve(curvature[np.ix_(free, free)], gradient[free])
+            try:
+                step[free] = np.linalg.solve(curvature[np.ix_(free, free)], gradient[free])
+            except np.linalg.LinAlgError:  # flat along a share (e.g. no row tells it)
+                return None
         if not np.all(np.isfinite(step)):
             return None
         # Halve the step until the likelihood does not fall (beyond rounding); a share

@@ -420,6 +420,11 @@ def test_error_shares_reach_the_fixed_point_of_em():
             > shares_log_likelihood(slow, L, confirmed) + 1e-4)
     np.testing.assert_allclose(error_shares_em(L, confirmed, start=shares), shares,
                                atol=1e-12)
+    # no row tells one kind from being clean (the likelihood is flat along its
+    # share): EM's rounds, as before
+    flat = np.ones((3, 50))
+    flat[2] = rng.gamma(0.5, 0.6, 50)
+    np.testing.assert_allclose(error_shares_em(flat), em_shares(flat, None, 3000), atol=1e-9)
     # everything reviewed: the shares are the reviewed kinds'
     everything = (np.arange(n), np.tile([0.5, 0.25, 0.25], (n, 1)))
     np.testing.assert_allclose(error_shares_em(L, everything), [0.5, 0.25, 0.25])
