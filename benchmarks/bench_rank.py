@@ -1,9 +1,11 @@
 """Benchmark of the scoring core (skmlq.rank) against cleanlab 2.9.0, in one process.
 
 Run ``python benchmarks/bench_rank.py`` (full, a few minutes) or with ``--quick`` (a
-small smoke run). Prints the figures of checks (a)-(d) with PASS/FAIL against the
-project's performance bars (speed-up over cleanlab, cost over a copy of pred_probs, peak
-memory), then a size sweep table. skmlq times are the best of 3 runs
+small smoke run); ``--review`` times only the review loop's ``add_reviewed`` at
+100,000 x 100 (wall and CPU time per batch, and the load average). Prints the
+figures of checks (a)-(d) with PASS/FAIL against the project's performance bars
+(speed-up over cleanlab, cost over a copy of pred_probs, peak memory), then a size
+sweep table. skmlq times are the best of 3 runs
 (``time.perf_counter``); cleanlab times one run when that takes over a second (it is
 10-40x slower and its time varies little), else the best of 3. Peak extra memory is
 measured with tracemalloc (numpy allocations are traced) in a separate, untimed call:
@@ -342,6 +344,8 @@ def main(argv=None):
                              "(f, g, h)")
     parser.add_argument("--sweep", action="store_true",
                         help="only the size sweep (e), skmlq against cleanlab")
+    parser.add_argument("--review", action="store_true",
+                        help="only add_reviewed + re-ranking at 100,000 x 100 (j)")
     parser.add_argument("--huge", action="store_true",
                         help="also the second stage at N = 10,000, K = 10,000 (hours)")
     args = parser.parse_args(argv)
@@ -355,6 +359,10 @@ def main(argv=None):
         [1_000, 10_000, 100_000, 1_000_000], [10, 100, 1000])
     if args.sweep:
         sweep(*sweep_sizes)
+        return 0
+    if args.review:
+        check_j(n_samples, n_classes, results)
+        print(f"\nsummary: (j) {verdict(results['j'])}")
         return 0
     if not (args.stage or args.fit):
         check_a_b(n_samples, n_classes, results)

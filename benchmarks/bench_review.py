@@ -119,7 +119,7 @@ def timing(n_samples=100_000, n_classes=100, seed=0):
         wall, cpu = time.perf_counter() - t1, time.process_time() - c1
         if step:
             slowest, slowest_cpu = max(slowest, wall), max(slowest_cpu, cpu)
-        first = " (first: computes the stage probabilities)" if not step else ""
+        first = " (first: computes the stage's probabilities and logits)" if not step else ""
         print(f"  batch {step + 1}: next_to_review {t1 - t0:.3f} s (CPU {c1 - c0:.3f} s), "
               f"add_reviewed {wall:.3f} s (CPU {cpu:.3f} s){first}")
     load = f"load average {load_before:.1f} then {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"

@@ -103,17 +103,18 @@ def noise_histogram(Y, Q_blocks, n_samples, n_classes):
     return counts.reshape(shape), sums.reshape(shape)
 
 
-def reviewed_histogram(Y_rows, T_rows, Q_rows):
+def reviewed_histogram(Y_rows, T_rows, Q_rows, logits=False):
     """Counts of reviewed annotations per given side, true side, class and bin of
     ``u``, shape (2, 2, K, bins): ``[y, t]`` with ``y`` the given and ``t`` the true
     annotation, binned as :func:`noise_histogram` bins all rows.
 
     ``Y_rows``, ``T_rows`` and ``Q_rows`` are the reviewed rows' given labels, true
-    labels and second-stage probabilities (dense, (n, K)).
+    labels and second-stage probabilities (dense, (n, K)); with ``logits``,
+    ``Q_rows`` holds their ``u`` (:func:`stage_u`) instead.
     """
     n_classes = Q_rows.shape[1]
     cells = n_classes * _N_BINS
-    u = logit_block(Q_rows, _Q_EPS)
+    u = Q_rows if logits else logit_block(Q_rows, _Q_EPS)
     side = 2 * np.asarray(Y_rows, dtype=np.intp) + np.asarray(T_rows, dtype=np.intp)
     flat = np.arange(n_classes) * _N_BINS + _bins(u) + side * cells
     counts = np.bincount(flat.ravel(), minlength=4 * cells)

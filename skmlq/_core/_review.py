@@ -59,24 +59,24 @@ errors are uncorrelated and the average stays unbiased with variance
 import numpy as np
 from scipy.stats import t as student_t
 
-from ..utils._blocks import row_blocks, run_blocks
-from ._error_proba import (
-    calibrated_block, error_proba_block, example_error_proba, posterior_scores_block,
-)
-from ._single_error import error_shares_em, side_sums_block
+from ..utils._blocks import nonzero_2d, row_blocks, run_blocks
+from ._error_proba import _U_HI, _U_LO, stage_u
+from ._single_error import _S_EPS, error_shares_em
 
 __all__ = ["DEFENSIVE_SHARE", "ReviewBatch", "combine_estimates", "draw_batch",
            "draw_probabilities", "error_row_sums", "fit_review_ranker", "refit_pass",
-           "review_features", "review_ranking"]
+           "review_features", "review_ranking", "stage_logits"]
 
 #: Share of the draw probability spread evenly over the rest of the pool.
 DEFENSIVE_SHARE = 0.5
-#: Values per row block of :func:`refit_pass`. Its blocks go through about a dozen
-#: float64 temporaries; at 2**15 values (256 KB) each they stay in the
-#: 512 KB-per-core L2 cache far better than at the default 2**17: the pass took
-#: 0.7-0.9 s of CPU instead of 1.4-1.6 s at 100,000 x 100 on two busy cores
-#: (2**14 and 2**16 measured alike, 2**12 slower again: per-block overhead).
-REFIT_BLOCK_ELEMENTS = 2**15
+# The largest |logit| of a calibrated probability :func:`refit_pass` exponentiates.
+_ETA_MAX = 700.0
+_U_BOUND = max(abs(_U_LO), abs(_U_HI))
+# The flip odds of the single-error likelihoods: s / (1 - s) at s = _S_EPS, 1 - _S_EPS.
+_ODDS_LO, _ODDS_HI = _S_EPS / (1 - _S_EPS), (1 - _S_EPS) / _S_EPS
+_TINY = np.finfo(np.float64).tiny
+# example_error_proba keeps each e below 1 - 1e-16.
+_MIN_RIGHT = 1 - (1 - 1e-16)
 
 
 class ReviewBatch:
@@ -201,50 +201,121 @@ def combine_estimates(parts, lower, upper, level=0.9):
     return min(max(estimate, lower), upper), low, high
 
 
-def refit_pass(Y, Q, model, known, start, aggregate=None):
+def stage_logits(Q):
+    """The clipped logits ``u`` of the stage's probabilities ``Q`` of all rows, (N, K)
+    float64, read in row blocks: what :func:`refit_pass` reads in every batch."""
+    U = np.empty(Q.shape)
+
+    def block(start, stop):
+        U[start:stop] = stage_u(Q[start:stop])
+
+    run_blocks(block, row_blocks(*Q.shape))
+    return U
+
+
+def refit_pass(Y, U, model, known, start, aggregate=None, dtype=np.float64):
     """What follows a refitted noise model, in one pass over row blocks.
 
-    ``Y`` the given labels (dense; a boolean array spares the half dozen
-    conversions of every block that an integer one costs), ``Q`` the stage's
-    probabilities of all rows,
-    ``model`` the refitted noise model, ``known`` and ``start`` as in
-    :func:`~skmlq._core._single_error.error_shares_em`. Each block's calibrated
-    probabilities are computed once for the error probabilities and for the
-    single-error likelihoods, and the row sums the ranker reads
-    (:func:`error_row_sums`) are taken while the block's error probabilities are
-    at hand. Returns ``(example_proba (N,), per_class_proba (N, K), shares (3,),
-    scores, sums (N, 2))``: with an ``aggregate``, ``scores`` are the
-    ``"noise_posterior"`` scores ``(per_class (N, K), aggregated (N,))`` from the
-    same error probabilities, else None.
+    ``Y`` the given labels (dense boolean), ``U`` the clipped logits of the stage's
+    probabilities of all rows (:func:`stage_logits`: the stage does not change in
+    the loop, so they are computed once), ``model`` the refitted noise model,
+    ``known`` and ``start`` as in
+    :func:`~skmlq._core._single_error.error_shares_em`, ``dtype`` that of the
+    scores (the stage's probabilities'). Returns ``(example_proba (N,),
+    per_class_proba (N, K), shares (3,), scores, sums (N, 2))``: with an
+    ``aggregate``, ``scores`` are the ``"noise_posterior"`` scores ``(per_class (N,
+    K), aggregated (N,))`` from the same error probabilities, else None; ``sums``
+    are the row sums the ranker reads (:func:`error_row_sums`).
+
+    The quantities are those of ``error_proba_block``, ``example_error_proba``,
+    ``side_sums_block`` and ``posterior_scores_block``, written in terms of the
+    odds ``t = exp(alpha u + beta)`` of the calibrated probability ``s = t / (1 +
+    t)`` so that a batch costs one exponential per annotation instead of a logit, a
+    sigmoid and a ``log1p``: the flip odds of the single-error likelihoods are
+    ``t`` and ``1 / t``, the error probabilities (Bayes' rule of
+    ``_error_proba``)::
+
+        absent: r_given t / (1 - r_absent + r_given t)
+        given:  r_absent / (r_absent + (1 - r_given) t)
+
+    and the probability of an error in the example is ``1 - prod_k (1 - e_k)``
+    (a product rather than a sum of logs: it differs by rounding, at most a few
+    1e-14). Both forms avoid the cancellations of ``1 - s`` near 1.
     """
-    n_samples, n_classes = Q.shape
+    n_samples, n_classes = U.shape
+    alpha, beta, r0, r1 = (np.ascontiguousarray(c) for c in np.asarray(model).T)
+    keep0, keep1 = 1 - r0, 1 - r1
+    # absent: r_given t / (1 - r_absent + r_given t) = t / (t + (1 - r_absent) / r_given),
+    # 0 where r_given is 0
+    odds_scale = np.divide(keep0, r1, out=np.full(n_classes, np.inf), where=r1 > 0)
+    # exp overflows beyond 709: the logits are clipped only when the calibration
+    # can reach that far (as ``sigmoid`` saturates, the probabilities agree).
+    clip = float(np.max(alpha * _U_BOUND + np.abs(beta))) > _ETA_MAX
     per_class = np.empty((n_samples, n_classes))
     example = np.empty(n_samples)
     sums = np.empty((n_samples, 2))
     L = np.ones((3, n_samples))
+    scores = None
     if aggregate is not None:
-        scores = np.empty((n_samples, n_classes), dtype=Q.dtype), np.empty(n_samples, Q.dtype)
+        scores = np.empty((n_samples, n_classes), dtype=dtype), np.empty(n_samples, dtype)
+    # With the product of float64 scores, the probability of an error in the example
+    # is one minus it, except where a score is 0 (an annotation certainly wrong) and
+    # the floor applies.
+    product = (aggregate is not None and np.dtype(dtype) == np.float64
+               and getattr(aggregate, "spec", None) == ("product", None))
+    # The given annotations, row-major, found once for all blocks.
+    all_rows, all_cols = nonzero_2d(Y)
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(all_rows, minlength=n_samples))])
 
     def block(start_row, stop_row):
-        Q_block, Y_block = Q[start_row:stop_row], Y[start_row:stop_row]
-        s = calibrated_block(Q_block, model)
-        L[1, start_row:stop_row], L[2, start_row:stop_row] = side_sums_block(
-            Q_block, Y_block, model, s.copy())
-        E = error_proba_block(Q_block, Y_block, model, s)
-        per_class[start_row:stop_row] = E
-        example[start_row:stop_row] = example_error_proba(E)
-        sums[start_row:stop_row] = _row_sums_block(E, Y_block)
+        given = slice(bounds[start_row], bounds[stop_row])
+        rows, cols = all_rows[given] - start_row, all_cols[given]
+        n_given = np.diff(bounds[start_row:stop_row + 1])
+        t = np.multiply(U[start_row:stop_row], alpha)
+        t += beta
+        if clip:
+            np.clip(t, -_ETA_MAX, _ETA_MAX, out=t)
+        np.exp(t, out=t)
+        # The single-error likelihoods, from the flip odds kept in [_ODDS_LO, _ODDS_HI]
+        # (the calibrated probability kept _S_EPS from 0 and 1, as in _single_error).
+        odds = np.clip(t, _ODDS_LO, _ODDS_HI)
+        odds_given = odds[rows, cols]
+        odds[rows, cols] = 0
+        L[1, start_row:stop_row] = odds.sum(axis=1) / (n_given + 1)
+        L[2, start_row:stop_row] = np.bincount(
+            rows, weights=1 / odds_given, minlength=n_given.size) / (n_classes - n_given + 1)
+        # The error probabilities.
+        t_given = t[rows, cols]
+        E = per_class[start_row:stop_row]
+        np.add(t, odds_scale, out=odds)
+        np.divide(t, odds, out=E)
+        r0_given = r0[cols]
+        E[rows, cols] = r0_given / np.maximum(r0_given + keep1[cols] * t_given, _TINY)
+        total = E.sum(axis=1)
+        given_sum = np.bincount(rows, weights=E[rows, cols], minlength=n_given.size)
+        sums[start_row:stop_row, 0] = given_sum
+        sums[start_row:stop_row, 1] = total - given_sum
         if aggregate is not None:
-            S = posterior_scores_block(Q_block, Y_block, model,
-                                       out=scores[0][start_row:stop_row], errors=E)
+            S = np.subtract(1, E, out=scores[0][start_row:stop_row], dtype=dtype,
+                            casting="same_kind")
             scores[1][start_row:stop_row] = aggregate(S)
+        # The product of the 1 - e, each floored at 1e-16 (as example_error_proba
+        # keeps e below 1).
+        if product:
+            example[start_row:stop_row] = 1 - scores[1][start_row:stop_row]
+            zero = np.flatnonzero(scores[1][start_row:stop_row] == 0)
+            right = np.maximum(S[zero], _MIN_RIGHT)
+            example[start_row + zero] = 1 - np.prod(right, axis=1)
+        else:
+            right = np.maximum(np.subtract(1, E, out=t), _MIN_RIGHT, out=t)
+            example[start_row:stop_row] = 1 - np.prod(right, axis=1)
 
     # A user's callable aggregator may not be thread-safe (as in the driver).
     parallel = aggregate is None or getattr(aggregate, "thread_safe", False)
-    run_blocks(block, row_blocks(n_samples, n_classes, REFIT_BLOCK_ELEMENTS),
-               parallel=parallel)
-    return (example, per_class, error_shares_em(L, known, start),
-            None if aggregate is None else scores, sums)
+    # Blocks of the default size: a block goes through three float64 temporaries
+    # (2**15 values per block measured 20-30% slower, 2**19 60% slower).
+    run_blocks(block, row_blocks(n_samples, n_classes), parallel=parallel)
+    return example, per_class, error_shares_em(L, known, start), scores, sums
 
 
 # Probabilities are clipped this far from 0 and 1 before a logit, sums floored

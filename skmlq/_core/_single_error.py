@@ -40,6 +40,9 @@ __all__ = ["error_shares_em", "fit_error_shares", "reviewed_responsibilities",
 
 _EM_ITER = 500
 _EM_TOL = 1e-10
+_NEWTON_ITER = 100
+_NEWTON_TOL = 1e-13
+_LINE_SEARCH = 40
 # Calibrated probabilities are kept this far from 0 and 1, so that odds stay finite.
 _S_EPS = 1e-9
 
@@ -110,26 +113,120 @@ def reviewed_responsibilities(Y_rows, T_rows):
     return out / out.sum(axis=1, keepdims=True)
 
 
+def _em_step(pi, L, known):
+    w = pi[:, None] * L
+    w /= w.sum(axis=0)
+    if known is not None:
+        w[:, known[0]] = known[1].T
+    return _row_sums(w) / w.shape[1]
+
+
+def _row_sums(a):
+    # Row by row: numpy reduces a few long rows along axis 1 twenty times slower.
+    return np.array([row.sum() for row in a])
+
+
 def error_shares_em(L, known=None, start=None):
-    """The shares by EM from the side likelihoods ``L`` (3, n) of every row (row 0
-    ones, rows 1 and 2 ``L_missing`` and ``L_wrong``).
+    """The shares by maximum likelihood from the side likelihoods ``L`` (3, n) of
+    every row (row 0 ones, rows 1 and 2 ``L_missing`` and ``L_wrong``): EM's fixed
+    point, reached by Newton's method.
 
     ``known``: None or ``(rows, responsibilities (len(rows), 3))``, reviewed rows
-    whose kind is settled; their responsibilities stay fixed through the EM.
+    whose kind is settled; their responsibilities stay fixed (they add
+    ``sum_rows r . log(pi)`` to the log-likelihood).
     ``start``: the shares to start from (a refit starts from the previous ones).
+
+    EM (``pi <- mean of the responsibilities``) converges to the maximum of the
+    log-likelihood ``sum_i log(pi . L_i)``, concave in ``pi``, but slowly where a
+    share is tiny: after a batch whose every answer was "right", 500 rounds (half
+    a second at 100,000 rows) still left the share of lost tags twice its
+    maximum. Newton's method on the two free shares (``pi_clean = 1 - pi_missing -
+    pi_wrong``; a share no reviewed row holds may end at 0, where its gradient
+    points out of the simplex) reaches it in about ten steps, each a pass over the
+    rows with a line search that never lowers the likelihood; EM's rounds remain
+    the fallback if a step is not finite or the likelihood is flat along a share.
     """
     pi = np.array([0.9, 0.05, 0.05]) if start is None else np.asarray(start, dtype=float)
+    n_samples = L.shape[1]
+    if known is not None and len(known[0]):
+        counts = np.asarray(known[1], dtype=float).sum(axis=0)
+        unknown = np.ones(n_samples, dtype=bool)
+        unknown[known[0]] = False
+        if not unknown.any():
+            return counts / n_samples
+        A = np.compress(unknown, L[1:], axis=1)
+        A -= 1.0
+    else:
+        counts, A = np.zeros(3), L[1:] - 1.0
+    # One EM round first: every share a reviewed row holds is then positive.
+    pi = _em_step(pi, L, known)
+    shares = _newton_shares(A, counts, pi[1:])
+    if shares is not None:
+        return shares
     for _ in range(_EM_ITER):
-        w = pi[:, None] * L
-        w /= w.sum(axis=0)
-        if known is not None:
-            w[:, known[0]] = known[1].T
-        new = w.mean(axis=1)
+        new = _em_step(pi, L, known)
         done = np.abs(new - pi).max() <= _EM_TOL
         pi = new
         if done:
             break
     return pi
+
+
+def _shares_log_likelihood(x, A, counts):
+    """``sum_i log(pi . L_i) + counts . log(pi)`` at ``pi = (1 - x.sum(), x)`` (-inf
+    outside the simplex), and the ``pi . L_i``."""
+    clean = 1 - x.sum()
+    d = 1 + x @ A
+    if clean < 0 or (x < 0).any() or (d <= 0).any():
+        return -np.inf, d
+    pi = np.concatenate([[clean], x])
+    held = counts > 0
+    with np.errstate(divide="ignore"):
+        return float(np.log(d).sum() + counts[held] @ np.log(pi[held])), d
+
+
+def _newton_shares(A, counts, x):
+    """Newton's method for :func:`error_shares_em` on ``x = (pi_missing,
+    pi_wrong)``; ``A = L[1:] - 1`` of the rows not reviewed (``pi . L_i = 1 + x .
+    A_i``). None when a step is not finite or the likelihood is flat along a share."""
+    held = counts[1:] > 0
+    f, d = _shares_log_likelihood(x, A, counts)
+    for _ in range(_NEWTON_ITER):
+        clean = 1 - x.sum()
+        Ad = A / d
+        with np.errstate(divide="ignore", invalid="ignore"):
+            own = np.where(held, counts[1:] / x, 0.0)
+            own2 = np.where(held, counts[1:] / x ** 2, 0.0)
+            pull = counts[0] / clean if counts[0] else 0.0
+            pull2 = counts[0] / clean ** 2 if counts[0] else 0.0
+        gradient = _row_sums(Ad) + own - pull
+        curvature = Ad @ Ad.T + np.diag(own2) + pull2  # minus the Hessian
+        # A share at 0 whose gradient points out of the simplex stays there.
+        free = ~((x <= 0) & (gradient <= 0))
+        step = np.zeros(2)
+        if free.any():
+            try:
+                step[free] = np.linalg.solve(curvature[np.ix_(free, free)], gradient[free])
+            except np.linalg.LinAlgError:  # flat along a share (e.g. no row tells it)
+                return None
+        if not np.all(np.isfinite(step)):
+            return None
+        # Halve the step until the likelihood does not fall (beyond rounding); a share
+        # no reviewed row holds may stop at 0.
+        for _ in range(_LINE_SEARCH):
+            new = x + step
+            new[(new < 0) & ~held] = 0.0
+            f_new, d_new = _shares_log_likelihood(new, A, counts)
+            if f_new >= f - 1e-12 * abs(f):
+                break
+            step /= 2
+        else:
+            break
+        moved = np.abs(new - x).max()
+        x, f, d = new, f_new, d_new
+        if moved <= _NEWTON_TOL:
+            break
+    return np.concatenate([[1 - x.sum()], x])
 
 
 def single_error_block(Q_block, Y_block, model, shares, calibrated=None):

@@ -26,7 +26,7 @@ from .._core._driver import score_blocks
 from .._core._error_proba import fit_noise_model, noise_histogram, reviewed_histogram
 from .._core._review import (
     combine_estimates, draw_batch, error_row_sums, fit_review_ranker, refit_pass,
-    review_features, review_ranking,
+    review_features, review_ranking, stage_logits,
 )
 from .._core._single_error import reviewed_responsibilities
 from ..utils._blocks import row_blocks, run_blocks
@@ -113,9 +113,9 @@ class ReviewedErrorEstimate(ErrorEstimate):
 
 
 class _ReviewState:
-    """What the loop keeps between calls: the given labels, the stage's probabilities
-    of all rows (recomputed after unpickling rather than stored), the histogram of
-    all rows, the batches drawn and the examples in them."""
+    """What the loop keeps between calls: the given labels, the logits of the stage's
+    probabilities of all rows (recomputed after unpickling rather than stored), the
+    histogram of all rows, the batches drawn and the examples in them."""
 
     def __init__(self, given, pred_probs, params):
         self.given = given
@@ -134,9 +134,12 @@ class _ReviewState:
         self.mask = np.asarray(given, dtype=bool)
         self.n_given = self.mask.sum(axis=1)
         self._stage = None
+        self._logits = None
         self._histogram = None
 
     def stage_probs(self):
+        """The stage's probabilities of all rows, kept once asked for (the
+        ``"single_error"`` scores read them in every refit)."""
         if self._stage is None:
             P, Y = self.pred_probs, self.given
             Q = np.empty(P.shape, dtype=P.dtype)
@@ -148,15 +151,26 @@ class _ReviewState:
             self._stage = Q
         return self._stage
 
-    def histogram(self):
-        if self._histogram is None:
+    def stage_logits(self):
+        """The clipped logits of the stage's probabilities, which every refit reads
+        (one logit per annotation, computed once), and the histogram of all rows;
+        the probabilities themselves are not kept for them (as much memory again)."""
+        if self._logits is None:
+            keep = self._stage is not None
             Q = self.stage_probs()
             self._histogram = noise_histogram(self.given, lambda a, b: Q[a:b], *Q.shape)
+            self._logits = stage_logits(Q)
+            if not keep:
+                self._stage = None
+        return self._logits
+
+    def histogram(self):
+        self.stage_logits()
         return self._histogram
 
     def __getstate__(self):
         state = dict(self.__dict__)
-        state["_stage"] = None
+        state["_stage"] = state["_logits"] = None
         return state
 
 
@@ -357,20 +371,20 @@ class _ReviewMixin:
     def _refit_from_review(self, state, reviewed, current, features):
         """Refit the noise model and everything read from it; assign at the end."""
         given = state.given
-        Q = state.stage_probs()
+        U = state.stage_logits()
         counts, sums = state.histogram()
         rows = np.flatnonzero(reviewed)
-        true = current[rows]
+        true, given_rows = current[rows], given[rows]
         # Each refit starts from the previous model: a batch moves it a little.
         previous = self.cooccurrence_params_
-        model = fit_noise_model(counts, sums,
-                                reviewed=reviewed_histogram(given[rows], true, Q[rows]),
-                                start=previous.noise_model, rate_scale=REFIT_RATE_SCALE)
+        model = fit_noise_model(
+            counts, sums, reviewed=reviewed_histogram(given_rows, true, U[rows], logits=True),
+            start=previous.noise_model, rate_scale=REFIT_RATE_SCALE)
         aggregate = self._check_params()
         posterior = self.method == NOISE_POSTERIOR
         example, per_class, shares, scores, sums = refit_pass(
-            state.mask, Q, model, (rows, reviewed_responsibilities(given[rows], true)),
-            previous.error_shares, aggregate if posterior else None)
+            state.mask, U, model, (rows, reviewed_responsibilities(given_rows, true)),
+            previous.error_shares, aggregate if posterior else None, state.pred_probs.dtype)
         params = copy.copy(previous)
         params.noise_model = _read_only(model)
         params.count_check = None  # read from the fit's noise model, not this one
@@ -379,13 +393,13 @@ class _ReviewMixin:
             scores_per_class, scores = scores
         elif self.method in POSTERIOR_METHODS:
             scores_per_class, scores = score_blocks(
-                given, Q, self.method, None, aggregate, keep_per_class=True,
+                given, state.stage_probs(), self.method, None, aggregate, keep_per_class=True,
                 second_stage=params, stage_done=True)
         else:
             scores_per_class = self.label_quality_scores_per_class_.copy()
             scores = self.label_quality_scores_.copy()
         wrong = np.zeros(given.shape[0], dtype=bool)
-        wrong[rows] = (true != given[rows]).any(axis=1)
+        wrong[rows] = (true != given_rows).any(axis=1)
         estimate = self._reviewed_estimate(state, example, per_class, given, reviewed, wrong)
         ranker = fit_review_ranker(features[rows], wrong[rows])
         # The settled examples: their corrected labels are right.
@@ -396,7 +410,7 @@ class _ReviewMixin:
         scores_per_class[reviewed] = 1
         # The expected wrong given and missing annotations: the sums of per_class
         # over each side, from the refit's row sums.
-        diff = true - given[rows]
+        diff = true - given_rows
         estimate.n_to_remove = float(sums[:, 0].sum()) + float((diff < 0).sum())
         estimate.n_to_add = float(sums[:, 1].sum()) + float((diff > 0).sum())
 

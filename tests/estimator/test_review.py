@@ -9,10 +9,15 @@ import numpy as np
 import pytest
 
 from skmlq import MultilabelLabelQuality
+from skmlq._core._aggregation import resolve_aggregator
 from skmlq._core._error_proba import (
-    _centres, _log_likelihood, fit_noise_model, noise_histogram, reviewed_histogram,
+    _centres, _log_likelihood, calibrated_block, error_proba_block, example_error_proba,
+    fit_noise_model, noise_histogram, posterior_scores_block, reviewed_histogram,
 )
-from skmlq._core._review import ReviewBatch, combine_estimates, draw_batch
+from skmlq._core._review import (
+    ReviewBatch, combine_estimates, draw_batch, error_row_sums, refit_pass, stage_logits,
+)
+from skmlq._core._single_error import error_shares_em, side_sums_block
 from skmlq.benchmarking import missing_tags_noise, random_toggle_noise
 from skmlq.report import write_review
 
@@ -191,6 +196,9 @@ def test_any_method(problem):
     single = fit(noisy, P, method="single_error")
     single.add_reviewed(rows, clean[rows])
     assert (single.label_quality_scores_[rows] == 1).all()
+    # the refit reads the stage's logits; only the single-error scores also keep
+    # the stage's probabilities
+    assert mlq._review._stage is None and single._review._stage is not None
 
 
 @pytest.mark.parametrize("call, match", [
@@ -329,3 +337,94 @@ def test_review_batch_pickles():
     again = pickle.loads(pickle.dumps(batch))
     assert again.estimate(np.array([False, False, True])) == batch.estimate(
         np.array([False, False, True]))
+
+
+@pytest.mark.parametrize("dtype, steep, aggregator", [
+    (np.float64, False, "product"), (np.float64, True, "product"),
+    (np.float32, False, "product"), (np.float32, True, "softmin"),
+    (np.float64, False, "exponential_moving_average"), (np.float64, True, None)])
+def test_refit_pass_matches_the_kernels(dtype, steep, aggregator):
+    # The refit's pass in terms of odds gives what the scoring kernels give, also
+    # where probabilities are 0 or 1, a flip rate is 0 and (steep) exp overflows.
+    rng = np.random.default_rng(1)
+    n_samples, n_classes = 300, 7
+    Y = rng.random((n_samples, n_classes)) < 0.3
+    Y[:5] = False
+    Q = np.where(Y, rng.beta(4, 2, Y.shape), rng.beta(1, 6, Y.shape)).astype(dtype)
+    Q[0, 0], Q[1, 1], Q[2, 2] = 0.0, 1.0, 1e-12
+    model = np.column_stack([rng.uniform(0.5, 2, n_classes), rng.normal(0, 1, n_classes),
+                             rng.uniform(0, 0.2, n_classes), rng.uniform(0, 0.2, n_classes)])
+    model[3, 2] = model[4, 3] = 0.0
+    if steep:
+        model[5, :2] = (60.0, -5.0)
+    known = (np.arange(10), np.tile([1.0, 0.0, 0.0], (10, 1)))
+    aggregate = None if aggregator is None else resolve_aggregator({"method": aggregator})
+    example, per_class, shares, both, sums = refit_pass(
+        Y, stage_logits(Q), model, known, [0.9, 0.05, 0.05], aggregate, Q.dtype)
+    E = error_proba_block(Q, Y, model)
+    L = np.ones((3, n_samples))
+    L[1], L[2] = side_sums_block(Q, Y, model, calibrated_block(Q, model))
+    np.testing.assert_allclose(per_class, E, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(example, example_error_proba(E), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(sums, error_row_sums(E, Y), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(shares, error_shares_em(L, known, [0.9, 0.05, 0.05]),
+                               rtol=1e-9, atol=1e-14)
+    if aggregate is None:
+        assert both is None
+        return
+    S, scores = both
+    reference = posterior_scores_block(Q, Y, model, errors=E)
+    assert S.dtype == scores.dtype == dtype
+    tolerance = 1e-6 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(S, reference, rtol=tolerance, atol=tolerance / 100)
+    np.testing.assert_allclose(scores, aggregate(reference), rtol=tolerance * 10,
+                               atol=tolerance / 100)
+
+
+def em_shares(L, known, rounds):
+    pi = np.array([0.9, 0.05, 0.05])
+    for _ in range(rounds):
+        w = pi[:, None] * L
+        w /= w.sum(axis=0)
+        if known is not None:
+            w[:, known[0]] = known[1].T
+        pi = w.mean(axis=1)
+    return pi
+
+
+def shares_log_likelihood(pi, L, known):
+    rest = np.ones(L.shape[1], dtype=bool)
+    rest[known[0]] = False
+    return np.log(pi @ L[:, rest]).sum() + (known[1] @ np.log(np.maximum(pi, 1e-300))).sum()
+
+
+def test_error_shares_reach_the_fixed_point_of_em():
+    rng = np.random.default_rng(2)
+    n = 4000
+    L = np.ones((3, n))
+    L[1], L[2] = rng.gamma(0.5, 0.3, n), rng.gamma(0.5, 0.6, n)
+    known = (np.arange(200), np.tile([0.0, 0.0, 1.0], (200, 1)))
+    known[1][:150] = [1.0, 0.0, 0.0]
+    for k in (None, known):
+        # EM converges here: its fixed point, which Newton's method reaches
+        np.testing.assert_allclose(error_shares_em(L, k), em_shares(L, k, 3000), rtol=1e-8)
+    # Every reviewed example right, none lost a tag, and the share of lost tags at
+    # its bound 0: EM crawls towards it; Newton's method gets there, above the
+    # likelihood of EM's 500 rounds, and stays there.
+    L[1], L[2] = rng.gamma(0.5, 2.6, n), rng.gamma(0.5, 0.6, n)
+    L[2, :200] *= 100
+    confirmed = (np.arange(1000, 2000), np.tile([1.0, 0.0, 0.0], (1000, 1)))
+    shares, slow = error_shares_em(L, confirmed), em_shares(L, confirmed, 500)
+    assert shares[1] == 0 < slow[1] and abs(shares.sum() - 1) < 1e-12
+    assert (shares_log_likelihood(shares, L, confirmed)
+            > shares_log_likelihood(slow, L, confirmed) + 1e-4)
+    np.testing.assert_allclose(error_shares_em(L, confirmed, start=shares), shares,
+                               atol=1e-12)
+    # no row tells one kind from being clean (the likelihood is flat along its
+    # share): EM's rounds, as before
+    flat = np.ones((3, 50))
+    flat[2] = rng.gamma(0.5, 0.6, 50)
+    np.testing.assert_allclose(error_shares_em(flat), em_shares(flat, None, 3000), atol=1e-9)
+    # everything reviewed: the shares are the reviewed kinds'
+    everything = (np.arange(n), np.tile([0.5, 0.25, 0.25], (n, 1)))
+    np.testing.assert_allclose(error_shares_em(L, everything), [0.5, 0.25, 0.25])
