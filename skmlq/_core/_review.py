@@ -38,16 +38,17 @@ p_i`` by ``|R| / g`` when ``e`` is badly wrong (a defensive mixture).
 The order of the likeliest errors also learns from the answers
 (:func:`fit_review_ranker`): a logistic regression of "found wrong" on five
 summaries of each example (:func:`review_features`: the logit of its error
-probability, the log sums of the error probabilities of its given and of its
-absent annotations, its number of given labels and the logit of its label
-quality score), fitted on the reviewed examples, ranks the others. The noise
-model ties the kinds of error together through a few parameters; the ranker
-learns how much each summary says about an error *on this data*, which matters
-most where the noise model's guess of the kind of noise is wrong (on the
+probability, the log sums of the error probabilities of its given and of its absent
+annotations, its number of given labels and the logit of its label quality score),
+fitted on the reviewed examples, ranks the others once at least
+:data:`RANKER_MIN_PER_COEFFICIENT` examples per summary were found wrong and as many
+right. The noise model ties the kinds of error together through a few parameters;
+the ranker learns how much each summary says about an error *on this data*, which
+matters most where the noise model's guess of the kind of noise is wrong (on the
 synthetic benchmark with realistic noise it doubles the errors found by 10%
-reviewed). The reviewed examples were chosen from what is observed of them,
-which these summaries include, so fitting on them alone does not bias the
-conditional model.
+reviewed). The reviewed examples were chosen from what is observed of them, which
+these summaries include, so fitting on them alone does not bias the conditional
+model.
 
 The batches' estimates are averaged with weights proportional to their draws.
 Each one's error has mean zero given the batches before (a martingale), so the
