@@ -18,7 +18,8 @@ variant                                               yeast toggle           syn
 ====================================================  =====================  =====================
 as shipped before (ranker once both answers exist)    -0.055 -0.055 -0.032   +0.121 +0.163 +0.084
 no ranker                                             -0.054 -0.050 -0.041   (not run)
-no draws (``random_share=0``)                         -0.036 -0.077 -0.051   +0.133 +0.169 +0.085
+no draws (``random_share=0``)                         -0.036 -0.077 -0.051   (not run)
+no draws, ranker after 2 answers of each kind         -0.063 -0.088 -0.072   +0.133 +0.169 +0.085
 no draws, no ranker                                   -0.004 -0.005 -0.011   +0.005 +0.010 +0.009
 ranker kept if its prequential log-loss is lower      -0.041 -0.047 -0.036   +0.089 +0.032 +0.007
 ranker kept if it orders each next batch better       -0.036 -0.040 -0.033   +0.089 +0.154 +0.054
