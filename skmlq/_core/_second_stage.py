@@ -312,7 +312,7 @@ def _outside(count, y, active, X):
     return s
 
 
-def _data_terms(sample, theta, with_hessian, step=None, lengths=()):
+def _data_terms(sample, theta, with_hessian, step=None, lengths=(), columns=None):
     """Unpenalised log-loss per fold and class (and gradient, Hessian) of the rows.
 
     Returns ``(loss, grad, hess)``, the sums over the rows of each fold, of shapes
@@ -321,7 +321,9 @@ def _data_terms(sample, theta, with_hessian, step=None, lengths=()):
     refit. ``theta`` of width ``_HEAD`` is the model whose neighbour weights are
     all 0. Without ``with_hessian``, ``(loss,)``; given a ``step``, ``(losses,)``
     of shape (F, T, K) at ``theta - t step`` for each t of ``lengths``, all from
-    one pass. The Hessian's first three rows hold their upper triangle only
+    one pass, of the classes ``columns`` only when given (F, T, len(columns)): the
+    line search needs those of the classes whose full step failed, often few.
+    The Hessian's first three rows hold their upper triangle only
     (:func:`_penalised` mirrors it). Blocks run on the thread pool and are summed
     in block order, so the result does not depend on the threading.
     """
@@ -344,6 +346,9 @@ def _data_terms(sample, theta, with_hessian, step=None, lengths=()):
         if step is not None:
             # the change of eta along the step is linear in t
             delta = linear(Z, s, active, X, step)
+            if columns is not None:
+                # (each class's loss is summed over the rows alone: the same sums)
+                eta, delta, y = eta[:, columns], delta[:, columns], y[:, columns]
             return (np.stack([log_loss(eta - t * delta, y)[0] for t in lengths]),)
         loss, sig = log_loss(eta, y)
         if not with_hessian:
@@ -352,47 +357,48 @@ def _data_terms(sample, theta, with_hessian, step=None, lengths=()):
         w = sig * (1 - sig)
         wz, ws = w * Z, w * s
         grad = np.zeros((n_classes, width))
-        hess = np.zeros((n_classes, width, width))
+        # the first three rows of the Hessian; the neighbour block is summed apart
+        head = np.zeros((n_classes, _HEAD, width))
         grad[:, 0] = np.einsum("ij,ij->j", r, Z)
         grad[:, 1] = r.sum(axis=0)
         grad[:, 2] = np.einsum("ij,ij->j", r, s)
-        hess[:, 0, 0] = np.einsum("ij,ij->j", wz, Z)
-        hess[:, 0, 1] = wz.sum(axis=0)
-        hess[:, 0, 2] = np.einsum("ij,ij->j", wz, s)
-        hess[:, 1, 1] = w.sum(axis=0)
-        hess[:, 1, 2] = ws.sum(axis=0)
-        hess[:, 2, 2] = np.einsum("ij,ij->j", ws, s)
+        head[:, 0, 0] = np.einsum("ij,ij->j", wz, Z)
+        head[:, 0, 1] = wz.sum(axis=0)
+        head[:, 0, 2] = np.einsum("ij,ij->j", wz, s)
+        head[:, 1, 1] = w.sum(axis=0)
+        head[:, 1, 2] = ws.sum(axis=0)
+        head[:, 2, 2] = np.einsum("ij,ij->j", ws, s)
+        upper = None
         if m and active.size:
             shape = (n_classes, m)
-            XT = X.T
-            grad[:, _HEAD:] = (XT @ r.ravel()[active]).reshape(shape)
             w_active = w.ravel()[active]
-            hess[:, 0, _HEAD:] = (XT @ wz.ravel()[active]).reshape(shape)
-            hess[:, 1, _HEAD:] = (XT @ w_active).reshape(shape)
-            hess[:, 2, _HEAD:] = (XT @ ws.ravel()[active]).reshape(shape)
-            # sum over rows of w y_{N(k)_t} y_{N(k)_u}: pairs of columns of X that
-            # share a row, which are those of one class
+            # the four label sums in one product (one pass over X, not four)
+            sums = X.T @ np.column_stack([r.ravel()[active], wz.ravel()[active], w_active,
+                                          ws.ravel()[active]])
+            grad[:, _HEAD:] = sums[:, 0].reshape(shape)
+            for row in range(_HEAD):
+                head[:, row, _HEAD:] = sums[:, row + 1].reshape(shape)
+            # sum over rows of w y_{N(k)_t} y_{N(k)_u}, t < u: pairs of columns of X
+            # that share a row, which are those of one class (the lower triangle is
+            # mirrored and the diagonal, y^2 = y, is the intercept's row, once the
+            # blocks are summed)
             if pairs is None:
                 weighted = sp.csr_matrix((np.repeat(w_active, np.diff(X.indptr)),
                                           X.indices, X.indptr), shape=X.shape)
-                product = (XT @ weighted).tocoo()
-                square = np.zeros(n_classes * m * m)
-                square[product.row * m + product.col % m] = product.data
-                hess[:, _HEAD:, _HEAD:] = square.reshape(n_classes, m, m)
+                product = (X.T @ weighted).tocoo()
+                t, u = product.row % m, product.col % m
+                keep = t < u
+                upper = np.zeros(n_classes * m * m)
+                upper[product.row[keep] * m + u[keep]] = product.data[keep]
             else:
-                # t < u from the cells, u < t by symmetry; t = u: y^2 = y, so the
-                # diagonal is the row of the intercept
                 upper = np.bincount(pairs[1], weights=np.repeat(w_active, pairs[0]),
-                                    minlength=n_classes * m * m).reshape(n_classes, m, m)
-                block = hess[:, _HEAD:, _HEAD:]
-                block += upper
-                block += upper.transpose(0, 2, 1)
-                diag = np.arange(m)
-                block[:, diag, diag] = hess[:, 1, _HEAD:]
-        return loss, grad, hess
+                                    minlength=n_classes * m * m)
+            upper = upper.reshape(n_classes, m, m)
+        return loss, grad, head, upper
 
     if step is not None:
-        total = [np.zeros((sample.n_folds, len(lengths), n_classes))]
+        n_columns = n_classes if columns is None else len(columns)
+        total = [np.zeros((sample.n_folds, len(lengths), n_columns))]
     else:
         total = [np.zeros((sample.n_folds, n_classes))]
         if with_hessian:
@@ -406,8 +412,20 @@ def _data_terms(sample, theta, with_hessian, step=None, lengths=()):
         results = run_blocks(lambda i, _: block_terms(i), [(i, i + 1) for i in indices])
         for index, terms in zip(indices, results):
             fold = sample.blocks[index][0]
-            for acc, value in zip(total, terms):
+            for acc, value in zip(total, terms[:2]):
                 acc[fold] += value
+            if with_hessian and step is None:
+                hess = total[2][fold]
+                hess[:, :_HEAD] += terms[2]
+                if terms[3] is not None:
+                    hess[:, _HEAD:, _HEAD:] += terms[3]
+    if with_hessian and step is None and m:
+        # The neighbour block's upper triangle, summed over the blocks, mirrored once
+        # (not block by block: the sums are the same, a third of the work)
+        block = total[2][:, :, _HEAD:, _HEAD:]
+        block += block.swapaxes(2, 3)
+        diag = np.arange(m)
+        block[:, :, diag, diag] = total[2][:, :, 1, _HEAD:]
     return tuple(total)
 
 
@@ -488,12 +506,15 @@ def _newton(sample, theta, inv_c, tol, polish):
         else:
             worse = ~converged
         folds = None
-        losses = _data_terms(sample, theta, False, step, _LENGTHS)[0].sum(axis=0)
+        # the lengths are tried on the classes whose full step failed only
+        failed = np.flatnonzero(worse)
+        losses = _data_terms(sample, theta, False, step, _LENGTHS, failed)[0].sum(axis=0)
         for i, t in enumerate(_LENGTHS):
-            losses[i] = _penalised(theta - t * step, inv_c, losses[i])[0]
+            losses[i] = _penalised(theta[failed] - t * step[failed], inv_c, losses[i])[0]
         best = np.argmin(losses, axis=0)
-        lower = losses[best, np.arange(n_classes)] <= loss + 1e-12 * np.abs(loss)
-        t = np.where(worse, np.where(lower, _LENGTHS[best], 0.0), 1.0)
+        lower = losses[best, np.arange(failed.size)] <= (loss + 1e-12 * np.abs(loss))[failed]
+        t = np.ones(n_classes)
+        t[failed] = np.where(lower, _LENGTHS[best], 0.0)
         stuck |= t == 0
         full = bool((t[~stuck] == 1).all())
         theta = theta - t[:, None] * step
