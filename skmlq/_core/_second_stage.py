@@ -235,10 +235,7 @@ class _FitSample:
         bounds = np.searchsorted(folds[order], np.arange(n_folds + 1))
         m = self.neighbors.shape[1]
         self.n_rows, self.n_classes, self.n_folds, self.m = n_rows, n_classes, n_folds, m
-        # column t of class k's neighbours, for each label j: (K, K m)
-        reverse = sp.csr_matrix(
-            (np.ones(n_classes * m), (self.neighbors.ravel(), np.arange(n_classes * m))),
-            shape=(n_classes, n_classes * m))
+        columns = self.neighbors.ravel()
         self.blocks = []  # (fold, Z, y, count, active, X, pairs)
         # Larger than scoring blocks, so that the (K, m + 3, m + 3) terms of each
         # block are few against its rows.
@@ -249,7 +246,10 @@ class _FitSample:
                 L_block = L[lo + start:lo + stop]
                 y = L_block.toarray() > 0
                 count = np.diff(L_block.indptr).astype(np.float64)
-                active, X = self._carried(L_block @ reverse, n_classes, m)
+                # which (class, neighbour) columns each row carries: column k m + t is
+                # label N(k)_t; built transposed, so that the indices come out sorted
+                carried = L_block.T.tocsr()[columns].T.tocsr()
+                active, X = self._carried(carried, n_classes, m)
                 # (X.T, a CSC view, multiplies as fast as a CSR copy would)
                 self.blocks.append((fold, Z[lo + start:lo + stop], y, count, active, X,
                                     self._pairs(X, m)))
@@ -264,28 +264,29 @@ class _FitSample:
         sparse product ``X^T diag(w) X`` it replaces, which the other blocks
         keep), for no more memory than ``X``."""
         counts = np.diff(X.indptr).astype(np.intp)
-        n_pairs = int((counts * (counts - 1) // 2).sum())
+        per_row = counts * (counts - 1) // 2
+        n_pairs = int(per_row.sum())
         if m == 0 or n_pairs > _PAIRS_PER_ENTRY * X.nnz:
             return None
         cells = np.empty(n_pairs, dtype=np.int32 if X.shape[1] * m < 2**31 else np.intp)
-        # every ordered pair of each row's entries (in chunks of rows, which bounds
-        # the memory of the squares), then those with t < u
-        done = 0
-        for first, last in row_blocks(counts.size, 1, 2**16):
-            sub = counts[first:last]
-            squares = sub * sub
-            rows = np.repeat(np.arange(first, last), squares)
-            pos = np.arange(rows.size) - np.repeat(np.cumsum(squares) - squares, squares)
-            width = counts[rows]
-            one = X.indices[X.indptr[rows] + pos // width]
-            other = X.indices[X.indptr[rows] + pos % width]
-            keep = one < other
-            # columns k m + t and k m + u of one class: cell k m^2 + t m + u
-            found = one[keep] * m + other[keep] % m
-            cells[done:done + found.size] = found
-            done += found.size
-        per_row = np.uint16 if m * (m - 1) // 2 < 2**16 else np.int32
-        return (counts * (counts - 1) // 2).astype(per_row), cells
+        offsets = np.cumsum(per_row) - per_row
+        indices = X.indices.astype(cells.dtype, copy=False)
+        # the rows of each number of entries c together: their c (c - 1) / 2 pairs
+        # t < u in the order of np.triu_indices (t, then u), in chunks of rows that
+        # bound the memory
+        for c in np.unique(counts[counts > 1]):
+            one, other = np.triu_indices(c, 1)
+            pairs = np.arange(one.size)
+            rows = np.flatnonzero(counts == c)
+            for first, last in row_blocks(rows.size, one.size, 2**18):
+                chunk = rows[first:last]
+                start = X.indptr[chunk][:, None]
+                # columns k m + t and k m + u of one class: cell k m^2 + t m + u
+                found = indices[start + one] * m
+                found += indices[start + other] % m
+                cells[offsets[chunk][:, None] + pairs] = found
+        dtype = np.uint16 if m * (m - 1) // 2 < 2**16 else np.int32
+        return per_row.astype(dtype), cells
 
     @staticmethod
     def _carried(G, n_classes, m):
