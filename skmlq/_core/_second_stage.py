@@ -291,16 +291,27 @@ class _FitSample:
     @staticmethod
     def _carried(G, n_classes, m):
         """``(active, X)``: the (example, class) pairs with any neighbour given, as
-        flat indices ``i K + k``, and the 0/1 matrix of which (class, neighbour)
-        columns each of them carries."""
+        flat indices ``i K + k``, class after class (examples in order within a
+        class), and the 0/1 matrix of which (class, neighbour) columns each of them
+        carries.
+
+        Class after class, the Hessian's sums over ``X`` (its neighbour block, the
+        label rows) write one class's cells after another instead of all classes'
+        for every example: the same sums in the same order (each cell has the rows
+        of one class), a third faster at 983 classes."""
         G.sort_indices()
         rows = np.repeat(np.arange(G.shape[0]), np.diff(G.indptr))
-        flat = rows * n_classes + G.indices // max(m, 1)
+        classes = G.indices // max(m, 1)
+        # (a stable sort of small integers is a radix sort)
+        order = np.argsort(classes.astype(np.int16) if n_classes < 2**15 else classes,
+                           kind="stable")
+        indices = G.indices[order]
+        flat = rows[order] * n_classes + classes[order]
         new = np.ones(flat.size, dtype=bool)
         new[1:] = flat[1:] != flat[:-1]
         starts = np.flatnonzero(new)
         indptr = np.append(starts, flat.size)
-        X = sp.csr_matrix((np.ones(flat.size), G.indices, indptr),
+        X = sp.csr_matrix((np.ones(flat.size), indices, indptr),
                           shape=(starts.size, n_classes * m))
         return flat[starts], X
 
