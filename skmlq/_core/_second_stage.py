@@ -361,8 +361,12 @@ def _data_terms(sample, theta, with_hessian, step=None, lengths=(), columns=None
             if columns is not None:
                 # (each class's loss is summed over the rows alone: the same sums)
                 eta, delta, y = eta[:, columns], delta[:, columns], y[:, columns]
-            return (np.stack([log_loss(eta - t * delta, y)[0] for t in lengths]),)
-        loss, sig = log_loss(eta, y)
+            losses = []
+            for t in lengths:
+                trial = np.multiply(delta, t)
+                losses.append(log_loss(np.subtract(eta, trial, out=trial), y, False)[0])
+            return (np.stack(losses),)
+        loss, sig = log_loss(eta, y, with_hessian)
         if not with_hessian:
             return (loss,)
         r = sig - y
