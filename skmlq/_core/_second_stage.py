@@ -388,12 +388,11 @@ def _data_terms(sample, theta, with_hessian, step=None, lengths=(), columns=None
         if m and active.size:
             shape = (n_classes, m)
             w_active = w.ravel()[active]
-            # the four label sums in one product (one pass over X, not four)
-            sums = X.T @ np.column_stack([r.ravel()[active], wz.ravel()[active], w_active,
-                                          ws.ravel()[active]])
-            grad[:, _HEAD:] = sums[:, 0].reshape(shape)
-            for row in range(_HEAD):
-                head[:, row, _HEAD:] = sums[:, row + 1].reshape(shape)
+            XT = X.T
+            grad[:, _HEAD:] = (XT @ r.ravel()[active]).reshape(shape)
+            head[:, 0, _HEAD:] = (XT @ wz.ravel()[active]).reshape(shape)
+            head[:, 1, _HEAD:] = (XT @ w_active).reshape(shape)
+            head[:, 2, _HEAD:] = (XT @ ws.ravel()[active]).reshape(shape)
             # sum over rows of w y_{N(k)_t} y_{N(k)_u}, t < u: pairs of columns of X
             # that share a row, which are those of one class (the lower triangle is
             # mirrored and the diagonal, y^2 = y, is the intercept's row, once the
@@ -438,10 +437,11 @@ def _data_terms(sample, theta, with_hessian, step=None, lengths=(), columns=None
     if with_hessian and step is None and m:
         # The neighbour block's upper triangle, summed over the blocks, mirrored once
         # (not block by block: the sums are the same, a third of the work)
-        block = total[2][:, :, _HEAD:, _HEAD:]
-        block += block.swapaxes(2, 3)
         diag = np.arange(m)
-        block[:, :, diag, diag] = total[2][:, :, 1, _HEAD:]
+        for hess in total[2]:  # (fold by fold: the transposed copy is one fold's)
+            block = hess[:, _HEAD:, _HEAD:]
+            block += block.swapaxes(1, 2)
+            block[:, diag, diag] = hess[:, 1, _HEAD:]
     return tuple(total)
 
 
