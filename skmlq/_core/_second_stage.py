@@ -359,7 +359,9 @@ def _data_terms(sample, theta, with_hessian, step=None, lengths=(), columns=None
             # the change of eta along the step is linear in t
             delta = linear(Z, s, active, X, step)
             if columns is not None:
-                # (each class's loss is summed over the rows alone: the same sums)
+                # (each class's loss is summed over the rows alone: the same sums, to
+                # the rounding of numpy's order of summation, which only a tie between
+                # two step lengths could notice)
                 eta, delta, y = eta[:, columns], delta[:, columns], y[:, columns]
             losses = []
             for t in lengths:
