@@ -526,7 +526,8 @@ def _newton(sample, theta, inv_c, tol, polish):
         folds = None
         # the lengths are tried on the classes whose full step failed only
         failed = np.flatnonzero(worse)
-        losses = _data_terms(sample, theta, False, step, _LENGTHS, failed)[0].sum(axis=0)
+        losses = _data_terms(sample, theta, False, step, _LENGTHS,
+                             None if failed.size == n_classes else failed)[0].sum(axis=0)
         for i, t in enumerate(_LENGTHS):
             losses[i] = _penalised(theta[failed] - t * step[failed], inv_c, losses[i])[0]
         best = np.argmin(losses, axis=0)
