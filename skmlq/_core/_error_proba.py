@@ -44,6 +44,7 @@ from ._logistic import logit_block, sigmoid_inplace
 
 __all__ = [
     "calibrated_block",
+    "calibrated_logits_block",
     "error_proba_block",
     "example_error_proba",
     "fit_noise_model",
@@ -287,17 +288,26 @@ def fit_noise_model(counts, sums, reviewed=None, start=None, rate_scale=None):
     return per_class if gain > (n_classes - 1) * np.log(max(n_samples, 2.0)) else shared
 
 
+def calibrated_logits_block(Q_block, model, logits=None):
+    """The logit of :func:`calibrated_block`, ``alpha u + beta``, (n, K) float64.
+
+    ``logits``: the block's stage logits (float64, overwritten), read instead of
+    ``Q_block`` (see :func:`stage_u`).
+    """
+    alpha, beta = model[:, 0], model[:, 1]
+    eta = stage_u(Q_block, logits)
+    eta *= alpha
+    eta += beta
+    return eta
+
+
 def calibrated_block(Q_block, model, logits=None):
     """The noise model's probability that each class truly applies, ``s``, (n, K) float64.
 
     ``logits``: the block's stage logits (float64, overwritten), read instead of
     ``Q_block`` (see :func:`stage_u`).
     """
-    alpha, beta = model[:, 0], model[:, 1]
-    s = stage_u(Q_block, logits)
-    s *= alpha
-    s += beta
-    return sigmoid_inplace(s)
+    return sigmoid_inplace(calibrated_logits_block(Q_block, model, logits))
 
 
 def error_proba_block(Q_block, Y_block, model, calibrated=None):

@@ -33,7 +33,7 @@ import numpy as np
 
 from ..utils._blocks import nonzero_2d, row_blocks, run_blocks
 from ..utils._labels import indicator_block
-from ._error_proba import calibrated_block
+from ._error_proba import calibrated_logits_block
 
 __all__ = ["error_shares_em", "fit_error_shares", "reviewed_responsibilities",
            "side_sums_block", "single_error_block", "single_error_scores_block"]
@@ -45,23 +45,30 @@ _NEWTON_TOL = 1e-13
 _LINE_SEARCH = 40
 # Calibrated probabilities are kept this far from 0 and 1, so that odds stay finite.
 _S_EPS = 1e-9
+_ETA_MAX = float(np.log((1 - _S_EPS) / _S_EPS))
 
 
-def _weighted_odds(Q_block, Y_block, model, calibrated=None):
+def _weighted_odds(Q_block, Y_block, model, calibrated_logits=None):
     """Per annotation, its odds of being flipped over the size of its side + 1, and
-    the ``(rows, cols)`` of the given annotations."""
-    s = calibrated_block(Q_block, model) if calibrated is None else calibrated
-    np.clip(s, _S_EPS, 1 - _S_EPS, out=s)
+    the ``(rows, cols)`` of the given annotations.
+
+    ``calibrated_logits``: the block's :func:`calibrated_logits_block`, when already
+    computed (it is overwritten). The odds ``s / (1 - s)`` of the calibrated
+    probability are ``exp`` of its logit: one exponential per annotation, where
+    the probability would take a sigmoid, a subtraction and a division."""
+    eta = (calibrated_logits_block(Q_block, model) if calibrated_logits is None
+           else calibrated_logits)
+    # s kept _S_EPS from 0 and 1: its logit within +-_ETA_MAX
+    np.clip(eta, -_ETA_MAX, _ETA_MAX, out=eta)
+    rows, cols = nonzero_2d(Y_block)
     # absent: s / (1 - s), computed for every entry; given: (1 - s) / s, written over
     # the given entries only (a few per row)
-    rows, cols = nonzero_2d(Y_block)
-    s_given = s[rows, cols]
-    odds = np.subtract(1, s)
-    np.divide(s, odds, out=odds)
+    odds = np.exp(eta, out=eta)
+    odds_given = odds[rows, cols]
     n_given = np.bincount(rows, minlength=odds.shape[0])
     n_classes = odds.shape[1]
     odds *= (1.0 / (n_given + 1))[:, None]
-    odds[rows, cols] = (1 - s_given) / s_given * (1.0 / (n_classes - n_given + 1))[rows]
+    odds[rows, cols] = 1 / odds_given * (1.0 / (n_classes - n_given + 1))[rows]
     return odds, (rows, cols)
 
 
@@ -74,11 +81,12 @@ def _side_sums(odds, given):
     return total - wrong, wrong
 
 
-def side_sums_block(Q_block, Y_block, model, calibrated=None):
+def side_sums_block(Q_block, Y_block, model, calibrated_logits=None):
     """``(L_missing, L_wrong)`` of each row of a block: the likelihoods of one tag
-    missing and of one wrong tag against a clean example. ``calibrated``: the
-    block's ``calibrated_block``, when already computed (it is overwritten)."""
-    return _side_sums(*_weighted_odds(Q_block, Y_block, model, calibrated))
+    missing and of one wrong tag against a clean example. ``calibrated_logits``:
+    the block's ``calibrated_logits_block``, when already computed (it is
+    overwritten)."""
+    return _side_sums(*_weighted_odds(Q_block, Y_block, model, calibrated_logits))
 
 
 def fit_error_shares(Y, Q_blocks, model, n_samples, n_classes, known=None, start=None,
@@ -95,8 +103,8 @@ def fit_error_shares(Y, Q_blocks, model, n_samples, n_classes, known=None, start
     def block(start, stop):
         Y_block = indicator_block(Y, start, stop)
         Q = Q_blocks(start, stop)
-        s = calibrated_block(None, model, logits=Q) if logits else None
-        L[1, start:stop], L[2, start:stop] = side_sums_block(Q, Y_block, model, s)
+        eta = calibrated_logits_block(None, model, logits=Q) if logits else None
+        L[1, start:stop], L[2, start:stop] = side_sums_block(Q, Y_block, model, eta)
 
     run_blocks(block, row_blocks(n_samples, n_classes))
     return error_shares_em(L, known, start)
@@ -229,12 +237,12 @@ def _newton_shares(A, counts, x):
     return np.concatenate([[1 - x.sum()], x])
 
 
-def single_error_block(Q_block, Y_block, model, shares, calibrated=None):
+def single_error_block(Q_block, Y_block, model, shares, calibrated_logits=None):
     """Probability that each annotation is the example's one wrong annotation, (n, K).
 
-    ``calibrated``: the block's ``calibrated_block``, when already computed (it is
-    overwritten)."""
-    odds, given = _weighted_odds(Q_block, Y_block, model, calibrated)
+    ``calibrated_logits``: the block's ``calibrated_logits_block``, when already
+    computed (it is overwritten)."""
+    odds, given = _weighted_odds(Q_block, Y_block, model, calibrated_logits)
     missing, wrong = _side_sums(odds, given)
     clean, p_missing, p_wrong = shares
     den = clean + p_missing * missing + p_wrong * wrong
@@ -245,7 +253,9 @@ def single_error_block(Q_block, Y_block, model, shares, calibrated=None):
     return np.clip(odds, 0.0, 1.0, out=odds)
 
 
-def single_error_scores_block(Q_block, Y_block, model, shares, out=None, calibrated=None):
+def single_error_scores_block(Q_block, Y_block, model, shares, out=None,
+                              calibrated_logits=None):
     """``1 - single_error_block``, the per-class scores, dtype of ``Q_block``."""
-    P = single_error_block(Q_block, Y_block, model, shares, calibrated)
-    return np.subtract(1, P, out=out, dtype=Q_block.dtype, casting="same_kind")
+    P = single_error_block(Q_block, Y_block, model, shares, calibrated_logits)
+    return np.subtract(1, P, out=out, dtype=P.dtype if Q_block is None else Q_block.dtype,
+                       casting="same_kind")

@@ -11,7 +11,7 @@ import pytest
 from skmlq import MultilabelLabelQuality
 from skmlq._core._aggregation import resolve_aggregator
 from skmlq._core._error_proba import (
-    _centres, _log_likelihood, calibrated_block, error_proba_block, example_error_proba,
+    _centres, _log_likelihood, error_proba_block, example_error_proba,
     fit_noise_model, noise_histogram, posterior_scores_block, reviewed_histogram,
 )
 from skmlq._core._review import (
@@ -364,7 +364,7 @@ def test_refit_pass_matches_the_kernels(dtype, steep, aggregator):
         Y, stage_logits(Q), model, known, [0.9, 0.05, 0.05], aggregate, Q.dtype)
     E = error_proba_block(Q, Y, model)
     L = np.ones((3, n_samples))
-    L[1], L[2] = side_sums_block(Q, Y, model, calibrated_block(Q, model))
+    L[1], L[2] = side_sums_block(Q, Y, model)
     np.testing.assert_allclose(per_class, E, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(example, example_error_proba(E), rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(sums, error_row_sums(E, Y), rtol=1e-12, atol=1e-14)
