@@ -45,7 +45,7 @@ _NEWTON_TOL = 1e-13
 _LINE_SEARCH = 40
 # Calibrated probabilities are kept this far from 0 and 1, so that odds stay finite.
 _S_EPS = 1e-9
-_ETA_MAX = float(np.log((1 - _S_EPS) / _S_EPS))
+_ODDS_LOGIT_MAX = float(np.log((1 - _S_EPS) / _S_EPS))
 
 
 def _weighted_odds(Q_block, Y_block, model, calibrated_logits=None):
@@ -58,8 +58,8 @@ def _weighted_odds(Q_block, Y_block, model, calibrated_logits=None):
     the probability would take a sigmoid, a subtraction and a division."""
     eta = (calibrated_logits_block(Q_block, model) if calibrated_logits is None
            else calibrated_logits)
-    # s kept _S_EPS from 0 and 1: its logit within +-_ETA_MAX
-    np.clip(eta, -_ETA_MAX, _ETA_MAX, out=eta)
+    # s kept _S_EPS from 0 and 1: its logit within +-_ODDS_LOGIT_MAX
+    np.clip(eta, -_ODDS_LOGIT_MAX, _ODDS_LOGIT_MAX, out=eta)
     rows, cols = nonzero_2d(Y_block)
     # absent: s / (1 - s), computed for every entry; given: (1 - s) / s, written over
     # the given entries only (a few per row)
