@@ -38,7 +38,7 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit
 
-from ..utils._blocks import nonzero_2d, row_blocks, run_blocks, single_blas_thread
+from ..utils._blocks import iter_blocks, nonzero_2d, row_blocks, single_blas_thread
 from ..utils._labels import indicator_block
 from ._logistic import logit_block, sigmoid_inplace
 
@@ -97,7 +97,9 @@ def noise_histogram(Y, Q_blocks, n_samples, n_classes):
 
     counts = np.zeros(2 * n_classes * _N_BINS)
     sums = np.zeros(2 * n_classes * _N_BINS)
-    for c, s in run_blocks(block_hist, row_blocks(n_samples, n_classes)):
+    # (a few blocks' histograms alive at once: each is 4 K bins values, and one per
+    # block at 10,000 classes would hold 40 MB for every 13 rows)
+    for c, s in iter_blocks(block_hist, row_blocks(n_samples, n_classes)):
         counts += c
         sums += s
     shape = (2, n_classes, _N_BINS)

@@ -59,7 +59,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..utils import _blocks
-from ..utils._blocks import nonzero_2d, row_blocks, run_blocks, single_blas_thread
+from ..utils._blocks import iter_blocks, nonzero_2d, row_blocks, run_blocks, single_blas_thread
 from ..utils._labels import indicator_block, positives_per_class
 from ._count import count_reason, count_reliability
 from ._error_proba import (
@@ -775,7 +775,7 @@ def second_stage_thresholds(Y, P, params):
 
     sum_pos = np.zeros(n_classes)
     sum_all = np.zeros(n_classes)
-    for block_pos, block_all in run_blocks(block_sums, row_blocks(n_samples, n_classes)):
+    for block_pos, block_all in iter_blocks(block_sums, row_blocks(n_samples, n_classes)):
         sum_pos += block_pos
         sum_all += block_all
     return thresholds_from_sums(sum_pos, sum_all, positives_per_class(Y), n_samples)

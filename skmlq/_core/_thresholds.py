@@ -6,7 +6,7 @@ chunks reach exactly the in-memory thresholds. Inputs are trusted.
 
 import numpy as np
 
-from ..utils._blocks import row_blocks, run_blocks
+from ..utils._blocks import iter_blocks, row_blocks
 from ..utils._labels import indicator_block, positives_per_class
 from ..utils._sparse import FilledSparseMatrix
 from ._sparse_union import sparse_threshold_sums
@@ -54,7 +54,7 @@ def threshold_sums(Y, P):
     sum_pos = np.zeros(n_classes)
     sum_all = np.zeros(n_classes)
     # Added in block order, so the result is the same with or without threads.
-    for block_pos, block_all in run_blocks(block_sums, row_blocks(n_samples, n_classes)):
+    for block_pos, block_all in iter_blocks(block_sums, row_blocks(n_samples, n_classes)):
         sum_pos += block_pos
         sum_all += block_all
     return sum_pos, sum_all, positives_per_class(Y)
