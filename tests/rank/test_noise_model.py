@@ -68,3 +68,28 @@ def test_calibration_keeps_the_order_of_the_stage():
     assert np.all(model[:, 0] >= 0)
     Q, noisy, _ = _problem([[0.02, 0.1]] * 3, n_samples=2000)
     assert np.all(_fit(Q, noisy)[:, 0] > 0.5)
+
+
+def test_histogram_memory_does_not_grow_with_the_rows():
+    """The histogram's pass keeps a few blocks' (2, K, bins) sums alive, not one per
+    block: at many classes a block is a few rows and the per-block sums dwarf the data."""
+    import tracemalloc
+
+    n_samples, n_classes = 4000, 2000  # 61 blocks of 65 rows; 8 MB of sums per block
+    rng = np.random.RandomState(0)
+    block_q = expit(rng.normal(size=(65, n_classes)))
+    noisy = np.zeros((n_samples, n_classes), dtype=bool)
+    noisy[:, :3] = True
+
+    def blocks(start, stop):
+        return block_q[: stop - start]
+
+    tracemalloc.start()
+    try:
+        counts, sums = noise_histogram(noisy, blocks, n_samples, n_classes)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert counts.sum() == n_samples * n_classes
+    # one sum per block alive: about 61 x 8 MB = 490 MB; a few at a time: under 150 MB
+    assert peak < 150 * 2**20, peak / 2**20
