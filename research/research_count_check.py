@@ -1,0 +1,263 @@
+"""Which check keeps a printed count of wrong examples within a quarter of the truth?
+
+For every cached detection case (``benchmarks/_detect_data.py``) whose second stage
+is cached (``bench_detection.py`` caches it; this script never writes the cache or
+fits a stage): the true number of wrong examples, the estimate (sum of the error
+probabilities, as ``bench_detection.calibration``), today's count check
+(``skmlq._core._count.count_reliability``) and candidate checks:
+
+- ``se``: the single-error mixture's count, ``n (1 - pi_clean)``
+  (``_single_error.fit_error_shares``), over the noise model's;
+- ``cl``: confident learning's count of wrong annotations (off-diagonal of the
+  calibrated confident joint of the out-of-fold probabilities) and of wrong
+  examples (rows flagged by ``prune_by_noise_rate``), against the noise model's;
+- ``p``: the noise model fitted on the out-of-fold probabilities instead of the
+  stage's (another calibration input, the same noise model);
+- ``halves``: the noise model fitted on two random halves of the rows;
+- ``gof``: the deviance of the binned noise model against the saturated one, with
+  a parametric-bootstrap p-value (annotations drawn from the fitted model, the fit
+  not repeated).
+
+Run from the repository root:
+``python research/research_count_check.py [--only yeast] [--out rows.jsonl]``;
+``--table rows.jsonl`` prints the comparison of the checks from saved rows.
+"""
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+from _detect_data import available_cases, case_path, load_case  # noqa: E402
+from bench_detection import STAGE_SUFFIX  # noqa: E402
+
+from skmlq._core._confident_learning import (  # noqa: E402
+    calibrate_joint, class_sizes, issue_mask, raw_joint_and_cl,
+)
+from skmlq._core._count import (  # noqa: E402
+    COUNT_TOLERANCE, PROFILE_DROP, converged_ratio, count_reliability, histogram_wrong,
+)
+from skmlq._core._error_proba import (  # noqa: E402
+    _centres, error_proba_block, example_error_proba, fit_noise_model,
+    noise_histogram,
+)
+from skmlq._core._single_error import fit_error_shares  # noqa: E402
+from skmlq._core._thresholds import confident_thresholds  # noqa: E402
+
+N_BOOT = 200
+
+
+def histogram(Y, Q):
+    return noise_histogram(Y, lambda a, b: Q[a:b], *Q.shape)
+
+
+def gof(counts, sums, model, rng):
+    """Deviance against the saturated binned model, and its bootstrap p-value."""
+    centre = _centres(counts, sums)
+    alpha, beta, r0, r1 = (v[:, None] for v in model.T)
+    s = 1 / (1 + np.exp(-(alpha * centre + beta)))
+    q = np.clip(r0 + (1 - r0 - r1) * s, 1e-12, 1 - 1e-12)
+    n = counts.sum(axis=0)
+
+    def deviance(n1):
+        n0 = n - n1
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = (np.where(n1 > 0, n1 * np.log(n1 / (n * q)), 0.0)
+                 + np.where(n0 > 0, n0 * np.log(n0 / (n * (1 - q))), 0.0))
+        return 2 * float(np.nansum(d))
+
+    observed = deviance(counts[1])
+    draws = np.array([deviance(rng.binomial(n.astype(np.int64), q)) for _ in range(N_BOOT)])
+    dof = max(int((n > 0).sum()) - 4 * counts.shape[1], 1)
+    return observed, dof, float((draws >= observed).mean()), float(draws.mean())
+
+
+def study(case):
+    d = load_case(*case)
+    Y, P, wrong = d["noisy"].astype(bool), d["pred_probs"], d["wrong"]
+    Q = np.load(case_path(*case).with_suffix(STAGE_SUFFIX + ".npy"))
+    n, k = Y.shape
+    t0 = time.perf_counter()
+    counts, sums = histogram(Y, Q)
+    model = fit_noise_model(counts, sums)
+    est = float(example_error_proba(error_proba_block(Q, Y, model)).sum())
+    centre = _centres(counts, sums)
+    est_annot = histogram_wrong(counts, centre, model)
+    row = {"case": "-".join(map(str, case)), "n": n, "k": k,
+           "true": int(wrong.any(axis=1).sum()), "true_annot": int(wrong.sum()),
+           "est": est, "est_annot": est_annot}
+    reliable, stats = count_reliability(counts, sums, model)
+    row.update(reliable=reliable, **stats)
+    # the verdict of the profile likelihood and the converged fit alone (the check
+    # before ``explained`` joined it), which skips the fit where ``explained`` fails
+    pinned = min(stats["drop_low"], stats["drop_high"]) >= PROFILE_DROP
+    ratio = stats["converged_ratio"]
+    if pinned and np.isnan(ratio):
+        ratio = converged_ratio(counts, sums, model)
+    row["reliable_today"] = bool(pinned and _band(ratio))
+    # single-error mixture
+    shares = fit_error_shares(Y, lambda a, b: Q[a:b], model, n, k)
+    row["se"] = float(n * (1 - shares[0]))
+    # confident learning on the out-of-fold probabilities
+    thresholds = confident_thresholds(Y, P)
+    R, _ = raw_joint_and_cl(Y, P, thresholds, want_cl=False)
+    J = calibrate_joint(R, class_sizes(Y, n), n)
+    row["cl_annot"] = float(J[:, 0, 1].sum() + J[:, 1, 0].sum())
+    try:
+        mask = issue_mask(Y, P, "prune_by_noise_rate")
+        row["cl_rows"] = int(np.asarray(mask).any(axis=1).sum())
+    except Exception as exc:  # a class on every example: no confident joint
+        print(f"  {row['case']}: no CL mask ({exc})", flush=True)
+        row["cl_rows"] = float("nan")
+    # the noise model on the first stage's probabilities
+    pc, ps = histogram(Y, P)
+    pmodel = fit_noise_model(pc, ps)
+    row["p_est"] = float(example_error_proba(error_proba_block(P, Y, pmodel)).sum())
+    # two random halves of the rows
+    rng = np.random.default_rng(0)
+    half = rng.permutation(n) < n // 2
+    halves = []
+    for part in (half, ~half):
+        hc, hs = histogram(Y[part], Q[part])
+        hm = fit_noise_model(hc, hs)
+        halves.append(float(example_error_proba(error_proba_block(Q[part], Y[part], hm)).sum())
+                      / part.sum() * n)
+    row["half_a"], row["half_b"] = halves
+    dev, dof, pval, boot_mean = gof(counts, sums, model, rng)
+    row.update(deviance=dev, dof=dof, gof_p=pval, boot_deviance=boot_mean)
+    row["seconds"] = time.perf_counter() - t0
+    return row
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="")
+    parser.add_argument("--out", default="count_check_rows.jsonl")
+    parser.add_argument("--table", default="", help="print the tables from saved rows")
+    args = parser.parse_args(argv)
+    if args.table:
+        with open(args.table) as handle:
+            table([json.loads(line) for line in handle])
+        return
+    order = {"yeast": 0, "synthetic": 1, "bibtex": 2, "delicious": 3}
+    todo = sorted((c for c in available_cases() if args.only in "-".join(map(str, c))
+                   and case_path(*c).with_suffix(STAGE_SUFFIX + ".npy").exists()),
+                  key=lambda c: order.get(c[0], 9))
+    done = set()
+    if Path(args.out).exists():
+        with open(args.out) as handle:
+            done = {json.loads(line)["case"] for line in handle}
+    for case in todo:
+        if "-".join(map(str, case)) in done:
+            continue
+        row = study(case)
+        with open(args.out, "a") as handle:
+            handle.write(json.dumps(row) + "\n")
+        print(f"{row['case']:30s} ratio {row['est'] / row['true']:5.2f} "
+              f"reliable {row['reliable']!s:5s} se {row['est'] / row['se']:5.2f} "
+              f"cl {row['est_annot'] / max(row['cl_annot'], 1):5.2f} "
+              f"p {row['est'] / row['p_est']:5.2f} "
+              f"halves {row['half_a'] / row['half_b']:5.2f} gof_p {row['gof_p']:.2f} "
+              f"({row['seconds']:.1f} s)", flush=True)
+
+
+def _band(ratio):
+    """Two counts agree: each within a quarter of the other (``_count``'s band)."""
+    return 1 - TOL <= ratio <= 1 / (1 - TOL)
+
+
+def _right(row):
+    """The estimate within 25% of the truth (``bench_detection``'s definition)."""
+    return abs(row["est"] / row["true"] - 1) <= TOL
+
+
+TOL = COUNT_TOLERANCE
+#: Each candidate: a rule on a row that, with today's check, decides whether the count
+#: is printed.
+CANDIDATES = {
+    "today": lambda r: r["reliable_today"],
+    "today + explained >= 0.5": lambda r: r["reliable_today"] and r["explained"] >= 0.5,
+    "today + single-error count within 25%": lambda r: r["reliable_today"]
+    and _band(r["est"] / r["se"]),
+    "today + first-stage fit within 25%": lambda r: r["reliable_today"]
+    and _band(r["est"] / r["p_est"]),
+    "today + halves within 25%": lambda r: r["reliable_today"]
+    and _band(r["half_a"] / r["half_b"]),
+    "today + CL wrong annotations within 25%": lambda r: r["reliable_today"]
+    and _band(r["est_annot"] / max(r["cl_annot"], 1)),
+    "today + CL flagged rows within 25%": lambda r: r["reliable_today"]
+    and _band(r["est"] / max(r["cl_rows"], 1)),
+    "today + deviance bootstrap p >= 0.01": lambda r: r["reliable_today"]
+    and r["gof_p"] >= 0.01,
+    "explained >= 0.5 alone": lambda r: r["explained"] >= 0.5,
+}
+
+
+def table(rows):
+    """Per candidate: printed runs, those within 25%, today's right ones lost; and
+    bench_detection's two summary lines (per benchmark: printed on most seeds)."""
+    for r in rows:
+        # rows written before the explained check joined count_reliability
+        r.setdefault("reliable_today", r["reliable"])
+    right_today = {r["case"] for r in rows
+                   if CANDIDATES["today"](r) and _right(r)}
+    print(f"{'candidate':42s} {'printed':>7s} {'within':>6s} {'lost':>4s} "
+          f"{'bench printed':>13s} {'within':>6s} {'lost':>4s}")
+    for name, rule in CANDIDATES.items():
+        printed = [r for r in rows if rule(r)]
+        within = [r for r in printed if _right(r)]
+        lost = right_today - {r["case"] for r in within}
+        bench = defaultdict(list)
+        for r in rows:
+            bench[r["case"].rsplit("-", 1)[0]].append(r)
+        b_printed, b_within, b_right_today = [], [], []
+        for key, rs in bench.items():
+            ratio = np.mean([r["est"] for r in rs]) / np.mean([r["true"] for r in rs])
+            if np.mean([rule(r) for r in rs]) >= 0.5:
+                b_printed.append(key)
+                if abs(ratio - 1) <= TOL:
+                    b_within.append(key)
+            if np.mean([CANDIDATES["today"](r) for r in rs]) >= 0.5 and abs(ratio - 1) <= TOL:
+                b_right_today.append(key)
+        b_lost = set(b_right_today) - set(b_within)
+        print(f"{name:42s} {len(printed):7d} {len(within):6d} {len(lost):4d} "
+              f"{len(b_printed):13d} {len(b_within):6d} {len(b_lost):4d}")
+        if name != "today":
+            print(f"    {'':38s}lost runs: {', '.join(sorted(lost)) or '-'}")
+            print(f"    {'':38s}lost benchmarks: {', '.join(sorted(b_lost)) or '-'}")
+        wrong = sorted(set(b_printed) - set(b_within))
+        print(f"    {'':38s}printed, not within 25%: {', '.join(wrong) or '-'}")
+    print()
+    print("bench_detection's summary lines with 'today + explained >= 0.5':")
+    rule = CANDIDATES["today + explained >= 0.5"]
+    bench = defaultdict(list)
+    for r in rows:
+        bench[r["case"].rsplit("-", 1)[0]].append(r)
+    within, shown = [], []
+    for rs in bench.values():
+        ratio = np.mean([r["est"] for r in rs]) / np.mean([r["true"] for r in rs])
+        within.append(abs(ratio - 1) <= TOL)
+        if np.mean([rule(r) for r in rs]) >= 0.5:
+            shown.append(abs(ratio - 1) <= TOL)
+    print(f"  estimated count within 25% of the truth on {sum(within)} of {len(within)} "
+          f"benchmarks; where it is printed (judged reliable on most seeds), on "
+          f"{sum(shown)} of {len(shown)}")
+    runs = [r for r in rows if rule(r)]
+    good = sum(abs(r["est"] / r["true"] - 1) <= TOL for r in runs)
+    print(f"  per run: the count is printed on {len(runs)} of {len(rows)} runs, and is "
+          f"within 25% of the truth on {good} of them")
+    print()
+    print(f"{'case':30s} {'ratio':>6s} {'today':>5s} {'explained':>9s}")
+    for r in rows:
+        print(f"{r['case']:30s} {r['est'] / r['true']:6.2f} {r['reliable_today']!s:>5s} "
+              f"{r['explained']:9.3f}")
+
+
+if __name__ == "__main__":
+    main()
