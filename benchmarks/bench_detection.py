@@ -194,12 +194,13 @@ def calibration(case):
     proba = example_error_proba(error_proba_block(Q, Y, model))
     truth = wrong.any(axis=1)
     histogram = noise_histogram(Y, lambda a, b: Q[a:b], *Q.shape)
-    reliable = count_reliability(*histogram, model)[0]
+    reliable, stats = count_reliability(*histogram, model)
     # printed for every run, also where the profile check already failed
     converged = converged_ratio(*histogram, model)
     trusted = quality_verdict(np.arange(Y.shape[1]), *model_quality_scores(Y, P))[2]
     return {
         "reliable": reliable, "trusted": trusted, "converged": converged,
+        "explained": stats["explained"],
         "true": int(truth.sum()), "estimated": float(proba.sum()),
         "ece": expected_calibration_error(proba, truth),
         "flagged": int((proba >= 0.5).sum()),
@@ -371,12 +372,14 @@ def print_calibration(calib):
           "(sum of error_proba), expected calibration error, flagged at error_proba >= 0.5 "
           "and their precision, AUROC of error_proba")
     print("  ratio: estimated / true count; reliable: share of seeds whose count the "
-          "noise model pins down (else the summary prints no number); conv.: wrong "
+          "noise model pins down (else the summary prints no number); expl.: share of the "
+          "variance of the true tags the calibrated probabilities explain, and conv.: wrong "
           "annotations counted by the noise model fitted to convergence / by the shipped "
-          "fit (one of the two reliability checks); model ok: share passing the "
+          "fit (two of the reliability checks); model ok: share passing the "
           "model-quality check")
     print(f"  {'benchmark':28s} {'true':>6s} {'estim.':>7s} {'ratio':>6s} {'ECE':>6s} "
-          f"{'flagged':>7s} {'prec.':>6s} {'AUROC':>6s} {'reliable':>8s} {'conv.':>6s} "
+          f"{'flagged':>7s} {'prec.':>6s} {'AUROC':>6s} {'reliable':>8s} {'expl.':>6s} "
+          f"{'conv.':>6s} "
           f"{'model ok':>8s}")
     ratios, printed = [], []
     for bench in sorted(by_bench):
@@ -390,6 +393,7 @@ def print_calibration(calib):
               f"{np.mean([c['ece'] for c in cs]):6.3f} {np.mean([c['flagged'] for c in cs]):7.0f} "
               f"{np.nanmean([c['precision'] for c in cs]):6.3f} "
               f"{np.mean([c['auroc'] for c in cs]):6.3f} {reliable:8.2f} "
+              f"{np.mean([c['explained'] for c in cs]):6.2f} "
               f"{np.mean([c['converged'] for c in cs]):6.2f} "
               f"{np.mean([c['trusted'] for c in cs]):8.2f}")
     within = [abs(r - 1) <= 0.25 for r in ratios]

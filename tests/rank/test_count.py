@@ -3,7 +3,10 @@
 import numpy as np
 from scipy.special import expit
 
-from skmlq._core._count import COUNT_TOLERANCE, PROFILE_DROP, count_reliability
+from skmlq._core._count import (
+    COUNT_TOLERANCE, EXPLAINED_MIN, PROFILE_DROP, count_reason, count_reliability,
+    histogram_wrong,
+)
 from skmlq._core._error_proba import fit_noise_model, noise_histogram
 
 
@@ -23,6 +26,28 @@ def test_a_strong_model_pins_the_count_down():
     reliable, stats = count_reliability(counts, sums, fit_noise_model(counts, sums))
     assert reliable
     assert min(stats["drop_low"], stats["drop_high"]) >= PROFILE_DROP
+    assert stats["explained"] >= EXPLAINED_MIN
+
+
+def test_a_weak_models_own_mistakes_are_not_counted_as_wrong_annotations():
+    from skmlq._core._error_proba import _centres
+
+    # No annotation is wrong; the model is wrong where it looks sure, a tenth of the
+    # time on either side. The noise model reads those mistakes as flips, and the
+    # likelihood pins its count down; only the model's weakness gives it away.
+    rng = np.random.RandomState(0)
+    n, k = 20000, 3
+    u = rng.normal(0, 2.0, (n, k))
+    given = rng.random_sample((n, k)) < 0.1 + 0.8 * expit(u)
+    Q = expit(u)
+    counts, sums = noise_histogram(given, lambda a, b: Q[a:b], n, k)
+    model = fit_noise_model(counts, sums)
+    assert histogram_wrong(counts, _centres(counts, sums), model) > 0.05 * n * k
+    reliable, stats = count_reliability(counts, sums, model)
+    assert min(stats["drop_low"], stats["drop_high"]) >= PROFILE_DROP
+    assert stats["explained"] < EXPLAINED_MIN
+    assert not reliable
+    assert "explains only" in count_reason(stats)
 
 
 def test_a_model_without_signal_does_not():
@@ -49,7 +74,7 @@ def test_the_converged_fit_is_at_least_as_likely_and_agrees_on_a_strong_model():
 
 
 def test_a_count_that_moves_when_the_fit_converges_is_unreliable():
-    from skmlq._core._count import converged_ratio, count_reason
+    from skmlq._core._count import converged_ratio
 
     counts, sums = _histogram(signal=4.0)
     stopped = fit_noise_model(counts, sums)
@@ -58,14 +83,14 @@ def test_a_count_that_moves_when_the_fit_converges_is_unreliable():
     assert not reliable
     assert converged_ratio(counts, sums, stopped) > 1 / (1 - COUNT_TOLERANCE)
     assert count_reason(stats) != ""
-    # computed only where the profile likelihood pins the count down
-    pinned = min(stats["drop_low"], stats["drop_high"]) >= PROFILE_DROP
-    assert np.isnan(stats["converged_ratio"]) != pinned
+    # computed only where the model is strong and the profile likelihood pins the
+    # count down
+    asked = (min(stats["drop_low"], stats["drop_high"]) >= PROFILE_DROP
+             and stats["explained"] >= EXPLAINED_MIN)
+    assert np.isnan(stats["converged_ratio"]) != asked
 
 
 def test_count_reason_names_the_failing_check():
-    from skmlq._core._count import count_reason
-
     assert count_reason({"drop_low": 10.0, "drop_high": 10.0, "converged_ratio": 1.1}) == ""
     assert "quarter" in count_reason(
         {"drop_low": 1.0, "drop_high": 10.0, "converged_ratio": 1.0})
@@ -73,3 +98,8 @@ def test_count_reason_names_the_failing_check():
         {"drop_low": 10.0, "drop_high": 10.0, "converged_ratio": 2.0})
     assert "0.5 times" in count_reason(
         {"drop_low": 10.0, "drop_high": 10.0, "converged_ratio": 0.5})
+    # the model's weakness is named first: it is why the other checks cannot help
+    assert "explains only 30%" in count_reason(
+        {"explained": 0.3, "drop_low": 1.0, "drop_high": 10.0, "converged_ratio": 2.0})
+    assert count_reason(
+        {"explained": 0.6, "drop_low": 10.0, "drop_high": 10.0, "converged_ratio": 1.1}) == ""
