@@ -607,6 +607,9 @@ def main(argv=None):
                              "machine a stage takes minutes)")
     parser.add_argument("--no-calibration", action="store_true",
                         help="skip the error-probability calibration table")
+    parser.add_argument("--calibration-only", action="store_true",
+                        help="only the error-probability calibration table (minutes, not "
+                             "the hour of the rankings)")
     parser.add_argument("--no-tuning", action="store_true",
                         help="skip the tuning-objective margins")
     parser.add_argument("--extreme", metavar="N,K", default=None,
@@ -635,11 +638,18 @@ def main(argv=None):
         if args.no_fit and not case_path(*case).with_suffix(STAGE_SUFFIX + ".npy").exists():
             continue
         build(*case)
+        if args.calibration_only:
+            calib[case] = calibration(case)
+            continue
         all_results[case] = evaluate(case, rows)
         if not args.no_calibration:
             calib[case] = calibration(case)
         if not args.no_tuning:
             tuning[case] = tuning_margins(case)
+    if args.calibration_only:
+        print(f"{len(calib)} cases' error probabilities in {time.perf_counter() - t0:.1f} s")
+        print_calibration(calib)
+        return
     print(f"{len(all_results)} cases scored in {time.perf_counter() - t0:.1f} s")
     table, best = summarise(all_results, rows, clean_names)
     print_report(table, best, rows, clean_names, markdown=args.markdown, spread=args.spread)

@@ -105,7 +105,7 @@ def timing(n_samples=100_000, n_classes=100, seed=0):
     _, _, Y, P = make_data(n_samples, n_classes, seed)
     t0 = time.perf_counter()
     mlq = fit_cached(Y, P, seed)
-    print(f"\n(i) add_reviewed + re-ranking, N={n_samples:,}, K={n_classes}, "
+    print(f"\n(j) add_reviewed + re-ranking, N={n_samples:,}, K={n_classes}, "
           f"noise_posterior + product (fit on cached probabilities "
           f"{time.perf_counter() - t0:.1f} s); the reviewer confirms every given label")
     load_before = os.getloadavg()[0]
