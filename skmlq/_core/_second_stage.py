@@ -28,11 +28,14 @@ per step gives the loss, gradient and Hessian together (the label terms through 
 sparse matrix of which neighbours each example carries, so a pass costs about
 ``N (K + labels x m x min(labels, m))``), then one (m + 3) x (m + 3) solve per
 class; a class whose loss a full step raises takes the best of several shorter
-steps, all tried in one pass of the loss alone. It starts from the model without
-neighbour weights, fitted first by passes that read no neighbours, and stops on
-Newton's decrement, with one last step whose pass also gives the folds' sums (see
-:func:`_newton`). Memory: the ``(n_folds, K, m + 3, m + 3)`` Hessians of the
-folds and one row block, besides the fit's rows.
+steps, all tried in one pass of the loss alone. The classes are independent
+problems, and a pass covers only those still moving (its cost is theirs): a class
+leaves once its Newton decrement is far within the tolerance, and every class
+takes its last step in one final pass over all of them, which also gives the
+folds' sums (see :func:`_newton`). It starts from the model without neighbour
+weights, fitted first by passes that read no neighbours. Memory: the
+``(n_folds, K, m + 3, m + 3)`` Hessians of the folds and one row block, besides the
+fit's rows.
 
 Cross-fitting: a row's own annotations must not shape the weights that judge it
 (in-sample, the fit partly memorises the errors; measured on bibtex with a k-NN
@@ -316,12 +319,79 @@ class _FitSample:
         return flat[starts], X
 
 
-def _outside(count, y, active, X):
-    """``s``: per example and class, the number of other labels outside its neighbours."""
+def _outside(count, y, active, carried):
+    """``s``: per example and class, the number of other labels outside its neighbours
+    (``carried``: the number of neighbours given, of each (example, class) of
+    ``active``)."""
     s = count[:, None] - y
     if active.size:
-        s.ravel()[active] -= np.diff(X.indptr)
+        s.ravel()[active] -= carried
     return s
+
+
+def _restrict(block, columns, n_classes, m, with_neighbors):
+    """A fit block's ``(Z, y, count, active, carried, X, pairs)`` with the classes
+    ``columns`` (sorted) only, renumbered ``0, ..., len(columns) - 1``; ``carried``
+    is the number of neighbours of each (example, class) of ``active``, and
+    ``X`` and ``pairs`` are None without ``with_neighbors`` (the passes of the
+    model without neighbour weights read the counts alone).
+
+    The rows of ``X`` (and their pairs) are kept class after class, so each run
+    of consecutive classes of ``columns`` is one range of them, renumbered by one
+    shift: the restricted block costs a few copies of what it keeps, and holds
+    nothing of the other classes.
+    """
+    _, Z, y, count, active, X, pairs = block
+    n_columns = len(columns)
+    first = np.flatnonzero(np.diff(columns, prepend=-2) != 1)
+    lo = columns[first]
+    hi = columns[np.append(first[1:], n_columns) - 1] + 1
+    # (the classes of a run move down by the frozen classes before it)
+    shift = first - lo
+    bounds = np.searchsorted(active % n_classes, np.arange(n_classes + 1))
+    rows = [slice(a, b) for a, b in zip(bounds[lo], bounds[hi])]
+    carried = np.diff(X.indptr)
+    carried = np.concatenate([carried[r] for r in rows])
+    sub_active = np.concatenate([active[r] for r in rows])
+    example = sub_active // n_classes
+    sub_active -= example * n_classes
+    sub_active += example * n_columns
+    offset = 0
+    for r, s in zip(rows, shift):
+        end = offset + r.stop - r.start
+        sub_active[offset:end] += s
+        offset = end
+    X_sub = None
+    if not with_neighbors:
+        pairs = None
+    elif m:
+        ranges = [slice(X.indptr[r.start], X.indptr[r.stop]) for r in rows]
+        indices = np.concatenate([X.indices[r] for r in ranges])
+        offset = 0
+        for r, s in zip(ranges, shift):
+            end = offset + r.stop - r.start
+            indices[offset:end] += s * m
+            offset = end
+        indptr = np.zeros(carried.size + 1, dtype=X.indptr.dtype)
+        np.cumsum(carried, out=indptr[1:])
+        X_sub = sp.csr_matrix((np.ones(indices.size), indices, indptr),
+                              shape=(carried.size, n_columns * m))
+        if pairs is not None:
+            per_row, cells = pairs
+            offsets = np.zeros(per_row.size + 1, dtype=np.intp)
+            np.cumsum(per_row, out=offsets[1:])
+            ranges = [slice(offsets[r.start], offsets[r.stop]) for r in rows]
+            cells = np.concatenate([cells[r] for r in ranges])
+            offset = 0
+            for r, s in zip(ranges, shift):
+                end = offset + r.stop - r.start
+                cells[offset:end] += s * m * m
+                offset = end
+            pairs = (np.concatenate([per_row[r] for r in rows]), cells)
+    # (C order, which fancy indexing of columns need not give: the flat indices
+    # ``active`` address the rows' values)
+    return (np.ascontiguousarray(Z[:, columns]), np.ascontiguousarray(y[:, columns]), count,
+            sub_active, carried, X_sub, pairs)
 
 
 def _data_terms(sample, theta, with_hessian, step=None, lengths=(), columns=None):
@@ -333,8 +403,11 @@ def _data_terms(sample, theta, with_hessian, step=None, lengths=(), columns=None
     refit. ``theta`` of width ``_HEAD`` is the model whose neighbour weights are
     all 0. Without ``with_hessian``, ``(loss,)``; given a ``step``, ``(losses,)``
     of shape (F, T, K) at ``theta - t step`` for each t of ``lengths``, all from
-    one pass, of the classes ``columns`` only when given (F, T, len(columns)): the
-    line search needs those of the classes whose full step failed, often few.
+    one pass. Given ``columns`` (sorted class indices), the terms of those
+    classes only, in their order (K is then ``len(columns)``; ``theta`` and
+    ``step`` still have a row per class): the pass reads and computes nothing of
+    the other classes (:func:`_restrict`), so that Newton's passes cost what the
+    classes still moving need.
     The Hessian's first three rows hold their upper triangle only
     (:func:`_penalised` mirrors it). Blocks run on the thread pool and are summed
     in block order, so the result does not depend on the threading.
@@ -342,6 +415,11 @@ def _data_terms(sample, theta, with_hessian, step=None, lengths=(), columns=None
     n_classes = sample.n_classes
     width = theta.shape[1]
     m = width - _HEAD
+    if columns is not None:
+        columns = np.asarray(columns, dtype=np.intp)
+        theta = theta[columns]
+        step = None if step is None else step[columns]
+        n_classes = len(columns)
 
     def linear(Z, s, active, X, coef):
         eta = Z * coef[:, 0]
@@ -352,17 +430,18 @@ def _data_terms(sample, theta, with_hessian, step=None, lengths=(), columns=None
         return eta
 
     def block_terms(index):
-        _, Z, y, count, active, X, pairs = sample.blocks[index]
-        s = _outside(count, y, active, X)
+        block = sample.blocks[index]
+        if columns is None:
+            _, Z, y, count, active, X, pairs = block
+            carried = np.diff(X.indptr)
+        else:
+            Z, y, count, active, carried, X, pairs = _restrict(
+                block, columns, sample.n_classes, sample.m, m > 0)
+        s = _outside(count, y, active, carried)
         eta = linear(Z, s, active, X, theta)
         if step is not None:
             # the change of eta along the step is linear in t
             delta = linear(Z, s, active, X, step)
-            if columns is not None:
-                # (each class's loss is summed over the rows alone: the same sums, to
-                # the rounding of numpy's order of summation, which only a tie between
-                # two step lengths could notice)
-                eta, delta, y = eta[:, columns], delta[:, columns], y[:, columns]
             losses = []
             for t in lengths:
                 trial = np.multiply(delta, t)
@@ -414,8 +493,7 @@ def _data_terms(sample, theta, with_hessian, step=None, lengths=(), columns=None
         return loss, grad, head, upper
 
     if step is not None:
-        n_columns = n_classes if columns is None else len(columns)
-        total = [np.zeros((sample.n_folds, len(lengths), n_columns))]
+        total = [np.zeros((sample.n_folds, len(lengths), n_classes))]
     else:
         total = [np.zeros((sample.n_folds, n_classes))]
         if with_hessian:
@@ -478,68 +556,100 @@ def _newton_step(grad, hess):
 _LENGTHS = 0.5 ** np.arange(7)
 
 
+# With a last step to come, a class leaves Newton's passes once its decrement is this
+# fraction of the tolerance, or once every class is within the tolerance: the last
+# step of a class that left early then lands it as close to the solution as further
+# steps would (a class that left at the tolerance itself moved the coefficients by up
+# to 7e-7, against 4e-11 here, on a problem of the tests, and q by 4e-12 at a
+# tolerance of 1e-12).
+_FREEZE = 1e-3
+
+
 def _newton(sample, theta, inv_c, tol, polish):
     """Newton's method from ``theta``, all classes at once; returns the solution and
     the per-fold data terms there (:func:`_data_terms`).
 
-    The method has converged when every class's Newton decrement (the fall of the
-    loss that its step promises, ``g H^-1 g / 2``) is at most ``tol``: with
-    ``polish``, that last step is taken, in the pass that gives the terms the
-    folds' steps need (near the solution the step is as good as its promise, and
-    no pass checks the loss; without it, the coefficients would be off by about
-    the square root of the tolerance). While full steps lower every class's loss, a step costs one
-    pass (loss, gradient and Hessian together). A class whose loss a full step
-    raised takes, of the lengths ``_LENGTHS``, the one of lowest loss, all of them
-    tried in one pass of the loss alone; the next steps are then searched before
-    the pass with the Hessian, until every class takes a full step again. A class
-    that no length improves keeps its parameters.
+    A class has converged when its Newton decrement (the fall of the loss that its
+    step promises, ``g H^-1 g / 2``) is at most ``tol``, and the method when every
+    class has. The classes are independent problems, so a class that has converged
+    leaves the passes (those of the classes still moving cost only theirs,
+    :func:`_data_terms`) and keeps its parameters and that step: with ``polish``,
+    once its decrement is far within ``tol`` (``_FREEZE``), and once every class
+    has converged, each takes its step, in one pass over all classes that gives the
+    terms the folds' steps need (near the solution the step is as good as its
+    promise, and no pass checks the loss; without it, the coefficients would be
+    off by about the square root of the tolerance); without ``polish``, as soon as
+    its decrement is within ``tol``, and without its step. A class steps by one
+    pass (loss, gradient and Hessian together) while its full steps lower its
+    loss. One whose loss a full step raised keeps its parameters and takes, of the
+    lengths ``_LENGTHS``, the one of lowest loss, tried in one pass of the loss
+    alone for all such classes; its next steps are searched the same way before
+    the pass with the Hessian, until the search picks the full step. A class that
+    no length improves keeps its parameters (it has converged).
     """
     n_classes = sample.n_classes
-    folds = _data_terms(sample, theta, True)
+    folds = list(_data_terms(sample, theta, True))
     loss, grad, hess = _penalised(theta, inv_c, *(f.sum(axis=0) for f in folds))
-    stuck = np.zeros(n_classes, dtype=bool)
-    full = True
+    theta = theta.copy()
+    moving = np.arange(n_classes)
+    last = np.zeros_like(theta)  # the step of each converged class
+    search = np.zeros(n_classes, dtype=bool)
     for _ in range(_MAX_NEWTON):
-        step = _newton_step(grad, hess)
-        step[stuck] = 0
-        decrement = 0.5 * np.einsum("kj,kj->k", grad, step)
-        converged = decrement <= tol
-        grad = hess = None  # free before the next pass
-        if converged.all():
-            if polish:
-                theta = theta - step
-                folds = None
-                folds = _data_terms(sample, theta, True)
+        step = _newton_step(grad[moving], hess[moving])
+        decrement = 0.5 * np.einsum("kj,kj->k", grad[moving], step)
+        # every class within the tolerance: all take their last step; until then,
+        # a class far within it leaves the passes (see _FREEZE), or any class within
+        # it where no last step follows
+        freeze = tol if not polish or (decrement <= tol).all() else _FREEZE * tol
+        converged = decrement <= freeze
+        last[moving[converged]] = step[converged]
+        moving, step = moving[~converged], step[~converged]
+        if not moving.size:
             break
-        if full:
-            trial = theta - step
-            new_folds = _data_terms(sample, trial, True)
-            new = _penalised(trial, inv_c, *(f.sum(axis=0) for f in new_folds))
-            # (a rise within rounding is not a rise, nor that of a converged class)
-            worse = (new[0] > loss + 1e-12 * np.abs(loss)) & ~converged
-            if not worse.any():
-                theta, folds, (loss, grad, hess) = trial, new_folds, new
-                continue
-            new_folds = new = None
-        else:
-            worse = ~converged
+        t = np.ones(moving.size)
+        searched = search[moving]
+        if searched.any():
+            which = moving[searched]
+            full_step = np.zeros_like(theta)
+            full_step[which] = step[searched]
+            losses = _data_terms(sample, theta, False, full_step, _LENGTHS, (
+                None if which.size == n_classes else which))[0].sum(axis=0)
+            for i, length in enumerate(_LENGTHS):
+                losses[i] = _penalised(theta[which] - length * step[searched], inv_c,
+                                       losses[i])[0]
+            best = np.argmin(losses, axis=0)
+            lower = losses[best, np.arange(which.size)] <= (
+                loss[which] + 1e-12 * np.abs(loss[which]))
+            t[searched] = np.where(lower, _LENGTHS[best], 0.0)
+            # (a class that no length improves has converged: it keeps its parameters)
+            stuck = t == 0
+            last[moving[stuck]] = 0
+            moving, step, t, searched = (moving[~stuck], step[~stuck], t[~stuck],
+                                         searched[~stuck])
+            search[moving] = t < 1
+            if not moving.size:
+                break
+        trial = theta.copy()
+        trial[moving] -= t[:, None] * step
+        new_folds = _data_terms(sample, trial, True, columns=(
+            None if moving.size == n_classes else moving))
+        new = _penalised(trial[moving], inv_c, *(f.sum(axis=0) for f in new_folds))
+        # a full step not searched is taken unless it raised the loss (a rise within
+        # rounding is not a rise); a searched one was lower already
+        keep = searched | (new[0] <= loss[moving] + 1e-12 * np.abs(loss[moving]))
+        search[moving[~keep]] = True
+        taken = moving[keep]
+        theta[taken] = trial[taken]
+        for total, value in zip(folds, new_folds):
+            total[:, taken] = value[:, keep]
+        for total, value in zip((loss, grad, hess), new):
+            total[taken] = value[keep]
+        new_folds = new = None
+    if polish:
+        theta -= last
         folds = None
-        # the lengths are tried on the classes whose full step failed only
-        failed = np.flatnonzero(worse)
-        losses = _data_terms(sample, theta, False, step, _LENGTHS,
-                             None if failed.size == n_classes else failed)[0].sum(axis=0)
-        for i, t in enumerate(_LENGTHS):
-            losses[i] = _penalised(theta[failed] - t * step[failed], inv_c, losses[i])[0]
-        best = np.argmin(losses, axis=0)
-        lower = losses[best, np.arange(failed.size)] <= (loss + 1e-12 * np.abs(loss))[failed]
-        t = np.ones(n_classes)
-        t[failed] = np.where(lower, _LENGTHS[best], 0.0)
-        stuck |= t == 0
-        full = bool((t[~stuck] == 1).all())
-        theta = theta - t[:, None] * step
         folds = _data_terms(sample, theta, True)
-        loss, grad, hess = _penalised(theta, inv_c, *(f.sum(axis=0) for f in folds))
-    return theta, folds
+    return theta, tuple(folds)
 
 
 # The model without neighbour weights, the start of the full model, is fitted to this
