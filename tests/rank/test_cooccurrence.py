@@ -413,10 +413,11 @@ def test_newton_passes_cover_the_classes_still_moving(monkeypatch):
     covered = []
     data_terms = _second_stage._data_terms
 
-    def counting(sample, theta, with_hessian, step=None, lengths=(), columns=None):
+    def counting(sample, theta, with_hessian, step=None, lengths=(), columns=None,
+                 pooled=False):
         if with_hessian and theta.shape[1] > 3:  # the full model's passes
             covered.append(sample.n_classes if columns is None else len(columns))
-        return data_terms(sample, theta, with_hessian, step, lengths, columns)
+        return data_terms(sample, theta, with_hessian, step, lengths, columns, pooled)
 
     monkeypatch.setattr(_second_stage, "_data_terms", counting)
     active = _second_stage.fit_stage(Y, P, C=100.0, n_neighbors=4)[0]
@@ -432,3 +433,20 @@ def test_newton_passes_cover_the_classes_still_moving(monkeypatch):
     assert covered == [12] * len(covered) and len(covered) > 6
     # measured: within 4e-11 (7e-7 where a class leaves at the tolerance, _FREEZE = 1)
     np.testing.assert_allclose(active, every, rtol=0, atol=1e-10)
+
+
+def test_pooled_terms_are_the_folds_summed():
+    """Newton's passes read the terms pooled over the folds: the same sums as the
+    folds' terms added up, to rounding."""
+    from skmlq._core import _second_stage
+
+    rng = np.random.RandomState(1)
+    Y = rng.random_sample((300, 6)) < 0.3
+    P = np.clip(np.where(Y, 0.7, 0.3) + rng.normal(0, 0.2, Y.shape), 0.01, 0.99)
+    sample = _second_stage._FitSample(Y, P, 5, 0, 3)
+    theta = rng.normal(0, 0.3, (6, 3 + 3))
+    folds = _second_stage._data_terms(sample, theta, True)
+    pooled = _second_stage._data_terms(sample, theta, True, pooled=True)
+    for by_fold, together in zip(folds, pooled):
+        assert by_fold.shape[0] == 5 and together.shape[0] == 1
+        np.testing.assert_allclose(together[0], by_fold.sum(axis=0), rtol=1e-12, atol=1e-10)
