@@ -654,7 +654,7 @@ def _newton(sample, theta, inv_c, tol, polish):
     if not polish:
         return theta, None
     theta -= last
-    folds = None
+    folds = loss = grad = hess = None  # free before the last pass
     return theta, _data_terms(sample, theta, True)
 
 
