@@ -594,8 +594,8 @@ def _newton(sample, theta, inv_c, tol, polish):
     n_classes = sample.n_classes
     # (the passes before the last need the sums over all rows only: pooled, a fifth of
     # the memory of the folds' terms, 0.74 GB at 10,000 classes)
-    folds = list(_data_terms(sample, theta, True, pooled=True))
-    loss, grad, hess = _penalised(theta, inv_c, *(f.sum(axis=0) for f in folds))
+    loss, grad, hess = _penalised(theta, inv_c, *(
+        f[0] for f in _data_terms(sample, theta, True, pooled=True)))
     theta = theta.copy()
     moving = np.arange(n_classes)
     last = np.zeros_like(theta)  # the step of each converged class
@@ -639,22 +639,20 @@ def _newton(sample, theta, inv_c, tol, polish):
         trial[moving] -= t[:, None] * step
         new_folds = _data_terms(sample, trial, True, columns=(
             None if moving.size == n_classes else moving), pooled=True)
-        new = _penalised(trial[moving], inv_c, *(f.sum(axis=0) for f in new_folds))
+        new = _penalised(trial[moving], inv_c, *(f[0] for f in new_folds))
         # a full step not searched is taken unless it raised the loss (a rise within
         # rounding is not a rise); a searched one was lower already
         keep = searched | (new[0] <= loss[moving] + 1e-12 * np.abs(loss[moving]))
         search[moving[~keep]] = True
         taken = moving[keep]
         theta[taken] = trial[taken]
-        for total, value in zip(folds, new_folds):
-            total[:, taken] = value[:, keep]
         for total, value in zip((loss, grad, hess), new):
             total[taken] = value[keep]
         new_folds = new = None
     if not polish:
         return theta, None
     theta -= last
-    folds = loss = grad = hess = None  # free before the last pass
+    loss = grad = hess = None  # free before the last pass
     return theta, _data_terms(sample, theta, True)
 
 
