@@ -329,6 +329,15 @@ def _outside(count, y, active, carried):
     return s
 
 
+def _take_runs(values, ranges, shifts=None):
+    """The slices ``ranges`` of ``values``, one after another, each plus its entry of
+    ``shifts`` when given (the renumbering of :func:`_restrict`)."""
+    out = np.concatenate([values[r] for r in ranges])
+    if shifts is not None:
+        out += np.repeat(shifts, [r.stop - r.start for r in ranges]).astype(out.dtype)
+    return out
+
+
 def _restrict(block, columns, n_classes, m, with_neighbors):
     """A fit block's ``(Z, y, count, active, carried, X, pairs)`` with the classes
     ``columns`` (sorted) only, renumbered ``0, ..., len(columns) - 1``; ``carried``
@@ -350,28 +359,17 @@ def _restrict(block, columns, n_classes, m, with_neighbors):
     shift = first - lo
     bounds = np.searchsorted(active % n_classes, np.arange(n_classes + 1))
     rows = [slice(a, b) for a, b in zip(bounds[lo], bounds[hi])]
-    carried = np.diff(X.indptr)
-    carried = np.concatenate([carried[r] for r in rows])
-    sub_active = np.concatenate([active[r] for r in rows])
+    carried = _take_runs(np.diff(X.indptr), rows)
+    sub_active = _take_runs(active, rows, shift)
+    # (example i, class k) of K classes -> (i, k) of the kept ones: k shifted above
     example = sub_active // n_classes
-    sub_active -= example * n_classes
-    sub_active += example * n_columns
-    offset = 0
-    for r, s in zip(rows, shift):
-        end = offset + r.stop - r.start
-        sub_active[offset:end] += s
-        offset = end
+    sub_active += example * (n_columns - n_classes)
     X_sub = None
     if not with_neighbors:
         pairs = None
     elif m:
         ranges = [slice(X.indptr[r.start], X.indptr[r.stop]) for r in rows]
-        indices = np.concatenate([X.indices[r] for r in ranges])
-        offset = 0
-        for r, s in zip(ranges, shift):
-            end = offset + r.stop - r.start
-            indices[offset:end] += s * m
-            offset = end
+        indices = _take_runs(X.indices, ranges, shift * m)
         indptr = np.zeros(carried.size + 1, dtype=X.indptr.dtype)
         np.cumsum(carried, out=indptr[1:])
         X_sub = sp.csr_matrix((np.ones(indices.size), indices, indptr),
@@ -381,13 +379,7 @@ def _restrict(block, columns, n_classes, m, with_neighbors):
             offsets = np.zeros(per_row.size + 1, dtype=np.intp)
             np.cumsum(per_row, out=offsets[1:])
             ranges = [slice(offsets[r.start], offsets[r.stop]) for r in rows]
-            cells = np.concatenate([cells[r] for r in ranges])
-            offset = 0
-            for r, s in zip(ranges, shift):
-                end = offset + r.stop - r.start
-                cells[offset:end] += s * m * m
-                offset = end
-            pairs = (np.concatenate([per_row[r] for r in rows]), cells)
+            pairs = (_take_runs(per_row, rows), _take_runs(cells, ranges, shift * m * m))
     # (C order, which fancy indexing of columns need not give: the flat indices
     # ``active`` address the rows' values)
     return (np.ascontiguousarray(Z[:, columns]), np.ascontiguousarray(y[:, columns]), count,
