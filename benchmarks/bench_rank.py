@@ -267,7 +267,7 @@ def check_i(sizes, results):
     classifier returning the same probabilities, 2 folds, no refit), one run each,
     timed while traced (tracemalloc slows it a little); peak memory = pred_probs +
     the peak traced memory above it."""
-    from _given import GivenProbabilities
+    from skmlq._estimator._given import GivenProbabilities
 
     from skmlq import MultilabelLabelQuality
 

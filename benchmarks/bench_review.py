@@ -35,7 +35,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _detect_data import available_cases, load_case  # noqa: E402
-from _given import GivenProbabilities  # noqa: E402
+from skmlq._estimator._given import GivenProbabilities  # noqa: E402
 
 from skmlq import MultilabelLabelQuality, get_label_quality_scores  # noqa: E402
 

@@ -1,7 +1,7 @@
 """Small helpers shared by the test modules."""
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from skmlq._estimator._given import GivenProbabilities  # noqa: F401 (shared by the tests)
 
 
 def read_only(array):
@@ -17,20 +17,3 @@ def random_case(rng, n_samples, n_classes, *, low=1e-3, high=1 - 1e-3, p_label=0
     indicator = rng.random((n_samples, n_classes)) < p_label
     labels = [np.flatnonzero(row).tolist() for row in indicator]
     return labels, pred_probs
-
-
-class GivenProbabilities(ClassifierMixin, BaseEstimator):
-    """A classifier whose input is the row number and whose probabilities are given:
-    it predicts ``pred_probs[X[:, 0]]``, so cross fitting it returns them unchanged.
-    (The benchmarks keep their own in ``benchmarks/_given.py``: tests never import
-    the benchmarks.)"""
-
-    def __init__(self, pred_probs=None):
-        self.pred_probs = pred_probs
-
-    def fit(self, X, y):
-        self.classes_ = np.arange(np.asarray(y).shape[1])
-        return self
-
-    def predict_proba(self, X):
-        return np.asarray(self.pred_probs)[np.asarray(X)[:, 0].astype(np.intp)]

@@ -24,7 +24,9 @@ One public class composed of private mixins, one module per job:
 
 And their tools: ``_targets`` encodes ``y``, ``_proba`` reads ``predict_proba``
 outputs, ``_cross_fit`` produces out-of-fold probabilities (``_progress`` shows
-how far it is), ``_error_estimate`` words the estimated number of errors. The
+how far it is), ``_error_estimate`` words the estimated number of errors,
+``_given`` replays probabilities computed elsewhere (``skmlq review``, the
+benchmarks and the tests run the estimator on given probabilities through it). The
 issue report is :mod:`skmlq.report`'s; the noise that ``score`` injects is drawn
 by ``skmlq._core._noise``.
 """

@@ -24,8 +24,8 @@ import sys
 import warnings
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
 
+from .._estimator._given import GivenProbabilities
 from .._version import __version__
 from ..report import ModelQualityWarning
 from ..utils._output import safe_output
@@ -36,29 +36,12 @@ from ..utils._sparse import FilledSparseMatrix
 from ._readers import check_unique_names, read_labels, read_pred_probs
 from ._writers import check_output_path
 
-__all__ = ["GivenProbabilities", "STATE_SUFFIX", "run_review"]
+__all__ = ["STATE_SUFFIX", "run_review"]
 
 #: Suffix of the default state file, added to the labels file's name.
 STATE_SUFFIX = ".skmlq-review.npz"
 _FORMAT = "skmlq-review-state-1"
 _BATCH, _REVIEWED = 0, 1
-
-
-class GivenProbabilities(ClassifierMixin, BaseEstimator):
-    """A "classifier" whose probabilities are given: ``X`` holds row numbers into
-    ``pred_probs``, and ``predict_proba`` returns those rows. It lets
-    ``MultilabelLabelQuality`` run on probabilities computed elsewhere, without
-    fitting anything."""
-
-    def __init__(self, pred_probs=None):
-        self.pred_probs = pred_probs
-
-    def fit(self, X, y):
-        self.classes_ = np.arange(np.shape(y)[1] if np.ndim(y) == 2 else 2)
-        return self
-
-    def predict_proba(self, X):
-        return np.asarray(self.pred_probs)[np.asarray(X)[:, 0].astype(np.intp)]
 
 
 class _State:

@@ -8,7 +8,7 @@ import pytest
 
 from skmlq import MultilabelLabelQuality
 from skmlq.cli import main
-from skmlq.cli._review import GivenProbabilities
+from skmlq._estimator._given import GivenProbabilities
 from skmlq.report import apply_review
 
 from ._files import NAMES, write_labels_csv, write_probs_csv
