@@ -21,12 +21,16 @@ Examples
 --------
 >>> import numpy as np
 >>> from skmlq import get_label_quality_scores
->>> from skmlq.benchmarking import detection_metrics, random_toggle_noise
+>>> from skmlq.benchmarking import random_toggle_noise
+>>> from skmlq.benchmarking import detection_metrics
 >>> rng = np.random.RandomState(0)
 >>> clean = rng.random_sample((500, 4)) < 0.3
->>> noisy, wrong = random_toggle_noise(clean, rate=0.1, random_state=0)
->>> pred_probs = np.clip(clean * 0.6 + 0.2 + rng.normal(0, 0.1, clean.shape), 0, 1)
->>> m = detection_metrics(get_label_quality_scores(noisy, pred_probs), wrong)
+>>> noisy, wrong = random_toggle_noise(clean, rate=0.1,
+...                                    random_state=0)
+>>> noise = rng.normal(0, 0.1, clean.shape)
+>>> pred_probs = np.clip(clean * 0.6 + 0.2 + noise, 0, 1)
+>>> scores = get_label_quality_scores(noisy, pred_probs)
+>>> m = detection_metrics(scores, wrong)
 >>> m["auroc"] > 0.9
 True
 """

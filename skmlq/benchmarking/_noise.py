@@ -357,7 +357,9 @@ def class_conditional_noise(labels, flip_rates, *, random_state=None):
 
 
 def random_flip_rates(n_classes, *, given=(0.0, 0.3), absent=(0.0, 0.05), random_state=None):
-    """Draw per-class flip rates for :func:`class_conditional_noise`.
+    """Draw per-class flip rates, of the form class-conditional noise reads.
+
+    The result is the ``flip_rates`` argument of :func:`class_conditional_noise`.
 
     Parameters
     ----------

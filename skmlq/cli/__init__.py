@@ -10,7 +10,8 @@ SIGHUP) instead of raising, so it can be called from Python too. ``--debug`` (or
 Examples
 --------
 >>> from skmlq.cli import main
->>> main(["score", "--labels", "no/such/file.npy", "--pred-probs", "p.npy"])
+>>> main(["score", "--labels", "missing.npy",
+...       "--pred-probs", "p.npy"])
 2
 """
 
