@@ -58,7 +58,9 @@ _N_BINS = 128
 _U_MAX = 12.0
 # Flip rates above one half would swap the meaning of the two sides.
 _MAX_RATE = 0.49
-_TINY = np.finfo(np.float64).tiny
+# The largest |logit| of a calibrated probability exponentiated (exp overflows
+# beyond 709).
+_ETA_MAX = 700.0
 # Probabilities are clipped this close to 0 and 1 before the logit, so that the
 # calibration meets finite values.
 _Q_EPS = 1e-9
@@ -312,32 +314,49 @@ def calibrated_block(Q_block, model, logits=None):
     return sigmoid_inplace(calibrated_logits_block(Q_block, model, logits))
 
 
-def error_proba_block(Q_block, Y_block, model, calibrated=None):
+def _side_block(Q_block, Y_block, model, calibrated_logits, right):
+    """The probability that each annotation is wrong (``right=False``) or right
+    (``right=True``), (n, K) float64, from the calibrated odds ``t = exp(alpha u +
+    beta)``: Bayes' rule of the module docstring written as::
+
+        absent: e = r_given t / (1 - r_absent + r_given t),  1 - e = (1 - r_absent) / (...)
+        given:  e = r_absent / (r_absent + (1 - r_given) t),  1 - e = (1 - r_given) t / (...)
+
+    Each side and each of ``e`` and ``1 - e`` is a ratio of non-negative terms,
+    so neither cancels: an annotation certainly wrong keeps a probability of being
+    right of its own size (``1 - e`` computed from ``s``, as one minus a number
+    within 1e-16 of 1, was exactly 0 for all of them, and the examples they decide
+    tied at the top of the ranking). The denominators are at least ``1 - r > 0.5``
+    (absent) and positive (given: ``t >= exp(-_ETA_MAX)``), so no floor is needed.
+
+    ``calibrated_logits``: the block's :func:`calibrated_logits_block`, when already
+    computed (it is overwritten).
+    """
+    eta = (calibrated_logits_block(Q_block, model) if calibrated_logits is None
+           else calibrated_logits)
+    r0, r1 = model[:, 2], model[:, 3]
+    keep0 = 1 - r0
+    # (exp overflows beyond 709; at |eta| > 700 the ratios are 0 or 1 to rounding)
+    t = np.clip(eta, -_ETA_MAX, _ETA_MAX, out=eta)
+    np.exp(t, out=t)
+    rows, cols = nonzero_2d(Y_block)
+    t_given = t[rows, cols]
+    den = np.multiply(t, r1)
+    den += keep0
+    out = np.divide(keep0 if right else np.multiply(t, r1, out=t), den, out=t)
+    r0_given = r0[cols]
+    odds_given = (1 - r1[cols]) * t_given
+    out[rows, cols] = (odds_given if right else r0_given) / (r0_given + odds_given)
+    return out
+
+
+def error_proba_block(Q_block, Y_block, model, calibrated_logits=None):
     """Probability that each annotation of a block is wrong, (n, K) float64.
 
-    ``calibrated``: the block's :func:`calibrated_block`, when already computed
-    (it is overwritten).
+    ``calibrated_logits``: the block's :func:`calibrated_logits_block`, when already
+    computed (it is overwritten).
     """
-    r0, r1 = model[:, 2], model[:, 3]
-    s = calibrated_block(Q_block, model) if calibrated is None else calibrated
-    # absent: r_given s / (1 - r_absent - span s), computed for every entry; given:
-    # r_absent (1 - s) / (r_absent + span s), written over the given entries only (a
-    # few per row: two full passes fewer than both sides everywhere and a select). A
-    # denominator is 0 only where its numerator is (a zero rate), and those annotations
-    # are not wrong: flooring the denominators leaves them 0 (a masked division is
-    # 20x slower).
-    span = 1 - r0 - r1
-    rows, cols = nonzero_2d(Y_block)
-    s_given = s[rows, cols]
-    e = s * r1
-    den = np.multiply(s, span, out=s)
-    np.subtract(1 - r0, den, out=den)
-    e /= np.maximum(den, _TINY, out=den)
-    r0_given = r0[cols]
-    given = (1 - s_given) * r0_given
-    given /= np.maximum(s_given * span[cols] + r0_given, _TINY)
-    e[rows, cols] = given
-    return np.clip(e, 0.0, 1.0, out=e)
+    return _side_block(Q_block, Y_block, model, calibrated_logits, right=False)
 
 
 def example_error_proba(E_block):
@@ -345,12 +364,17 @@ def example_error_proba(E_block):
     return -np.expm1(np.log1p(-np.minimum(E_block, 1 - 1e-16)).sum(axis=1))
 
 
-def posterior_scores_block(Q_block, Y_block, model, out=None, errors=None, calibrated=None):
+def posterior_scores_block(Q_block, Y_block, model, out=None, calibrated_logits=None):
     """``1 - error_proba_block``: the probability that each annotation is right.
 
-    The per-class scores of ``method="noise_posterior"``, dtype of ``Q_block``.
-    ``errors``: the block's :func:`error_proba_block`, when already computed;
-    ``calibrated``: its :func:`calibrated_block` (overwritten).
+    The per-class scores of ``method="noise_posterior"``, dtype of ``Q_block``
+    (float64 when only ``calibrated_logits`` are given), computed without the
+    cancellation of one minus the error probability (see :func:`_side_block`).
+    ``calibrated_logits``: the block's :func:`calibrated_logits_block` (overwritten).
     """
-    E = error_proba_block(Q_block, Y_block, model, calibrated) if errors is None else errors
-    return np.subtract(1, E, out=out, dtype=Q_block.dtype, casting="same_kind")
+    right = _side_block(Q_block, Y_block, model, calibrated_logits, right=True)
+    dtype = np.float64 if Q_block is None else Q_block.dtype
+    if out is None:
+        return right.astype(dtype, copy=False)
+    np.copyto(out, right, casting="same_kind")
+    return out

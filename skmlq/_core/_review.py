@@ -61,7 +61,7 @@ import numpy as np
 from scipy.stats import t as student_t
 
 from ..utils._blocks import nonzero_2d, row_blocks, run_blocks
-from ._error_proba import _U_HI, _U_LO, stage_u
+from ._error_proba import _ETA_MAX, _U_HI, _U_LO, stage_u
 from ._single_error import _S_EPS, error_shares_em
 
 __all__ = ["DEFENSIVE_SHARE", "ReviewBatch", "combine_estimates", "draw_batch",
@@ -70,8 +70,6 @@ __all__ = ["DEFENSIVE_SHARE", "ReviewBatch", "combine_estimates", "draw_batch",
 
 #: Share of the draw probability spread evenly over the rest of the pool.
 DEFENSIVE_SHARE = 0.5
-# The largest |logit| of a calibrated probability :func:`refit_pass` exponentiates.
-_ETA_MAX = 700.0
 _U_BOUND = max(abs(_U_LO), abs(_U_HI))
 # The flip odds of the single-error likelihoods: s / (1 - s) at s = _S_EPS, 1 - _S_EPS.
 _ODDS_LO, _ODDS_HI = _S_EPS / (1 - _S_EPS), (1 - _S_EPS) / _S_EPS
@@ -249,6 +247,7 @@ def refit_pass(Y, U, model, known, start, aggregate=None, dtype=np.float64):
     # absent: r_given t / (1 - r_absent + r_given t) = t / (t + (1 - r_absent) / r_given),
     # 0 where r_given is 0
     odds_scale = np.divide(keep0, r1, out=np.full(n_classes, np.inf), where=r1 > 0)
+    no_absent_flips = np.flatnonzero(r1 == 0)
     # exp overflows beyond 709: the logits are clipped only when the calibration
     # can reach that far (as ``sigmoid`` saturates, the probabilities agree).
     clip = float(np.max(alpha * _U_BOUND + np.abs(beta))) > _ETA_MAX
@@ -297,8 +296,16 @@ def refit_pass(Y, U, model, known, start, aggregate=None, dtype=np.float64):
         sums[start_row:stop_row, 0] = given_sum
         sums[start_row:stop_row, 1] = total - given_sum
         if aggregate is not None:
-            S = np.subtract(1, E, out=scores[0][start_row:stop_row], dtype=dtype,
-                            casting="same_kind")
+            # 1 - e as its own ratio (as posterior_scores_block has it), not one minus
+            # e: certain errors keep probabilities of being right of their own size.
+            # absent: (1 - r_absent) / (1 - r_absent + r_given t), 1 where r_given is 0
+            with np.errstate(invalid="ignore"):  # inf / inf where r_given is 0
+                right = np.divide(odds_scale, odds, out=odds)
+            right[:, no_absent_flips] = 1.0
+            odds_given = keep1[cols] * t_given
+            right[rows, cols] = odds_given / np.maximum(r0_given + odds_given, _TINY)
+            S = scores[0][start_row:stop_row]
+            np.copyto(S, right, casting="same_kind")
             scores[1][start_row:stop_row] = aggregate(S)
         # The product of the 1 - e, each floored at 1e-16 (as example_error_proba
         # keeps e below 1).

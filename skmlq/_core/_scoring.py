@@ -12,7 +12,7 @@ probabilities ``q = (1 - p, p)`` with ``p = pred_probs[i, k]``.
 
 import numpy as np
 
-from ._error_proba import calibrated_block, calibrated_logits_block, posterior_scores_block
+from ._error_proba import calibrated_logits_block, posterior_scores_block
 from ._single_error import single_error_scores_block
 
 __all__ = ["adjust_block", "class_scores_block"]
@@ -71,10 +71,10 @@ def class_scores_block(P_block, Y_block, method, thresholds=None, out=None,
     """
     if method in ("noise_posterior", "single_error"):
         model = second_stage.noise_model
-        if method == "noise_posterior":
-            s = calibrated_block(None, model, logits=P_block) if logits else None
-            return posterior_scores_block(P_block, Y_block, model, out=out, calibrated=s)
         eta = calibrated_logits_block(None, model, logits=P_block) if logits else None
+        if method == "noise_posterior":
+            return posterior_scores_block(None if logits else P_block, Y_block, model,
+                                          out=out, calibrated_logits=eta)
         return single_error_scores_block(P_block, Y_block, model, second_stage.error_shares,
                                          out=out, calibrated_logits=eta)
     p = P_block if thresholds is None else adjust_block(P_block, thresholds)

@@ -66,7 +66,8 @@ from ..utils._blocks import iter_blocks, nonzero_2d, row_blocks, run_blocks, sin
 from ..utils._labels import indicator_block, positives_per_class
 from ._count import count_reason, count_reliability
 from ._error_proba import (
-    calibrated_block, error_proba_block, example_error_proba, fit_noise_model, noise_histogram,
+    calibrated_logits_block, error_proba_block, example_error_proba, fit_noise_model,
+    noise_histogram,
 )
 from ._logistic import log_loss, logit_block, sigmoid_inplace
 from ._single_error import fit_error_shares
@@ -942,7 +943,7 @@ def label_error_probabilities(Y, P, params, stage_probs=None):
             eta = second_stage_logits(P[start:stop], Y_block, params)
         if eta is not None:
             E = error_proba_block(None, Y_block, params.noise_model,
-                                  calibrated_block(None, params.noise_model, logits=eta))
+                                  calibrated_logits_block(None, params.noise_model, logits=eta))
         else:
             Q = (second_stage_block(P[start:stop], Y_block, params) if stage_probs is None
                  else stage_probs[start:stop])

@@ -91,8 +91,8 @@ def test_posterior_methods(problem, method):
                                  aggregator="softmin").fit(X, noisy)
     if method == "noise_posterior":
         # the per-class scores are the probabilities that each annotation is right
-        np.testing.assert_array_equal(mlq.label_quality_scores_per_class_,
-                                      1 - mlq.error_proba_per_class_)
+        np.testing.assert_allclose(mlq.label_quality_scores_per_class_,
+                                   1 - mlq.error_proba_per_class_, rtol=0, atol=1e-15)
     softmin = {"method": "softmin", "temperature": 0.1}
     expected = get_label_quality_scores(
         noisy, mlq.pred_probs_, method=method, aggregator_kwargs=softmin,

@@ -374,7 +374,7 @@ def test_refit_pass_matches_the_kernels(dtype, steep, aggregator):
         assert both is None
         return
     S, scores = both
-    reference = posterior_scores_block(Q, Y, model, errors=E)
+    reference = posterior_scores_block(Q, Y, model)
     assert S.dtype == scores.dtype == dtype
     tolerance = 1e-6 if dtype == np.float32 else 1e-12
     np.testing.assert_allclose(S, reference, rtol=tolerance, atol=tolerance / 100)

@@ -45,12 +45,38 @@ def params(problem):
     return get_cooccurrence_params(noisy, P, random_state=0)
 
 
+def test_certain_errors_keep_their_order():
+    """An annotation whose error probability rounds to 1 keeps a probability of
+    being right of its own size (computed in odds, not as 1 - e): the examples
+    they decide are ordered by their evidence, not tied at 0."""
+    from skmlq._core._error_proba import error_proba_block, posterior_scores_block
+
+    model = np.array([[3.0, 0.5, 0.05, 0.2]])  # alpha, beta, r_absent, r_given
+    Q = np.array([[1 - 1e-9], [1 - 1e-8], [1 - 1e-7], [1e-9], [1e-8], [1e-7], [0.5], [0.5]])
+    Y = np.array([[0], [0], [0], [1], [1], [1], [0], [1]], dtype=bool)
+    right = posterior_scores_block(Q, Y, model)[:, 0]
+    wrong = error_proba_block(Q, Y, model)[:, 0]
+    # the exact values, from log-odds: log(1 - e) for each side
+    eta = model[0, 0] * np.log(Q[:, 0] / (1 - Q[:, 0])) + model[0, 1]
+    r0, r1 = model[0, 2], model[0, 3]
+    log_right = np.where(
+        Y[:, 0],
+        np.log(1 - r1) + eta - np.logaddexp(np.log(r0), np.log(1 - r1) + eta),
+        np.log(1 - r0) - np.logaddexp(np.log(1 - r0), np.log(r1) + eta),
+    )
+    np.testing.assert_allclose(np.log(right), log_right, rtol=1e-9)
+    assert np.all(right[:6] < 1e-16) and np.all(np.diff(right[:3]) > 0)
+    assert np.all(np.diff(right[3:6]) > 0)
+    assert np.all(wrong[:6] == 1.0) and np.all(wrong + right <= 1 + 1e-15)
+
+
 def test_scores_are_one_minus_the_error_probabilities(problem, params):
     noisy, P, _ = problem
     S = get_label_quality_scores_per_class(noisy, P, method=METHOD,
                                            cooccurrence_params=params)
     example, per_class = get_label_error_probabilities(noisy, P, cooccurrence_params=params)
-    np.testing.assert_array_equal(S, 1 - per_class)
+    # (each computed on its own, without cancellation: equal to rounding)
+    np.testing.assert_allclose(S, 1 - per_class, rtol=0, atol=1e-15)
     assert S.shape == P.shape and 0 <= S.min() and S.max() <= 1
     # their product is the probability that the whole example is right
     right = get_label_quality_scores(noisy, P, method=METHOD, cooccurrence_params=params,
