@@ -258,3 +258,18 @@ def test_single_error_finds_forgotten_tags_by_the_count(problem, params):
     S_fewer = get_label_quality_scores_per_class(fewer, P[i:i + 1], method="single_error",
                                                  cooccurrence_params=params)
     assert (1 - S_fewer).sum() > (1 - S_row).sum()
+
+
+def test_noise_model_does_not_depend_on_row_order(problem):
+    """The same data in another row order (so summed in another order) gets the
+    same noise model, bit for bit, and error probabilities equal to rounding."""
+    noisy, P, _ = problem
+    order = np.random.RandomState(3).permutation(len(P))
+    params = get_cooccurrence_params(noisy, P, random_state=0)
+    shuffled = get_cooccurrence_params(noisy[order], P[order], random_state=0)
+    np.testing.assert_allclose(shuffled.coef, params.coef, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(shuffled.noise_model, params.noise_model)
+    _, E = get_label_error_probabilities(noisy, P, cooccurrence_params=params)
+    _, E_shuffled = get_label_error_probabilities(noisy[order], P[order],
+                                                  cooccurrence_params=shuffled)
+    np.testing.assert_allclose(E_shuffled, E[order], rtol=0, atol=1e-12)
