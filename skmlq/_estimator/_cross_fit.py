@@ -39,7 +39,14 @@ def take_rows(X, indices):
 
 def fit_multilabel(estimator, X, y):
     """``estimator.fit(X, y)``; a classifier that takes one label per example only,
-    given the (n, K) indicator, gets its error with the way to wrap it."""
+    given the (n, K) indicator, gets its error with the way to wrap it.
+
+    The classifier gets ``y`` as int64, whatever the compact dtype the estimator
+    keeps its labels in (``_targets._LABEL_DTYPE``): the type scikit-learn's own
+    encoders give, so that a model's ``classes_`` and predictions, and any
+    arithmetic it does on ``y``, are those of an ordinary integer indicator.
+    """
+    y = np.asarray(y).astype(np.int64, copy=False)
     try:
         return estimator.fit(X, y)
     except ValueError as exc:
@@ -54,11 +61,16 @@ def fit_multilabel(estimator, X, y):
 
 
 def _fit_predict_fold(estimator, X, Y_fit, train, test, n_classes, tick_key=None):
-    """Fit ``estimator`` on the train rows and return its (n_test, K) probabilities.
+    """Fit a clone of ``estimator`` on the train rows and return its (n_test, K)
+    probabilities.
 
-    With ``tick_key``, a one-vs-rest classifier reports each binary fit to the
-    progress of that key (in this process only; see ``_progress``).
+    The clone is made here, not by the caller: the fold's fitted model is then
+    freed when the fold returns, where a clone passed in would stay referenced by
+    the parallel call's arguments until every fold is done (one fitted model per
+    fold alive at once). With ``tick_key``, a one-vs-rest classifier reports each
+    binary fit to the progress of that key (in this process only; see ``_progress``).
     """
+    estimator = clone(estimator)
     if tick_key is not None:
         estimator = count_class_fits(estimator, tick_key) or estimator
     fit_multilabel(estimator, take_rows(X, train), Y_fit[train])
@@ -83,8 +95,7 @@ def cross_fit_pred_probs(estimator, X, Y, folds, n_jobs=None, verbose=0):
     pred_probs = np.empty((n_samples, n_classes), dtype=np.float64)
     with progress:
         parts = Parallel(n_jobs=n_jobs, return_as="generator")(
-            delayed(_fit_predict_fold)(clone(estimator), X, Y_fit, train, test, n_classes,
-                                       key)
+            delayed(_fit_predict_fold)(estimator, X, Y_fit, train, test, n_classes, key)
             for train, test in folds
         )
         for (_, test), part in zip(folds, parts):
