@@ -12,7 +12,7 @@ from ..utils._defaults import (
     COOCCURRENCE, DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS,
     DEFAULT_COOCCURRENCE_NEIGHBORS, POSTERIOR_METHODS, SCORING_METHODS, SECOND_STAGE_METHODS,
 )
-from ..utils._errors import InputValueError
+from ..utils._errors import InputTypeError, InputValueError
 from ..utils._labels import check_labels
 from ..utils._optional import uses_dask
 from ..utils._sparse import check_probabilities, is_sparse_probabilities
@@ -49,16 +49,22 @@ def check_scoring_inputs(labels, pred_probs, method, adjust_pred_probs, threshol
 
 def check_second_stage_inputs(labels, pred_probs, adjust_pred_probs, thresholds=None,
                               cooccurrence_params=None, random_state=0,
-                              method=COOCCURRENCE, check_count=False):
+                              method=COOCCURRENCE, check_count=False, allow_sparse=False):
     """Validate the inputs of a second-stage ``method``; fit its stage if not given.
 
     Returns ``(Y, P, thresholds, params)``: the thresholds are those of the
     second-stage probabilities (None unless ``adjust_pred_probs``). ``check_count``
-    is passed to the fit, for callers that report the expected count.
+    is passed to the fit, for callers that report the expected count. With
+    ``allow_sparse``, sparse ``pred_probs`` become a checked ``FilledSparseMatrix``
+    (and ``Y`` a CSR matrix), scored with given ``cooccurrence_params``
+    (``_sparse_stage``).
     """
-    P = check_pred_probs(pred_probs)
-    Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
+    P = (check_probabilities if allow_sparse else check_pred_probs)(pred_probs)
+    sparse = is_sparse_probabilities(P)
+    Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1], sparse=sparse)
     check_scoring_options(method, adjust_pred_probs, thresholds, methods=SCORING_METHODS)
+    if sparse:
+        _check_sparse_stage(cooccurrence_params, adjust_pred_probs)
     if thresholds is not None:
         thresholds = check_thresholds(thresholds, P.shape[1])
     if cooccurrence_params is None:
@@ -72,6 +78,25 @@ def check_second_stage_inputs(labels, pred_probs, adjust_pred_probs, thresholds=
     if adjust_pred_probs and thresholds is None:
         thresholds = second_stage_thresholds(Y, P, cooccurrence_params)
     return Y, P, thresholds, cooccurrence_params
+
+
+def _check_sparse_stage(cooccurrence_params, adjust_pred_probs):
+    """What the second stage on sparse predictions does not do yet: fit itself, and
+    adjust its probabilities by thresholds."""
+    if cooccurrence_params is None:
+        raise InputTypeError(
+            "pred_probs is sparse and cooccurrence_params=None: the second stage scores "
+            "sparse predictions in O(stored entries) with fitted parameters, but is not "
+            "fitted on them yet. Pass cooccurrence_params from get_cooccurrence_params "
+            "fitted on dense predictions of (a sample of) the rows, or use a first-stage "
+            "method ('self_confidence', 'normalized_margin', "
+            "'confidence_weighted_entropy')."
+        )
+    if adjust_pred_probs:
+        raise InputValueError(
+            "adjust_pred_probs=True is not available with sparse pred_probs for the "
+            "second-stage methods; set adjust_pred_probs=False."
+        )
 
 
 def label_quality_scores(labels, pred_probs, *, method, adjust_pred_probs, aggregator_kwargs,
@@ -88,7 +113,7 @@ def label_quality_scores(labels, pred_probs, *, method, adjust_pred_probs, aggre
         aggregate = None if per_class else resolve_aggregator(aggregator_kwargs)
         Y, P, thresholds, params = check_second_stage_inputs(
             labels, pred_probs, adjust_pred_probs, thresholds, cooccurrence_params,
-            method=method,
+            method=method, allow_sparse=True,
         )
         scorer = method if method in POSTERIOR_METHODS else "self_confidence"
         return score_blocks(Y, P, scorer, thresholds, aggregate, second_stage=params)

@@ -101,27 +101,42 @@ _HEAD = 3
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 
 
+def _mix(bits):
+    """The per-entry mix of the fold hash, in place on uint64 ``bits`` (a float64's
+    bits, with the annotation in the sign bit)."""
+    with np.errstate(over="ignore"):
+        h = np.multiply(bits, _MIX[0], out=bits)
+        h ^= h >> np.uint64(31)
+        h *= _MIX[1]
+    return h
+
+
+def _finish(total, random_state):
+    """The fold hash of rows from the sums of their entries' mixes (wrapping uint64)."""
+    with np.errstate(over="ignore"):
+        total += np.uint64(random_state) * _MIX[2]
+        total ^= total >> np.uint64(29)
+        total *= _MIX[1]
+        total ^= total >> np.uint64(32)
+    return total
+
+
 def _row_hash(P_block, Y_block, random_state, given=None):
     """Seeded 64-bit hash of each row's values and annotations.
 
     Each (p, y) pair is mixed on its own (y in the sign bit of p, which is
     otherwise 0) and the mixes are summed over classes, so class order does not
-    matter. ``given``: the ``(rows, cols)`` of the block's annotations, when known.
+    matter (and a sparse row's sum is that of its listed entries plus the mixes of
+    the fill values of the others: ``_sparse_stage``). ``given``: the ``(rows,
+    cols)`` of the block's annotations, when known.
     """
     bits = np.ascontiguousarray(P_block, dtype=np.float64).view(np.uint64).copy()
     if given is None:
         given = nonzero_2d(Y_block)
     bits[given] |= np.uint64(1 << 63)
     with np.errstate(over="ignore"):
-        h = np.multiply(bits, _MIX[0], out=bits)
-        h ^= h >> np.uint64(31)
-        h *= _MIX[1]
-        total = h.sum(axis=1, dtype=np.uint64)
-        total += np.uint64(random_state) * _MIX[2]
-        total ^= total >> np.uint64(29)
-        total *= _MIX[1]
-        total ^= total >> np.uint64(32)
-    return total
+        total = _mix(bits).sum(axis=1, dtype=np.uint64)
+    return _finish(total, random_state)
 
 
 def row_folds(P_block, Y_block, n_folds, random_state, given=None):

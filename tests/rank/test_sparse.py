@@ -144,9 +144,9 @@ def test_streaming_batches_of_sparse_predictions():
                                get_confident_thresholds(Y, S.toarray()), rtol=1e-13)
 
 
-def test_second_stage_methods_need_dense_predictions():
+def test_second_stage_methods_need_fitted_params_on_sparse_predictions():
     S = sp.random(20, 4, density=0.5, random_state=0, format="csr")
-    with pytest.raises(TypeError, match="needs dense predicted probabilities for now"):
+    with pytest.raises(TypeError, match="cooccurrence_params=None"):
         get_label_quality_scores([[0]] * 20, S, method="cooccurrence")
 
 

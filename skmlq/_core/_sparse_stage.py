@@ -1,0 +1,404 @@
+"""The second stage on sparse predictions, scored with fitted parameters in O(nnz).
+
+``P`` is a checked :class:`~skmlq.utils._sparse.FilledSparseMatrix`, ``Y`` a checked
+CSR indicator and ``params`` a fitted ``CooccurrenceParams`` (``_second_stage``). The
+stage's logit of entry (i, k), with f the fold of row i and ``n_i`` its number of
+labels, is::
+
+    eta_ik = a_fk logit(p_ik) + b_fk + c_fk (n_i - y_ik) + sum_{j in N(k)} (w_fkj - c_fk) y_ij
+
+so an entry that ``P`` does not store, ``Y`` does not annotate and whose row carries
+none of k's neighbours has ``p = fill[k]``, ``y = 0`` and no label term: its logit,
+and every score read from it, depends on ``(k, n_i, f)`` alone. The stage's
+*explicit* entries are therefore those of the first stage (``_sparse_union``) and the
+entries ``(i, k)`` whose row carries a neighbour of k (the support of the label terms,
+``nnz(Y) x`` reverse neighbours); every other entry of a row takes the value of its
+*group* ``(n_i, f)`` at class k, computed once per group (a (K,) vector each).
+
+The fold of a row is the dense hash (``_second_stage._row_hash``): a wrapping sum of
+one mix per entry, so a sparse row's is the sum over its explicit entries plus the sum
+of the fill values' mixes over all classes, less that over its explicit classes (the
+same bits exactly). Row aggregates take, per group, the implicit scores of the group
+as the per-class implicit scores of ``_sparse.aggregate_rows``; the single-error
+mixture's implicit scores also depend on the row's denominator (monotonically), whose
+closed forms are taken from the group's ranking of the odds.
+
+Costs: O(nnz(P) + nnz(Y) m) time and memory per pass, plus a (K,) vector per group
+(distinct label counts x folds) and a ranking of it per group for the per-class
+implicit scores that differ between classes.
+"""
+
+import math
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..utils._blocks import BLOCK_ELEMENTS, run_blocks
+from ._error_proba import calibrated_block, calibrated_logits_block, error_proba_block, log_right
+from ._logistic import logit_block, sigmoid_inplace
+from ._scoring import class_scores_block
+from ._second_stage import _HEAD, _finish, _mix
+from ._single_error import flip_odds, shares_denominator, side_weights
+from ._sparse import (
+    ImplicitScores, _ema_kept, _ema_sorted, _first_free, _reduce, _row_of, aggregate_rows,
+)
+from ._sparse_union import sparse_blocks, union_block
+
+__all__ = ["SparseStage", "sparse_error_probabilities", "sparse_stage_scores"]
+
+_READ_LOGITS = ("noise_posterior", "single_error")
+
+
+class _EntryParams:
+    """The noise model and shares of a fitted stage with the model gathered per
+    entry: the per-class formulas then score a flat list of entries of any classes
+    as one (1, n) block."""
+
+    def __init__(self, params, cols):
+        self.noise_model = params.noise_model[cols]
+        self.error_shares = params.error_shares
+
+
+class SparseStage:
+    """The stage's values of sparse rows: explicit entries by row blocks, and the
+    implicit value of each group ``(n_labels, fold)``, computed once."""
+
+    def __init__(self, Y, P, params, method):
+        self.Y, self.P, self.params, self.method = Y, P, params, method
+        n_folds, self.n_classes, width = params.coef.shape
+        fill = P.fill.astype(P.dtype)
+        self.fill_mix = _mix(fill.astype(np.float64).view(np.uint64).copy())
+        with np.errstate(over="ignore"):
+            self.fill_mix_total = self.fill_mix.sum(dtype=np.uint64)
+        self.fill_logit = logit_block(fill)
+        self.a, self.b, self.c = (np.ascontiguousarray(params.coef[:, :, i])
+                                  for i in range(_HEAD))
+        self.weights = None
+        if width > _HEAD:
+            weights = params.label_weights()
+            self.weights = weights if sp.issparse(weights) else sp.csr_matrix(weights)
+        # float64 predictions are scored from the logits by the noise model's methods,
+        # float32 ones through the float32 probabilities (as the dense core does)
+        self.logits = method in _READ_LOGITS and P.dtype == np.float64
+        self._groups = {}
+
+    def group_logits(self, n_labels, fold):
+        """The logit of every implicit entry of group ``(n_labels, fold)``, (K,)."""
+        eta = self.fill_logit * self.a[fold]
+        eta += self.b[fold]
+        eta += self.c[fold] * float(n_labels)
+        return eta
+
+    def group(self, n_labels, fold):
+        """The group's values (``values`` of :meth:`block`) at every class, (K,)."""
+        key = (int(n_labels), int(fold))
+        if key not in self._groups:
+            self._groups[key] = self._values(self.group_logits(*key))
+        return self._groups[key]
+
+    def _values(self, eta):
+        return eta if self.logits else sigmoid_inplace(eta).astype(self.P.dtype, copy=False)
+
+    def block(self, start, stop):
+        """Explicit entries of rows ``start:stop``: ``(indptr, cols, values, y,
+        n_labels, folds)`` with ``values`` the stage's logits (the noise model's
+        methods on float64 input) or probabilities, and per row its number of labels
+        and fold."""
+        params, n_classes = self.params, self.n_classes
+        n_rows = stop - start
+        indptr, cols, p, y = union_block(self.P, self.Y, start, stop)
+        rows = _row_of(indptr)
+        n_labels = np.bincount(rows[y], minlength=n_rows)
+        folds = self._folds(indptr, rows, cols, p, y)
+        keys = rows * n_classes + cols
+        term = None
+        if self.weights is not None:
+            label_rows, labels = rows[y], cols[y]
+            label_ptr = np.zeros(n_rows + 1, dtype=np.int64)
+            np.cumsum(n_labels, out=label_ptr[1:])
+            widened = sp.csr_matrix(
+                (np.ones(labels.size), labels + folds[label_rows] * n_classes, label_ptr),
+                shape=(n_rows, params.n_folds * n_classes))
+            term = (widened @ self.weights).tocsr()
+            term_keys = _row_of(term.indptr) * n_classes + term.indices
+            union = np.union1d(keys, term_keys)
+            if union.size > keys.size:  # entries whose row carries a neighbour
+                at = np.searchsorted(union, keys)
+                new_cols = union % n_classes
+                new_p = self.P.fill[new_cols].astype(self.P.dtype)
+                new_p[at] = p
+                new_y = np.zeros(union.size, dtype=bool)
+                new_y[at] = y
+                keys, cols, p, y = union, new_cols, new_p, new_y
+                rows = keys // n_classes
+                indptr = np.searchsorted(keys, np.arange(n_rows + 1) * n_classes)
+            term = (np.searchsorted(keys, term_keys), term.data)
+        # the dense stage's operations, in its order, on the explicit entries
+        eta = logit_block(p)
+        f = folds[rows]
+        eta *= self.a[f, cols]
+        eta += self.b[f, cols]
+        c = self.c[f, cols]
+        c_given = c[y]
+        c *= n_labels[rows].astype(np.float64)
+        eta += c
+        eta[y] -= c_given
+        if term is not None:
+            eta[term[0]] += term[1]
+        return indptr, cols, self._values(eta), y, n_labels, folds
+
+    def _folds(self, indptr, rows, cols, p, y):
+        """Each row's fold: the dense hash from its explicit entries (see the module
+        docstring)."""
+        bits = p.astype(np.float64).view(np.uint64).copy()
+        bits[y] |= np.uint64(1 << 63)
+        with np.errstate(over="ignore"):
+            h = _mix(bits)
+            h -= self.fill_mix[cols]
+            total = np.zeros(indptr.size - 1, dtype=np.uint64)
+            has = np.diff(indptr) > 0
+            if h.size:
+                total[has] = np.add.reduceat(h, indptr[:-1][has], dtype=np.uint64)
+            total += self.fill_mix_total
+        total = _finish(total, self.params.random_state)
+        return (total % np.uint64(self.params.n_folds)).astype(np.intp)
+
+
+def _rows_by_group(n_labels, folds, n_folds):
+    """Rows ordered by group, and the groups ``(n_labels, fold)`` with their row ranges."""
+    key = n_labels.astype(np.int64) * n_folds + folds
+    order = np.argsort(key, kind="stable")
+    unique, starts = np.unique(key[order], return_index=True)
+    bounds = np.append(starts, order.size)
+    return order, [(int(u) // n_folds, int(u) % n_folds, bounds[i], bounds[i + 1])
+                   for i, u in enumerate(unique)]
+
+
+def _take_rows(indptr, rows):
+    """``(indptr, entries)`` of the rows ``rows`` (in that order) of a row-grouped list."""
+    lengths = indptr[rows + 1] - indptr[rows]
+    out = np.zeros(rows.size + 1, dtype=np.int64)
+    np.cumsum(lengths, out=out[1:])
+    entries = np.repeat(indptr[rows] - out[:-1], lengths) + np.arange(out[-1])
+    return out, entries
+
+
+def _per_class(stage, cols, values, y, indptr, n_labels):
+    """Per-class scores of the explicit entries, (nnz,), dtype of the scores."""
+    method = stage.method
+    if method == "single_error":
+        return None
+    scorer = "self_confidence" if method == "cooccurrence" else method
+    params = _EntryParams(stage.params, cols) if method == "noise_posterior" else None
+    return class_scores_block(values[None].copy(), y[None], scorer, second_stage=params,
+                              logits=stage.logits)[0]
+
+
+class _Implicit:
+    """Per group, the implicit per-class scores as an ``ImplicitScores`` (cached: the
+    ranking of a group's scores is computed once for all blocks)."""
+
+    def __init__(self, stage):
+        self.stage = stage
+        self._cache = {}
+
+    def scores(self, n_labels, fold):
+        key = (n_labels, fold)
+        if key not in self._cache:
+            stage = self.stage
+            values = stage.group(n_labels, fold)[None].copy()
+            scorer = "self_confidence" if stage.method == "cooccurrence" else stage.method
+            params = stage.params if stage.method == "noise_posterior" else None
+            z = class_scores_block(values, np.zeros(values.shape, dtype=bool), scorer,
+                                   second_stage=params, logits=stage.logits)[0]
+            self._cache[key] = ImplicitScores(z)
+        return self._cache[key]
+
+
+def sparse_stage_scores(Y, P, params, method, aggregate):
+    """Aggregated scores (N,) of a second-stage ``method`` on sparse predictions:
+    ``_driver.score_blocks`` with ``second_stage`` for a ``FilledSparseMatrix``."""
+    n_samples, n_classes = P.shape
+    stage = SparseStage(Y, P, params, method)
+    out = np.empty(n_samples, dtype=P.dtype)
+    implicit = _Implicit(stage) if method != "single_error" else _SingleError(stage)
+    spec = aggregate.spec
+
+    def score_block(start, stop):
+        indptr, cols, values, y, n_labels, folds = stage.block(start, stop)
+        if method == "single_error":
+            out[start:stop] = implicit.aggregate(spec, indptr, cols, values, y, n_labels,
+                                                 folds, aggregate)
+            return
+        scores = _per_class(stage, cols, values, y, indptr, n_labels)
+        order, groups = _rows_by_group(n_labels, folds, params.n_folds)
+        for n, f, lo, hi in groups:
+            rows = order[lo:hi]
+            sub_ptr, entries = _take_rows(indptr, rows)
+            out[start + rows] = aggregate_rows(spec, sub_ptr, cols[entries], scores[entries],
+                                               implicit.scores(n, f), n_classes, aggregate)
+
+    # (the groups' cache is shared between blocks: one thread)
+    run_blocks(score_block, sparse_blocks(P, Y), parallel=False)
+    return out
+
+
+class _SingleError:
+    """The single-error mixture on sparse rows: per group the weighted odds of the
+    implicit entries and their sum over all classes; per row the denominator of
+    Bayes' rule, which scales the implicit scores of its row."""
+
+    def __init__(self, stage):
+        self.stage = stage
+        self.model = stage.params.noise_model
+        self.shares = stage.params.error_shares
+        self._cache = {}
+
+    def group(self, n_labels, fold):
+        """``(odds, total, ranked)``: the weighted odds of the group's implicit entries
+        (K,), their sum, and an ``ImplicitScores`` of minus the odds (its ascending
+        ranking is the implicit scores' own)."""
+        key = (n_labels, fold)
+        if key not in self._cache:
+            stage = self.stage
+            values = stage.group(n_labels, fold)[None].copy()
+            eta = calibrated_logits_block(None if stage.logits else values, self.model,
+                                          logits=values if stage.logits else None)
+            odds = flip_odds(eta)[0]
+            odds *= side_weights(n_labels, stage.n_classes)[0]
+            self._cache[key] = (odds, math.fsum(odds.tolist()), ImplicitScores(-odds))
+        return self._cache[key]
+
+    def aggregate(self, spec, indptr, cols, values, y, n_labels, folds, aggregate):
+        stage = self.stage
+        n_classes, n_rows = stage.n_classes, indptr.size - 1
+        rows = _row_of(indptr)
+        model = self.model[cols]
+        eta = calibrated_logits_block(None if stage.logits else values[None], model,
+                                      logits=values[None].copy() if stage.logits else None)
+        odds = flip_odds(eta)[0]
+        absent_w, given_w = side_weights(n_labels, n_classes)
+        odds[~y] *= absent_w[rows[~y]]
+        odds[y] = 1 / odds[y] * given_w[rows[y]]
+        wrong = np.bincount(rows[y], weights=odds[y], minlength=n_rows)
+        missing = np.bincount(rows[~y], weights=odds[~y], minlength=n_rows)
+        # the implicit entries: the group's sum over all classes less its explicit ones
+        order, groups = _rows_by_group(n_labels, folds, stage.params.n_folds)
+        group_of = np.empty(n_rows, dtype=np.intp)
+        tables = []
+        for index, (n, f, lo, hi) in enumerate(groups):
+            group_of[order[lo:hi]] = index
+            tables.append(self.group(n, f))
+        g = group_of[rows]
+        explicit_implicit = np.zeros(cols.size)
+        for index, (group_odds, _, _) in enumerate(tables):
+            at = g == index
+            explicit_implicit[at] = group_odds[cols[at]]
+        totals = np.array([t[1] for t in tables])
+        missing += totals[group_of] - np.bincount(rows, weights=explicit_implicit,
+                                                  minlength=n_rows)
+        den = shares_denominator(missing, wrong, self.shares)
+        _, p_missing, p_wrong = self.shares
+        share = np.where(y, p_wrong, p_missing)
+        dtype = stage.P.dtype if not stage.logits else np.float64
+        scores = self._scores(odds, share, den[rows], dtype)
+        kind, option = spec
+        out = np.empty(n_rows)
+        for index, (n, f, lo, hi) in enumerate(groups):
+            sub_rows = order[lo:hi]
+            sub_ptr, entries = _take_rows(indptr, sub_rows)
+            out[sub_rows] = self._aggregate_group(
+                spec, sub_ptr, cols[entries], scores[entries], tables[index],
+                den[sub_rows], dtype, aggregate)
+        return out
+
+    def _scores(self, odds, share, den, dtype):
+        """``1 - P_k`` of weighted odds, each of its side's share and row's denominator:
+        the dense single-error scores' operations in their order."""
+        P = odds * share
+        P = P / den
+        np.clip(P, 0.0, 1.0, out=P)
+        return np.subtract(1, P, dtype=dtype, casting="same_kind")
+
+    def _aggregate_group(self, spec, indptr, cols, scores, table, den, dtype, aggregate):
+        odds, _, ranked = table
+        n_classes = odds.size
+        n_rows = indptr.size - 1
+        p_missing = self.shares[1]
+        kind, option = spec
+        if kind == "exponential_moving_average" and option == 1:
+            kind = "min"
+        if kind == "min":
+            largest = -_first_free(indptr, ranked.ranked()[1][cols], ranked.ranked()[0],
+                                   ranked.z, 1)[:, 0]
+            low = np.where(np.isfinite(largest),
+                           self._scores(largest, p_missing, den, dtype), np.inf)
+            return np.minimum(_reduce(np.minimum, scores.astype(np.float64), indptr, np.inf),
+                              low)
+        if kind == "exponential_moving_average" and option is not None and 0 < option < 1:
+            kept = _ema_kept(n_classes, option)
+            if kept is not None:
+                order, rank = ranked.ranked()
+                largest = -_first_free(indptr, rank[cols], order, ranked.z, kept + 1)
+                finite = np.isfinite(largest)
+                cand_rows = np.nonzero(finite)[0]
+                z = self._scores(largest[finite], p_missing, den[cand_rows], dtype)
+                rows = _row_of(indptr)
+                return _ema_sorted(
+                    np.concatenate([rows, cand_rows]),
+                    np.concatenate([scores.astype(np.float64), z.astype(np.float64)]),
+                    np.ones(rows.size + cand_rows.size, np.int64), n_rows, 1.0 - option)
+        # no closed form: the implied dense rows, a bounded block at a time
+        out = np.empty(n_rows)
+        step = max(1, BLOCK_ELEMENTS // max(n_classes, 1))
+        for start in range(0, n_rows, step):
+            stop = min(start + step, n_rows)
+            block = self._scores(odds[None], p_missing, den[start:stop, None], dtype)
+            lo, hi = indptr[start], indptr[stop]
+            block[_row_of(indptr[start:stop + 1] - lo), cols[lo:hi]] = scores[lo:hi]
+            out[start:stop] = aggregate(block)
+        return out
+
+
+def sparse_error_probabilities(Y, P, params):
+    """``example_proba`` (N,) of ``_second_stage.label_error_probabilities`` on sparse
+    predictions: ``1 - prod_k (1 - e_k)`` from the explicit entries' error
+    probabilities and, per group, the sum of ``log(1 - e)`` over all classes less
+    that over the row's explicit classes."""
+    n_samples = P.shape[0]
+    stage = SparseStage(Y, P, params, "noise_posterior")
+    model = params.noise_model
+    logs = {}
+
+    def group_logs(n, f):
+        if (n, f) not in logs:
+            values = stage.group(n, f)[None].copy()
+            s = calibrated_block(None if stage.logits else values, model,
+                                 logits=values if stage.logits else None)
+            E = error_proba_block(None, np.zeros(values.shape, dtype=bool), model, s)
+            log_e = log_right(E)[0]
+            logs[(n, f)] = (log_e, math.fsum(log_e.tolist()))
+        return logs[(n, f)]
+
+    out = np.empty(n_samples)
+
+    def block(start, stop):
+        indptr, cols, values, y, n_labels, folds = stage.block(start, stop)
+        n_rows = stop - start
+        rows = _row_of(indptr)
+        entry_model = model[cols]
+        s = calibrated_block(None if stage.logits else values[None], entry_model,
+                             logits=values[None].copy() if stage.logits else None)
+        E = error_proba_block(None, y[None], entry_model, s)[0]
+        total = np.bincount(rows, weights=log_right(E), minlength=n_rows)
+        order, groups = _rows_by_group(n_labels, folds, params.n_folds)
+        for n, f, lo, hi in groups:
+            sub = order[lo:hi]
+            sub_ptr, entries = _take_rows(indptr, sub)
+            log_e, log_total = group_logs(n, f)
+            total[sub] += log_total - np.bincount(
+                _row_of(sub_ptr), weights=log_e[cols[entries]], minlength=sub.size)
+        out[start:stop] = -np.expm1(total)
+
+    run_blocks(block, sparse_blocks(P, Y), parallel=False)
+    return out
