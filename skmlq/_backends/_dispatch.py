@@ -8,11 +8,12 @@ inputs go to ``_dask``, everything else is validated once
 from .._core._aggregation import resolve_aggregator
 from .._core._driver import score_blocks, scoring_thresholds
 from .._core._second_stage import fit_second_stage, second_stage_thresholds
+from .._core._sparse_stage import sparse_fit_second_stage
 from ..utils._defaults import (
     COOCCURRENCE, DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS,
     DEFAULT_COOCCURRENCE_NEIGHBORS, POSTERIOR_METHODS, SCORING_METHODS, SECOND_STAGE_METHODS,
 )
-from ..utils._errors import InputTypeError, InputValueError
+from ..utils._errors import InputValueError
 from ..utils._labels import check_labels
 from ..utils._optional import uses_dask
 from ..utils._sparse import check_probabilities, is_sparse_probabilities
@@ -56,15 +57,18 @@ def check_second_stage_inputs(labels, pred_probs, adjust_pred_probs, thresholds=
     second-stage probabilities (None unless ``adjust_pred_probs``). ``check_count``
     is passed to the fit, for callers that report the expected count. With
     ``allow_sparse``, sparse ``pred_probs`` become a checked ``FilledSparseMatrix``
-    (and ``Y`` a CSR matrix), scored with given ``cooccurrence_params``
+    (and ``Y`` a CSR matrix), fitted and scored in O(stored entries)
     (``_sparse_stage``).
     """
     P = (check_probabilities if allow_sparse else check_pred_probs)(pred_probs)
     sparse = is_sparse_probabilities(P)
     Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1], sparse=sparse)
     check_scoring_options(method, adjust_pred_probs, thresholds, methods=SCORING_METHODS)
-    if sparse:
-        _check_sparse_stage(cooccurrence_params, adjust_pred_probs)
+    if sparse and adjust_pred_probs:
+        raise InputValueError(
+            "adjust_pred_probs=True is not available with sparse pred_probs for the "
+            "second-stage methods; set adjust_pred_probs=False."
+        )
     if thresholds is not None:
         thresholds = check_thresholds(thresholds, P.shape[1])
     if cooccurrence_params is None:
@@ -72,31 +76,13 @@ def check_second_stage_inputs(labels, pred_probs, adjust_pred_probs, thresholds=
             DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS, random_state,
             DEFAULT_COOCCURRENCE_NEIGHBORS,
         )
-        cooccurrence_params = fit_second_stage(Y, P, *options, check_count=check_count)
+        fit = sparse_fit_second_stage if sparse else fit_second_stage
+        cooccurrence_params = fit(Y, P, *options, check_count=check_count)
     else:
         check_cooccurrence_params(cooccurrence_params, P.shape[1])
     if adjust_pred_probs and thresholds is None:
         thresholds = second_stage_thresholds(Y, P, cooccurrence_params)
     return Y, P, thresholds, cooccurrence_params
-
-
-def _check_sparse_stage(cooccurrence_params, adjust_pred_probs):
-    """What the second stage on sparse predictions does not do yet: fit itself, and
-    adjust its probabilities by thresholds."""
-    if cooccurrence_params is None:
-        raise InputTypeError(
-            "pred_probs is sparse and cooccurrence_params=None: the second stage scores "
-            "sparse predictions in O(stored entries) with fitted parameters, but is not "
-            "fitted on them yet. Pass cooccurrence_params from get_cooccurrence_params "
-            "fitted on dense predictions of (a sample of) the rows, or use a first-stage "
-            "method ('self_confidence', 'normalized_margin', "
-            "'confidence_weighted_entropy')."
-        )
-    if adjust_pred_probs:
-        raise InputValueError(
-            "adjust_pred_probs=True is not available with sparse pred_probs for the "
-            "second-stage methods; set adjust_pred_probs=False."
-        )
 
 
 def label_quality_scores(labels, pred_probs, *, method, adjust_pred_probs, aggregator_kwargs,

@@ -1,4 +1,4 @@
-"""The second stage on sparse predictions, scored with fitted parameters in O(nnz).
+"""The second stage on sparse predictions: its fit and its scores, never (N, K).
 
 ``P`` is a checked :class:`~skmlq.utils._sparse.FilledSparseMatrix`, ``Y`` a checked
 CSR indicator and ``params`` a fitted ``CooccurrenceParams`` (``_second_stage``). The
@@ -23,6 +23,14 @@ as the per-class implicit scores of ``_sparse.aggregate_rows``; the single-error
 mixture's implicit scores also depend on the row's denominator (monotonically), whose
 closed forms are taken from the group's ranking of the odds.
 
+The fit (:class:`SparseFitSample`) takes the dense fit's sample, folds and
+neighbours, and sums Newton's terms over the sample's explicit entries and, per fold,
+over the implicit entries of each (class, label count) at once, times their number;
+the noise model's histogram (:func:`sparse_noise_histogram`) and the single-error
+shares read the explicit entries and the groups likewise. The coefficients equal the
+dense ones to rounding; the noise model, whose fit magnifies the rounding of its
+histogram's sums, to what a dense fit summed in other blocks would give.
+
 Costs: time O(nnz(P) + sum over the labels of the number of classes each is a
 neighbour of), which is ``nnz(Y) m`` on average over classes but more where frequent
 tags are the neighbours of many classes (power-law tags: a fit's popular tag can be a
@@ -39,17 +47,25 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..utils._blocks import BLOCK_ELEMENTS, run_blocks
-from ._error_proba import calibrated_block, calibrated_logits_block, error_proba_block, log_right
-from ._logistic import logit_block, sigmoid_inplace
+from ._count import count_reliability
+from ._error_proba import (
+    _N_BINS, _Q_EPS, _bins, calibrated_block, calibrated_logits_block, error_proba_block,
+    fit_noise_model, log_right,
+)
+from ._logistic import log_loss, logit_block, sigmoid_inplace
 from ._scoring import class_scores_block
-from ._second_stage import _HEAD, _finish, _mix
-from ._single_error import flip_odds, shares_denominator, side_weights
+from ._second_stage import (
+    _HEAD, _MAX_FIT_ROWS, CooccurrenceParams, _finish, _FitSample, _mix, choose_neighbors,
+    fit_sample, neighbor_terms,
+)
+from ._single_error import error_shares_em, flip_odds, shares_denominator, side_weights
 from ._sparse import (
     ImplicitScores, _ema_kept, _ema_sorted, _first_free, _reduce, _row_of, aggregate_rows,
 )
 from ._sparse_union import union_block
 
-__all__ = ["SparseStage", "sparse_error_probabilities", "sparse_stage_scores"]
+__all__ = ["SparseFitSample", "SparseStage", "sparse_error_probabilities",
+           "sparse_fit_second_stage", "sparse_noise_histogram", "sparse_stage_scores"]
 
 _READ_LOGITS = ("noise_posterior", "single_error")
 
@@ -72,9 +88,7 @@ class SparseStage:
         self.Y, self.P, self.params, self.method = Y, P, params, method
         n_folds, self.n_classes, width = params.coef.shape
         fill = P.fill.astype(P.dtype)
-        self.fill_mix = _mix(fill.astype(np.float64).view(np.uint64).copy())
-        with np.errstate(over="ignore"):
-            self.fill_mix_total = self.fill_mix.sum(dtype=np.uint64)
+        self.hasher = _Hasher(P, params.random_state)
         self.fill_logit = logit_block(fill)
         self.a, self.b, self.c = (np.ascontiguousarray(params.coef[:, :, i])
                                   for i in range(_HEAD))
@@ -177,8 +191,25 @@ class SparseStage:
         return list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
 
     def _folds(self, indptr, rows, cols, p, y):
-        """Each row's fold: the dense hash from its explicit entries (see the module
-        docstring)."""
+        """Each row's fold: the dense hash from its explicit entries."""
+        total = self.hasher(indptr, cols, p, y)
+        return (total % np.uint64(self.params.n_folds)).astype(np.intp)
+
+
+class _Hasher:
+    """The fold hash of ``_second_stage._row_hash`` from a sparse row's explicit
+    entries: the sum of their mixes, plus the sum of the fill values' mixes over all
+    classes less that over the row's explicit classes (wrapping uint64 sums: the
+    same bits as the dense row's)."""
+
+    def __init__(self, P, random_state):
+        fill = P.fill.astype(P.dtype)
+        self.fill_mix = _mix(fill.astype(np.float64).view(np.uint64).copy())
+        with np.errstate(over="ignore"):
+            self.fill_mix_total = self.fill_mix.sum(dtype=np.uint64)
+        self.random_state = random_state
+
+    def __call__(self, indptr, cols, p, y):
         bits = p.astype(np.float64).view(np.uint64).copy()
         bits[y] |= np.uint64(1 << 63)
         with np.errstate(over="ignore"):
@@ -189,8 +220,7 @@ class SparseStage:
             if h.size:
                 total[has] = np.add.reduceat(h, indptr[:-1][has], dtype=np.uint64)
             total += self.fill_mix_total
-        total = _finish(total, self.params.random_state)
-        return (total % np.uint64(self.params.n_folds)).astype(np.intp)
+        return _finish(total, self.random_state)
 
 
 def _rows_by_group(n_labels, folds, n_folds):
@@ -299,6 +329,29 @@ class _SingleError:
         return self._cache[key]
 
     def aggregate(self, spec, indptr, cols, values, y, n_labels, folds, aggregate):
+        missing, wrong, odds, order, groups, tables = self.side_sums(
+            indptr, cols, values, y, n_labels, folds)
+        stage = self.stage
+        n_rows = indptr.size - 1
+        rows = _row_of(indptr)
+        den = shares_denominator(missing, wrong, self.shares)
+        _, p_missing, p_wrong = self.shares
+        share = np.where(y, p_wrong, p_missing)
+        dtype = stage.P.dtype if not stage.logits else np.float64
+        scores = self._scores(odds, share, den[rows], dtype)
+        out = np.empty(n_rows)
+        for index, (n, f, lo, hi) in enumerate(groups):
+            sub_rows = order[lo:hi]
+            sub_ptr, entries = _take_rows(indptr, sub_rows)
+            out[sub_rows] = self._aggregate_group(
+                spec, sub_ptr, cols[entries], scores[entries], tables[index],
+                den[sub_rows], dtype, aggregate)
+        return out
+
+    def side_sums(self, indptr, cols, values, y, n_labels, folds):
+        """``(L_missing, L_wrong)`` of each row of a block (those of ``_single_error``),
+        and the explicit entries' weighted odds, the rows by group and the groups'
+        tables."""
         stage = self.stage
         n_classes, n_rows = stage.n_classes, indptr.size - 1
         rows = _row_of(indptr)
@@ -326,20 +379,7 @@ class _SingleError:
         totals = np.array([t[1] for t in tables])
         missing += totals[group_of] - np.bincount(rows, weights=explicit_implicit,
                                                   minlength=n_rows)
-        den = shares_denominator(missing, wrong, self.shares)
-        _, p_missing, p_wrong = self.shares
-        share = np.where(y, p_wrong, p_missing)
-        dtype = stage.P.dtype if not stage.logits else np.float64
-        scores = self._scores(odds, share, den[rows], dtype)
-        kind, option = spec
-        out = np.empty(n_rows)
-        for index, (n, f, lo, hi) in enumerate(groups):
-            sub_rows = order[lo:hi]
-            sub_ptr, entries = _take_rows(indptr, sub_rows)
-            out[sub_rows] = self._aggregate_group(
-                spec, sub_ptr, cols[entries], scores[entries], tables[index],
-                den[sub_rows], dtype, aggregate)
-        return out
+        return missing, wrong, odds, order, groups, tables
 
     def _scores(self, odds, share, den, dtype):
         """``1 - P_k`` of weighted odds, each of its side's share and row's denominator:
@@ -431,3 +471,279 @@ def sparse_error_probabilities(Y, P, params):
 
     run_blocks(block, stage.blocks(), parallel=False)
     return out
+
+
+# --------------------------------------------------------------------------- the fit
+class SparseFitSample:
+    """The rows the stage is fitted on (``_second_stage._FitSample``), from sparse
+    predictions: the same sample, folds and neighbours, held as explicit entries.
+
+    Each block (rows of one fold) keeps, per explicit entry of the stage (stored,
+    annotated, or carrying a neighbour of its class), its class, ``logit(p)``, ``y``,
+    ``s`` (the labels outside the class's neighbours) and its row of ``X`` (which
+    neighbours it carries, columns ``k m + t``). Every other entry of class k in a row
+    of ``n`` labels has ``logit(fill[k])``, ``y = 0``, ``s = n`` and no neighbour: its
+    terms are those of group ``(k, n)``, counted once per fold with their number of
+    entries (``_groups``: rows of that count less those where k is explicit).
+    """
+
+    sparse = True
+
+    def __init__(self, Y, P, n_folds, random_state, n_neighbors):
+        n_samples, n_classes = P.shape
+        n_parts = np.uint64(-(-n_samples // _MAX_FIT_ROWS))
+        hasher = _Hasher(P, random_state)
+        kept, hashes = [], []
+        for start, stop in _union_blocks(P, Y):
+            indptr, cols, p, y = union_block(P, Y, start, stop)
+            h = hasher(indptr, cols, p, y)
+            keep = np.flatnonzero((h // np.uint64(n_folds)) % n_parts == 0)
+            kept.append(keep + start)
+            hashes.append(h[keep])
+        rows = np.concatenate(kept) if kept else np.zeros(0, dtype=np.intp)
+        h = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
+        folds = (h % np.uint64(n_folds)).astype(np.intp)
+        order = np.argsort(folds, kind="stable")
+        rows, h, folds = rows[order], h[order], folds[order]
+        # the sample's rows in fold order: its labels (annotations only, float64 as the
+        # dense sample's) and stored predictions
+        Y_ptr, Y_at = _take_rows(np.asarray(Y.indptr, dtype=np.int64), rows)
+        given = np.asarray(Y.data[Y_at], dtype=bool)
+        L_ptr = np.zeros(rows.size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(_row_of(Y_ptr)[given], minlength=rows.size), out=L_ptr[1:])
+        L = sp.csr_matrix((np.ones(int(given.sum())), Y.indices[Y_at][given], L_ptr),
+                          shape=(rows.size, n_classes))
+        P_ptr, P_at = _take_rows(np.asarray(P.indptr, dtype=np.int64), rows)
+        P_sample = type(P)._from_checked(P_ptr, P.indices[P_at], P.data[P_at],
+                                         (rows.size, n_classes), P.fill)
+        self.neighbors = choose_neighbors(L, h, n_neighbors)
+        m = self.neighbors.shape[1]
+        self.n_rows, self.n_classes, self.n_folds, self.m = rows.size, n_classes, n_folds, m
+        self.fill_logit = logit_block(P.fill.astype(P.dtype))
+        n_labels = np.diff(L.indptr)
+        self.count_values = np.unique(n_labels)
+        count_index = np.searchsorted(self.count_values, n_labels)
+        n_counts = self.count_values.size
+        # per fold, count and class: the implicit entries (rows less explicit ones)
+        mult = np.zeros((n_folds, n_counts, n_classes))
+        bounds = np.searchsorted(folds, np.arange(n_folds + 1))
+        columns = self.neighbors.ravel()
+        self.blocks = []
+        for fold in range(n_folds):
+            lo, hi = bounds[fold], bounds[fold + 1]
+            mult[fold] += np.bincount(count_index[lo:hi], minlength=n_counts)[:, None]
+            for start, stop in _union_blocks(P_sample, L, lo, hi):
+                block = self._block(P_sample, L, start, stop, columns, n_labels)
+                entry_rows, cols = block[0], block[1]
+                explicit = np.bincount(count_index[start + entry_rows] * n_classes + cols,
+                                       minlength=n_counts * n_classes)
+                mult[fold] -= explicit.reshape(n_counts, n_classes)
+                X = block[5]
+                self.blocks.append((fold,) + block[1:] + (_FitSample._pairs(X, m),))
+        for fold in range(n_folds):
+            self.blocks.append((fold, None, mult[fold]))
+
+    def _block(self, P, L, start, stop, columns, n_labels):
+        """``(entry rows, cols, Z, y, s, X)`` of the explicit entries of rows
+        ``start:stop`` of the sample."""
+        n_classes, m = self.n_classes, self.m
+        n_rows = stop - start
+        indptr, cols, p, y = union_block(P, L, start, stop)
+        rows = _row_of(indptr)
+        keys = rows * n_classes + cols
+        L_block = L[start:stop]
+        if m:
+            carried = L_block.T.tocsr()[columns].T.tocsr()
+            carried.sort_indices()
+            c_rows = _row_of(carried.indptr)
+            c_keys = c_rows * n_classes + carried.indices // m
+            union = np.sort(np.concatenate([keys, c_keys]))
+            union = union[np.append(True, union[1:] != union[:-1])] if union.size else union
+            at = np.searchsorted(union, keys)
+            new_cols = union % n_classes
+            new_p = self.fill_p(P)[new_cols]
+            new_p[at] = p
+            new_y = np.zeros(union.size, dtype=bool)
+            new_y[at] = y
+            keys, cols, p, y = union, new_cols, new_p, new_y
+            rows = keys // n_classes
+            entry = np.searchsorted(keys, c_keys)
+            X_ptr = np.zeros(keys.size + 1, dtype=np.int64)
+            np.cumsum(np.bincount(entry, minlength=keys.size), out=X_ptr[1:])
+            X = sp.csr_matrix((np.ones(entry.size), carried.indices, X_ptr),
+                              shape=(keys.size, n_classes * m))
+        else:
+            X = sp.csr_matrix((keys.size, 0))
+        Z = logit_block(p)
+        s = n_labels[start + rows].astype(np.float64) - y
+        s -= np.diff(X.indptr)
+        del n_rows
+        return rows, cols, Z, y, s, X
+
+    @staticmethod
+    def fill_p(P):
+        return P.fill.astype(P.dtype)
+
+    def block_terms(self, index, theta, with_hessian, step, lengths):
+        """``_second_stage._data_terms``'s terms of one block (every class)."""
+        block = self.blocks[index]
+        if block[1] is None:
+            return self._group_terms(block[2], theta, with_hessian, step, lengths)
+        _, cols, Z, y, s, X, pairs = block
+        n_classes = self.n_classes
+        width = theta.shape[1]
+        m = width - _HEAD
+
+        def linear(coef):
+            eta = Z * coef[cols, 0]
+            eta += coef[cols, 1]
+            eta += s * coef[cols, 2]
+            if m and X.nnz:
+                eta += X @ coef[:, _HEAD:].ravel()
+            return eta
+
+        def per_class(values):
+            return np.bincount(cols, weights=values, minlength=n_classes)
+
+        eta = linear(theta)
+        if step is not None:
+            delta = linear(step)
+            return (np.stack([per_class(log_loss(eta - delta * t, y, False, False)[0])
+                              for t in lengths]),)
+        loss, sig = log_loss(eta, y, with_hessian, False)
+        loss = per_class(loss)
+        if not with_hessian:
+            return (loss,)
+        r = sig - y
+        w = sig * (1 - sig)
+        wz, ws = w * Z, w * s
+        grad = np.zeros((n_classes, width))
+        head = np.zeros((n_classes, _HEAD, width))
+        grad[:, 0] = per_class(r * Z)
+        grad[:, 1] = per_class(r)
+        grad[:, 2] = per_class(r * s)
+        head[:, 0, 0] = per_class(wz * Z)
+        head[:, 0, 1] = per_class(wz)
+        head[:, 0, 2] = per_class(wz * s)
+        head[:, 1, 1] = per_class(w)
+        head[:, 1, 2] = per_class(ws)
+        head[:, 2, 2] = per_class(ws * s)
+        upper = None
+        if m and X.nnz:
+            upper = neighbor_terms(X, pairs, grad, head, r, w, wz, ws)
+        return loss, grad, head, upper
+
+    def _group_terms(self, mult, theta, with_hessian, step, lengths):
+        """The terms of a fold's implicit entries: per count n and class k, those of
+        one entry (``logit(fill[k])``, ``y = 0``, ``s = n``) times their number."""
+        n_classes = self.n_classes
+        width = theta.shape[1]
+        Z = np.broadcast_to(self.fill_logit, mult.shape)
+        s = np.broadcast_to(self.count_values.astype(np.float64)[:, None], mult.shape)
+
+        def linear(coef):
+            eta = Z * coef[:, 0]
+            eta += coef[:, 1]
+            eta += s * coef[:, 2]
+            return eta
+
+        y = np.zeros(mult.shape, dtype=bool)
+        eta = linear(theta)
+        if step is not None:
+            delta = linear(step)
+            return (np.stack([(mult * log_loss(eta - delta * t, y, False, False)[0]).sum(axis=0)
+                              for t in lengths]),)
+        loss, sig = log_loss(eta, y, with_hessian, False)
+        loss = (mult * loss).sum(axis=0)
+        if not with_hessian:
+            return (loss,)
+        r = mult * sig
+        w = mult * (sig * (1 - sig))
+        grad = np.zeros((n_classes, width))
+        head = np.zeros((n_classes, _HEAD, width))
+        grad[:, 0] = (r * Z).sum(axis=0)
+        grad[:, 1] = r.sum(axis=0)
+        grad[:, 2] = (r * s).sum(axis=0)
+        head[:, 0, 0] = (w * Z * Z).sum(axis=0)
+        head[:, 0, 1] = (w * Z).sum(axis=0)
+        head[:, 0, 2] = (w * Z * s).sum(axis=0)
+        head[:, 1, 1] = w.sum(axis=0)
+        head[:, 1, 2] = (w * s).sum(axis=0)
+        head[:, 2, 2] = (w * s * s).sum(axis=0)
+        return loss, grad, head, None
+
+
+def _union_blocks(P, Y, lo=0, hi=None):
+    """Row blocks of rows ``lo:hi`` of about ``BLOCK_ELEMENTS`` stored entries and
+    labels each."""
+    hi = P.shape[0] if hi is None else hi
+    if hi <= lo:
+        return []
+    weight = (np.asarray(P.indptr[lo:hi + 1], dtype=np.int64) + Y.indptr[lo:hi + 1]
+              + np.arange(hi - lo + 1))
+    weight -= weight[0]
+    cuts = np.searchsorted(weight, np.arange(BLOCK_ELEMENTS, int(weight[-1]), BLOCK_ELEMENTS))
+    bounds = np.unique(np.concatenate([[0], cuts, [hi - lo]])) + lo
+    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+
+
+def sparse_fit_second_stage(Y, P, C, n_folds, random_state, n_neighbors, check_count=False):
+    """``_second_stage.fit_second_stage`` on sparse predictions: the stage fitted on
+    the sample's explicit entries and groups, then the noise model's histogram and the
+    single-error shares of all rows from the explicit entries and the groups."""
+    coef, neighbors = fit_sample(
+        SparseFitSample(Y, P, n_folds, random_state, n_neighbors), C)
+    n_samples, n_classes = P.shape
+    no_model = np.zeros((n_classes, 4))
+    params = CooccurrenceParams(coef, neighbors, random_state, C, no_model, np.zeros(3))
+    histogram = sparse_noise_histogram(Y, P, params)
+    model = fit_noise_model(*histogram)
+    check = count_reliability(*histogram, model) if check_count else None
+    # the single-error shares from each row's side sums
+    params = CooccurrenceParams(coef, neighbors, random_state, C, model, np.zeros(3))
+    mixture = _SingleError(SparseStage(Y, P, params, "single_error"))
+    L = np.ones((3, n_samples))
+    for start, stop in mixture.stage.blocks():
+        missing, wrong = mixture.side_sums(*mixture.stage.block(start, stop))[:2]
+        L[1, start:stop], L[2, start:stop] = missing, wrong
+    shares = error_shares_em(L)
+    return CooccurrenceParams(coef, neighbors, random_state, C, model, shares, check)
+
+
+def sparse_noise_histogram(Y, P, params):
+    """``_error_proba.noise_histogram`` of the stage's probabilities on sparse rows:
+    the explicit entries binned one by one, each group's implicit entries of class k
+    counted at once (the group's rows less those where k is explicit)."""
+    n_samples, n_classes = P.shape
+    stage = SparseStage(Y, P, params, "cooccurrence")
+    size = 2 * n_classes * _N_BINS
+    counts, sums = np.zeros(size), np.zeros(size)
+    group_rows = {}
+    keys, n_explicit = np.zeros(0, dtype=np.int64), np.zeros(0)
+    n_max = int(np.diff(Y.indptr).max()) + 1 if n_samples else 1
+    for start, stop in stage.blocks():
+        indptr, cols, q, y, n_labels, folds = stage.block(start, stop)
+        u = logit_block(q, _Q_EPS)
+        flat = cols * _N_BINS + _bins(u) + y * (n_classes * _N_BINS)
+        counts += np.bincount(flat, minlength=size)
+        sums += np.bincount(flat, weights=u, minlength=size)
+        group = folds.astype(np.int64) * n_max + n_labels
+        for g, n in zip(*np.unique(group, return_counts=True)):
+            group_rows[int(g)] = group_rows.get(int(g), 0) + int(n)
+        # the explicit entries per (group, class), merged block by block
+        block_keys, block_counts = np.unique(group[_row_of(indptr)] * n_classes + cols,
+                                             return_counts=True)
+        keys, at = np.unique(np.concatenate([keys, block_keys]), return_inverse=True)
+        n_explicit = np.bincount(at, weights=np.concatenate([n_explicit, block_counts]),
+                                 minlength=keys.size)
+    for g, n_rows in sorted(group_rows.items()):
+        fold, n = divmod(g, n_max)
+        mult = np.full(n_classes, float(n_rows))
+        lo, hi = np.searchsorted(keys, [g * n_classes, (g + 1) * n_classes])
+        mult[keys[lo:hi] - g * n_classes] -= n_explicit[lo:hi]
+        u = logit_block(stage.group(n, fold), _Q_EPS)
+        flat = np.arange(n_classes) * _N_BINS + _bins(u)
+        counts += np.bincount(flat, weights=mult, minlength=size)
+        sums += np.bincount(flat, weights=mult * u, minlength=size)
+    shape = (2, n_classes, _N_BINS)
+    return counts.reshape(shape), sums.reshape(shape)

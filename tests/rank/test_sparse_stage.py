@@ -119,8 +119,6 @@ def test_stored_false_labels_are_not_annotations(fitted):
 
 def test_refusals(fitted):
     Y, S, params = fitted
-    with pytest.raises(TypeError, match="cooccurrence_params=None"):
-        get_label_quality_scores(Y, S, method="noise_posterior")
     with pytest.raises(TypeError, match="per-class fill value"):
         get_label_quality_scores_per_class(Y, S, method="single_error",
                                            cooccurrence_params=params)
@@ -161,3 +159,76 @@ def test_memory_grows_with_stored_entries_not_n_times_k():
         tracemalloc.stop()
     assert n * k * 8 >= 10 * 32e6  # the dense float64 array is 10x the bound
     assert peak < 32e6, peak
+
+
+def _noisy(n, k, top, seed, fill=0.02):
+    """True tags of sigmoid(N(-2.5, 1.5)) probabilities, odd classes following even
+    ones, 10% of tags lost and 1% added; the top predictions favour the true tags."""
+    rng = np.random.RandomState(seed)
+    p = 1 / (1 + np.exp(-rng.normal(-2.5, 1.5, (n, k))))
+    T = rng.random_sample((n, k)) < p
+    T[:, 1::2] |= T[:, 0::2] & (rng.random_sample((n, k // 2)) < 0.7)
+    Y = T & (rng.random_sample((n, k)) >= 0.1)
+    Y |= ~T & (rng.random_sample((n, k)) < 0.01)
+    score = np.clip(p + 0.4 * T + rng.normal(0, 0.05, (n, k)), 0.03, 0.97)
+    order = np.argsort(-score, axis=1)[:, :top]
+    return Y, FilledSparseMatrix.from_top_k(order, np.take_along_axis(score, order, axis=1),
+                                            n_classes=k, fill_value=fill)
+
+
+@pytest.mark.parametrize("n_neighbors", [2, "all"])
+def test_fit_equals_dense(n_neighbors):
+    from skmlq._core._error_proba import noise_histogram
+    from skmlq._core._second_stage import second_stage_block
+    from skmlq._core._sparse_stage import sparse_noise_histogram
+
+    Y, S = _noisy(1500, 4, top=3, seed=1, fill=np.array([0.01, 0.02, 0.03, 0.02]))
+    D = S.toarray()
+    dense = get_cooccurrence_params(Y, D, n_neighbors=n_neighbors)
+    sparse = get_cooccurrence_params(sp.csr_matrix(Y), S, n_neighbors=n_neighbors)
+    np.testing.assert_array_equal(sparse.neighbors, dense.neighbors)
+    np.testing.assert_allclose(sparse.coef, dense.coef, rtol=0, atol=TOL)
+    q_dense = second_stage_block(D, Y, dense)
+    np.testing.assert_allclose(second_stage_block(D, Y, sparse), q_dense, rtol=0, atol=TOL)
+    # the noise model's histogram: the same counts, the sums to rounding
+    counts, sums = noise_histogram(Y, lambda a, b: q_dense[a:b], *D.shape)
+    got_counts, got_sums = sparse_noise_histogram(sp.csr_matrix(Y), S, dense)
+    np.testing.assert_array_equal(got_counts, counts)
+    np.testing.assert_allclose(got_sums, sums, rtol=1e-12, atol=1e-12)
+    # its fit magnifies that rounding (L-BFGS-B stops elsewhere on a flat likelihood:
+    # up to 2e-3 here, as the dense fit moves when its rows are summed in other
+    # blocks), and the shares follow it
+    np.testing.assert_allclose(sparse.noise_model, dense.noise_model, rtol=0, atol=1e-2)
+    np.testing.assert_allclose(sparse.error_shares, dense.error_shares, rtol=0, atol=1e-3)
+
+
+def test_default_route_fits_on_sparse_predictions():
+    Y, S = _noisy(200, 6, top=3, seed=0)
+    params = get_cooccurrence_params(Y, S)
+    for method in ["noise_posterior"]:
+        want = get_label_quality_scores(Y, S, method=method, cooccurrence_params=params)
+        np.testing.assert_array_equal(get_label_quality_scores(Y, S, method=method), want)
+    got = get_label_error_probabilities(Y, S, per_class=False)
+    assert got.shape == (200,) and np.all((got >= 0) & (got <= 1))
+
+
+def test_fit_memory_grows_with_stored_entries():
+    # 20,000 x 500, top-5, 3 tags a row: a dense float64 array is 80 MB. The fit keeps
+    # the sample's explicit entries (about 17 a row here, 1.5 kB a row with their
+    # neighbours and Newton's per-entry terms), never a row of K values.
+    n, k = 20000, 500
+    rng = np.random.RandomState(0)
+    tags = np.sort(rng.choice(k // 10, (n, 3)) * 10 + np.arange(3), axis=1)
+    Y = sp.csr_matrix((np.ones(3 * n, dtype=bool), tags.ravel(), np.arange(0, 3 * n + 1, 3)),
+                      shape=(n, k))
+    top = FilledSparseMatrix.from_top_k(np.column_stack([tags, tags[:, :2] + 5]),
+                                        rng.uniform(0.05, 0.9, (n, 5)), n_classes=k,
+                                        fill_value=1e-3)
+    tracemalloc.start()
+    try:
+        params = get_cooccurrence_params(Y, top, n_neighbors=3)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert params.coef.shape == (5, k, 6)
+    assert peak < 0.7 * n * k * 8, peak
