@@ -41,11 +41,10 @@ Rows:
    in-memory call on the CSR matrices: wall and CPU seconds, tracemalloc peak
    against the sparse input, and the largest difference of the results.
 
-5. the second stage (``--part stage``, N = 100,000 x K = 10,000 by default,
-   ``--stage-n``, ``--stage-k``): its fit on dense predictions of the first 2,000 rows
-   (the fit does not take sparse input yet), then the scores of
-   ``method="cooccurrence"``, ``"noise_posterior"`` and ``"single_error"`` and the
-   example error probabilities of all rows from the sparse input: wall and CPU
+5. the second stage (``--part stage``, N = 20,000 x K = 10,000 by default,
+   ``--stage-n``, ``--stage-k``): its fit on the sparse input (``n_neighbors=10``),
+   then the scores of ``method="cooccurrence"``, ``"noise_posterior"`` and
+   ``"single_error"`` and the example error probabilities of all rows: wall and CPU
    seconds, tracemalloc peak against the sparse input.
 
 Usage: ``python benchmarks/bench_extreme.py [--quick] [--n N] [--k K]
@@ -219,14 +218,13 @@ def bench_skmlq(n_samples, n_classes):
     return rows
 
 
-STAGE_FIT_ROWS = 2_000
 STAGE_NEIGHBORS = 10
 
 
 def bench_stage(n_samples, n_classes):
-    """The second stage on the sparse input: fitted on dense predictions of the first
-    ``STAGE_FIT_ROWS`` rows (its fit does not take sparse input yet), then each
-    second-stage method's default scores of all rows from the sparse input."""
+    """The second stage on the sparse input: its fit (``get_cooccurrence_params``),
+    then each second-stage method's default scores and the example error
+    probabilities of all rows, with the fitted parameters."""
     from skmlq.rank import (
         get_cooccurrence_params, get_label_error_probabilities, get_label_quality_scores,
     )
@@ -242,27 +240,27 @@ def bench_stage(n_samples, n_classes):
               f"{'peak / input':>13}")
     print(header)
     print("-" * len(header))
-    rows = []
-    sample = STAGE_FIT_ROWS
-    params, seconds, peak, cpu = measure(lambda: get_cooccurrence_params(
-        given[:sample].toarray(), pred[:sample].toarray(), n_neighbors=STAGE_NEIGHBORS))
-    name = f"fit, dense {sample:,} rows, n_neighbors={STAGE_NEIGHBORS}"
-    cases = [(name, seconds, peak, cpu)]
-    print(f"{name:<48} {seconds:>8.2f} {cpu:>8.2f} {peak:>8.0f} {peak / input_mb:>13.2f}",
-          flush=True)
-    for method in ("cooccurrence", "noise_posterior", "single_error"):
-        _, seconds, peak, cpu = measure(lambda: get_label_quality_scores(
-            given, pred, method=method, cooccurrence_params=params))
-        cases.append((f"get_label_quality_scores {method}", seconds, peak, cpu))
-    _, seconds, peak, cpu = measure(lambda: get_label_error_probabilities(
-        given, pred, cooccurrence_params=params, per_class=False))
-    cases.append(("get_label_error_probabilities", seconds, peak, cpu))
-    for name, seconds, peak, cpu in cases[1:]:
+    cases = []
+
+    def run(name, func):
+        result, seconds, peak, cpu = measure(func)
         print(f"{name:<48} {seconds:>8.2f} {cpu:>8.2f} {peak:>8.0f} "
               f"{peak / input_mb:>13.2f}", flush=True)
-    for name, seconds, peak, cpu in cases:
-        rows.append((name, seconds, peak, input_mb, cpu))
-    return rows
+        cases.append((name, seconds, peak, input_mb, cpu))
+        return result
+
+    params = run(f"get_cooccurrence_params n_neighbors={STAGE_NEIGHBORS}",
+                 lambda: get_cooccurrence_params(given, pred, n_neighbors=STAGE_NEIGHBORS))
+    reverse = np.bincount(params.neighbors.ravel(), minlength=n_classes)
+    print(f"  a label is the neighbour of {reverse.mean():.0f} classes on average, of "
+          f"{reverse.max():,} at most; the labels' rows carry "
+          f"{reverse[given.indices].sum() / n_samples:,.0f} neighbour entries a row")
+    for method in ("cooccurrence", "noise_posterior", "single_error"):
+        run(f"get_label_quality_scores {method}", lambda: get_label_quality_scores(
+            given, pred, method=method, cooccurrence_params=params))
+    run("get_label_error_probabilities", lambda: get_label_error_probabilities(
+        given, pred, cooccurrence_params=params, per_class=False))
+    return cases
 
 
 HTML_ROWS = 1_000
@@ -542,7 +540,7 @@ def main(argv=None):
     parser.add_argument("--cleanlab-limit-gb", type=float, default=8.0)
     parser.add_argument("--part", choices=("all", "skmlq", "cleanlab", "report", "dask",
                                            "stage"), default="all")
-    parser.add_argument("--stage-n", type=int, default=100_000,
+    parser.add_argument("--stage-n", type=int, default=20_000,
                         help="examples of the second stage's rows (5.)")
     parser.add_argument("--stage-k", type=int, default=10_000,
                         help="tags of the second stage's rows (5.)")
