@@ -45,15 +45,15 @@ def score_blocks(Y, P, method, thresholds, aggregate=None, *, keep_per_class=Fal
     """
     if isinstance(P, FilledSparseMatrix) and second_stage is not None:
         # O(nnz): the stage's explicit entries and one implicit value per group
+        scorer = {"noise_posterior": "noise_posterior", "single_error": "single_error"}.get(
+            method, "cooccurrence")
         if aggregate is None or keep_per_class:
             raise InputTypeError(
-                f"method={method!r} gives no per-class scores for sparse pred_probs: its "
+                f"method={scorer!r} gives no per-class scores for sparse pred_probs: its "
                 f"scores of the entries not stored depend on the example's number of "
                 f"labels and fold, which a per-class fill value cannot hold. Ask for the "
                 f"aggregated scores (get_label_quality_scores), or pass dense pred_probs."
             )
-        scorer = {"noise_posterior": "noise_posterior", "single_error": "single_error"}.get(
-            method, "cooccurrence")
         return sparse_stage_scores(Y, P, second_stage, scorer, aggregate)
     if isinstance(P, FilledSparseMatrix):  # O(nnz): the explicit entries and one
         return sparse_score_blocks(  # implicit score per class
