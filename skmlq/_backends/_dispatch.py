@@ -8,7 +8,7 @@ inputs go to ``_dask``, everything else is validated once
 from .._core._aggregation import resolve_aggregator
 from .._core._driver import score_blocks, scoring_thresholds
 from .._core._second_stage import fit_second_stage, second_stage_thresholds
-from .._core._sparse_stage import sparse_fit_second_stage
+from .._core._sparse_stage import sparse_fit_second_stage, sparse_stage_thresholds
 from ..utils._defaults import (
     COOCCURRENCE, DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS,
     DEFAULT_COOCCURRENCE_NEIGHBORS, POSTERIOR_METHODS, SCORING_METHODS, SECOND_STAGE_METHODS,
@@ -64,11 +64,6 @@ def check_second_stage_inputs(labels, pred_probs, adjust_pred_probs, thresholds=
     sparse = is_sparse_probabilities(P)
     Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1], sparse=sparse)
     check_scoring_options(method, adjust_pred_probs, thresholds, methods=SCORING_METHODS)
-    if sparse and adjust_pred_probs:
-        raise InputValueError(
-            "adjust_pred_probs=True is not available with sparse pred_probs for the "
-            "second-stage methods; set adjust_pred_probs=False."
-        )
     if thresholds is not None:
         thresholds = check_thresholds(thresholds, P.shape[1])
     if cooccurrence_params is None:
@@ -81,7 +76,8 @@ def check_second_stage_inputs(labels, pred_probs, adjust_pred_probs, thresholds=
     else:
         check_cooccurrence_params(cooccurrence_params, P.shape[1])
     if adjust_pred_probs and thresholds is None:
-        thresholds = second_stage_thresholds(Y, P, cooccurrence_params)
+        thresholds = (sparse_stage_thresholds if sparse else second_stage_thresholds)(
+            Y, P, cooccurrence_params)
     return Y, P, thresholds, cooccurrence_params
 
 

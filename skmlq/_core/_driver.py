@@ -54,7 +54,7 @@ def score_blocks(Y, P, method, thresholds, aggregate=None, *, keep_per_class=Fal
                 f"labels and fold, which a per-class fill value cannot hold. Ask for the "
                 f"aggregated scores (get_label_quality_scores), or pass dense pred_probs."
             )
-        return sparse_stage_scores(Y, P, second_stage, scorer, aggregate)
+        return sparse_stage_scores(Y, P, second_stage, scorer, aggregate, thresholds)
     if isinstance(P, FilledSparseMatrix):  # O(nnz): the explicit entries and one
         return sparse_score_blocks(  # implicit score per class
             Y, P, method, thresholds, aggregate, keep_per_class=keep_per_class)

@@ -47,6 +47,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..utils._blocks import BLOCK_ELEMENTS, run_blocks
+from ..utils._labels import positives_per_class
 from ._count import count_reliability
 from ._error_proba import (
     _N_BINS, _Q_EPS, _bins, calibrated_block, calibrated_logits_block, error_proba_block,
@@ -59,13 +60,15 @@ from ._second_stage import (
     fit_sample, neighbor_terms,
 )
 from ._single_error import error_shares_em, flip_odds, shares_denominator, side_weights
+from ._thresholds import thresholds_from_sums
 from ._sparse import (
     ImplicitScores, _ema_kept, _ema_sorted, _first_free, _reduce, _row_of, aggregate_rows,
 )
 from ._sparse_union import union_block
 
 __all__ = ["SparseFitSample", "SparseStage", "sparse_error_probabilities",
-           "sparse_fit_second_stage", "sparse_noise_histogram", "sparse_stage_scores"]
+           "sparse_fit_second_stage", "sparse_noise_histogram", "sparse_stage_scores",
+           "sparse_stage_thresholds"]
 
 _READ_LOGITS = ("noise_posterior", "single_error")
 
@@ -242,23 +245,23 @@ def _take_rows(indptr, rows):
     return out, entries
 
 
-def _per_class(stage, cols, values, y, indptr, n_labels):
+def _per_class(stage, cols, values, y, thresholds):
     """Per-class scores of the explicit entries, (nnz,), dtype of the scores."""
     method = stage.method
-    if method == "single_error":
-        return None
     scorer = "self_confidence" if method == "cooccurrence" else method
     params = _EntryParams(stage.params, cols) if method == "noise_posterior" else None
-    return class_scores_block(values[None].copy(), y[None], scorer, second_stage=params,
-                              logits=stage.logits)[0]
+    return class_scores_block(values[None].copy(), y[None], scorer,
+                              None if thresholds is None else thresholds[cols],
+                              second_stage=params, logits=stage.logits)[0]
 
 
 class _Implicit:
     """Per group, the implicit per-class scores as an ``ImplicitScores`` (cached: the
     ranking of a group's scores is computed once for all blocks)."""
 
-    def __init__(self, stage):
+    def __init__(self, stage, thresholds=None):
         self.stage = stage
+        self.thresholds = thresholds
         self._cache = {}
 
     def scores(self, n_labels, fold):
@@ -269,18 +272,21 @@ class _Implicit:
             scorer = "self_confidence" if stage.method == "cooccurrence" else stage.method
             params = stage.params if stage.method == "noise_posterior" else None
             z = class_scores_block(values, np.zeros(values.shape, dtype=bool), scorer,
-                                   second_stage=params, logits=stage.logits)[0]
+                                   self.thresholds, second_stage=params,
+                                   logits=stage.logits)[0]
             self._cache[key] = ImplicitScores(z)
         return self._cache[key]
 
 
-def sparse_stage_scores(Y, P, params, method, aggregate):
+def sparse_stage_scores(Y, P, params, method, aggregate, thresholds=None):
     """Aggregated scores (N,) of a second-stage ``method`` on sparse predictions:
-    ``_driver.score_blocks`` with ``second_stage`` for a ``FilledSparseMatrix``."""
+    ``_driver.score_blocks`` with ``second_stage`` for a ``FilledSparseMatrix``
+    (``thresholds``: those of ``adjust_pred_probs``, ``"cooccurrence"`` only)."""
     n_samples, n_classes = P.shape
     stage = SparseStage(Y, P, params, method)
     out = np.empty(n_samples, dtype=P.dtype)
-    implicit = _Implicit(stage) if method != "single_error" else _SingleError(stage)
+    implicit = (_Implicit(stage, thresholds) if method != "single_error"
+                else _SingleError(stage))
     spec = aggregate.spec
 
     def score_block(start, stop):
@@ -289,7 +295,7 @@ def sparse_stage_scores(Y, P, params, method, aggregate):
             out[start:stop] = implicit.aggregate(spec, indptr, cols, values, y, n_labels,
                                                  folds, aggregate)
             return
-        scores = _per_class(stage, cols, values, y, indptr, n_labels)
+        scores = _per_class(stage, cols, values, y, thresholds)
         order, groups = _rows_by_group(n_labels, folds, params.n_folds)
         for n, f, lo, hi in groups:
             rows = order[lo:hi]
@@ -710,6 +716,57 @@ def sparse_fit_second_stage(Y, P, C, n_folds, random_state, n_neighbors, check_c
     return CooccurrenceParams(coef, neighbors, random_state, C, model, shares, check)
 
 
+class _GroupCounter:
+    """The number of implicit entries of each group ``(label count, fold)`` and class,
+    from a pass over the explicit entries: the group's rows less those where the
+    class is explicit (counted per (group, class), merged block by block)."""
+
+    def __init__(self, Y, n_classes):
+        self.n_classes = n_classes
+        self.n_max = int(np.diff(Y.indptr).max()) + 1 if Y.shape[0] else 1
+        self.rows = {}
+        self.keys, self.counts = np.zeros(0, dtype=np.int64), np.zeros(0)
+
+    def add(self, indptr, cols, n_labels, folds):
+        group = folds.astype(np.int64) * self.n_max + n_labels
+        for g, n in zip(*np.unique(group, return_counts=True)):
+            self.rows[int(g)] = self.rows.get(int(g), 0) + int(n)
+        block_keys, block_counts = np.unique(group[_row_of(indptr)] * self.n_classes + cols,
+                                             return_counts=True)
+        self.keys, at = np.unique(np.concatenate([self.keys, block_keys]),
+                                  return_inverse=True)
+        self.counts = np.bincount(at, weights=np.concatenate([self.counts, block_counts]),
+                                  minlength=self.keys.size)
+
+    def groups(self):
+        """``(n_labels, fold, implicit entries per class (K,))`` of every group seen."""
+        n_classes = self.n_classes
+        for g, n_rows in sorted(self.rows.items()):
+            fold, n = divmod(g, self.n_max)
+            mult = np.full(n_classes, float(n_rows))
+            lo, hi = np.searchsorted(self.keys, [g * n_classes, (g + 1) * n_classes])
+            mult[self.keys[lo:hi] - g * n_classes] -= self.counts[lo:hi]
+            yield n, fold, mult
+
+
+def sparse_stage_thresholds(Y, P, params):
+    """``_second_stage.second_stage_thresholds`` on sparse rows: the sums of ``q`` from
+    the explicit entries and, per group, its value times its implicit entries."""
+    n_samples, n_classes = P.shape
+    stage = SparseStage(Y, P, params, "cooccurrence")
+    counter = _GroupCounter(Y, n_classes)
+    sum_pos, sum_all = np.zeros(n_classes), np.zeros(n_classes)
+    for start, stop in stage.blocks():
+        indptr, cols, q, y, n_labels, folds = stage.block(start, stop)
+        q = q.astype(np.float64)
+        sum_pos += np.bincount(cols[y], weights=q[y], minlength=n_classes)
+        sum_all += np.bincount(cols, weights=q, minlength=n_classes)
+        counter.add(indptr, cols, n_labels, folds)
+    for n, fold, mult in counter.groups():
+        sum_all += mult * stage.group(n, fold).astype(np.float64)
+    return thresholds_from_sums(sum_pos, sum_all, positives_per_class(Y), n_samples)
+
+
 def sparse_noise_histogram(Y, P, params):
     """``_error_proba.noise_histogram`` of the stage's probabilities on sparse rows:
     the explicit entries binned one by one, each group's implicit entries of class k
@@ -718,29 +775,15 @@ def sparse_noise_histogram(Y, P, params):
     stage = SparseStage(Y, P, params, "cooccurrence")
     size = 2 * n_classes * _N_BINS
     counts, sums = np.zeros(size), np.zeros(size)
-    group_rows = {}
-    keys, n_explicit = np.zeros(0, dtype=np.int64), np.zeros(0)
-    n_max = int(np.diff(Y.indptr).max()) + 1 if n_samples else 1
+    counter = _GroupCounter(Y, n_classes)
     for start, stop in stage.blocks():
         indptr, cols, q, y, n_labels, folds = stage.block(start, stop)
         u = logit_block(q, _Q_EPS)
         flat = cols * _N_BINS + _bins(u) + y * (n_classes * _N_BINS)
         counts += np.bincount(flat, minlength=size)
         sums += np.bincount(flat, weights=u, minlength=size)
-        group = folds.astype(np.int64) * n_max + n_labels
-        for g, n in zip(*np.unique(group, return_counts=True)):
-            group_rows[int(g)] = group_rows.get(int(g), 0) + int(n)
-        # the explicit entries per (group, class), merged block by block
-        block_keys, block_counts = np.unique(group[_row_of(indptr)] * n_classes + cols,
-                                             return_counts=True)
-        keys, at = np.unique(np.concatenate([keys, block_keys]), return_inverse=True)
-        n_explicit = np.bincount(at, weights=np.concatenate([n_explicit, block_counts]),
-                                 minlength=keys.size)
-    for g, n_rows in sorted(group_rows.items()):
-        fold, n = divmod(g, n_max)
-        mult = np.full(n_classes, float(n_rows))
-        lo, hi = np.searchsorted(keys, [g * n_classes, (g + 1) * n_classes])
-        mult[keys[lo:hi] - g * n_classes] -= n_explicit[lo:hi]
+        counter.add(indptr, cols, n_labels, folds)
+    for n, fold, mult in counter.groups():
         u = logit_block(stage.group(n, fold), _Q_EPS)
         flat = np.arange(n_classes) * _N_BINS + _bins(u)
         counts += np.bincount(flat, weights=mult, minlength=size)

@@ -61,6 +61,24 @@ def test_scores_equal_dense(fitted, method):
         np.testing.assert_allclose(got, want, rtol=0, atol=TOL, err_msg=str(aggregator_kwargs))
 
 
+def test_adjusted_scores_equal_dense(fitted):
+    from skmlq._core._second_stage import second_stage_thresholds
+    from skmlq._core._sparse_stage import sparse_stage_thresholds
+
+    Y, S, params = fitted
+    D = S.toarray()
+    np.testing.assert_allclose(sparse_stage_thresholds(sp.csr_matrix(Y), S, params),
+                               second_stage_thresholds(Y, D, params), rtol=0, atol=TOL)
+    for aggregator_kwargs in (None, {"method": "softmin", "temperature": 0.1}):
+        want = get_label_quality_scores(Y, D, method="cooccurrence", adjust_pred_probs=True,
+                                        cooccurrence_params=params,
+                                        aggregator_kwargs=aggregator_kwargs)
+        got = get_label_quality_scores(Y, S, method="cooccurrence", adjust_pred_probs=True,
+                                       cooccurrence_params=params,
+                                       aggregator_kwargs=aggregator_kwargs)
+        np.testing.assert_allclose(got, want, rtol=0, atol=TOL)
+
+
 def test_folds_are_the_dense_hash(fitted):
     Y, S, params = fitted
     stage = SparseStage(sp.csr_matrix(Y), S, params, "cooccurrence")
@@ -124,9 +142,6 @@ def test_refusals(fitted):
                                            cooccurrence_params=params)
     with pytest.raises(TypeError, match="per_class=False"):
         get_label_error_probabilities(Y, S, cooccurrence_params=params)
-    with pytest.raises(ValueError, match="adjust_pred_probs=True"):
-        get_label_quality_scores(Y, S, method="cooccurrence", cooccurrence_params=params,
-                                 adjust_pred_probs=True)
     bad = sp.csr_matrix(S.matrix)
     bad.data[3] = 1.5
     with pytest.raises(ValueError, match="pred_probs"):
