@@ -143,19 +143,9 @@ class SparseStage:
                 shape=(n_rows, params.n_folds * n_classes))
             term = (widened @ self.weights).tocsr()
             term_keys = _row_of(term.indptr) * n_classes + term.indices
-            # (a sort of both lists: several times faster than np.union1d's hash table)
-            union = np.sort(np.concatenate([keys, term_keys]))
-            union = union[np.append(True, union[1:] != union[:-1])] if union.size else union
-            if union.size > keys.size:  # entries whose row carries a neighbour
-                at = np.searchsorted(union, keys)
-                new_cols = union % n_classes
-                new_p = self.P.fill[new_cols].astype(self.P.dtype)
-                new_p[at] = p
-                new_y = np.zeros(union.size, dtype=bool)
-                new_y[at] = y
-                keys, cols, p, y = union, new_cols, new_p, new_y
-                rows = keys // n_classes
-                indptr = np.searchsorted(keys, np.arange(n_rows + 1) * n_classes)
+            keys, cols, p, y = _widen(keys, cols, p, y, term_keys, self.P, n_classes)
+            rows = keys // n_classes
+            indptr = np.searchsorted(keys, np.arange(n_rows + 1) * n_classes)
             term = (np.searchsorted(keys, term_keys), term.data)
         # the dense stage's operations, in its order, on the explicit entries
         eta = logit_block(p)
@@ -172,26 +162,8 @@ class SparseStage:
         return indptr, cols, self._values(eta), y, n_labels, folds
 
     def blocks(self):
-        """Row blocks of about ``BLOCK_ELEMENTS`` explicit entries of the stage each: a
-        row's stored entries and labels, and for each label the classes it is a
-        neighbour of (an upper bound of the entries its label terms add). Where a
-        frequent tag is the neighbour of many classes, these outnumber the stored
-        entries by far, and the blocks follow them."""
-        P, Y = self.P, self.Y
-        n_samples = P.shape[0]
-        if n_samples == 0:
-            return []
-        n_reverse = np.bincount(self.params.neighbors.ravel(), minlength=self.n_classes)
-        weight = np.diff(P.indptr).astype(np.int64) + np.diff(Y.indptr) + 1
-        labels = Y.indices[Y.data.astype(bool)]
-        label_rows = np.repeat(np.arange(n_samples), np.diff(Y.indptr))[Y.data.astype(bool)]
-        weight += np.bincount(label_rows, weights=n_reverse[labels],
-                              minlength=n_samples).astype(np.int64)
-        total = np.zeros(n_samples + 1, dtype=np.int64)
-        np.cumsum(weight, out=total[1:])
-        cuts = np.searchsorted(total, np.arange(BLOCK_ELEMENTS, int(total[-1]), BLOCK_ELEMENTS))
-        bounds = np.unique(np.concatenate([[0], cuts, [n_samples]]))
-        return list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+        """Row blocks of about ``BLOCK_ELEMENTS`` of the stage's explicit entries."""
+        return _stage_blocks(self.P, self.Y, self.params.neighbors)
 
     def _folds(self, indptr, rows, cols, p, y):
         """Each row's fold: the dense hash from its explicit entries."""
@@ -224,6 +196,49 @@ class _Hasher:
                 total[has] = np.add.reduceat(h, indptr[:-1][has], dtype=np.uint64)
             total += self.fill_mix_total
         return _finish(total, self.random_state)
+
+
+def _widen(keys, cols, p, y, more, P, n_classes):
+    """The explicit entries (sorted flat ``keys``, their ``cols``, ``p``, ``y``) with
+    the entries ``more`` (flat keys, any order, may repeat) added: ``p`` their fill
+    value, ``y`` False. (One sort of both lists: several times faster than
+    np.union1d's hash table.)"""
+    union = np.sort(np.concatenate([keys, more]))
+    union = union[np.append(True, union[1:] != union[:-1])] if union.size else union
+    if union.size == keys.size:
+        return keys, cols, p, y
+    at = np.searchsorted(union, keys)
+    new_cols = union % n_classes
+    new_p = P.fill[new_cols].astype(P.dtype)
+    new_p[at] = p
+    new_y = np.zeros(union.size, dtype=bool)
+    new_y[at] = y
+    return union, new_cols, new_p, new_y
+
+
+def _stage_blocks(P, Y, neighbors, lo=0, hi=None):
+    """Row blocks of rows ``lo:hi`` of about ``BLOCK_ELEMENTS`` explicit entries of the
+    stage each: a row's stored entries and labels, and for each label the classes it
+    is a neighbour of (an upper bound of the entries its label terms add). Where a
+    frequent tag is the neighbour of many classes, these outnumber the stored
+    entries by far, and the blocks follow them."""
+    hi = P.shape[0] if hi is None else hi
+    if hi <= lo:
+        return []
+    n_classes = P.shape[1]
+    n_reverse = np.bincount(np.asarray(neighbors).ravel(), minlength=n_classes)
+    Y_ptr = np.asarray(Y.indptr[lo:hi + 1], dtype=np.int64)
+    given = np.asarray(Y.data[Y_ptr[0]:Y_ptr[-1]], dtype=bool)
+    labels = Y.indices[Y_ptr[0]:Y_ptr[-1]][given]
+    label_rows = _row_of(Y_ptr - Y_ptr[0])[given]
+    weight = np.diff(np.asarray(P.indptr[lo:hi + 1], dtype=np.int64)) + np.diff(Y_ptr) + 1
+    weight += np.bincount(label_rows, weights=n_reverse[labels],
+                          minlength=hi - lo).astype(np.int64)
+    total = np.zeros(hi - lo + 1, dtype=np.int64)
+    np.cumsum(weight, out=total[1:])
+    cuts = np.searchsorted(total, np.arange(BLOCK_ELEMENTS, int(total[-1]), BLOCK_ELEMENTS))
+    bounds = np.unique(np.concatenate([[0], cuts, [hi - lo]])) + lo
+    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
 
 
 def _rows_by_group(n_labels, folds, n_folds):
@@ -538,7 +553,7 @@ class SparseFitSample:
         for fold in range(n_folds):
             lo, hi = bounds[fold], bounds[fold + 1]
             mult[fold] += np.bincount(count_index[lo:hi], minlength=n_counts)[:, None]
-            for start, stop in _union_blocks(P_sample, L, lo, hi):
+            for start, stop in _stage_blocks(P_sample, L, self.neighbors, lo, hi):
                 block = self._block(P_sample, L, start, stop, columns, n_labels)
                 entry_rows, cols = block[0], block[1]
                 explicit = np.bincount(count_index[start + entry_rows] * n_classes + cols,
@@ -553,7 +568,6 @@ class SparseFitSample:
         """``(entry rows, cols, Z, y, s, X)`` of the explicit entries of rows
         ``start:stop`` of the sample."""
         n_classes, m = self.n_classes, self.m
-        n_rows = stop - start
         indptr, cols, p, y = union_block(P, L, start, stop)
         rows = _row_of(indptr)
         keys = rows * n_classes + cols
@@ -563,15 +577,7 @@ class SparseFitSample:
             carried.sort_indices()
             c_rows = _row_of(carried.indptr)
             c_keys = c_rows * n_classes + carried.indices // m
-            union = np.sort(np.concatenate([keys, c_keys]))
-            union = union[np.append(True, union[1:] != union[:-1])] if union.size else union
-            at = np.searchsorted(union, keys)
-            new_cols = union % n_classes
-            new_p = self.fill_p(P)[new_cols]
-            new_p[at] = p
-            new_y = np.zeros(union.size, dtype=bool)
-            new_y[at] = y
-            keys, cols, p, y = union, new_cols, new_p, new_y
+            keys, cols, p, y = _widen(keys, cols, p, y, c_keys, P, n_classes)
             rows = keys // n_classes
             entry = np.searchsorted(keys, c_keys)
             X_ptr = np.zeros(keys.size + 1, dtype=np.int64)
@@ -583,12 +589,7 @@ class SparseFitSample:
         Z = logit_block(p)
         s = n_labels[start + rows].astype(np.float64) - y
         s -= np.diff(X.indptr)
-        del n_rows
         return rows, cols, Z, y, s, X
-
-    @staticmethod
-    def fill_p(P):
-        return P.fill.astype(P.dtype)
 
     def block_terms(self, index, theta, with_hessian, step, lengths):
         """``_second_stage._data_terms``'s terms of one block (every class)."""
