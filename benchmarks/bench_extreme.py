@@ -41,9 +41,15 @@ Rows:
    in-memory call on the CSR matrices: wall and CPU seconds, tracemalloc peak
    against the sparse input, and the largest difference of the results.
 
+5. the second stage (``--part stage``, N = 20,000 x K = 10,000 by default,
+   ``--stage-n``, ``--stage-k``): its fit on the sparse input (``n_neighbors=10``),
+   then the scores of ``method="cooccurrence"``, ``"noise_posterior"`` and
+   ``"single_error"`` and the example error probabilities of all rows: wall and CPU
+   seconds, tracemalloc peak against the sparse input.
+
 Usage: ``python benchmarks/bench_extreme.py [--quick] [--n N] [--k K]
-[--cleanlab-limit-gb 8] [--part all|skmlq|cleanlab|report|dask] [--report-n N]
-[--dask-rows ROWS]``. Run the
+[--cleanlab-limit-gb 8] [--part all|skmlq|cleanlab|report|dask|stage] [--report-n N]
+[--dask-rows ROWS] [--stage-n N] [--stage-k K]``. Run the
 full size once, at nice priority: it takes about a minute of one core to generate and a
 few GB of RAM.
 """
@@ -210,6 +216,51 @@ def bench_skmlq(n_samples, n_classes):
                   f"{int((result & changed).sum()):,} of them have a given tag set that "
                   f"differs from the true one ({changed.mean():.1%} of all examples do)")
     return rows
+
+
+STAGE_NEIGHBORS = 10
+
+
+def bench_stage(n_samples, n_classes):
+    """The second stage on the sparse input: its fit (``get_cooccurrence_params``),
+    then each second-stage method's default scores and the example error
+    probabilities of all rows, with the fitted parameters."""
+    from skmlq.rank import (
+        get_cooccurrence_params, get_label_error_probabilities, get_label_quality_scores,
+    )
+
+    start = time.perf_counter()
+    _, given, pred = make_extreme(n_samples, n_classes)
+    generated = time.perf_counter() - start
+    input_mb = sparse_bytes(given, pred) / 1e6
+    print(f"\n## the second stage on sparse top-{TOP_K}: N = {n_samples:,}, K = "
+          f"{n_classes:,} (generated in {generated:.1f} s); sparse input {input_mb:.0f} MB "
+          f"(a dense float64 array: {n_samples * n_classes * 8 / 1e9:,.1f} GB)")
+    header = (f"{'case':<48} {'seconds':>8} {'CPU s':>8} {'peak MB':>8} "
+              f"{'peak / input':>13}")
+    print(header)
+    print("-" * len(header))
+    cases = []
+
+    def run(name, func):
+        result, seconds, peak, cpu = measure(func)
+        print(f"{name:<48} {seconds:>8.2f} {cpu:>8.2f} {peak:>8.0f} "
+              f"{peak / input_mb:>13.2f}", flush=True)
+        cases.append((name, seconds, peak, input_mb, cpu))
+        return result
+
+    params = run(f"get_cooccurrence_params n_neighbors={STAGE_NEIGHBORS}",
+                 lambda: get_cooccurrence_params(given, pred, n_neighbors=STAGE_NEIGHBORS))
+    reverse = np.bincount(params.neighbors.ravel(), minlength=n_classes)
+    print(f"  a label is the neighbour of {reverse.mean():.0f} classes on average, of "
+          f"{reverse.max():,} at most; the labels' rows carry "
+          f"{reverse[given.indices].sum() / n_samples:,.0f} neighbour entries a row")
+    for method in ("cooccurrence", "noise_posterior", "single_error"):
+        run(f"get_label_quality_scores {method}", lambda: get_label_quality_scores(
+            given, pred, method=method, cooccurrence_params=params))
+    run("get_label_error_probabilities", lambda: get_label_error_probabilities(
+        given, pred, cooccurrence_params=params, per_class=False))
+    return cases
 
 
 HTML_ROWS = 1_000
@@ -487,8 +538,12 @@ def main(argv=None):
     parser.add_argument("--n", type=int, default=1_000_000, help="examples of row 1")
     parser.add_argument("--k", type=int, default=100_000, help="tags")
     parser.add_argument("--cleanlab-limit-gb", type=float, default=8.0)
-    parser.add_argument("--part", choices=("all", "skmlq", "cleanlab", "report", "dask"),
-                        default="all")
+    parser.add_argument("--part", choices=("all", "skmlq", "cleanlab", "report", "dask",
+                                           "stage"), default="all")
+    parser.add_argument("--stage-n", type=int, default=20_000,
+                        help="examples of the second stage's rows (5.)")
+    parser.add_argument("--stage-k", type=int, default=10_000,
+                        help="tags of the second stage's rows (5.)")
     parser.add_argument("--dask-rows", type=int, default=100_000,
                         help="rows per dask chunk (4.)")
     parser.add_argument("--report-n", type=int, default=100_000,
@@ -499,7 +554,8 @@ def main(argv=None):
     n, k = (20_000, 5_000) if args.quick else (args.n, args.k)
     report_n = 5_000 if args.quick else args.report_n
     sizes = [500, 2_000] if args.quick else [1_000, 2_000, 3_000, 6_000, 12_000, 25_000]
-    rows, compared, reports, dask_rows = [], None, [], []
+    rows, compared, reports, dask_rows, stage_rows = [], None, [], [], []
+    stage_n, stage_k = (5_000, 2_000) if args.quick else (args.stage_n, args.stage_k)
     dask_chunk = 5_000 if args.quick else args.dask_rows
     if args.part in ("all", "skmlq"):
         rows = bench_skmlq(n, k)
@@ -509,7 +565,13 @@ def main(argv=None):
         reports = bench_report(report_n, k, args.out)
     if args.part in ("all", "cleanlab"):
         compared = bench_cleanlab(sizes, k, args.cleanlab_limit_gb)
+    if args.part in ("all", "stage"):
+        stage_rows = bench_stage(stage_n, stage_k)
     print()
+    for name, seconds, peak, input_mb, cpu in stage_rows:
+        summary_line(f"extreme stage {name} {stage_n:,}x{stage_k:,} top-{TOP_K}", seconds,
+                     peak_mb=peak, note=f"peak {peak / input_mb:.2f}x the {input_mb:.0f} MB "
+                                        f"sparse input; {cpu:.1f} CPU s")
     for name, seconds, peak, input_mb, cpu in rows:
         summary_line(f"extreme {name} {n:,}x{k:,} top-{TOP_K}", seconds, peak_mb=peak,
                      note=f"peak {peak / input_mb:.2f}x the {input_mb:.0f} MB sparse input; "

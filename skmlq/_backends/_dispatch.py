@@ -8,6 +8,7 @@ inputs go to ``_dask``, everything else is validated once
 from .._core._aggregation import resolve_aggregator
 from .._core._driver import score_blocks, scoring_thresholds
 from .._core._second_stage import fit_second_stage, second_stage_thresholds
+from .._core._sparse_stage import sparse_fit_second_stage, sparse_stage_thresholds
 from ..utils._defaults import (
     COOCCURRENCE, DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS,
     DEFAULT_COOCCURRENCE_NEIGHBORS, POSTERIOR_METHODS, SCORING_METHODS, SECOND_STAGE_METHODS,
@@ -49,15 +50,19 @@ def check_scoring_inputs(labels, pred_probs, method, adjust_pred_probs, threshol
 
 def check_second_stage_inputs(labels, pred_probs, adjust_pred_probs, thresholds=None,
                               cooccurrence_params=None, random_state=0,
-                              method=COOCCURRENCE, check_count=False):
+                              method=COOCCURRENCE, check_count=False, allow_sparse=False):
     """Validate the inputs of a second-stage ``method``; fit its stage if not given.
 
     Returns ``(Y, P, thresholds, params)``: the thresholds are those of the
     second-stage probabilities (None unless ``adjust_pred_probs``). ``check_count``
-    is passed to the fit, for callers that report the expected count.
+    is passed to the fit, for callers that report the expected count. With
+    ``allow_sparse``, sparse ``pred_probs`` become a checked ``FilledSparseMatrix``
+    (and ``Y`` a CSR matrix), fitted and scored in O(stored entries)
+    (``_sparse_stage``).
     """
-    P = check_pred_probs(pred_probs)
-    Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1])
+    P = (check_probabilities if allow_sparse else check_pred_probs)(pred_probs)
+    sparse = is_sparse_probabilities(P)
+    Y = check_labels(labels, n_samples=P.shape[0], n_classes=P.shape[1], sparse=sparse)
     check_scoring_options(method, adjust_pred_probs, thresholds, methods=SCORING_METHODS)
     if thresholds is not None:
         thresholds = check_thresholds(thresholds, P.shape[1])
@@ -66,11 +71,13 @@ def check_second_stage_inputs(labels, pred_probs, adjust_pred_probs, thresholds=
             DEFAULT_COOCCURRENCE_C, DEFAULT_COOCCURRENCE_FOLDS, random_state,
             DEFAULT_COOCCURRENCE_NEIGHBORS,
         )
-        cooccurrence_params = fit_second_stage(Y, P, *options, check_count=check_count)
+        fit = sparse_fit_second_stage if sparse else fit_second_stage
+        cooccurrence_params = fit(Y, P, *options, check_count=check_count)
     else:
         check_cooccurrence_params(cooccurrence_params, P.shape[1])
     if adjust_pred_probs and thresholds is None:
-        thresholds = second_stage_thresholds(Y, P, cooccurrence_params)
+        thresholds = (sparse_stage_thresholds if sparse else second_stage_thresholds)(
+            Y, P, cooccurrence_params)
     return Y, P, thresholds, cooccurrence_params
 
 
@@ -88,7 +95,7 @@ def label_quality_scores(labels, pred_probs, *, method, adjust_pred_probs, aggre
         aggregate = None if per_class else resolve_aggregator(aggregator_kwargs)
         Y, P, thresholds, params = check_second_stage_inputs(
             labels, pred_probs, adjust_pred_probs, thresholds, cooccurrence_params,
-            method=method,
+            method=method, allow_sparse=True,
         )
         scorer = method if method in POSTERIOR_METHODS else "self_confidence"
         return score_blocks(Y, P, scorer, thresholds, aggregate, second_stage=params)

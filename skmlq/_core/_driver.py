@@ -7,11 +7,13 @@ filter's rankings and the command line all call it on validated inputs.
 import numpy as np
 
 from ..utils._blocks import row_blocks, run_blocks
+from ..utils._errors import InputTypeError
 from ..utils._labels import indicator_block
 from ..utils._sparse import FilledSparseMatrix
 from ._second_stage import second_stage_block, second_stage_logits
 from ._scoring import class_scores_block
 from ._sparse import sparse_score_blocks
+from ._sparse_stage import sparse_stage_scores
 from ._thresholds import confident_thresholds
 
 __all__ = ["score_blocks", "scoring_thresholds"]
@@ -41,6 +43,18 @@ def score_blocks(Y, P, method, thresholds, aggregate=None, *, keep_per_class=Fal
     With ``stage_done``, ``P`` already holds the second-stage probabilities (the
     review loop keeps them while it refits the noise model).
     """
+    if isinstance(P, FilledSparseMatrix) and second_stage is not None:
+        # O(nnz): the stage's explicit entries and one implicit value per group
+        scorer = {"noise_posterior": "noise_posterior", "single_error": "single_error"}.get(
+            method, "cooccurrence")
+        if aggregate is None or keep_per_class:
+            raise InputTypeError(
+                f"method={scorer!r} gives no per-class scores for sparse pred_probs: its "
+                f"scores of the entries not stored depend on the example's number of "
+                f"labels and fold, which a per-class fill value cannot hold. Ask for the "
+                f"aggregated scores (get_label_quality_scores), or pass dense pred_probs."
+            )
+        return sparse_stage_scores(Y, P, second_stage, scorer, aggregate, thresholds)
     if isinstance(P, FilledSparseMatrix):  # O(nnz): the explicit entries and one
         return sparse_score_blocks(  # implicit score per class
             Y, P, method, thresholds, aggregate, keep_per_class=keep_per_class)

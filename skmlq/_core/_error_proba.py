@@ -48,6 +48,7 @@ __all__ = [
     "error_proba_block",
     "example_error_proba",
     "fit_noise_model",
+    "log_right",
     "noise_histogram",
     "posterior_scores_block",
     "reviewed_histogram",
@@ -378,9 +379,15 @@ def error_proba_block(Q_block, Y_block, model, calibrated_logits=None):
     return _side_block(Q_block, Y_block, model, calibrated_logits, right=False)
 
 
+def log_right(E):
+    """``log(1 - e)`` of error probabilities (kept 1e-16 from 1, so finite): the terms
+    of :func:`example_error_proba`'s sum."""
+    return np.log1p(-np.minimum(E, 1 - 1e-16))
+
+
 def example_error_proba(E_block):
     """``1 - prod_k (1 - e_k)`` per row, computed in log space."""
-    return -np.expm1(np.log1p(-np.minimum(E_block, 1 - 1e-16)).sum(axis=1))
+    return -np.expm1(log_right(E_block).sum(axis=1))
 
 
 def posterior_scores_block(Q_block, Y_block, model, out=None, calibrated_logits=None):

@@ -78,7 +78,9 @@ __all__ = [
     "choose_neighbors",
     "count_verdict",
     "fit_second_stage",
+    "fit_sample",
     "fit_stage",
+    "neighbor_terms",
     "label_error_probabilities",
     "row_folds",
     "second_stage_block",
@@ -102,27 +104,42 @@ _HEAD = 3
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 
 
+def _mix(bits):
+    """The per-entry mix of the fold hash, in place on uint64 ``bits`` (a float64's
+    bits, with the annotation in the sign bit)."""
+    with np.errstate(over="ignore"):
+        h = np.multiply(bits, _MIX[0], out=bits)
+        h ^= h >> np.uint64(31)
+        h *= _MIX[1]
+    return h
+
+
+def _finish(total, random_state):
+    """The fold hash of rows from the sums of their entries' mixes (wrapping uint64)."""
+    with np.errstate(over="ignore"):
+        total += np.uint64(random_state) * _MIX[2]
+        total ^= total >> np.uint64(29)
+        total *= _MIX[1]
+        total ^= total >> np.uint64(32)
+    return total
+
+
 def _row_hash(P_block, Y_block, random_state, given=None):
     """Seeded 64-bit hash of each row's values and annotations.
 
     Each (p, y) pair is mixed on its own (y in the sign bit of p, which is
     otherwise 0) and the mixes are summed over classes, so class order does not
-    matter. ``given``: the ``(rows, cols)`` of the block's annotations, when known.
+    matter (and a sparse row's sum is that of its listed entries plus the mixes of
+    the fill values of the others: ``_sparse_stage``). ``given``: the ``(rows,
+    cols)`` of the block's annotations, when known.
     """
     bits = np.ascontiguousarray(P_block, dtype=np.float64).view(np.uint64).copy()
     if given is None:
         given = nonzero_2d(Y_block)
     bits[given] |= np.uint64(1 << 63)
     with np.errstate(over="ignore"):
-        h = np.multiply(bits, _MIX[0], out=bits)
-        h ^= h >> np.uint64(31)
-        h *= _MIX[1]
-        total = h.sum(axis=1, dtype=np.uint64)
-        total += np.uint64(random_state) * _MIX[2]
-        total ^= total >> np.uint64(29)
-        total *= _MIX[1]
-        total ^= total >> np.uint64(32)
-    return total
+        total = _mix(bits).sum(axis=1, dtype=np.uint64)
+    return _finish(total, random_state)
 
 
 def row_folds(P_block, Y_block, n_folds, random_state, given=None):
@@ -410,6 +427,10 @@ def _data_terms(sample, theta, with_hessian, step=None, lengths=(), columns=None
     n_classes = sample.n_classes
     width = theta.shape[1]
     m = width - _HEAD
+    # (a sparse sample computes every class and keeps those asked for at the end)
+    keep_columns = None
+    if columns is not None and getattr(sample, "sparse", False):
+        keep_columns, columns = np.asarray(columns, dtype=np.intp), None
     if columns is not None:
         columns = np.asarray(columns, dtype=np.intp)
         theta = theta[columns]
@@ -465,30 +486,13 @@ def _data_terms(sample, theta, with_hessian, step=None, lengths=(), columns=None
         head[:, 2, 2] = np.einsum("ij,ij->j", ws, s)
         upper = None
         if m and active.size:
-            shape = (n_classes, m)
-            w_active = w.ravel()[active]
-            XT = X.T
-            grad[:, _HEAD:] = (XT @ r.ravel()[active]).reshape(shape)
-            head[:, 0, _HEAD:] = (XT @ wz.ravel()[active]).reshape(shape)
-            head[:, 1, _HEAD:] = (XT @ w_active).reshape(shape)
-            head[:, 2, _HEAD:] = (XT @ ws.ravel()[active]).reshape(shape)
-            # sum over rows of w y_{N(k)_t} y_{N(k)_u}, t < u: pairs of columns of X
-            # that share a row, which are those of one class (the lower triangle is
-            # mirrored and the diagonal, y^2 = y, is the intercept's row, once the
-            # blocks are summed)
-            if pairs is None:
-                weighted = sp.csr_matrix((np.repeat(w_active, np.diff(X.indptr)),
-                                          X.indices, X.indptr), shape=X.shape)
-                product = (X.T @ weighted).tocoo()
-                t, u = product.row % m, product.col % m
-                keep = t < u
-                upper = np.zeros(n_classes * m * m)
-                upper[product.row[keep] * m + u[keep]] = product.data[keep]
-            else:
-                upper = np.bincount(pairs[1], weights=np.repeat(w_active, pairs[0]),
-                                    minlength=n_classes * m * m)
-            upper = upper.reshape(n_classes, m, m)
+            upper = neighbor_terms(X, pairs, grad, head, r.ravel()[active], w.ravel()[active],
+                                   wz.ravel()[active], ws.ravel()[active])
         return loss, grad, head, upper
+
+    if getattr(sample, "sparse", False):  # the sparse sample's own entries and groups
+        def block_terms(index):  # noqa: F811
+            return sample.block_terms(index, theta, with_hessian, step, lengths)
 
     n_parts = 1 if pooled else sample.n_folds
     if step is not None:
@@ -524,7 +528,41 @@ def _data_terms(sample, theta, with_hessian, step=None, lengths=(), columns=None
             block = hess[:, _HEAD:, _HEAD:]
             block += block.swapaxes(1, 2)
             block[:, diag, diag] = hess[:, 1, _HEAD:]
+    if keep_columns is not None:
+        total = [t[:, :, keep_columns] if step is not None else t[:, keep_columns]
+                 for t in total]
     return tuple(total)
+
+
+def neighbor_terms(X, pairs, grad, head, r, w, wz, ws):
+    """The neighbour parts of one block's gradient and Hessian (written into ``grad``
+    and ``head``) from the rows of ``X`` (one per (example, class) pair, columns ``k m
+    + t``) and their ``r``, ``w``, ``w Z`` and ``w s``; returns the upper triangle of
+    the neighbour block, (K, m, m)."""
+    n_classes, width = grad.shape
+    m = width - _HEAD
+    shape = (n_classes, m)
+    XT = X.T
+    grad[:, _HEAD:] = (XT @ r).reshape(shape)
+    head[:, 0, _HEAD:] = (XT @ wz).reshape(shape)
+    head[:, 1, _HEAD:] = (XT @ w).reshape(shape)
+    head[:, 2, _HEAD:] = (XT @ ws).reshape(shape)
+    # sum over rows of w y_{N(k)_t} y_{N(k)_u}, t < u: pairs of columns of X
+    # that share a row, which are those of one class (the lower triangle is
+    # mirrored and the diagonal, y^2 = y, is the intercept's row, once the
+    # blocks are summed)
+    if pairs is None:
+        weighted = sp.csr_matrix((np.repeat(w, np.diff(X.indptr)), X.indices, X.indptr),
+                                 shape=X.shape)
+        product = (X.T @ weighted).tocoo()
+        t, u = product.row % m, product.col % m
+        keep = t < u
+        upper = np.zeros(n_classes * m * m)
+        upper[product.row[keep] * m + u[keep]] = product.data[keep]
+    else:
+        upper = np.bincount(pairs[1], weights=np.repeat(w, pairs[0]),
+                            minlength=n_classes * m * m)
+    return upper.reshape(n_classes, m, m)
 
 
 def _penalised(theta, inv_c, loss, grad=None, hess=None, copy=True):
@@ -693,8 +731,14 @@ def fit_stage(Y, P, C=1.0, n_folds=5, random_state=0, n_neighbors=None):
     from it on the rows outside the fold (from the per-fold sums of the fit's last
     pass). Inputs must already be validated.
     """
+    return fit_sample(_FitSample(Y, P, n_folds, random_state, n_neighbors), C)
+
+
+def fit_sample(sample, C):
+    """:func:`fit_stage` on the rows of a fit sample (``_FitSample``, or the sparse
+    predictions' own, ``_sparse_stage``)."""
     inv_c = 1.0 / C
-    sample = _FitSample(Y, P, n_folds, random_state, n_neighbors)
+    n_folds = sample.n_folds
     theta, folds = _fit_all(sample, inv_c)
     total = [f.sum(axis=0) for f in folds]
     coef = []

@@ -35,8 +35,9 @@ from ..utils._blocks import nonzero_2d, row_blocks, run_blocks
 from ..utils._labels import indicator_block
 from ._error_proba import calibrated_logits_block
 
-__all__ = ["error_shares_em", "fit_error_shares", "reviewed_responsibilities",
-           "side_sums_block", "single_error_block", "single_error_scores_block"]
+__all__ = ["error_shares_em", "fit_error_shares", "flip_odds", "reviewed_responsibilities",
+           "shares_denominator", "side_sums_block", "side_weights", "single_error_block",
+           "single_error_scores_block"]
 
 _EM_ITER = 500
 _EM_TOL = 1e-10
@@ -48,27 +49,38 @@ _S_EPS = 1e-9
 _ODDS_LOGIT_MAX = float(np.log((1 - _S_EPS) / _S_EPS))
 
 
+def flip_odds(calibrated_logits):
+    """The odds ``s / (1 - s)`` of the calibrated probabilities from their logits
+    (overwritten), ``s`` kept ``_S_EPS`` from 0 and 1: one exponential per
+    annotation, where the probability would take a sigmoid, a subtraction and a
+    division."""
+    # s kept _S_EPS from 0 and 1: its logit within +-_ODDS_LOGIT_MAX
+    np.clip(calibrated_logits, -_ODDS_LOGIT_MAX, _ODDS_LOGIT_MAX, out=calibrated_logits)
+    return np.exp(calibrated_logits, out=calibrated_logits)
+
+
+def side_weights(n_given, n_classes):
+    """``(absent, given)``: per row, one over the size of each side + 1, by which the
+    odds of its absent and of its given annotations are weighted."""
+    return 1.0 / (n_given + 1), 1.0 / (n_classes - n_given + 1)
+
+
 def _weighted_odds(Q_block, Y_block, model, calibrated_logits=None):
     """Per annotation, its odds of being flipped over the size of its side + 1, and
     the ``(rows, cols)`` of the given annotations.
 
     ``calibrated_logits``: the block's :func:`calibrated_logits_block`, when already
-    computed (it is overwritten). The odds ``s / (1 - s)`` of the calibrated
-    probability are ``exp`` of its logit: one exponential per annotation, where
-    the probability would take a sigmoid, a subtraction and a division."""
+    computed (it is overwritten)."""
     eta = (calibrated_logits_block(Q_block, model) if calibrated_logits is None
            else calibrated_logits)
-    # s kept _S_EPS from 0 and 1: its logit within +-_ODDS_LOGIT_MAX
-    np.clip(eta, -_ODDS_LOGIT_MAX, _ODDS_LOGIT_MAX, out=eta)
     rows, cols = nonzero_2d(Y_block)
     # absent: s / (1 - s), computed for every entry; given: (1 - s) / s, written over
     # the given entries only (a few per row)
-    odds = np.exp(eta, out=eta)
+    odds = flip_odds(eta)
     odds_given = odds[rows, cols]
-    n_given = np.bincount(rows, minlength=odds.shape[0])
-    n_classes = odds.shape[1]
-    odds *= (1.0 / (n_given + 1))[:, None]
-    odds[rows, cols] = 1 / odds_given * (1.0 / (n_classes - n_given + 1))[rows]
+    absent, given = side_weights(np.bincount(rows, minlength=odds.shape[0]), odds.shape[1])
+    odds *= absent[:, None]
+    odds[rows, cols] = 1 / odds_given * given[rows]
     return odds, (rows, cols)
 
 
@@ -243,14 +255,21 @@ def single_error_block(Q_block, Y_block, model, shares, calibrated_logits=None):
     ``calibrated_logits``: the block's ``calibrated_logits_block``, when already
     computed (it is overwritten)."""
     odds, given = _weighted_odds(Q_block, Y_block, model, calibrated_logits)
-    missing, wrong = _side_sums(odds, given)
-    clean, p_missing, p_wrong = shares
-    den = clean + p_missing * missing + p_wrong * wrong
+    den = shares_denominator(*_side_sums(odds, given), shares)
+    _, p_missing, p_wrong = shares
     odds_given = odds[given]
     odds *= p_missing
     odds[given] = odds_given * p_wrong
-    odds /= np.maximum(den, np.finfo(np.float64).tiny)[:, None]
+    odds /= den[:, None]
     return np.clip(odds, 0.0, 1.0, out=odds)
+
+
+def shares_denominator(missing, wrong, shares):
+    """Per row, the likelihood of its annotations against a clean example, ``pi_clean
+    + pi_missing L_missing + pi_wrong L_wrong``, floored at the smallest float (the
+    denominator of Bayes' rule)."""
+    clean, p_missing, p_wrong = shares
+    return np.maximum(clean + p_missing * missing + p_wrong * wrong, np.finfo(np.float64).tiny)
 
 
 def single_error_scores_block(Q_block, Y_block, model, shares, out=None,

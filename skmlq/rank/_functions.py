@@ -158,7 +158,9 @@ def get_label_quality_scores_per_class(
         :class:`~skmlq.utils.FilledSparseMatrix`: the scores of the entries stored
         in ``pred_probs`` or annotated in ``labels``, and as the fill value of
         class k the score of every other entry of k (``p`` its fill value, not
-        annotated); ``.toarray()`` gives the dense scores.
+        annotated); ``.toarray()`` gives the dense scores. Not for the
+        second-stage methods, whose scores of those entries depend on the example
+        (its number of labels and fold): sparse input is a ``TypeError`` there.
 
     See Also
     --------

@@ -66,7 +66,9 @@ LABELS_PRED_PROBS_DOC = """labels : list of lists of int, array-like of shape \
 SPARSE_PRED_PROBS_DOC = """A scipy.sparse matrix (CSR, CSC, COO...: the entries
         not stored have probability 0) or a :class:`~skmlq.utils.FilledSparseMatrix`
         (top-k ``(indices, scores)`` pairs, another fill value) is read without
-        densifying: time and memory O(nnz(pred_probs) + nnz(labels))."""
+        densifying: time and memory O(nnz(pred_probs) + nnz(labels)); the
+        second-stage methods add, for each label, the classes it is a neighbour
+        of (see :ref:`extreme`)."""
 
 
 #: Eight examples of two classes, one of them (row 6) with a forgotten class 0: the

@@ -213,10 +213,11 @@ def check_pred_probs(pred_probs, name="pred_probs"):
         raise InputTypeError(
             f"{name} is sparse ({type(pred_probs).__name__}); this entry point needs "
             f"dense predicted probabilities for now: pass {name}.toarray(), an array of "
-            f"shape (n_samples, n_classes). The first-stage scores, thresholds, issue "
-            f"filters and dataset tables of skmlq.rank, skmlq.filter and skmlq.dataset, "
-            f"and the label issue report, review file and HTML report of skmlq.report, "
-            f"accept sparse predictions."
+            f"shape (n_samples, n_classes). The scores (of the second-stage methods, "
+            f"the aggregated ones), thresholds, second-stage fit and error "
+            f"probabilities, issue filters and dataset tables of skmlq.rank, "
+            f"skmlq.filter and skmlq.dataset, and the label issue report, review file "
+            f"and HTML report of skmlq.report, accept sparse predictions."
         )
     P = as_numeric_array(pred_probs, name)
     check_2d(

@@ -21,6 +21,7 @@ from skmlq.dataset import (
 from skmlq.filter import find_label_issues, find_multilabel_issues_per_class
 from skmlq.rank import (
     LabelQualityScorer,
+    get_cooccurrence_params,
     get_label_quality_scores,
     get_label_quality_scores_per_class,
     iter_label_quality_scores,
@@ -288,14 +289,20 @@ def test_aggregator_kwargs_that_is_not_a_dict(value):
 
 @pytest.mark.parametrize("fmt", ["csr", "coo", "csc"])
 def test_sparse_pred_probs_are_scored_or_named(fmt):
-    # Sparse predictions are scored as their densified array by the first-stage
-    # methods; the second-stage methods name the input they need.
+    # Sparse predictions are scored as their densified array, by the second stage too
+    # (with the same parameters); its per-class scores name the input they need.
     Y, P = _case()
     S = sp.csr_matrix(P).asformat(fmt)
     np.testing.assert_allclose(get_label_quality_scores(Y, S),
                                get_label_quality_scores(Y, S.toarray()), rtol=0, atol=1e-12)
-    err = raises_naming("pred_probs", get_label_quality_scores, Y, S, method="cooccurrence")
-    assert "sparse" in str(err) and "dtype object" not in str(err)
+    params = get_cooccurrence_params(Y, S.toarray())
+    np.testing.assert_allclose(
+        get_label_quality_scores(Y, S, method="cooccurrence", cooccurrence_params=params),
+        get_label_quality_scores(Y, S.toarray(), method="cooccurrence",
+                                 cooccurrence_params=params), rtol=0, atol=1e-12)
+    err = raises_naming("pred_probs", get_label_quality_scores_per_class, Y, S,
+                        method="cooccurrence", cooccurrence_params=params)
+    assert "sparse" in str(err) and "'cooccurrence'" in str(err)
 
 
 class _OverconfidentClassifier(ClassifierMixin, BaseEstimator):

@@ -144,12 +144,6 @@ def test_streaming_batches_of_sparse_predictions():
                                get_confident_thresholds(Y, S.toarray()), rtol=1e-13)
 
 
-def test_second_stage_methods_need_dense_predictions():
-    S = sp.random(20, 4, density=0.5, random_state=0, format="csr")
-    with pytest.raises(TypeError, match="needs dense predicted probabilities for now"):
-        get_label_quality_scores([[0]] * 20, S, method="cooccurrence")
-
-
 def _score_everything(labels, P):
     from skmlq.dataset import rank_classes_by_multilabel_quality
     from skmlq.filter import find_label_issues

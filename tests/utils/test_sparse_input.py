@@ -120,7 +120,8 @@ def test_canonical_csr_is_shared_not_copied():
     assert "50, 20" in repr(P)
 
 
-def test_plain_sparse_matrices_need_dense_for_the_second_stage():
-    with pytest.raises(InputTypeError, match="needs dense predicted probabilities for now"):
-        get_label_quality_scores([[0]] * 3, FilledSparseMatrix(sp.eye(3, format="csr")),
-                                 method="noise_posterior")
+def test_second_stage_per_class_scores_need_dense_predictions():
+    with pytest.raises(InputTypeError, match="no per-class scores for sparse pred_probs"):
+        get_label_quality_scores_per_class(
+            [[0], [1], [2]] * 4, FilledSparseMatrix(sp.eye(12, 3, format="csr")),
+            method="noise_posterior")
