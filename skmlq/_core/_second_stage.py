@@ -664,10 +664,16 @@ def _newton(sample, theta, inv_c, tol, polish):
 # The model without neighbour weights, the start of the full model, is fitted to this
 # tolerance per row (its Newton decrement): a start needs no more.
 _HEAD_TOL = 1e-3
-# ... and on every this many-th block of the sample's rows, with the penalty scaled
-# to their share (a start of the same quality: on delicious with a k-NN model, the
-# full model then took the same passes, for a seventh of the start's cost).
+# ... and, when the sample has at least _HEAD_MIN_BLOCKS blocks, on every
+# _HEAD_EVERY-th of them, with the penalty scaled to their share: a start of the same
+# quality (on delicious with a k-NN model, 50 blocks, the full model then took the
+# same passes, for a seventh of the start's cost). On fewer blocks the start costs
+# little and is fitted on all rows: a part would be one fold's rows, and a start
+# moved that far changes the stage's probabilities by the rounding of the full
+# model's tolerance, which the noise model can magnify on small data (up to 0.01 in
+# yeast's error probabilities).
 _HEAD_EVERY = 8
+_HEAD_MIN_BLOCKS = 32
 
 
 def _fit_all(sample, inv_c):
@@ -675,17 +681,16 @@ def _fit_all(sample, inv_c):
     per-fold data terms there.
 
     Newton's method starts from the model without neighbour weights, itself fitted
-    by Newton's method from ``q = p`` on an eighth of the rows (``_HEAD_EVERY``;
-    its passes read neither the neighbours nor their Hessian, a fraction of the
-    cost): from ``q = p``, where a model's
-    probabilities are poorly calibrated or near 0 and 1, the full model's first
-    steps overshoot (measured on delicious with a k-NN model: 953 of 983 classes
+    by Newton's method from ``q = p`` (on large samples on an eighth of the rows,
+    ``_HEAD_EVERY``; its passes read neither the neighbours nor their Hessian, a
+    fraction of the cost): from ``q = p``, where a model's probabilities are
+    poorly calibrated or near 0 and 1, the full model's first steps overshoot (measured on delicious with a k-NN model: 953 of 983 classes
     rejected the first step, and 19 passes with the Hessian were needed).
     """
     n_classes = sample.n_classes
     head = np.zeros((n_classes, _HEAD))
     head[:, 0] = 1.0
-    part = sample.part(_HEAD_EVERY)
+    part = sample.part(_HEAD_EVERY if len(sample.blocks) >= _HEAD_MIN_BLOCKS else 1)
     head, _ = _newton(part, head, inv_c * part.n_rows / sample.n_rows,
                       _HEAD_TOL * part.n_rows, False)
     theta = np.zeros((n_classes, sample.m + _HEAD))
