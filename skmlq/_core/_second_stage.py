@@ -684,8 +684,9 @@ def _fit_all(sample, inv_c):
     by Newton's method from ``q = p`` (on large samples on an eighth of the rows,
     ``_HEAD_EVERY``; its passes read neither the neighbours nor their Hessian, a
     fraction of the cost): from ``q = p``, where a model's probabilities are
-    poorly calibrated or near 0 and 1, the full model's first steps overshoot (measured on delicious with a k-NN model: 953 of 983 classes
-    rejected the first step, and 19 passes with the Hessian were needed).
+    poorly calibrated or near 0 and 1, the full model's first steps overshoot
+    (measured on delicious with a k-NN model: 953 of 983 classes rejected the
+    first step, and 19 passes with the Hessian were needed).
     """
     n_classes = sample.n_classes
     head = np.zeros((n_classes, _HEAD))
