@@ -245,6 +245,9 @@ class _FitSample:
         # Larger than scoring blocks, so that the (K, m + 3, m + 3) terms of each
         # block are few against its rows.
         size = max(2 * _blocks.BLOCK_ELEMENTS, 8 * n_classes * (m + _HEAD))
+        # The blocks' X hold only ones: views of one array of them (8 bytes an entry
+        # of X once, not in every block: 0.4 GB on delicious), grown as needed.
+        ones = np.ones(0)
         for fold in range(n_folds):
             lo, hi = bounds[fold], bounds[fold + 1]
             for start, stop in row_blocks(hi - lo, n_classes, size):
@@ -254,7 +257,9 @@ class _FitSample:
                 # which (class, neighbour) columns each row carries: column k m + t is
                 # label N(k)_t; built transposed, so that the indices come out sorted
                 carried = L_block.T.tocsr()[columns].T.tocsr()
-                active, X = self._carried(carried, n_classes, m)
+                if ones.size < carried.nnz:
+                    ones = np.ones(carried.nnz + carried.nnz // 4)
+                active, X = self._carried(carried, n_classes, m, ones)
                 # (X.T, a CSC view, multiplies as fast as a CSR copy would)
                 self.blocks.append((fold, Z[lo + start:lo + stop], y, count, active, X,
                                     self._pairs(X, m)))
@@ -302,11 +307,12 @@ class _FitSample:
         return per_row.astype(dtype), cells
 
     @staticmethod
-    def _carried(G, n_classes, m):
+    def _carried(G, n_classes, m, ones):
         """``(active, X)``: the (example, class) pairs with any neighbour given, as
         flat indices ``i K + k``, class after class (examples in order within a
         class), and the 0/1 matrix of which (class, neighbour) columns each of them
-        carries.
+        carries (its values views of ``ones``, an array of at least as many ones
+        as ``G`` has entries).
 
         Class after class, the Hessian's sums over ``X`` (its neighbour block, the
         label rows) write one class's cells after another instead of all classes'
@@ -324,7 +330,7 @@ class _FitSample:
         new[1:] = flat[1:] != flat[:-1]
         starts = np.flatnonzero(new)
         indptr = np.append(starts, flat.size)
-        X = sp.csr_matrix((np.ones(flat.size), indices, indptr),
+        X = sp.csr_matrix((ones[:indices.size], indices, indptr),
                           shape=(starts.size, n_classes * m))
         return flat[starts], X
 
@@ -382,7 +388,9 @@ def _restrict(block, columns, n_classes, m, with_neighbors):
         indices = _take_runs(X.indices, ranges, shift * m)
         indptr = np.zeros(carried.size + 1, dtype=X.indptr.dtype)
         np.cumsum(carried, out=indptr[1:])
-        X_sub = sp.csr_matrix((np.ones(indices.size), indices, indptr),
+        # (X's values are all 1: its leading ones serve, without a new array, when
+        # they are most of them; scipy copies a view of less than half)
+        X_sub = sp.csr_matrix((X.data[:indices.size], indices, indptr),
                               shape=(carried.size, n_columns * m))
         if pairs is not None:
             per_row, cells = pairs
