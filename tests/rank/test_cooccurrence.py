@@ -452,11 +452,12 @@ def test_pooled_terms_are_the_folds_summed():
         np.testing.assert_allclose(together[0], by_fold.sum(axis=0), rtol=1e-12, atol=1e-10)
 
 
-def test_head_start_on_a_part_of_the_blocks_reaches_the_same_fit(monkeypatch):
+def test_large_samples_start_cheaper_and_reach_the_same_fit(monkeypatch):
     """On many blocks the model without neighbour weights, only the full model's
     start, is fitted on every ``_HEAD_EVERY``-th block: its passes read that part
-    alone, and the full model reaches the same solution as from the start fitted
-    on all rows, to the tolerance's rounding."""
+    alone; the full model's first steps are searched before its first pass with
+    the Hessian; and it reaches the same solution as from the start fitted on all
+    rows with no step searched first, to the tolerance's rounding."""
     from skmlq._core import _second_stage
     from skmlq.utils import _blocks
 
@@ -472,20 +473,27 @@ def test_head_start_on_a_part_of_the_blocks_reaches_the_same_fit(monkeypatch):
     rows = []
     data_terms = _second_stage._data_terms
 
-    def counting(sample, theta, *args, **kwargs):
+    full_passes = []
+
+    def counting(sample, theta, with_hessian, step=None, *args, **kwargs):
         if theta.shape[1] == 3:  # the head's passes
             rows.append(sum(block[1].shape[0] for block in sample.blocks))
-        return data_terms(sample, theta, *args, **kwargs)
+        else:
+            full_passes.append("search" if step is not None else "hessian")
+        return data_terms(sample, theta, with_hessian, step, *args, **kwargs)
 
     monkeypatch.setattr(_second_stage, "_data_terms", counting)
-    monkeypatch.setattr(_second_stage, "_HEAD_MIN_BLOCKS", 10**9)
+    monkeypatch.setattr(_second_stage, "_LARGE_BLOCKS", 10**9)
     full = _second_stage.fit_stage(noisy, P, n_neighbors=2)[0]
     assert set(rows) == {sample.n_rows}
+    assert full_passes[:2] == ["hessian", "hessian"]
     rows.clear()
-    monkeypatch.setattr(_second_stage, "_HEAD_MIN_BLOCKS", 1)
+    full_passes.clear()
+    monkeypatch.setattr(_second_stage, "_LARGE_BLOCKS", 1)
     monkeypatch.setattr(_second_stage, "_HEAD_EVERY", 4)
     started = _second_stage.fit_stage(noisy, P, n_neighbors=2)[0]
     assert set(rows) == {part.n_rows}
+    assert full_passes[:2] == ["hessian", "search"]
     assert not np.array_equal(started, full)
     # measured: within 3e-14
     np.testing.assert_allclose(started, full, rtol=0, atol=1e-10)
