@@ -450,3 +450,50 @@ def test_pooled_terms_are_the_folds_summed():
     for by_fold, together in zip(folds, pooled):
         assert by_fold.shape[0] == 5 and together.shape[0] == 1
         np.testing.assert_allclose(together[0], by_fold.sum(axis=0), rtol=1e-12, atol=1e-10)
+
+
+def test_large_samples_start_cheaper_and_reach_the_same_fit(monkeypatch):
+    """On many blocks the model without neighbour weights, only the full model's
+    start, is fitted on every ``_HEAD_EVERY``-th block: its passes read that part
+    alone; the full model's first steps are searched before its first pass with
+    the Hessian; and it reaches the same solution as from the start fitted on all
+    rows with no step searched first, to the tolerance's rounding."""
+    from skmlq._core import _second_stage
+    from skmlq.utils import _blocks
+
+    Y, P = wide_problem(n_samples=800)
+    noisy, _ = random_toggle_noise(Y, rate=0.05, random_state=0)
+    monkeypatch.setattr(_blocks, "BLOCK_ELEMENTS", 500)  # many small blocks
+    monkeypatch.setattr(_second_stage, "_TOL", 1e-12)
+    sample = _second_stage._FitSample(noisy, P, 5, 0, 2)
+    assert len(sample.blocks) >= 16
+    part = sample.part(4)
+    assert part.blocks == sample.blocks[::4] and part.n_rows < sample.n_rows / 3
+    assert sum(block[1].shape[0] for block in sample.part(1).blocks) == sample.n_rows
+    rows = []
+    data_terms = _second_stage._data_terms
+
+    full_passes = []
+
+    def counting(sample, theta, with_hessian, step=None, *args, **kwargs):
+        if theta.shape[1] == 3:  # the head's passes
+            rows.append(sum(block[1].shape[0] for block in sample.blocks))
+        else:
+            full_passes.append("search" if step is not None else "hessian")
+        return data_terms(sample, theta, with_hessian, step, *args, **kwargs)
+
+    monkeypatch.setattr(_second_stage, "_data_terms", counting)
+    monkeypatch.setattr(_second_stage, "_LARGE_BLOCKS", 10**9)
+    full = _second_stage.fit_stage(noisy, P, n_neighbors=2)[0]
+    assert set(rows) == {sample.n_rows}
+    assert full_passes[:2] == ["hessian", "hessian"]
+    rows.clear()
+    full_passes.clear()
+    monkeypatch.setattr(_second_stage, "_LARGE_BLOCKS", 1)
+    monkeypatch.setattr(_second_stage, "_HEAD_EVERY", 4)
+    started = _second_stage.fit_stage(noisy, P, n_neighbors=2)[0]
+    assert set(rows) == {part.n_rows}
+    assert full_passes[:2] == ["hessian", "search"]
+    assert not np.array_equal(started, full)
+    # measured: within 3e-14
+    np.testing.assert_allclose(started, full, rtol=0, atol=1e-10)
