@@ -28,8 +28,10 @@ neighbours, and sums Newton's terms over the sample's explicit entries and, per 
 over the implicit entries of each (class, label count) at once, times their number;
 the noise model's histogram (:func:`sparse_noise_histogram`) and the single-error
 shares read the explicit entries and the groups likewise. The coefficients equal the
-dense ones to rounding; the noise model, whose fit magnifies the rounding of its
-histogram's sums, to what a dense fit summed in other blocks would give.
+dense ones to rounding (on a dense sample large enough that the dense fit takes its
+start from a part of its blocks, to Newton's tolerance: this sample, cut into blocks
+by its entries, fits its start on all rows), and the noise model, fitted on the bins'
+rounded means (``_error_proba._centres``), is the dense one.
 
 Costs: time O(nnz(P) + sum over the labels of the number of classes each is a
 neighbour of), which is ``nnz(Y) m`` on average over classes but more where frequent
