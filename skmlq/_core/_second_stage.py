@@ -17,9 +17,10 @@ noise model (``_error_proba``) and the single-error mixture (``_single_error``)
 are fitted on it, here, in the same first pass (:func:`fit_second_stage`).
 
 Neighbours: the m classes of highest mutual information with k, from the 2 x 2
-tables of co-occurrence counts of the fit's rows (``Y^T Y``, computed in blocks
-of columns, of which only the top m per class are kept; ties broken by a hash of
-the columns' rows, so that class order does not matter). ``m = K - 1`` ("all")
+tables of co-occurrence counts of the fit's rows (the sparse ``Y^T Y``; of the
+classes never given with k only the m most frequent can be among its best, so a
+class scores its co-occurring classes and m more, never all K; ties broken by a
+hash of the columns' rows, so that class order does not matter). ``m = K - 1`` ("all")
 is the full model of every other label (``s`` is then 0 and ``c_k`` stays 0).
 
 Fitting: the problem separates into K logistic regressions with m + 3
@@ -178,10 +179,20 @@ def choose_neighbors(L, row_hash, n_neighbors):
 
     ``L`` is the (n, K) CSR indicator of the fit's rows and ``row_hash`` their
     hashes. For ``m < K - 1``, the classes of highest mutual information with k
-    from the co-occurrence counts, computed in blocks of columns of ``L^T L``.
-    Exact ties are broken by a number drawn from the hashes of the rows that carry
-    each class, so that the choice does not depend on class order (two classes
-    given on the same rows stay tied, and either one is the same feature).
+    from the co-occurrence counts. Exact ties are broken by a number drawn from the
+    hashes of the rows that carry each class, so that the choice does not depend on
+    class order (two classes given on the same rows stay tied, and either one is
+    the same feature).
+
+    Cost O(nnz(L^T L) + K m), never K^2: only two kinds of class can be among k's
+    best. Those given together with k on some row, whose counts ``L^T L`` holds
+    (sparse), and those never given with it, whose mutual information with k
+    depends on their own count alone and grows with it (its derivative in ``n_j``
+    is ``log((N - n_j) / (N - n_j - n_k)) > 0``, at least ``1 / N``, far above the
+    tiebreak): of those, the m most frequent (ties by the tiebreak) are the only
+    candidates. A class never given in the fit's rows has mutual information 0
+    with every class, and takes the m of highest tiebreak. The candidates' scores
+    are the same numbers a dense table of all pairs would hold.
     """
     n_rows, n_classes = L.shape
     m = n_neighbors_used(n_neighbors, n_classes)
@@ -189,23 +200,45 @@ def choose_neighbors(L, row_hash, n_neighbors):
         others = np.tile(np.arange(m, dtype=np.intp), (n_classes, 1))
         others += others >= np.arange(n_classes)[:, None]
         return others
+    out = np.empty((n_classes, m), dtype=np.intp)
+    if m == 0:
+        return out
+    L = sp.csr_matrix(L, dtype=np.float64)
     counts = np.diff(L.tocsc().indptr).astype(np.float64)
     LT = L.T.tocsr()
-    LC = L.tocsc()
     # the hash of a class's rows as a number in [0, 1), a tiebreak far below any
     # difference between two distinct mutual informations
     unit = np.modf(LT @ ((row_hash >> np.uint64(11)).astype(np.float64) * 2.0**-53))[0]
     tie = 1e-12 * unit
-    out = np.empty((n_classes, m), dtype=np.intp)
-    step = max(1, _blocks.BLOCK_ELEMENTS // n_classes)
-    for start in range(0, n_classes, step):
-        stop = min(start + step, n_classes)
-        n11 = (LT @ LC[:, start:stop]).toarray()
-        score = _mutual_information(n11, counts[:, None], counts[None, start:stop], n_rows)
-        score += tie[:, None]
-        score[np.arange(start, stop), np.arange(stop - start)] = -np.inf
-        top = np.argpartition(-score, m - 1, axis=0)[:m] if m else np.empty((0, stop - start))
-        out[start:stop] = np.sort(top.T, axis=1)
+    together = (LT @ L).tocsr()  # n11 of the pairs given together (the diagonal: n_k)
+    together.sort_indices()
+    # the classes in the order of their mutual information with a class they are never
+    # given with: by count, then tiebreak (and by tiebreak alone, for a class never
+    # given); the first m of them that k is never given with are its candidates
+    by_count = np.lexsort((-tie, -counts))
+    by_tie = np.argsort(-tie, kind="stable")
+    rank_count = np.empty(n_classes, dtype=np.intp)
+    rank_count[by_count] = np.arange(n_classes)
+    rank_tie = np.empty(n_classes, dtype=np.intp)
+    rank_tie[by_tie] = np.arange(n_classes)
+    first = np.arange(m)
+    for k in range(n_classes):
+        lo, hi = together.indptr[k], together.indptr[k + 1]
+        co, n11 = together.indices[lo:hi], together.data[lo:hi]
+        if counts[k] > 0:  # (k is among the classes given with itself)
+            taken, order = np.sort(rank_count[co]), by_count
+        else:
+            taken, order = rank_tie[k:k + 1], by_tie
+        # the i-th rank not taken: i plus the number of taken ranks before it
+        free = first + np.searchsorted(taken - np.arange(taken.size), first, side="right")
+        other = co != k
+        candidates = np.concatenate([co[other], order[free[free < n_classes]]])
+        n11 = np.concatenate([n11[other], np.zeros(candidates.size - other.sum())])
+        score = _mutual_information(n11, counts[candidates], counts[k], n_rows)
+        score += tie[candidates]
+        if candidates.size > m:
+            candidates = candidates[np.argpartition(-score, m - 1)[:m]]
+        out[k] = np.sort(candidates)
     return out
 
 

@@ -369,6 +369,38 @@ def test_neighbors_are_the_most_informative_classes():
     assert get_cooccurrence_params(Y, P).neighbors.shape == (45, 40)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_neighbors_are_the_best_of_all_pairs(seed, monkeypatch):
+    """The neighbours are the top m of the mutual information of all pairs (up to
+    exact ties, which leave the same scores), though only the pairs given together
+    and m more per class are scored."""
+    from skmlq._core import _second_stage
+
+    rng = np.random.default_rng(seed)
+    n, k = int(rng.integers(20, 600)), int(rng.integers(3, 80))
+    Y = rng.random((n, k)) < rng.power(0.3, k) * 0.3
+    Y[:, rng.choice(k, k // 5, replace=False)] = False  # classes never given
+    L = sp.csr_matrix(Y.astype(np.float64))
+    hashes = rng.integers(0, 2**63, n, dtype=np.uint64)
+    n11 = Y.T.astype(float) @ Y.astype(float)
+    counts = Y.sum(axis=0).astype(float)
+    unit = np.modf(L.T @ ((hashes >> np.uint64(11)).astype(np.float64) * 2.0**-53))[0]
+    table = _second_stage._mutual_information(n11, counts[:, None], counts[None, :], n)
+    table += 1e-12 * unit[:, None]
+    np.fill_diagonal(table, -np.inf)
+    scored = []
+    real = _second_stage._mutual_information
+    monkeypatch.setattr(_second_stage, "_mutual_information",
+                        lambda n11, *rest: scored.append(np.size(n11)) or real(n11, *rest))
+    for m in {1, 3, k // 2, k - 2} - {0}:
+        scored.clear()
+        chosen = _second_stage.choose_neighbors(L, hashes, m)
+        best = -np.sort(-table, axis=0)[:m].T  # each class's m best scores
+        got = np.take_along_axis(table.T, chosen, axis=1)
+        np.testing.assert_array_equal(np.sort(got, axis=1), np.sort(best, axis=1))
+        assert sum(scored) <= sp.csr_matrix(n11).nnz + k * m
+
+
 def test_fewer_neighbors_than_classes_scores_differently():
     Y, P = wide_problem()
     noisy, wrong = random_toggle_noise(Y, rate=0.05, random_state=0)
