@@ -3,7 +3,7 @@
 Opens each page in headless Chromium (the browser the report tests use) with a
 1,280 x 900 window and fails when the page scrolls sideways or a table is wider
 than the box it sits in (its last columns would be cut off or hidden behind a
-scroll bar). ``.ci/run`` runs it on the Benchmarks page after the docs build::
+scroll bar). ``.ci/run`` runs it on the Benchmarks and API pages after the docs build::
 
     python docs/check_page_width.py docs/_build/html/benchmarks.html [...]
 """
