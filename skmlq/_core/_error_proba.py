@@ -52,6 +52,7 @@ __all__ = [
     "noise_histogram",
     "posterior_scores_block",
     "reviewed_histogram",
+    "side_from_odds",
     "stage_u",
 ]
 
@@ -365,10 +366,11 @@ def calibrated_block(Q_block, model, logits=None):
     return sigmoid_inplace(calibrated_logits_block(Q_block, model, logits))
 
 
-def _side_block(Q_block, Y_block, model, calibrated_logits, right):
+def side_from_odds(t, rows, cols, model, right, out=None):
     """The probability that each annotation is wrong (``right=False``) or right
     (``right=True``), (n, K) float64, from the calibrated odds ``t = exp(alpha u +
-    beta)``: Bayes' rule of the module docstring written as::
+    beta)`` (positive and finite: logits clipped to ``_ETA_MAX``) and the given
+    annotations at ``(rows, cols)``: Bayes' rule of the module docstring written as::
 
         absent: e = r_given t / (1 - r_absent + r_given t),  1 - e = (1 - r_absent) / (...)
         given:  e = r_absent / (r_absent + (1 - r_given) t),  1 - e = (1 - r_given) t / (...)
@@ -378,27 +380,31 @@ def _side_block(Q_block, Y_block, model, calibrated_logits, right):
     right of its own size (``1 - e`` computed from ``s``, as one minus a number
     within 1e-16 of 1, was exactly 0 for all of them, and the examples they decide
     tied at the top of the ranking). The denominators are at least ``1 - r > 0.5``
-    (absent) and positive (given: ``t >= exp(-_ETA_MAX)``), so no floor is needed.
+    (absent) and positive (given: ``t > 0``), so no floor is needed.
 
-    ``calibrated_logits``: the block's :func:`calibrated_logits_block`, when already
-    computed (it is overwritten).
+    ``out`` (may be ``t``) receives the result.
     """
-    eta = (calibrated_logits_block(Q_block, model) if calibrated_logits is None
-           else calibrated_logits)
     r0, r1 = model[:, 2], model[:, 3]
     keep0 = 1 - r0
-    # (exp overflows beyond 709; at |eta| > 700 the ratios are 0 or 1 to rounding)
-    t = np.clip(eta, -_ETA_MAX, _ETA_MAX, out=eta)
-    np.exp(t, out=t)
-    rows, cols = nonzero_2d(Y_block)
     t_given = t[rows, cols]
     den = np.multiply(t, r1)
     den += keep0
-    out = np.divide(keep0 if right else np.multiply(t, r1, out=t), den, out=t)
+    out = np.divide(keep0 if right else np.multiply(t, r1, out=out), den, out=out)
     r0_given = r0[cols]
     odds_given = (1 - r1[cols]) * t_given
     out[rows, cols] = (odds_given if right else r0_given) / (r0_given + odds_given)
     return out
+
+
+def _side_block(Q_block, Y_block, model, calibrated_logits, right):
+    """:func:`side_from_odds` of a block, from its stage probabilities ``Q_block`` or
+    its :func:`calibrated_logits_block` (``calibrated_logits``, overwritten)."""
+    eta = (calibrated_logits_block(Q_block, model) if calibrated_logits is None
+           else calibrated_logits)
+    # (exp overflows beyond 709; at |eta| > 700 the ratios are 0 or 1 to rounding)
+    t = np.clip(eta, -_ETA_MAX, _ETA_MAX, out=eta)
+    np.exp(t, out=t)
+    return side_from_odds(t, *nonzero_2d(Y_block), model, right, out=t)
 
 
 def error_proba_block(Q_block, Y_block, model, calibrated_logits=None):

@@ -61,7 +61,7 @@ import numpy as np
 from scipy.stats import t as student_t
 
 from ..utils._blocks import nonzero_2d, row_blocks, run_blocks
-from ._error_proba import _ETA_MAX, _U_HI, _U_LO, stage_u
+from ._error_proba import _ETA_MAX, _U_HI, _U_LO, side_from_odds, stage_u
 from ._single_error import _S_EPS, error_shares_em
 
 __all__ = ["DEFENSIVE_SHARE", "ReviewBatch", "combine_estimates", "draw_batch",
@@ -73,7 +73,6 @@ DEFENSIVE_SHARE = 0.5
 _U_BOUND = max(abs(_U_LO), abs(_U_HI))
 # The flip odds of the single-error likelihoods: s / (1 - s) at s = _S_EPS, 1 - _S_EPS.
 _ODDS_LO, _ODDS_HI = _S_EPS / (1 - _S_EPS), (1 - _S_EPS) / _S_EPS
-_TINY = np.finfo(np.float64).tiny
 # example_error_proba keeps each e below 1 - 1e-16.
 _MIN_RIGHT = 1 - (1 - 1e-16)
 
@@ -231,23 +230,15 @@ def refit_pass(Y, U, model, known, start, aggregate=None, dtype=np.float64):
     odds ``t = exp(alpha u + beta)`` of the calibrated probability ``s = t / (1 +
     t)`` so that a batch costs one exponential per annotation instead of a logit, a
     sigmoid and a ``log1p``: the flip odds of the single-error likelihoods are
-    ``t`` and ``1 / t``, the error probabilities (Bayes' rule of
-    ``_error_proba``)::
-
-        absent: r_given t / (1 - r_absent + r_given t)
-        given:  r_absent / (r_absent + (1 - r_given) t)
-
-    and the probability of an error in the example is ``1 - prod_k (1 - e_k)``
-    (a product rather than a sum of logs: it differs by rounding, at most a few
-    1e-14). Both forms avoid the cancellations of ``1 - s`` near 1.
+    ``t`` and ``1 / t``; the error probabilities and the scores are
+    ``_error_proba.side_from_odds`` of the same odds; and the probability of an
+    error in the example is ``1 - prod_k (1 - e_k)`` (a product rather than a sum
+    of logs: it differs by rounding, at most a few 1e-14). Both forms avoid the
+    cancellations of ``1 - s`` near 1.
     """
     n_samples, n_classes = U.shape
-    alpha, beta, r0, r1 = (np.ascontiguousarray(c) for c in np.asarray(model).T)
-    keep0, keep1 = 1 - r0, 1 - r1
-    # absent: r_given t / (1 - r_absent + r_given t) = t / (t + (1 - r_absent) / r_given),
-    # 0 where r_given is 0
-    odds_scale = np.divide(keep0, r1, out=np.full(n_classes, np.inf), where=r1 > 0)
-    no_absent_flips = np.flatnonzero(r1 == 0)
+    model = np.asarray(model)
+    alpha, beta = (np.ascontiguousarray(c) for c in model[:, :2].T)
     # exp overflows beyond 709: the logits are clipped only when the calibration
     # can reach that far (as ``sigmoid`` saturates, the probabilities agree).
     clip = float(np.max(alpha * _U_BOUND + np.abs(beta))) > _ETA_MAX
@@ -284,26 +275,17 @@ def refit_pass(Y, U, model, known, start, aggregate=None, dtype=np.float64):
         L[1, start_row:stop_row] = odds.sum(axis=1) / (n_given + 1)
         L[2, start_row:stop_row] = np.bincount(
             rows, weights=1 / odds_given, minlength=n_given.size) / (n_classes - n_given + 1)
-        # The error probabilities.
-        t_given = t[rows, cols]
-        E = per_class[start_row:stop_row]
-        np.add(t, odds_scale, out=odds)
-        np.divide(t, odds, out=E)
-        r0_given = r0[cols]
-        E[rows, cols] = r0_given / np.maximum(r0_given + keep1[cols] * t_given, _TINY)
+        # The error probabilities (the odds are within (0, inf): the logits are
+        # clipped where they can pass _ETA_MAX).
+        E = side_from_odds(t, rows, cols, model, False, out=per_class[start_row:stop_row])
         total = E.sum(axis=1)
         given_sum = np.bincount(rows, weights=E[rows, cols], minlength=n_given.size)
         sums[start_row:stop_row, 0] = given_sum
         sums[start_row:stop_row, 1] = total - given_sum
         if aggregate is not None:
             # 1 - e as its own ratio (as posterior_scores_block has it), not one minus
-            # e: certain errors keep probabilities of being right of their own size.
-            # absent: (1 - r_absent) / (1 - r_absent + r_given t), 1 where r_given is 0
-            with np.errstate(invalid="ignore"):  # inf / inf where r_given is 0
-                right = np.divide(odds_scale, odds, out=odds)
-            right[:, no_absent_flips] = 1.0
-            odds_given = keep1[cols] * t_given
-            right[rows, cols] = odds_given / np.maximum(r0_given + odds_given, _TINY)
+            # e: certain errors keep probabilities of being right of their own size
+            right = side_from_odds(t, rows, cols, model, True, out=odds)
             S = scores[0][start_row:stop_row]
             np.copyto(S, right, casting="same_kind")
             scores[1][start_row:stop_row] = aggregate(S)

@@ -123,6 +123,26 @@ class SparseStage:
     def _values(self, eta):
         return eta if self.logits else sigmoid_inplace(eta).astype(self.P.dtype, copy=False)
 
+    def class_scores(self, values, y, thresholds=None, cols=None):
+        """Per-class scores of the stage's ``values`` (1-D, not changed) and their
+        ``y``: of the classes ``cols`` when given (an entry list: per-entry noise
+        model and thresholds), else of every class in order (a group's values)."""
+        scorer = "self_confidence" if self.method == "cooccurrence" else self.method
+        params = None
+        if self.method == "noise_posterior":
+            params = self.params if cols is None else _EntryParams(self.params, cols)
+        if thresholds is not None and cols is not None:
+            thresholds = thresholds[cols]
+        return class_scores_block(values[None].copy(), y[None], scorer, thresholds,
+                                  second_stage=params, logits=self.logits)[0]
+
+    def calibrated_logits(self, values, model):
+        """The noise model's calibrated logits, (1, n), of the stage's ``values``
+        (1-D, not changed) under ``model`` (per class, or per entry)."""
+        if self.logits:
+            return calibrated_logits_block(None, model, logits=values[None].copy())
+        return calibrated_logits_block(values[None], model)
+
     def block(self, start, stop):
         """Explicit entries of rows ``start:stop``: ``(indptr, cols, values, y,
         n_labels, folds)`` with ``values`` the stage's logits (the noise model's
@@ -262,16 +282,6 @@ def _take_rows(indptr, rows):
     return out, entries
 
 
-def _per_class(stage, cols, values, y, thresholds):
-    """Per-class scores of the explicit entries, (nnz,), dtype of the scores."""
-    method = stage.method
-    scorer = "self_confidence" if method == "cooccurrence" else method
-    params = _EntryParams(stage.params, cols) if method == "noise_posterior" else None
-    return class_scores_block(values[None].copy(), y[None], scorer,
-                              None if thresholds is None else thresholds[cols],
-                              second_stage=params, logits=stage.logits)[0]
-
-
 class _Implicit:
     """Per group, the implicit per-class scores as an ``ImplicitScores`` (cached: the
     ranking of a group's scores is computed once for all blocks)."""
@@ -285,12 +295,8 @@ class _Implicit:
         key = (n_labels, fold)
         if key not in self._cache:
             stage = self.stage
-            values = stage.group(n_labels, fold)[None].copy()
-            scorer = "self_confidence" if stage.method == "cooccurrence" else stage.method
-            params = stage.params if stage.method == "noise_posterior" else None
-            z = class_scores_block(values, np.zeros(values.shape, dtype=bool), scorer,
-                                   self.thresholds, second_stage=params,
-                                   logits=stage.logits)[0]
+            z = stage.class_scores(stage.group(n_labels, fold),
+                                   np.zeros(stage.n_classes, dtype=bool), self.thresholds)
             self._cache[key] = ImplicitScores(z)
         return self._cache[key]
 
@@ -312,7 +318,7 @@ def sparse_stage_scores(Y, P, params, method, aggregate, thresholds=None):
             out[start:stop] = implicit.aggregate(spec, indptr, cols, values, y, n_labels,
                                                  folds, aggregate)
             return
-        scores = _per_class(stage, cols, values, y, thresholds)
+        scores = stage.class_scores(values, y, thresholds, cols)
         order, groups = _rows_by_group(n_labels, folds, params.n_folds)
         for n, f, lo, hi in groups:
             rows = order[lo:hi]
@@ -343,10 +349,7 @@ class _SingleError:
         key = (n_labels, fold)
         if key not in self._cache:
             stage = self.stage
-            values = stage.group(n_labels, fold)[None].copy()
-            eta = calibrated_logits_block(None if stage.logits else values, self.model,
-                                          logits=values if stage.logits else None)
-            odds = flip_odds(eta)[0]
+            odds = flip_odds(stage.calibrated_logits(stage.group(n_labels, fold), self.model))[0]
             odds *= side_weights(n_labels, stage.n_classes)[0]
             self._cache[key] = (odds, math.fsum(odds.tolist()), ImplicitScores(-odds))
         return self._cache[key]
@@ -378,10 +381,7 @@ class _SingleError:
         stage = self.stage
         n_classes, n_rows = stage.n_classes, indptr.size - 1
         rows = _row_of(indptr)
-        model = self.model[cols]
-        eta = calibrated_logits_block(None if stage.logits else values[None], model,
-                                      logits=values[None].copy() if stage.logits else None)
-        odds = flip_odds(eta)[0]
+        odds = flip_odds(stage.calibrated_logits(values, self.model[cols]))[0]
         absent_w, given_w = side_weights(n_labels, n_classes)
         odds[~y] *= absent_w[rows[~y]]
         odds[y] = 1 / odds[y] * given_w[rows[y]]
@@ -464,10 +464,8 @@ def sparse_error_probabilities(Y, P, params):
 
     def group_logs(n, f):
         if (n, f) not in logs:
-            values = stage.group(n, f)[None].copy()
-            eta = calibrated_logits_block(None if stage.logits else values, model,
-                                          logits=values if stage.logits else None)
-            E = error_proba_block(None, np.zeros(values.shape, dtype=bool), model, eta)
+            eta = stage.calibrated_logits(stage.group(n, f), model)
+            E = error_proba_block(None, np.zeros(eta.shape, dtype=bool), model, eta)
             log_e = log_right(E)[0]
             logs[(n, f)] = (log_e, math.fsum(log_e.tolist()))
         return logs[(n, f)]
@@ -479,9 +477,8 @@ def sparse_error_probabilities(Y, P, params):
         n_rows = stop - start
         rows = _row_of(indptr)
         entry_model = model[cols]
-        eta = calibrated_logits_block(None if stage.logits else values[None], entry_model,
-                                      logits=values[None].copy() if stage.logits else None)
-        E = error_proba_block(None, y[None], entry_model, eta)[0]
+        E = error_proba_block(None, y[None], entry_model,
+                              stage.calibrated_logits(values, entry_model))[0]
         total = np.bincount(rows, weights=log_right(E), minlength=n_rows)
         order, groups = _rows_by_group(n_labels, folds, params.n_folds)
         for n, f, lo, hi in groups:
