@@ -96,12 +96,11 @@ def get_cooccurrence_params(labels, pred_probs, *, C=DEFAULT_COOCCURRENCE_C,
     of the class's neighbours; every other entry of a class counts once per
     (number of labels, fold) with its number of examples, so no (n_samples,
     n_classes) array is built. The same sample, folds and neighbours as the
-    densified input, coefficients equal to rounding (4e-15 on the tests). The
-    noise model is then fitted on a histogram equal to the dense one up to the
-    rounding of its sums, which its fit can magnify (1e-7 to 1e-1 in its
-    parameters on small synthetic data, as a dense fit moves when its rows are
-    summed in other blocks): fit on one form and score with those parameters
-    where identical numbers matter.
+    densified input, coefficients equal to rounding (4e-15 on the tests; on a
+    sample large enough that the dense fit starts from a part of its rows, to
+    Newton's tolerance), and the noise model fitted on the same histogram (its
+    bins' means are rounded far above the rounding of their sums), so the dense
+    one bit for bit.
 
     Examples
     --------
